@@ -1,0 +1,83 @@
+// extern "C" shims for pixelpipes/pipeline.h.
+#include "capi/guard.hpp"
+#include "pixelpipes/pixelpipes.h"
+#include "capi/handles.hpp"
+
+using namespace pxp;
+using capi::guard;
+using capi::require;
+
+extern "C" {
+
+PXP_API pxp_status pxp_pipeline_create(pxp_pipeline** out, const pxp_program* program,
+                                       const pxp_pipeline_options* options) {
+  return guard([&] {
+    require(out, "out");
+    require(program, "program");
+    *out = nullptr;
+    pxp_pipeline_options opts = PXP_PIPELINE_OPTIONS_INIT;
+    if (options) {
+      if (options->version == 0 || options->version > PXP_PIPELINE_OPTIONS_VERSION)
+        argument_error("pxp_pipeline_options.version is " + std::to_string(options->version) +
+                       "; this library knows versions 1.." + std::to_string(PXP_PIPELINE_OPTIONS_VERSION));
+      opts = *options;
+    }
+    if (opts.threads > 1024) argument_error("threads must be at most 1024, got " + std::to_string(opts.threads));
+    auto handle = std::make_unique<pxp_pipeline>();
+    handle->pipeline = std::make_unique<Pipeline>(program->program, opts.seed, opts.threads);
+    *out = handle.release();
+  });
+}
+
+PXP_API void pxp_pipeline_free(pxp_pipeline* pipeline) { delete pipeline; }
+
+PXP_API pxp_status pxp_pipeline_run(pxp_sample** out, pxp_pipeline* pipeline, uint64_t index) {
+  return guard([&] {
+    require(out, "out");
+    require(pipeline, "pipeline");
+    *out = nullptr;
+    auto sample = std::make_unique<pxp_sample>();
+    sample->sample = pipeline->pipeline->run(index);
+    *out = sample.release();
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_run_many(pxp_sample** out, pxp_pipeline* pipeline, uint64_t start, size_t count) {
+  return guard([&] {
+    require(out, "out");
+    require(pipeline, "pipeline");
+    for (size_t k = 0; k < count; ++k) out[k] = nullptr;
+    std::vector<Sample> samples = pipeline->pipeline->run_many(start, count);
+    std::vector<std::unique_ptr<pxp_sample>> owned;
+    owned.reserve(count);
+    for (auto& s : samples) {
+      owned.push_back(std::make_unique<pxp_sample>());
+      owned.back()->sample = std::move(s);
+    }
+    for (size_t k = 0; k < count; ++k) out[k] = owned[k].release();
+  });
+}
+
+PXP_API void pxp_sample_free(pxp_sample* sample) { delete sample; }
+
+PXP_API pxp_status pxp_sample_index(uint64_t* out, const pxp_sample* sample) {
+  return guard([&] {
+    require(out, "out");
+    require(sample, "sample");
+    *out = sample->sample.index;
+  });
+}
+
+PXP_API pxp_status pxp_sample_output(const pxp_value** out, const pxp_sample* sample, size_t index) {
+  return guard([&] {
+    require(out, "out");
+    require(sample, "sample");
+    const auto& outputs = sample->sample.outputs;
+    if (index >= outputs.size())
+      range_error("output index " + std::to_string(index) + " is out of range: " + std::to_string(outputs.size()) +
+                  " outputs");
+    *out = wrap(&outputs[index]);
+  });
+}
+
+}  // extern "C"

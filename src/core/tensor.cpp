@@ -1,0 +1,165 @@
+#include "core/tensor.hpp"
+
+#include <cstdlib>
+#include <limits>
+#include <new>
+
+namespace pxp {
+
+int64_t checked_numel(const Shape& shape, size_t elem_size) {
+  int64_t n = 1;
+  for (int64_t d : shape) {
+    if (d < 0) argument_error("negative dimension " + std::to_string(d) + " in a tensor shape");
+    if (d == 0) return 0;
+    if (n > kMaxTensorBytes / d) fail(PXP_ENOMEM, "tensor shape is too large (over 16 GiB)");
+    n *= d;
+  }
+  if (elem_size > 0 && n > kMaxTensorBytes / static_cast<int64_t>(elem_size))
+    fail(PXP_ENOMEM, "tensor shape is too large (over 16 GiB)");
+  return n;
+}
+
+Shape contiguous_strides(const Shape& shape, size_t elem_size) {
+  Shape strides(shape.size());
+  int64_t s = static_cast<int64_t>(elem_size);
+  for (size_t i = shape.size(); i-- > 0;) {
+    strides[i] = s;
+    s *= std::max<int64_t>(shape[i], 1);
+  }
+  return strides;
+}
+
+Tensor Tensor::empty(DType dtype, const Shape& shape) {
+  size_t elem = dtype_size(dtype);
+  int64_t n = checked_numel(shape, elem);
+  // 64-byte alignment suits SIMD kernels; at least one byte so data() is never null.
+  size_t bytes = std::max<size_t>(static_cast<size_t>(n) * elem, 1);
+  size_t rounded = (bytes + 63) / 64 * 64;
+  void* p = std::aligned_alloc(64, rounded);
+  if (!p) throw std::bad_alloc();
+  Tensor t;
+  t.owner_ = std::shared_ptr<void>(p, std::free);
+  t.data_ = static_cast<const uint8_t*>(p);
+  t.dtype_ = dtype;
+  t.shape_ = shape;
+  t.strides_ = contiguous_strides(shape, elem);
+  return t;
+}
+
+Tensor Tensor::zeros(DType dtype, const Shape& shape) {
+  Tensor t = empty(dtype, shape);
+  std::memset(t.mutable_bytes(), 0, t.nbytes());
+  return t;
+}
+
+Tensor Tensor::view(std::shared_ptr<void> owner, const uint8_t* data, DType dtype, Shape shape, Shape strides) {
+  Tensor t;
+  t.owner_ = std::move(owner);
+  t.data_ = data;
+  t.dtype_ = dtype;
+  t.shape_ = std::move(shape);
+  t.strides_ = std::move(strides);
+  return t;
+}
+
+Tensor Tensor::restrided(Shape shape, Shape strides, int64_t byte_offset) const {
+  return view(owner_, data_ + byte_offset, dtype_, std::move(shape), std::move(strides));
+}
+
+int64_t Tensor::numel() const {
+  int64_t n = 1;
+  for (int64_t d : shape_) n *= d;
+  return n;
+}
+
+bool Tensor::is_contiguous() const {
+  int64_t expected = static_cast<int64_t>(dtype_size(dtype_));
+  for (size_t i = shape_.size(); i-- > 0;) {
+    if (shape_[i] != 1 && strides_[i] != expected) return false;
+    expected *= shape_[i];
+  }
+  return true;
+}
+
+namespace {
+// Calls f(byte offset of element k) for every element in row-major order.
+template <typename F> void for_each_offset(const Shape& shape, const Shape& strides, F&& f) {
+  int64_t n = 1;
+  for (int64_t d : shape) n *= d;
+  if (n == 0) return;
+  size_t nd = shape.size();
+  std::vector<int64_t> idx(nd, 0);
+  int64_t off = 0;
+  for (int64_t k = 0; k < n; ++k) {
+    f(off);
+    for (size_t i = nd; i-- > 0;) {
+      if (++idx[i] < shape[i]) {
+        off += strides[i];
+        break;
+      }
+      off -= strides[i] * (shape[i] - 1);
+      idx[i] = 0;
+    }
+  }
+}
+}  // namespace
+
+Tensor Tensor::contiguous() const {
+  if (is_contiguous()) return *this;
+  Tensor out = empty(dtype_, shape_);
+  size_t elem = dtype_size(dtype_);
+  uint8_t* dst = out.mutable_bytes();
+  for_each_offset(shape_, strides_, [&](int64_t off) {
+    std::memcpy(dst, data_ + off, elem);
+    dst += elem;
+  });
+  return out;
+}
+
+Tensor Tensor::cast(DType to) const {
+  if (to == dtype_) return *this;
+  Tensor src = contiguous();
+  Tensor out = empty(to, shape_);
+  int64_t n = numel();
+  dispatch_dtype(dtype_, [&](auto from_tag) {
+    using From = decltype(from_tag);
+    const From* s = src.data<From>();
+    dispatch_dtype(to, [&](auto to_tag) {
+      using To = decltype(to_tag);
+      To* d = out.mutable_data<To>();
+      for (int64_t i = 0; i < n; ++i) d[i] = saturate_cast<To>(s[i]);
+    });
+  });
+  return out;
+}
+
+double Tensor::item_double() const {
+  if (numel() != 1) argument_error("expected a single number, got a tensor of " + std::to_string(numel()) + " elements");
+  return dispatch_dtype(dtype_, [&](auto tag) -> double {
+    using T = decltype(tag);
+    T v;
+    std::memcpy(&v, data_, sizeof(T));
+    return static_cast<double>(v);
+  });
+}
+
+int64_t Tensor::item_int() const {
+  if (is_float(dtype_)) return saturate_cast<int64_t>(item_double());
+  if (numel() != 1) argument_error("expected a single number, got a tensor of " + std::to_string(numel()) + " elements");
+  return dispatch_dtype(dtype_, [&](auto tag) -> int64_t {
+    using T = decltype(tag);
+    T v;
+    std::memcpy(&v, data_, sizeof(T));
+    return static_cast<int64_t>(v);
+  });
+}
+
+bool Tensor::item_bool() const { return item_double() != 0.0; }
+
+bool Tensor::bit_equal(const Tensor& other) const {
+  if (dtype_ != other.dtype_ || shape_ != other.shape_) return false;
+  Tensor a = contiguous(), b = other.contiguous();
+  return std::memcmp(a.bytes(), b.bytes(), nbytes()) == 0;
+}
+
+}  // namespace pxp

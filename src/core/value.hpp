@@ -1,0 +1,53 @@
+// Value: what flows between instructions. A tensor (scalars are 0-d tensors),
+// a string, or a list of values. Copies are cheap: payloads are shared.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace pxp {
+
+class Value;
+using List = std::vector<Value>;
+
+enum class ValueKind : uint8_t { None, Tensor, String, List };
+
+class Value {
+ public:
+  Value() = default;
+  Value(Tensor t) : data_(std::move(t)) {}
+  Value(std::string s) : data_(std::make_shared<const std::string>(std::move(s))) {}
+  Value(List l) : data_(std::make_shared<const List>(std::move(l))) {}
+
+  template <typename T> static Value scalar(T v) { return Value(Tensor::scalar<T>(v)); }
+
+  ValueKind kind() const { return static_cast<ValueKind>(data_.index()); }
+  bool empty() const { return kind() == ValueKind::None; }
+  bool is_tensor() const { return kind() == ValueKind::Tensor; }
+  bool is_string() const { return kind() == ValueKind::String; }
+  bool is_list() const { return kind() == ValueKind::List; }
+
+  // Accessors throw a type error naming what was expected.
+  const Tensor& tensor() const;
+  const std::string& string() const;
+  const List& list() const;
+
+  // Convenience for scalar arguments.
+  double as_double() const { return tensor().item_double(); }
+  int64_t as_int() const { return tensor().item_int(); }
+  bool as_bool() const { return tensor().item_bool(); }
+
+  // Same kind and, recursively, bit-identical contents.
+  bool bit_equal(const Value& other) const;
+  // A short description for error messages: "f32[2,3]", "string", "list[4]".
+  std::string describe() const;
+
+ private:
+  std::variant<std::monostate, Tensor, std::shared_ptr<const std::string>, std::shared_ptr<const List>> data_;
+};
+
+}  // namespace pxp

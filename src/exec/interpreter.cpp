@@ -1,0 +1,104 @@
+#include "exec/interpreter.hpp"
+
+namespace pxp {
+
+Interpreter::Interpreter(std::shared_ptr<const Program> program) : program_(std::move(program)) {
+  size_t n = program_->size();
+  slots_.resize(n);
+  refs_.resize(n);
+  for (size_t i = 0; i < n; ++i) refs_[i] = program_->folded[i].empty() ? &slots_[i] : &program_->folded[i];
+}
+
+void Interpreter::release(size_t i) {
+  for (uint32_t s : program_->release_after[i]) slots_[s] = Value();
+}
+
+std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
+  const Program& p = *program_;
+  size_t n = p.size();
+  executed_ = 0;
+  size_t i = 0;
+  try {
+    for (; i < n; ++i) {
+      const Instruction& ins = p.instructions[i];
+      if (!p.folded[i].empty()) continue;
+      ++executed_;
+      switch (ins.op->control) {
+        case Control::Jump:
+          for (size_t k = i + 1; k < static_cast<size_t>(ins.target); ++k) release(k);
+          i = static_cast<size_t>(ins.target) - 1;
+          continue;
+        case Control::Branch:
+          if (!refs_[ins.inputs[0]]->as_bool()) {
+            release(i);
+            for (size_t k = i + 1; k < static_cast<size_t>(ins.target); ++k) release(k);
+            i = static_cast<size_t>(ins.target) - 1;
+            continue;
+          }
+          break;
+        case Control::Merge: {
+          int64_t pick = refs_[ins.inputs[0]]->as_int();
+          if (pick < 0 || pick + 1 >= static_cast<int64_t>(ins.inputs.size()))
+            range_error("branch selector " + std::to_string(pick) + " is out of range: there are " +
+                        std::to_string(ins.inputs.size() - 1) + " branches");
+          const Value* v = refs_[ins.inputs[static_cast<size_t>(pick) + 1]];
+          if (v->empty()) fail(PXP_EINVALID_PROGRAM, "the selected branch did not compute its value");
+          slots_[i] = *v;
+          break;
+        }
+        case Control::Constant:
+          slots_[i] = p.constants[static_cast<size_t>(ins.attrs.get_int("index"))];
+          break;
+        case Control::None: {
+          args_.clear();
+          for (uint32_t s : ins.inputs) args_.push_back(refs_[s]);
+          ExecContext ctx(ins.attrs, seed, sample, ins.key);
+          slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));
+          break;
+        }
+      }
+      release(i);
+    }
+  } catch (Error& e) {
+    for (auto& s : slots_) s = Value();
+    e.sample = static_cast<int64_t>(sample);
+    if (i < n && e.instruction < 0) {
+      const Instruction& ins = p.instructions[i];
+      e.instruction = static_cast<int64_t>(i);
+      e.op = ins.op->name;
+      e.node = ins.label;
+      e.source = ins.source;
+    }
+    throw;
+  } catch (const std::bad_alloc&) {
+    for (auto& s : slots_) s = Value();
+    Error e(PXP_ENOMEM, "out of memory");
+    e.sample = static_cast<int64_t>(sample);
+    if (i < n) {
+      e.instruction = static_cast<int64_t>(i);
+      e.op = p.instructions[i].op->name;
+      e.node = p.instructions[i].label;
+      e.source = p.instructions[i].source;
+    }
+    throw e;
+  } catch (const std::exception& ex) {
+    for (auto& s : slots_) s = Value();
+    // OpenCV and the standard library throw their own types: keep the message, add the place.
+    Error e(PXP_EINTERNAL, ex.what());
+    e.sample = static_cast<int64_t>(sample);
+    if (i < n) {
+      e.instruction = static_cast<int64_t>(i);
+      e.op = p.instructions[i].op->name;
+      e.node = p.instructions[i].label;
+      e.source = p.instructions[i].source;
+    }
+    throw e;
+  }
+  std::vector<Value> out;
+  out.reserve(p.outputs.size());
+  for (const auto& o : p.outputs) out.push_back(*refs_[o.second]);
+  for (auto& s : slots_) s = Value();
+  return out;
+}
+
+}  // namespace pxp

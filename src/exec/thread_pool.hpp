@@ -1,0 +1,37 @@
+// A fixed pool of worker threads with a FIFO task queue. The destructor
+// finishes the tasks already queued, then joins every thread.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+namespace pxp {
+
+class ThreadPool {
+ public:
+  // threads == 0: one per hardware thread. on_start runs first on each worker (thread-local setup).
+  explicit ThreadPool(size_t threads, std::function<void(size_t worker)> on_start = nullptr);
+  ~ThreadPool();
+  ThreadPool(const ThreadPool&) = delete;
+  ThreadPool& operator=(const ThreadPool&) = delete;
+
+  size_t size() const { return workers_.size(); }
+  // Queues a task; it receives the index of the worker that runs it.
+  void submit(std::function<void(size_t worker)> task);
+
+ private:
+  void loop(size_t worker);
+
+  std::vector<std::thread> workers_;
+  std::deque<std::function<void(size_t)>> tasks_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::function<void(size_t)> on_start_;
+};
+
+}  // namespace pxp

@@ -1,0 +1,16 @@
+// The one list of op families. Explicit calls (no static initializers) keep
+// every op in a static build too.
+#include "ops/families.hpp"
+
+namespace pxp {
+
+void register_all_ops(Registry& r) {
+  register_core_ops(r);
+  register_flow_ops(r);
+  register_math_ops(r);
+  register_random_ops(r);
+  register_list_ops(r);
+  register_tensor_ops(r);
+}
+
+}  // namespace pxp

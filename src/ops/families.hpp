@@ -1,0 +1,15 @@
+// One registration function per op family; all_ops.cpp calls each exactly once.
+#pragma once
+
+#include "registry/registry.hpp"
+
+namespace pxp {
+
+void register_core_ops(Registry& r);
+void register_flow_ops(Registry& r);
+void register_math_ops(Registry& r);
+void register_random_ops(Registry& r);
+void register_list_ops(Registry& r);
+void register_tensor_ops(Registry& r);
+
+}  // namespace pxp
