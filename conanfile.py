@@ -27,6 +27,7 @@ class PixelpipesConan(ConanFile):
         self.requires("opencv/system")
         self.requires("libjpeg-turbo/system")
         self.requires("msgpack-cxx/system")
+        self.requires("libpng/system")
         self.test_requires("gtest/system")
 
     def package_id(self):

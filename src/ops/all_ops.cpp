@@ -11,6 +11,13 @@ void register_all_ops(Registry& r) {
   register_random_ops(r);
   register_list_ops(r);
   register_tensor_ops(r);
+  register_io_ops(r);
+  register_image_ops(r);
+  register_geometry_ops(r);
+  register_color_ops(r);
+  register_filter_ops(r);
+  register_noise_ops(r);
+  register_mask_ops(r);
 }
 
 }  // namespace pxp

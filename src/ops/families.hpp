@@ -11,5 +11,12 @@ void register_math_ops(Registry& r);
 void register_random_ops(Registry& r);
 void register_list_ops(Registry& r);
 void register_tensor_ops(Registry& r);
+void register_io_ops(Registry& r);
+void register_image_ops(Registry& r);
+void register_geometry_ops(Registry& r);
+void register_color_ops(Registry& r);
+void register_filter_ops(Registry& r);
+void register_noise_ops(Registry& r);
+void register_mask_ops(Registry& r);
 
 }  // namespace pxp

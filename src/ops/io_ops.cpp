@@ -1,0 +1,8 @@
+#include "ops/families.hpp"
+#include "ops/op_helpers.hpp"
+
+namespace pxp {
+
+void register_io_ops(Registry& r) { (void)r; }
+
+}  // namespace pxp
