@@ -1,0 +1,29 @@
+// Zero-copy bridges between Tensor (H x W x C or H x W, interleaved) and cv::Mat.
+#pragma once
+
+#include <opencv2/core.hpp>
+
+#include "core/tensor.hpp"
+
+namespace pxp::kernels {
+
+// OpenCV depth of a dtype (CV_8U ...); an argument error for dtypes OpenCV lacks (i64, bool as u8 is allowed).
+int cv_depth(DType dtype);
+DType dtype_from_cv_depth(int depth);
+
+// A cv::Mat header over the tensor's memory (no copy). The tensor must be 2-D or 3-D with
+// row-contiguous pixels; other layouts are made contiguous first. The Mat must not outlive
+// the returned tensor reference it was built from: keep `image` alive.
+cv::Mat as_mat(const Tensor& image);
+
+// A tensor that shares the Mat's buffer (the Mat's reference count keeps it alive).
+// channels_dim: keep a trailing channel dimension even for one channel.
+Tensor from_mat(const cv::Mat& mat, bool channels_dim = true);
+
+// Image geometry of a tensor: height, width, channels (rank 2 means one channel).
+struct ImageShape {
+  int64_t height, width, channels;
+};
+ImageShape image_shape(const Tensor& image, const char* what = "image");
+
+}  // namespace pxp::kernels
