@@ -24,6 +24,7 @@ help:
 	@echo "make test      set up, build, run every test (ctest + pytest)"
 	@echo "make package   conan create (library + test_package)"
 	@echo "make sanitize  ASan+UBSan build and C++ tests"
+	@echo "make docs      regenerate docs/ops.md from the registry"
 
 # Debian packages needed before pip and Conan can run (Conan installs the libraries).
 $(STAMPS)/system:
@@ -70,6 +71,11 @@ demo: python
 # The Conan package itself, checked by test_package/ (a C consumer).
 package: $(STAMPS)/conan
 	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE)
+
+# docs/ops.md from the registry (a C++ test fails when it is stale).
+docs: build
+	PXP_WRITE_OPS_DOC=1 build/release/tests/pixelpipes_tests --gtest_filter=OpsDoc.DocsOpsMdIsUpToDate >/dev/null
+	@echo "wrote docs/ops.md"
 
 sanitize: $(STAMPS)/conan
 	cmake --preset sanitize >/dev/null
