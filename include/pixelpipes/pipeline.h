@@ -60,6 +60,70 @@ PXP_API pxp_status pxp_sample_index(uint64_t *out, const pxp_sample *sample);
 /* Output number i (in the program's output order), borrowed from the sample. */
 PXP_API pxp_status pxp_sample_output(const pxp_value **out, const pxp_sample *sample, size_t index);
 
+/* ---- Streams of batches ---------------------------------------------------
+ * A pipeline streams batches on its own worker threads. Batch k of rank r
+ * holds the samples at positions start + (k * world_size + rank) * batch_size
+ * + [0, batch_size), so the ranks' batch k together are global batch k of a
+ * single process with batch_size * world_size samples. Outputs whose shape is
+ * fixed at load come back as one contiguous tensor with a leading batch
+ * dimension that the workers write into directly; outputs whose shape varies
+ * come back as a list of tensors, or padded with zeros when pad_varying is set
+ * (their lengths through pxp_batch_lengths). Batch buffers are reused once a
+ * batch is freed. */
+typedef struct pxp_stream_options {
+  uint32_t version;     /* PXP_STREAM_OPTIONS_VERSION */
+  uint64_t start;       /* stream position of the first sample of global batch 0 */
+  uint32_t batch_size;  /* samples per batch of this rank (>= 1) */
+  uint32_t prefetch;    /* batches computed ahead (>= 1) */
+  uint32_t rank;        /* this rank, < world_size */
+  uint32_t world_size;  /* number of ranks sharing every global batch (>= 1) */
+  uint32_t pad_varying; /* nonzero: varying-shape outputs padded instead of listed */
+} pxp_stream_options;
+
+#define PXP_STREAM_OPTIONS_VERSION 1
+#define PXP_STREAM_OPTIONS_INIT {PXP_STREAM_OPTIONS_VERSION, 0, 1, 2, 0, 1, 0}
+
+typedef struct pxp_batch pxp_batch;
+
+/* Starts (or restarts) the pipeline's stream; a stream already running is
+ * stopped first and the batches it had computed ahead are dropped. */
+PXP_API pxp_status pxp_pipeline_start(pxp_pipeline *pipeline, const pxp_stream_options *options);
+
+/* The next batch, in order; blocks until it is ready. The caller owns *out.
+ * A sample's error is returned here (with its sample index, op and node); the
+ * stream then moves past that batch. PXP_ESTATE if no stream was started. */
+PXP_API pxp_status pxp_pipeline_next_batch(pxp_batch **out, pxp_pipeline *pipeline);
+
+/* Stops the stream: work not yet started is dropped, work in flight finishes.
+ * Batches already returned stay valid. No-op without a stream. */
+PXP_API pxp_status pxp_pipeline_stop(pxp_pipeline *pipeline);
+
+typedef struct pxp_batch_info {
+  uint64_t number;          /* k: the k-th batch of the stream */
+  uint64_t first_position;  /* stream position of its first sample */
+  uint32_t size;            /* samples in the batch */
+} pxp_batch_info;
+
+PXP_API pxp_status pxp_batch_info_get(pxp_batch_info *out, const pxp_batch *batch);
+
+/* Output i of the batch (program output order), borrowed from the batch. */
+PXP_API pxp_status pxp_batch_output(const pxp_value **out, const pxp_batch *batch, size_t index);
+
+/* For a padded output: an i64 tensor [size, ndim] of each sample's shape.
+ * PXP_ESTATE if the output is not padded. */
+PXP_API pxp_status pxp_batch_lengths(const pxp_value **out, const pxp_batch *batch, size_t index);
+
+/* Frees a batch; its buffers return to the pipeline's pool. NULL is a no-op.
+ * A batch may outlive its pipeline. */
+PXP_API void pxp_batch_free(pxp_batch *batch);
+
+typedef struct pxp_pipeline_stats {
+  uint64_t buffers_allocated;  /* batch buffers allocated by the current stream */
+  uint64_t buffers_reused;     /* batch buffers taken from its pool instead */
+} pxp_pipeline_stats;
+
+PXP_API pxp_status pxp_pipeline_stats_get(pxp_pipeline_stats *out, const pxp_pipeline *pipeline);
+
 #ifdef __cplusplus
 }
 #endif

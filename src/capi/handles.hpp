@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "exec/pipeline.hpp"
+#include "exec/stream.hpp"
 #include "pixelpipes/pixelpipes.h"
 
 struct pxp_program {
@@ -12,6 +13,11 @@ struct pxp_program {
 
 struct pxp_pipeline {
   std::unique_ptr<pxp::Pipeline> pipeline;
+  std::unique_ptr<pxp::Stream> stream;  // declared last: destroyed before the pipeline it runs on
+};
+
+struct pxp_batch {
+  std::shared_ptr<const pxp::Batch> batch;
 };
 
 // A pxp_value* is a pxp::Value* (borrowed from a sample or an enclosing list).

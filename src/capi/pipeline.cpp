@@ -60,6 +60,90 @@ PXP_API pxp_status pxp_pipeline_run_many(pxp_sample** out, pxp_pipeline* pipelin
 
 PXP_API void pxp_sample_free(pxp_sample* sample) { delete sample; }
 
+PXP_API pxp_status pxp_pipeline_start(pxp_pipeline* pipeline, const pxp_stream_options* options) {
+  return guard([&] {
+    require(pipeline, "pipeline");
+    require(options, "options");
+    if (options->version == 0 || options->version > PXP_STREAM_OPTIONS_VERSION)
+      argument_error("pxp_stream_options.version is " + std::to_string(options->version) +
+                     "; this library knows versions 1.." + std::to_string(PXP_STREAM_OPTIONS_VERSION));
+    StreamOptions o;
+    o.start = options->start;
+    o.batch_size = options->batch_size;
+    o.prefetch = options->prefetch;
+    o.rank = options->rank;
+    o.world_size = options->world_size;
+    o.pad_varying = options->pad_varying != 0;
+    pipeline->stream.reset();
+    pipeline->stream = std::make_unique<Stream>(*pipeline->pipeline, o);
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_next_batch(pxp_batch** out, pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(out, "out");
+    require(pipeline, "pipeline");
+    *out = nullptr;
+    if (!pipeline->stream) fail(PXP_ESTATE, "no stream: call pxp_pipeline_start first");
+    auto batch = std::make_unique<pxp_batch>();
+    batch->batch = pipeline->stream->next();
+    *out = batch.release();
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_stop(pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(pipeline, "pipeline");
+    pipeline->stream.reset();
+  });
+}
+
+PXP_API pxp_status pxp_batch_info_get(pxp_batch_info* out, const pxp_batch* batch) {
+  return guard([&] {
+    require(out, "out");
+    require(batch, "batch");
+    out->number = batch->batch->number;
+    out->first_position = batch->batch->first_position;
+    out->size = static_cast<uint32_t>(batch->batch->size);
+  });
+}
+
+PXP_API pxp_status pxp_batch_output(const pxp_value** out, const pxp_batch* batch, size_t index) {
+  return guard([&] {
+    require(out, "out");
+    require(batch, "batch");
+    const auto& outputs = batch->batch->outputs;
+    if (index >= outputs.size())
+      range_error("output index " + std::to_string(index) + " is out of range: " + std::to_string(outputs.size()) +
+                  " outputs");
+    *out = wrap(&outputs[index]);
+  });
+}
+
+PXP_API pxp_status pxp_batch_lengths(const pxp_value** out, const pxp_batch* batch, size_t index) {
+  return guard([&] {
+    require(out, "out");
+    require(batch, "batch");
+    const auto& lengths = batch->batch->lengths;
+    if (index >= lengths.size())
+      range_error("output index " + std::to_string(index) + " is out of range: " + std::to_string(lengths.size()) +
+                  " outputs");
+    if (lengths[index].empty()) fail(PXP_ESTATE, "output " + std::to_string(index) + " is not padded");
+    *out = wrap(&lengths[index]);
+  });
+}
+
+PXP_API void pxp_batch_free(pxp_batch* batch) { delete batch; }
+
+PXP_API pxp_status pxp_pipeline_stats_get(pxp_pipeline_stats* out, const pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(out, "out");
+    require(pipeline, "pipeline");
+    out->buffers_allocated = pipeline->stream ? pipeline->stream->buffers_allocated() : 0;
+    out->buffers_reused = pipeline->stream ? pipeline->stream->buffers_reused() : 0;
+  });
+}
+
 PXP_API pxp_status pxp_sample_index(uint64_t* out, const pxp_sample* sample) {
   return guard([&] {
     require(out, "out");

@@ -16,12 +16,20 @@ Pipeline::~Pipeline() = default;  // the pool joins its workers before the inter
 
 Sample Pipeline::run(uint64_t index) { return Sample{index, caller_.run(seed_, index)}; }
 
+void Pipeline::start_pool() {
+  if (pool_) return;
+  for (size_t w = 0; w < threads_; ++w) workers_.push_back(std::make_unique<Interpreter>(program_));
+  // Parallelism is ours: OpenCV must not start its own threads inside a worker.
+  pool_ = std::make_unique<ThreadPool>(threads_, [](size_t) { cv::setNumThreads(0); });
+}
+
+void Pipeline::submit(std::function<void(size_t)> task) {
+  start_pool();
+  pool_->submit(std::move(task));
+}
+
 std::vector<Sample> Pipeline::run_many(uint64_t start, size_t count) {
-  if (!pool_) {
-    for (size_t w = 0; w < threads_; ++w) workers_.push_back(std::make_unique<Interpreter>(program_));
-    // Parallelism is ours: OpenCV must not start its own threads inside a worker.
-    pool_ = std::make_unique<ThreadPool>(threads_, [](size_t) { cv::setNumThreads(0); });
-  }
+  start_pool();
   std::vector<Sample> out(count);
   std::vector<std::exception_ptr> errors(count);
   std::mutex mutex;

@@ -30,13 +30,19 @@ class Pipeline {
   // count samples from start on the workers; rethrows the error of the lowest failing index.
   std::vector<Sample> run_many(uint64_t start, size_t count);
 
+  // For streams: queue a task on the workers, and the interpreter owned by a worker.
+  void submit(std::function<void(size_t worker)> task);
+  Interpreter& interpreter(size_t worker) { return *workers_[worker]; }
+
  private:
   std::shared_ptr<const Program> program_;
   uint64_t seed_;
   size_t threads_;
   Interpreter caller_;                                // for run() on the calling thread
   std::vector<std::unique_ptr<Interpreter>> workers_;  // one per worker thread
-  std::unique_ptr<ThreadPool> pool_;                  // started on the first run_many
+  std::unique_ptr<ThreadPool> pool_;                  // started on first use
+
+  void start_pool();
 };
 
 }  // namespace pxp

@@ -1,0 +1,49 @@
+#include "exec/buffer_pool.hpp"
+
+#include <cstdlib>
+#include <new>
+
+namespace pxp {
+
+BufferPool::~BufferPool() {
+  for (auto& [bytes, memory] : free_) std::free(memory);
+}
+
+Tensor BufferPool::acquire(DType dtype, const Shape& shape) {
+  int64_t numel = checked_numel(shape, dtype_size(dtype));
+  size_t bytes = std::max<size_t>(static_cast<size_t>(numel) * dtype_size(dtype), 1);
+  bytes = (bytes + 63) / 64 * 64;
+  void* memory = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = free_.find(bytes);  // exact size: batches of one stream always ask for the same sizes
+    if (it != free_.end()) {
+      memory = it->second;
+      free_.erase(it);
+      reused_.fetch_add(1);
+    }
+  }
+  if (!memory) {
+    memory = std::aligned_alloc(64, bytes);
+    if (!memory) throw std::bad_alloc();
+    allocated_.fetch_add(1);
+  }
+  std::weak_ptr<BufferPool> pool = weak_from_this();
+  std::shared_ptr<void> owner(memory, [pool, bytes](void* p) {
+    if (auto alive = pool.lock()) alive->give_back(p, bytes);
+    else std::free(p);
+  });
+  return Tensor::view(std::move(owner), static_cast<const uint8_t*>(memory), dtype, shape,
+                      contiguous_strides(shape, dtype_size(dtype)));
+}
+
+void BufferPool::give_back(void* memory, size_t bytes) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (free_.size() >= max_free_) {
+    std::free(memory);
+    return;
+  }
+  free_.emplace(bytes, memory);
+}
+
+}  // namespace pxp

@@ -1,0 +1,182 @@
+#include "exec/stream.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+namespace pxp {
+
+struct Stream::Job {
+  Batch batch;
+  size_t remaining = 0;
+  std::vector<std::vector<Value>> varying;  // [output][slot] for outputs that are not stacked
+  int64_t error_sample = -1;
+  std::exception_ptr error;
+  bool ready = false;
+};
+
+namespace {
+bool fully_known(const Type& t) {
+  if (!t.is_tensor() || !t.dtype || !t.shape) return false;
+  return std::all_of(t.shape->begin(), t.shape->end(), [](int64_t d) { return d >= 0; });
+}
+
+Value padded(const std::vector<Value>& items, const std::string& name, Value& lengths) {
+  const Tensor& first = items.at(0).tensor();
+  size_t ndim = static_cast<size_t>(first.ndim());
+  Shape max_shape(ndim, 0);
+  for (const auto& v : items) {
+    const Tensor& t = v.tensor();
+    if (t.dtype() != first.dtype() || static_cast<size_t>(t.ndim()) != ndim)
+      type_error("output '" + name + "' changes dtype or rank within a batch: cannot pad it");
+    for (size_t d = 0; d < ndim; ++d) max_shape[d] = std::max(max_shape[d], t.shape()[d]);
+  }
+  Shape out_shape{static_cast<int64_t>(items.size())};
+  out_shape.insert(out_shape.end(), max_shape.begin(), max_shape.end());
+  Tensor out = Tensor::zeros(first.dtype(), out_shape);
+  Tensor lens = Tensor::empty(DType::I64, {static_cast<int64_t>(items.size()), static_cast<int64_t>(ndim)});
+  size_t elem = dtype_size(first.dtype());
+  for (size_t b = 0; b < items.size(); ++b) {
+    Tensor t = items[b].tensor().contiguous();
+    for (size_t d = 0; d < ndim; ++d) lens.mutable_data<int64_t>()[b * ndim + d] = t.shape()[d];
+    // copy row-major blocks of the last dimension into the padded slot
+    int64_t rows = 1;
+    for (size_t d = 0; d + 1 < ndim; ++d) rows *= t.shape()[d];
+    int64_t row_len = ndim ? t.shape()[ndim - 1] : 1;
+    for (int64_t r = 0; r < rows && row_len > 0; ++r) {
+      int64_t offset = static_cast<int64_t>(b) * out.strides()[0];
+      int64_t rem = r;
+      for (size_t d = ndim - 1; d-- > 0;) {
+        offset += (rem % t.shape()[d]) * out.strides()[d + 1];
+        rem /= t.shape()[d];
+      }
+      std::memcpy(out.mutable_bytes() + offset, t.bytes() + r * row_len * static_cast<int64_t>(elem),
+                  static_cast<size_t>(row_len) * elem);
+    }
+  }
+  lengths = Value(lens);
+  return Value(out);
+}
+}  // namespace
+
+Stream::Stream(Pipeline& pipeline, StreamOptions options)
+    : pipeline_(pipeline), options_(options), buffers_(std::make_shared<BufferPool>()) {
+  if (options_.batch_size == 0) argument_error("batch size must be at least 1");
+  if (options_.prefetch == 0) argument_error("prefetch must be at least 1");
+  if (options_.world_size == 0 || options_.rank >= options_.world_size)
+    argument_error("rank " + std::to_string(options_.rank) + " is not below the world size " +
+                   std::to_string(options_.world_size));
+  const Program& p = pipeline_.program();
+  for (const auto& o : p.outputs) stacked_.push_back(fully_known(p.instructions[o.second].type));
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (size_t k = 0; k < options_.prefetch; ++k) schedule(scheduled_++);
+}
+
+Stream::~Stream() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  cancelled_ = true;
+  changed_.wait(lock, [this] { return tasks_in_flight_ == 0; });
+}
+
+// Called with mutex_ held.
+void Stream::schedule(uint64_t number) {
+  auto job = std::make_shared<Job>();
+  Batch& b = job->batch;
+  b.number = number;
+  b.size = options_.batch_size;
+  b.first_position = options_.start + (number * options_.world_size + options_.rank) * options_.batch_size;
+  const Program& p = pipeline_.program();
+  b.outputs.resize(p.outputs.size());
+  b.lengths.resize(p.outputs.size());
+  job->varying.resize(p.outputs.size());
+  for (size_t o = 0; o < p.outputs.size(); ++o) {
+    const Type& t = p.instructions[p.outputs[o].second].type;
+    if (stacked_[o]) {
+      Shape shape{static_cast<int64_t>(b.size)};
+      shape.insert(shape.end(), t.shape->begin(), t.shape->end());
+      b.outputs[o] = Value(buffers_->acquire(*t.dtype, shape));
+    } else {
+      job->varying[o].resize(b.size);
+    }
+  }
+  job->remaining = b.size;
+  jobs_[number] = job;
+  tasks_in_flight_ += b.size;
+  for (size_t slot = 0; slot < b.size; ++slot)
+    pipeline_.submit([this, job, slot](size_t worker) { run_sample(job, slot, worker); });
+}
+
+void Stream::run_sample(const std::shared_ptr<Job>& job, size_t slot, size_t worker) {
+  bool skip;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    skip = cancelled_ || job->error;  // a failed batch needs no more samples
+  }
+  uint64_t position = job->batch.first_position + slot;
+  if (!skip) {
+    try {
+      std::vector<Value> outputs = pipeline_.interpreter(worker).run(pipeline_.seed(), position);
+      const Program& p = pipeline_.program();
+      for (size_t o = 0; o < outputs.size(); ++o) {
+        if (!stacked_[o]) {
+          job->varying[o][slot] = std::move(outputs[o]);
+          continue;
+        }
+        Tensor& dst = const_cast<Tensor&>(job->batch.outputs[o].tensor());
+        const Tensor& src = outputs[o].tensor();
+        Shape expected(dst.shape().begin() + 1, dst.shape().end());
+        if (src.dtype() != dst.dtype() || src.shape() != expected) {
+          Error e(PXP_EINTERNAL, "output '" + p.outputs[o].first + "' is " + outputs[o].describe() +
+                                     " but its type at load was " + p.instructions[p.outputs[o].second].type.to_string());
+          e.sample = static_cast<int64_t>(position);
+          throw e;
+        }
+        Tensor c = src.contiguous();
+        size_t bytes = c.nbytes();
+        std::memcpy(dst.mutable_bytes() + slot * bytes, c.bytes(), bytes);
+      }
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (!job->error || static_cast<int64_t>(position) < job->error_sample) {
+        job->error = std::current_exception();
+        job->error_sample = static_cast<int64_t>(position);
+      }
+    }
+  }
+  std::lock_guard<std::mutex> lock(mutex_);
+  --tasks_in_flight_;
+  if (--job->remaining == 0 && !cancelled_) finish(*job);
+  changed_.notify_all();
+}
+
+// Called with mutex_ held, by the worker that completed the batch's last sample.
+void Stream::finish(Job& job) {
+  if (!job.error) {
+    try {
+      const Program& p = pipeline_.program();
+      for (size_t o = 0; o < job.varying.size(); ++o) {
+        if (stacked_[o]) continue;
+        if (options_.pad_varying && !job.varying[o].empty() && job.varying[o][0].is_tensor())
+          job.batch.outputs[o] = padded(job.varying[o], p.outputs[o].first, job.batch.lengths[o]);
+        else
+          job.batch.outputs[o] = Value(List(std::move(job.varying[o])));
+      }
+    } catch (...) {
+      job.error = std::current_exception();
+    }
+  }
+  job.ready = true;
+}
+
+std::shared_ptr<const Batch> Stream::next() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  uint64_t number = next_;
+  changed_.wait(lock, [&] { return jobs_.at(number)->ready; });
+  std::shared_ptr<Job> job = jobs_.at(number);
+  jobs_.erase(number);
+  ++next_;
+  schedule(scheduled_++);  // keep `prefetch` batches ahead
+  if (job->error) std::rethrow_exception(job->error);
+  return std::shared_ptr<const Batch>(job, &job->batch);
+}
+
+}  // namespace pxp

@@ -1,0 +1,70 @@
+// Stream: batches in order, computed ahead on the pipeline's workers.
+// Batch k of rank r holds stream positions start + (k * world + r) * batch_size
+// + [0, batch_size): the union of all ranks' batch k is global batch k of one
+// process with batch_size * world samples. Each sample is a pure function of
+// its position, so batches are the same bits for any thread count or prefetch.
+#pragma once
+
+#include <condition_variable>
+#include <exception>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "exec/buffer_pool.hpp"
+#include "exec/pipeline.hpp"
+
+namespace pxp {
+
+struct StreamOptions {
+  uint64_t start = 0;
+  size_t batch_size = 1;
+  size_t prefetch = 2;
+  size_t rank = 0, world_size = 1;
+  bool pad_varying = false;  // varying-shape outputs: padded tensor + lengths instead of a list
+};
+
+struct Batch {
+  uint64_t number = 0;          // k: the k-th batch of the stream
+  uint64_t first_position = 0;  // stream position of its first sample
+  size_t size = 0;
+  std::vector<Value> outputs;   // per program output: stacked tensor, list, or padded tensor
+  std::vector<Value> lengths;   // per output: i64 [size, ndim] for padded outputs, else empty
+};
+
+class Stream {
+ public:
+  Stream(Pipeline& pipeline, StreamOptions options);
+  ~Stream();  // cancels work not yet started, waits for work in flight
+  Stream(const Stream&) = delete;
+  Stream& operator=(const Stream&) = delete;
+
+  // The next batch in order; blocks until it is ready. Rethrows the batch's error
+  // (lowest failing sample) and moves on, so the following call gives the next batch.
+  std::shared_ptr<const Batch> next();
+
+  const StreamOptions& options() const { return options_; }
+  uint64_t buffers_allocated() const { return buffers_->allocated(); }
+  uint64_t buffers_reused() const { return buffers_->reused(); }
+
+ private:
+  struct Job;
+  void schedule(uint64_t number);
+  void run_sample(const std::shared_ptr<Job>& job, size_t slot, size_t worker);
+  void finish(Job& job);
+
+  Pipeline& pipeline_;
+  StreamOptions options_;
+  std::shared_ptr<BufferPool> buffers_;
+  std::vector<bool> stacked_;  // per output: fixed shape known at load -> one contiguous buffer
+
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<uint64_t, std::shared_ptr<Job>> jobs_;
+  uint64_t next_ = 0;       // next batch number to hand out
+  uint64_t scheduled_ = 0;  // batches scheduled so far
+  size_t tasks_in_flight_ = 0;
+  bool cancelled_ = false;
+};
+
+}  // namespace pxp
