@@ -1,8 +1,265 @@
+// random.*: draws from the instruction's own counter-based stream (DESIGN.md
+// section 6). Each op documents the order in which it consumes the stream:
+// that order is part of the determinism contract, so sample i with seed s is
+// the same bits on every machine, thread count and standard library.
+#include <cmath>
+#include <cstdio>
+#include <limits>
+
+#include "kernels/sequence.hpp"
 #include "ops/families.hpp"
 #include "ops/op_helpers.hpp"
 
 namespace pxp {
 
-void register_random_ops(Registry& r) { (void)r; }
+namespace {
+
+// The `shape` attribute of the sampling ops, checked at load so a run never
+// meets a negative or absurd shape.
+const Shape& shape_attr(const Attributes& attrs) { return attrs.get_ints("shape"); }
+
+Shape checked_shape(const InferContext& ctx, DType dtype) {
+  const Shape& shape = shape_attr(ctx.attrs);
+  for (int64_t d : shape)
+    if (d < 0) type_error("attribute 'shape' has a negative dimension " + std::to_string(d));
+  checked_numel(shape, dtype_size(dtype));
+  return shape;
+}
+
+DType float_dtype_attr(const Attributes& attrs) {
+  return attrs.get_string("dtype") == "f64" ? DType::F64 : DType::F32;
+}
+
+// One tensor of the attribute's shape, element k drawn k-th (row-major), so a
+// [2, 3] draw is the same stream as six scalar draws in a row.
+template <typename T, typename Draw> Tensor fill(const Shape& shape, Draw&& draw) {
+  Tensor t = Tensor::empty(dtype_of<T>(), shape);
+  T* p = t.mutable_data<T>();
+  int64_t n = t.numel();
+  for (int64_t k = 0; k < n; ++k) p[k] = draw();
+  return t;
+}
+
+// Rounds a double draw to f32 without ever reaching `high`: rounding to the
+// nearest float can land on or above high, and the interval is half-open.
+float to_f32_below(double r, double high, double low) {
+  float v = static_cast<float>(r);
+  if (high > low && static_cast<double>(v) >= high) v = std::nextafter(v, -std::numeric_limits<float>::infinity());
+  return v;
+}
+
+Value sample_floats(ExecContext& ctx, const std::function<double(RandomStream&)>& draw, double low_bound,
+                    double high_bound) {
+  RandomStream rng = ctx.random();
+  const Shape& shape = shape_attr(ctx.attrs);
+  if (float_dtype_attr(ctx.attrs) == DType::F64) return Value(fill<double>(shape, [&] { return draw(rng); }));
+  return Value(fill<float>(shape, [&] { return to_f32_below(draw(rng), high_bound, low_bound); }));
+}
+
+Type infer_float_sample(const InferContext& ctx) {
+  expect_scalar(ctx, 0, "low");
+  expect_scalar(ctx, 1, "high");
+  DType dtype = float_dtype_attr(ctx.attrs);
+  return Type::tensor(dtype, checked_shape(ctx, dtype));
+}
+
+std::string num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+AttrSpec float_dtype_spec() {
+  AttrSpec a;
+  a.name = "dtype";
+  a.type = AttrType::Enum;
+  a.default_value = std::string("f32");
+  a.choices = {"f32", "f64"};
+  a.doc = "Element type of the result.";
+  return a;
+}
+
+const char* kShapeDoc = "Shape of the result; [] (the default) draws a single scalar, otherwise independent draws "
+                        "fill the tensor in row-major order.";
+
+}  // namespace
+
+void register_random_ops(Registry& r) {
+  r.add(OpBuilder("random.uniform")
+            .doc("Uniform random numbers in [low, high). Each element consumes one 53-bit uniform (two 32-bit "
+                 "words of the stream), in row-major order. f32 results are rounded from the f64 draw, stepping "
+                 "down one ulp where rounding would reach `high`.")
+            .input("low", "Inclusive lower bound (a number).")
+            .input("high", "Exclusive upper bound (a number, not below low).")
+            .attr(float_dtype_spec())
+            .attr_ints("shape", std::vector<int64_t>{}, kShapeDoc)
+            .output("a dtype tensor of the given shape (a scalar by default)", infer_float_sample)
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              double low = scalar_arg(args, 0, "low"), high = scalar_arg(args, 1, "high");
+              if (!(low <= high) || !std::isfinite(low) || !std::isfinite(high))
+                range_error("random.uniform needs finite low <= high, got low " + num(low) + " and high " +
+                            num(high));
+              return sample_floats(ctx, [&](RandomStream& rng) { return rng.uniform(low, high); }, low, high);
+            })
+            .build());
+
+  r.add(OpBuilder("random.normal")
+            .doc("Normally distributed random numbers. Each element consumes two 53-bit uniforms (Box-Muller, "
+                 "cosine branch only: four 32-bit words), in row-major order.")
+            .input("mean", "Mean (a number).")
+            .input("std", "Standard deviation (a number, not negative).")
+            .attr(float_dtype_spec())
+            .attr_ints("shape", std::vector<int64_t>{}, kShapeDoc)
+            .output("a dtype tensor of the given shape (a scalar by default)",
+                    [](const InferContext& ctx) {
+                      expect_scalar(ctx, 0, "mean");
+                      expect_scalar(ctx, 1, "std");
+                      DType dtype = float_dtype_attr(ctx.attrs);
+                      return Type::tensor(dtype, checked_shape(ctx, dtype));
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              double mean = scalar_arg(args, 0, "mean"), stddev = scalar_arg(args, 1, "std");
+              if (!(stddev >= 0.0) || !std::isfinite(stddev) || !std::isfinite(mean))
+                argument_error("random.normal needs a finite mean and a finite std >= 0, got mean " + num(mean) +
+                               " and std " + num(stddev));
+              double inf = std::numeric_limits<double>::infinity();
+              return sample_floats(ctx, [&](RandomStream& rng) { return rng.normal(mean, stddev); }, -inf, inf);
+            })
+            .build());
+
+  r.add(OpBuilder("random.bernoulli")
+            .doc("Random booleans, true with probability p. Each element consumes one 53-bit uniform u (two 32-bit "
+                 "words) and is u < p, in row-major order.")
+            .input("p", "Probability of true, in [0, 1].")
+            .attr_ints("shape", std::vector<int64_t>{}, kShapeDoc)
+            .output("a bool tensor of the given shape (a scalar by default)",
+                    [](const InferContext& ctx) {
+                      expect_scalar(ctx, 0, "p");
+                      return Type::tensor(DType::Bool, checked_shape(ctx, DType::Bool));
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              double p = scalar_arg(args, 0, "p");
+              if (!(p >= 0.0 && p <= 1.0)) argument_error("random.bernoulli needs p in [0, 1], got " + num(p));
+              RandomStream rng = ctx.random();
+              return Value(fill<bool>(shape_attr(ctx.attrs), [&] { return rng.bernoulli(p); }));
+            })
+            .build());
+
+  r.add(OpBuilder("random.integer")
+            .doc("Uniform random integers in [low, high) (the upper bound is excluded, as in NumPy and torch). "
+                 "Each element is low + below(high - low): one unbiased multiply-and-reject draw of 64-bit words "
+                 "(usually exactly one), in row-major order.")
+            .input("low", "Inclusive lower bound (an integer).")
+            .input("high", "Exclusive upper bound (an integer greater than low).")
+            .attr_ints("shape", std::vector<int64_t>{}, kShapeDoc)
+            .output("an i64 tensor of the given shape (a scalar by default)",
+                    [](const InferContext& ctx) {
+                      kernels::check_integer_scalar_type(ctx.inputs[0], "low");
+                      kernels::check_integer_scalar_type(ctx.inputs[1], "high");
+                      return Type::tensor(DType::I64, checked_shape(ctx, DType::I64));
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              int64_t low = kernels::integer_value(args[0], "low"), high = kernels::integer_value(args[1], "high");
+              if (high <= low)
+                range_error("random.integer needs low < high (high is excluded), got low " + std::to_string(low) +
+                            " and high " + std::to_string(high));
+              // the difference of two int64 always fits in uint64
+              uint64_t span = static_cast<uint64_t>(high) - static_cast<uint64_t>(low);
+              RandomStream rng = ctx.random();
+              return Value(fill<int64_t>(shape_attr(ctx.attrs), [&] {
+                return static_cast<int64_t>(static_cast<uint64_t>(low) + rng.below(span));
+              }));
+            })
+            .build());
+
+  r.add(OpBuilder("random.weighted_choice")
+            .doc("A random index i with probability weights[i] / sum(weights). Consumes one 53-bit uniform u (two "
+                 "32-bit words) and returns the first i whose cumulative weight (summed in f64) exceeds u * sum.")
+            .input("weights", "A 1-D tensor or a list of numbers; non-negative, finite, not all zero.")
+            .output("i64 scalar",
+                    [](const InferContext& ctx) {
+                      int64_t n = kernels::check_sequence_type(ctx.inputs[0], "weights", false);
+                      if (n == 0) type_error("random.weighted_choice needs at least one weight");
+                      return Type::scalar(DType::I64);
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              std::vector<double> w = kernels::sequence_numbers(args[0], "weights");
+              double total = 0.0;
+              for (size_t i = 0; i < w.size(); ++i) {
+                if (!(w[i] >= 0.0) || !std::isfinite(w[i]))
+                  argument_error("random.weighted_choice weights must be finite and non-negative; weight " +
+                                 std::to_string(i) + " is " + num(w[i]));
+                total += w[i];
+              }
+              if (!(total > 0.0) || !std::isfinite(total))
+                argument_error("random.weighted_choice needs weights with a positive finite sum, got " +
+                               std::to_string(w.size()) + " weights summing to " + num(total));
+              RandomStream rng = ctx.random();
+              double target = rng.uniform01() * total;
+              double cumulative = 0.0;
+              size_t last_positive = 0;
+              for (size_t i = 0; i < w.size(); ++i) {
+                if (w[i] == 0.0) continue;  // never chosen, even when target is exactly 0
+                last_positive = i;
+                cumulative += w[i];
+                if (cumulative > target) return Value::scalar<int64_t>(static_cast<int64_t>(i));
+              }
+              // the running sum can round just below target * total; the last weight owns that sliver
+              return Value::scalar<int64_t>(static_cast<int64_t>(last_positive));
+            })
+            .build());
+
+  r.add(OpBuilder("random.permutation")
+            .doc("A uniformly random permutation of 0 .. n-1. Fisher-Yates from the back: for i = n-1 down to 1, "
+                 "swap element i with element below(i + 1) (one unbiased draw each, in that order).")
+            .input("n", "Number of elements (an integer, not negative).")
+            .output("i64 1-D tensor of n elements (length known when n is a constant)",
+                    [](const InferContext& ctx) {
+                      kernels::check_integer_scalar_type(ctx.inputs[0], "n");
+                      int64_t length = kUnknownDim;
+                      if (const Value* n = constant_input(ctx, 0)) {
+                        length = kernels::integer_value(*n, "n");
+                        if (length < 0) type_error("random.permutation needs n >= 0, got " + std::to_string(length));
+                      }
+                      return Type::tensor(DType::I64, Shape{length});
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              int64_t n = kernels::integer_value(args[0], "n");
+              if (n < 0) range_error("random.permutation needs n >= 0, got " + std::to_string(n));
+              checked_numel({n}, sizeof(int64_t));
+              RandomStream rng = ctx.random();
+              std::vector<int64_t> order = kernels::random_order(static_cast<size_t>(n), rng);
+              Tensor t = Tensor::empty(DType::I64, {n});
+              std::copy(order.begin(), order.end(), t.mutable_data<int64_t>());
+              return Value(std::move(t));
+            })
+            .build());
+
+  r.add(OpBuilder("random.shuffle")
+            .doc("The list's elements in a uniformly random order; the same Fisher-Yates draws as "
+                 "random.permutation of the list's length.")
+            .input("list", "Any list.")
+            .output("the list's type (same element type and length)",
+                    [](const InferContext& ctx) {
+                      expect_list(ctx, 0, "list");
+                      return ctx.inputs[0].is_list() ? ctx.inputs[0] : Type::list(Type::any());
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              const List& items = args[0].list();
+              RandomStream rng = ctx.random();
+              List shuffled;
+              shuffled.reserve(items.size());
+              for (int64_t i : kernels::random_order(items.size(), rng)) shuffled.push_back(items[static_cast<size_t>(i)]);
+              return Value(std::move(shuffled));
+            })
+            .build());
+}
 
 }  // namespace pxp
