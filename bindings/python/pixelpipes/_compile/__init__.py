@@ -1,0 +1,1 @@
+"""Compiler internals: one pass per module. The driver is ``pixelpipes.compiler``."""

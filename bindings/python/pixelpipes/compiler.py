@@ -1,0 +1,78 @@
+"""The compiler: Graph -> program bytes -> Pipeline.
+
+Passes, in order (each in ``pixelpipes._compile``):
+
+1. keys: a stable 64-bit key per node (``_compile/keys.py``);
+2. macro expansion to a fixpoint, with type inference by the library for macro inputs;
+3. common-subexpression removal, constant folding (run natively), static branches, again CSE;
+4. dead-node removal: only what the outputs need is ever visited;
+5. branch layout with flow.branch / flow.jump / flow.merge;
+6. the program is loaded (verified, every type inferred) by the library: type errors name the
+   user's file and line.
+"""
+from __future__ import annotations
+
+import time
+from typing import Any, Dict, Optional
+
+from ._compile import keys
+from ._compile.expand import expand_all
+from ._compile.layout import emit
+from ._compile.optimize import cse, fold, static_choices
+from ._compile.session import Session
+from ._compile.writer import Writer
+from .graph import Graph
+from .pipeline import Pipeline
+from .program import Program
+
+
+def compile_program(graph: Graph, *, optimize: bool = True,
+                    metadata: Optional[Dict[str, Any]] = None) -> "tuple[Program, dict]":
+    """Compiles ``graph`` to a verified Program; returns it with statistics of the passes."""
+    if not isinstance(graph, Graph):
+        raise TypeError(f"compile() needs a pixelpipes.Graph, not {type(graph).__name__}")
+    if graph.scope is not None:
+        raise TypeError("cannot compile the scratch graph of a macro expansion")
+    if not graph.outputs:
+        raise ValueError("the graph has no outputs: declare some with graph.output(name, node)")
+    started = time.perf_counter()
+    session = Session(graph)
+    keys.assign(session, graph.nodes)
+    names = list(graph.outputs)
+    roots = [graph.outputs[n] for n in names]
+    with session:
+        order = expand_all(session, roots)
+    session.stats["nodes"] = len(order)
+    if optimize:
+        cse(session, order, roots)
+        order = session.topo(roots)
+        fold(session, order, roots)
+        order = session.topo(roots)
+        static_choices(session, order)
+        order = session.topo(roots)
+        cse(session, order, roots)
+        order = session.topo(roots)
+    w = Writer(session)
+    emit(session, order, roots, w)
+    outputs = {name: w.slot[session.resolve(node).id] for name, node in zip(names, roots)}
+    meta = dict(graph.metadata)
+    if metadata:
+        meta.update(metadata)
+    data = w.to_bytes(outputs, meta)
+    program = Program(data)
+    session.stats["instructions"] = len(w)
+    session.stats["seconds"] = time.perf_counter() - started
+    return program, session.stats
+
+
+def compile(graph: Graph, seed: int = 0, *, threads: int = 0, optimize: bool = True,
+            metadata: Optional[Dict[str, Any]] = None) -> Pipeline:
+    """Compiles ``graph`` into a Pipeline with the given ``seed``.
+
+    ``threads`` is the default worker count of ``run_many`` (0: one per core); ``optimize=False``
+    skips folding and CSE (the library still folds constants when it loads the program).
+    """
+    program, stats = compile_program(graph, optimize=optimize, metadata=metadata)
+    pipeline = Pipeline(program, seed=seed, threads=threads)
+    pipeline.compile_stats = stats
+    return pipeline

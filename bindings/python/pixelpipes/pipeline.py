@@ -1,0 +1,168 @@
+"""Running a compiled program: ``Pipeline.run(i)`` and ``Pipeline.run_many(start, count)``."""
+from __future__ import annotations
+
+import os
+import threading
+from typing import Dict, List, Optional, Union
+
+from ._lib import ffi, lib
+from .disasm import disassemble
+from .errors import check
+from .program import OutputInfo, Program
+from .values import sample_outputs
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+class Pipeline:
+    """A compiled program bound to a seed. Sample ``i`` is a pure function of (program, seed, i).
+
+    ``run(i)`` gives ``{output name: value}`` with tensors as read-only zero-copy NumPy arrays
+    (0-d arrays for scalars), strings as ``str`` and lists as Python lists.
+    """
+
+    def __init__(self, program: Union[Program, bytes], seed: int = 0, threads: int = 0):
+        self.program = program if isinstance(program, Program) else Program(program)
+        if not 0 <= int(seed) < 2 ** 64:
+            raise ValueError(f"seed must be in [0, 2**64), not {seed}")
+        if int(threads) < 0:
+            raise ValueError(f"threads must be >= 0 (0: one per core), not {threads}")
+        self.seed = int(seed)
+        self.threads = int(threads)
+        self._handles: Dict[int, object] = {}
+        # the C API drives a pipeline from one thread at a time; the GIL is released during calls
+        self._lock = threading.Lock()
+        self._names = self.program.output_names
+
+    def _handle(self, threads: Optional[int] = None):
+        t = self.threads if threads is None else int(threads)
+        h = self._handles.get(t)
+        if h is None:
+            options = ffi.new("pxp_pipeline_options *")
+            options.version = lib.PXP_PIPELINE_OPTIONS_VERSION
+            options.seed = self.seed
+            options.threads = t
+            out = ffi.new("pxp_pipeline **")
+            check(lib.pxp_pipeline_create(out, self.program.handle, options))
+            h = ffi.gc(out[0], lib.pxp_pipeline_free)
+            self._handles[t] = h
+        return h
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self, index: int) -> dict:
+        """Computes sample ``index`` on the calling thread."""
+        index = _index(index)
+        out = ffi.new("pxp_sample **")
+        with self._lock:
+            check(lib.pxp_pipeline_run(out, self._handle(), index))
+        sample = ffi.gc(out[0], lib.pxp_sample_free)
+        return sample_outputs(sample, self._names)
+
+    def run_many(self, start: int, count: int, threads: Optional[int] = None) -> List[dict]:
+        """Computes samples ``start .. start+count-1`` on ``threads`` worker threads (default: the
+        pipeline's; 0: one per core). The results do not depend on the number of threads."""
+        start = _index(start)
+        count = int(count)
+        if count < 0:
+            raise ValueError(f"count must be >= 0, not {count}")
+        if count == 0:
+            return []
+        if threads is not None and int(threads) < 0:
+            raise ValueError(f"threads must be >= 0, not {threads}")
+        out = ffi.new("pxp_sample *[]", count)
+        with self._lock:
+            check(lib.pxp_pipeline_run_many(out, self._handle(threads), start, count))
+        return [sample_outputs(ffi.gc(out[k], lib.pxp_sample_free), self._names) for k in range(count)]
+
+    def __iter__(self):
+        """Samples 0, 1, 2, ... forever."""
+        i = 0
+        while True:
+            yield self.run(i)
+            i += 1
+
+    # -- description ---------------------------------------------------------------------------
+    @property
+    def outputs(self) -> List[OutputInfo]:
+        """Names and inferred types of the outputs (dtype, shape with None for unknown sizes)."""
+        return self.program.outputs
+
+    @property
+    def output_names(self) -> List[str]:
+        return list(self._names)
+
+    @property
+    def metadata(self) -> dict:
+        return self.program.metadata
+
+    def instruction_count(self) -> int:
+        return self.program.instruction_count()
+
+    def disassemble(self) -> str:
+        """One line per instruction: index, op, inputs, attributes, type, label, source."""
+        return disassemble(self.program.description, _constant_previews(self.program.data))
+
+    def __str__(self) -> str:
+        return self.disassemble()
+
+    def __repr__(self) -> str:
+        outs = ", ".join(f"{o.name}: {o.type}" for o in self.outputs)
+        return f"<pixelpipes.Pipeline seed={self.seed} instructions={self.instruction_count()} outputs=({outs})>"
+
+    # -- files ---------------------------------------------------------------------------------
+    def to_bytes(self) -> bytes:
+        """The program bytes (msgpack, see docs/program-format.md)."""
+        return self.program.data
+
+    def save(self, path: PathLike) -> None:
+        """Writes the program bytes to ``path`` (runnable by ``pixelpipes.load`` or pixelpipes-run)."""
+        tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
+        with open(tmp, "wb") as f:
+            f.write(self.program.data)
+        os.replace(tmp, path)
+
+    def with_seed(self, seed: int) -> "Pipeline":
+        return Pipeline(self.program, seed=seed, threads=self.threads)
+
+
+def _constant_previews(data: bytes) -> List[str]:
+    """Short texts of the program's constants, for the listing."""
+    import msgpack
+    import numpy as np
+
+    from .constant_value import preview
+
+    def value(c):
+        kind = c.get("kind")
+        if kind == "tensor":
+            return np.frombuffer(c["data"], dtype=np.dtype(_NUMPY[c["dtype"]])).reshape(c["shape"])
+        if kind == "string":
+            return c["value"]
+        return tuple(value(x) for x in c.get("items", []))
+    try:
+        program = msgpack.unpackb(data, raw=False)
+        return [preview(value(c)) for c in program.get("constants", [])]
+    except Exception:  # a listing must never fail because of a preview
+        return []
+
+
+_NUMPY = {"u8": "u1", "i8": "i1", "u16": "<u2", "i16": "<i2", "i32": "<i4", "i64": "<i8", "f32": "<f4", "f64": "<f8",
+          "bool": "?"}
+
+
+def _index(i) -> int:
+    i = int(i)
+    if not 0 <= i < 2 ** 64:
+        raise ValueError(f"sample index must be in [0, 2**64), not {i}")
+    return i
+
+
+def load(path: PathLike, seed: int = 0, threads: int = 0) -> Pipeline:
+    """A pipeline over a program file written by ``Pipeline.save``."""
+    with open(path, "rb") as f:
+        data = f.read()
+    return Pipeline(Program(data), seed=seed, threads=threads)
+
+
+def from_bytes(data: bytes, seed: int = 0, threads: int = 0) -> Pipeline:
+    return Pipeline(Program(data), seed=seed, threads=threads)

@@ -1,0 +1,54 @@
+"""A graph that uses every random op (and branches), shared by the determinism tests and
+their subprocess. Run as a script it prints a digest of samples START..START+COUNT-1."""
+import hashlib
+import sys
+
+import numpy as np
+
+import pixelpipes as pp
+from pixelpipes import registry
+from pixelpipes.ops import list as plist
+from pixelpipes.ops import noise, random
+
+
+def build() -> pp.Graph:
+    with pp.Graph() as g:
+        names = pp.Constant([f"n{k}" for k in range(7)])
+        u = random.Uniform(-1.0, 1.0, shape=[3])
+        g.output("uniform", u)
+        g.output("normal", random.Normal(0.0, 2.0, dtype="f64", shape=[2, 2]))
+        g.output("bernoulli", random.Bernoulli(0.3, shape=[4]))
+        g.output("integer", random.Integer(-5, 5, shape=[3]))
+        g.output("choice", random.WeightedChoice([1.0, 2.0, 3.0]))
+        g.output("perm", random.Permutation(6))
+        g.output("shuffled", random.Shuffle(names))
+        g.output("element", plist.RandomElement(names))
+        g.output("toggle", pp.Toggle(0.5, u * 2, random.Uniform(5.0, 6.0, shape=[3])))
+        img = pp.Constant(np.arange(8 * 10 * 3, dtype=np.uint8).reshape(8, 10, 3))
+        g.output("noisy", noise.Gaussian(noise.SaltAndPepper(noise.PixelDropout(img, 0.1), 0.05), 5.0))
+        g.output("erased", noise.RandomErasing(noise.CoarseDropout(img), p=0.7))
+        g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
+        g.output("switch", pp.Switch([random.Normal(0.0, 1.0), random.Uniform(0.0, 1.0), 3.0], [1, 1, 1]))
+    return g
+
+
+def random_ops_used(pipeline) -> set:
+    return {i["op"] for i in pipeline.program.instructions if registry.schema(i["op"]).random}
+
+
+def digest(samples) -> str:
+    h = hashlib.sha256()
+    for s in samples:
+        for name in sorted(s):
+            v = s[name]
+            if isinstance(v, np.ndarray):
+                h.update(name.encode() + str(v.dtype).encode() + repr(v.shape).encode() + v.tobytes())
+            else:
+                h.update(name.encode() + repr(v if not isinstance(v, list) else [str(x) for x in v]).encode())
+    return h.hexdigest()
+
+
+if __name__ == "__main__":
+    seed, start, count, threads = (int(a) for a in sys.argv[1:5])
+    p = pp.compile(build(), seed=seed)
+    print(digest(p.run_many(start, count, threads=threads)))

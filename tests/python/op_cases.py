@@ -1,0 +1,233 @@
+"""One small use of every registered op, for test_ops_coverage.py.
+
+CASES maps an op name to a function that builds a node using that op inside the current
+graph. When an op is added to the library, add its case here (the coverage test fails until
+then). Inputs are small synthetic images, masks, boxes and points.
+"""
+import base64
+import struct
+import zlib
+
+import numpy as np
+
+import pixelpipes as pp
+from pixelpipes import ops
+
+H, W = 12, 16
+
+
+def image():
+    y, x = np.mgrid[0:H, 0:W]
+    return np.stack([x * 15, y * 20, (x + y) * 7], -1).astype(np.uint8)
+
+
+def mask():
+    m = np.zeros((H, W), dtype=np.uint8)
+    m[3:9, 4:12] = 255
+    m[5, 6] = 0
+    return m
+
+
+BOXES = np.array([[2, 3, 10, 9], [5, 1, 14, 11]], dtype=np.float32)
+BOX = np.array([2, 3, 10, 9], dtype=np.float32)
+POINTS = np.array([[1, 1], [10, 2], [12, 9], [3, 8]], dtype=np.float32)
+
+JPEG = base64.b64decode(
+    "/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAYEBQYFBAYGBQYHBwYIChAKCgkJChQODwwQFxQYGBcUFhYaHSUfGhsjHBYWICwgIyYnKSopGR8t"
+    "MC0oMCUoKSj/2wBDAQcHBwoIChMKChMoGhYaKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCgoKCj/wAAR"
+    "CAAMABADASIAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAAAAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEG"
+    "E1FhByJxFDKBkaEII0KxwRVS0fAkM2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWG"
+    "h4iJipKTlJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QAHwEAAwEBAQEB"
+    "AQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdhcRMiMoEIFEKRobHBCSMzUvAVYnLRChYk"
+    "NOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hpanN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0"
+    "tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDyfTvBvT93+ldRp3g3p+7/AEr1TTtLteP3"
+    "ddTp2l2vH7useHuIKuh5uDzSZ//Z")
+
+
+def png_bytes(img: np.ndarray) -> bytes:
+    """A minimal 8-bit RGB PNG writer (zlib + CRC chunks), enough for decoder tests."""
+    h, w, c = img.shape
+    raw = b"".join(b"\x00" + img[r].tobytes() for r in range(h))
+
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data) & 0xFFFFFFFF)
+    color_type = {1: 0, 3: 2, 4: 6}[c]
+    header = struct.pack(">IIBBBBB", w, h, 8, color_type, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def _bytes_tensor(data: bytes):
+    return pp.Constant(np.frombuffer(data, dtype=np.uint8).copy())
+
+
+def _varying(x):
+    """x, but not a compile-time constant: keeps the op in the program instead of folded away."""
+    return pp.Select(pp.SampleIndex() >= 0, x, x)
+
+
+def build_cases(tmp_file: str):
+    m, c, f, g, i, l, r, t = ops.math, ops.color, ops.filter, ops.geometry, ops.image, ops.list, ops.random, ops.tensor
+    mask_op, io, noise = ops.mask, ops.io, ops.noise
+    img = lambda: _varying(image())  # noqa: E731
+    imgf = lambda: _varying(image().astype(np.float32) / 255)  # noqa: E731
+    msk = lambda: _varying(mask())  # noqa: E731
+    boxes = lambda: _varying(BOXES)  # noqa: E731
+    pts = lambda: _varying(POINTS)  # noqa: E731
+    mat = lambda: g.Rotate(r.Uniform(10.0, 20.0), 8.0, 6.0)  # noqa: E731
+    x = lambda: _varying(np.array([[1.5, -2.0, 3.25], [0.5, 4.0, -1.0]], dtype=np.float32))  # noqa: E731
+    k = lambda: pp.SampleIndex() + 1  # noqa: E731
+    names = lambda: _varying(["a", "b", "c", "d"])  # noqa: E731
+    cases = {
+        "color.blend": lambda: c.Blend(img(), c.Invert(img()), 0.25),
+        "color.brightness": lambda: c.Brightness(img(), 1.2),
+        "color.contrast": lambda: c.Contrast(img(), 1.3),
+        "color.convert": lambda: c.Convert(img(), conversion="rgb_to_gray"),
+        "color.convert_depth": lambda: c.ConvertDepth(img(), dtype="f32"),
+        "color.equalize": lambda: c.Equalize(img()),
+        "color.gamma": lambda: c.Gamma(img(), 0.8),
+        "color.hue": lambda: c.Hue(img(), 0.1),
+        "color.invert": lambda: c.Invert(img()),
+        "color.merge_channels": lambda: c.MergeChannels(img(), c.Convert(img(), conversion="rgb_to_gray")),
+        "color.minmax_normalize": lambda: c.MinmaxNormalize(img()),
+        "color.normalize": lambda: c.Normalize(img(), np.array([0.5, 0.4, 0.3], np.float32),
+                                               np.array([0.2, 0.2, 0.2], np.float32), chw=True, scale=1 / 255),
+        "color.posterize": lambda: c.Posterize(img(), 3),
+        "color.saturation": lambda: c.Saturation(img(), 1.5),
+        "color.select_channels": lambda: c.SelectChannels(img(), channels=[2, 1, 0]),
+        "color.solarize": lambda: c.Solarize(img(), 128),
+        "color.threshold": lambda: c.Threshold(img(), 100.0),
+        "core.sample_index": lambda: pp.SampleIndex(),
+        "core.constant": lambda: pp.Constant(np.arange(6, dtype=np.int16).reshape(2, 3)),
+        "filter.bilateral": lambda: f.Bilateral(img()),
+        "filter.box_blur": lambda: f.BoxBlur(img()),
+        "filter.box_kernel": lambda: f.BoxKernel(_varying(3)),
+        "filter.canny": lambda: f.Canny(img()),
+        "filter.convolve": lambda: f.Convolve(imgf(), f.GaussianKernel(3, 1.0)),
+        "filter.gaussian_blur": lambda: f.GaussianBlur(img(), 1.5),
+        "filter.gaussian_kernel": lambda: f.GaussianKernel(_varying(5), 1.0),
+        "filter.laplacian": lambda: f.Laplacian(img()),
+        "filter.median_blur": lambda: f.MedianBlur(img()),
+        "filter.sharpen": lambda: f.Sharpen(img(), 0.5),
+        "filter.sobel": lambda: f.Sobel(img()),
+        "flow.branch": lambda: pp.Conditional(pp.SampleIndex() < 1, k() * 2, k() * 3),
+        "flow.jump": lambda: pp.Toggle(0.5, k() * 2, k() * 3),
+        "flow.merge": lambda: pp.Switch([k(), k() * 2, k() * 3], [1, 1, 1]),
+        "flow.select": lambda: pp.Select(pp.SampleIndex() < 1, 1.0, 2.0),
+        "geometry.box_to_points": lambda: g.BoxToPoints(boxes()),
+        "geometry.center_on_box": lambda: g.CenterOnBox(_varying(BOX), 32, 32),
+        "geometry.chain": lambda: g.Chain(mat(), g.Translate(1.0, 2.0), g.Scale(2.0, 2.0, 0.0, 0.0)),
+        "geometry.clip_boxes": lambda: g.ClipBoxes(boxes(), W, H),
+        "geometry.filter_boxes": lambda: g.FilterBoxes(boxes(), 12, 10),
+        "geometry.flip_matrix": lambda: g.FlipMatrix(_varying(W), H),
+        "geometry.focus_on_box": lambda: g.FocusOnBox(_varying(BOX), 32, 32, 0.1),
+        "geometry.identity": lambda: g.Identity(),
+        "geometry.invert": lambda: g.Invert(mat()),
+        "geometry.points_bounds": lambda: g.PointsBounds(pts()),
+        "geometry.resize_matrix": lambda: g.ResizeMatrix(_varying(W), H, 32, 24),
+        "geometry.rotate": lambda: g.Rotate(r.Uniform(-30.0, 30.0), 8.0, 6.0),
+        "geometry.scale": lambda: g.Scale(r.Uniform(0.5, 2.0), 1.5, 8.0, 6.0),
+        "geometry.shear": lambda: g.Shear(r.Uniform(0.0, 0.2), 0.0),
+        "geometry.transform_boxes": lambda: g.TransformBoxes(boxes(), mat()),
+        "geometry.transform_points": lambda: g.TransformPoints(pts(), mat()),
+        "geometry.transform_polygon": lambda: g.TransformPolygon(pts(), mat()),
+        "geometry.translate": lambda: g.Translate(r.Uniform(-3.0, 3.0), 2.0),
+        "geometry.visible_boxes": lambda: g.VisibleBoxes(boxes(), 12, 10),
+        "image.channels": lambda: i.Channels(img()),
+        "image.crop": lambda: i.Crop(img(), BOX),
+        "image.crop_pad": lambda: i.CropPad(img(), np.array([-2, -2, 10, 9], np.float32)),
+        "image.decode": lambda: i.Decode(_varying(np.frombuffer(JPEG, np.uint8).copy())),
+        "image.decode_jpeg": lambda: i.DecodeJpeg(_varying(np.frombuffer(JPEG, np.uint8).copy()), scale="1/2"),
+        "image.decode_png": lambda: i.DecodePng(_varying(np.frombuffer(png_bytes(image()), np.uint8).copy())),
+        "image.flip": lambda: i.Flip(img(), axis="vertical"),
+        "image.height": lambda: i.Height(img()),
+        "image.info": lambda: i.Info(img()),
+        "image.remap": lambda: i.Remap(img(), *_maps()),
+        "image.resize": lambda: i.Resize(img(), 8, 6),
+        "image.rotate90": lambda: i.Rotate90(img(), 1),
+        "image.transpose": lambda: i.Transpose(img()),
+        "image.warp": lambda: i.Warp(img(), mat(), W, H),
+        "image.width": lambda: i.Width(img()),
+        "io.read_file": lambda: io.ReadFile(_varying(tmp_file)),
+        "list.concat": lambda: l.Concat(names(), ["e"]),
+        "list.element": lambda: names()[pp.SampleIndex() % 4],
+        "list.filter": lambda: l.Filter(names(), [True, False, True, True]),
+        "list.gather": lambda: l.Gather(names(), [3, 0]),
+        "list.length": lambda: names().length(),
+        "list.make": lambda: l.Make(k(), k() * 2),
+        "list.random_element": lambda: l.RandomElement(names()),
+        "list.range": lambda: l.Range(0, k() + 3, 2),
+        "list.repeat": lambda: l.Repeat("x", k()),
+        "list.sublist": lambda: l.Sublist(names(), 1, 3),
+        "mask.bounding_box": lambda: mask_op.BoundingBox(msk()),
+        "mask.close": lambda: mask_op.Close(msk()),
+        "mask.connected_components": lambda: mask_op.ConnectedComponents(msk()),
+        "mask.dilate": lambda: mask_op.Dilate(msk(), kernel_shape="ellipse"),
+        "mask.distance_transform": lambda: mask_op.DistanceTransform(msk()),
+        "mask.erode": lambda: mask_op.Erode(msk()),
+        "mask.is_empty": lambda: mask_op.IsEmpty(msk()),
+        "mask.moments": lambda: mask_op.Moments(msk()),
+        "mask.open": lambda: mask_op.Open(msk(), kernel_size=5),
+        "mask.render_boxes": lambda: mask_op.RenderBoxes(boxes(), W, H),
+        "mask.render_points": lambda: mask_op.RenderPoints(pts(), W, H, radius=1.5),
+        "mask.render_polygons": lambda: mask_op.RenderPolygons(l.Make(pts()), W, H),
+        "math.abs": lambda: abs(x()),
+        "math.add": lambda: x() + 1,
+        "math.atan2": lambda: m.Atan2(x(), 2.0),
+        "math.ceil": lambda: m.Ceil(x()),
+        "math.cos": lambda: m.Cos(x()),
+        "math.divide": lambda: x() / 3,
+        "math.equal": lambda: x() == 0.5,
+        "math.exp": lambda: m.Exp(x()),
+        "math.floor": lambda: m.Floor(x()),
+        "math.greater": lambda: x() > 0.5,
+        "math.greater_equal": lambda: x() >= 0.5,
+        "math.less": lambda: x() < 0.5,
+        "math.less_equal": lambda: x() <= 0.5,
+        "math.log": lambda: m.Log(abs(x()) + 1),
+        "math.logical_and": lambda: (x() > 0) & (x() < 2),
+        "math.logical_not": lambda: ~(x() > 0),
+        "math.logical_or": lambda: (x() > 3) | (x() < 0),
+        "math.maximum": lambda: m.Maximum(x(), 1.0),
+        "math.minimum": lambda: m.Minimum(x(), 1.0),
+        "math.modulo": lambda: k() % 3,
+        "math.multiply": lambda: x() * 2,
+        "math.negate": lambda: -x(),
+        "math.not_equal": lambda: x() != 0.5,
+        "math.power": lambda: x() ** 2,
+        "math.round": lambda: m.Round(x()),
+        "math.sin": lambda: m.Sin(x()),
+        "math.sqrt": lambda: m.Sqrt(abs(x())),
+        "math.subtract": lambda: 1 - x(),
+        "math.tan": lambda: m.Tan(x()),
+        "noise.coarse_dropout": lambda: noise.CoarseDropout(img(), max_holes=3, fill=0.5),
+        "noise.gaussian": lambda: noise.Gaussian(img(), 10.0),
+        "noise.pixel_dropout": lambda: noise.PixelDropout(img(), 0.2, per_channel=True),
+        "noise.random_erasing": lambda: noise.RandomErasing(img(), p=1.0),
+        "noise.salt_and_pepper": lambda: noise.SaltAndPepper(img(), 0.1),
+        "noise.uniform": lambda: noise.Uniform(imgf(), -0.1, 0.1),
+        "random.bernoulli": lambda: r.Bernoulli(0.3, shape=[5]),
+        "random.integer": lambda: r.Integer(0, 10, shape=[2, 2]),
+        "random.normal": lambda: r.Normal(0.0, 1.0, dtype="f64", shape=[3]),
+        "random.permutation": lambda: r.Permutation(6),
+        "random.shuffle": lambda: r.Shuffle(names()),
+        "random.uniform": lambda: r.Uniform(-1.0, 1.0, shape=[4]),
+        "random.weighted_choice": lambda: r.WeightedChoice([0.2, 0.3, 0.5]),
+        "tensor.cast": lambda: t.Cast(x(), dtype="i16"),
+        "tensor.concat": lambda: t.Concat(x(), x() * 2, axis=1),
+        "tensor.flip": lambda: t.Flip(x(), axes=[1]),
+        "tensor.from_list": lambda: t.FromList(l.Make(k(), k() * 2)),
+        "tensor.reshape": lambda: t.Reshape(x(), shape=[3, -1]),
+        "tensor.shape": lambda: t.Shape(x()),
+        "tensor.size": lambda: t.Size(x()),
+        "tensor.slice": lambda: t.Slice(x(), 0, 2, axis=1),
+        "tensor.squeeze": lambda: t.Squeeze(t.Unsqueeze(x(), axis=0)),
+        "tensor.stack": lambda: t.Stack(x(), x(), axis=0),
+        "tensor.transpose": lambda: t.Transpose(x()),
+        "tensor.unsqueeze": lambda: t.Unsqueeze(x(), axis=2),
+    }
+    return cases
+
+
+def _maps():
+    yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+    return _varying(xx[:, ::-1].copy()), _varying(yy)
