@@ -18,6 +18,7 @@ void register_all_ops(Registry& r) {
   register_filter_ops(r);
   register_noise_ops(r);
   register_mask_ops(r);
+  register_dataset_ops(r);
 }
 
 }  // namespace pxp

@@ -18,5 +18,6 @@ void register_color_ops(Registry& r);
 void register_filter_ops(Registry& r);
 void register_noise_ops(Registry& r);
 void register_mask_ops(Registry& r);
+void register_dataset_ops(Registry& r);
 
 }  // namespace pxp

@@ -58,6 +58,9 @@ class ExecContext {
   uint64_t sample() const { return sample_; }
   // The random stream of this instruction for this sample (fresh each call: draw numbers restart at 0).
   RandomStream random() const { return RandomStream(seed_, sample_, key_); }
+  // A stream of this instruction keyed by another counter than the sample index (e.g. the
+  // epoch), for draws that many samples must share.
+  RandomStream random_for(uint64_t counter) const { return RandomStream(seed_, counter, key_); }
 
  private:
   uint64_t seed_, sample_, key_;
