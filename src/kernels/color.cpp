@@ -1,0 +1,469 @@
+#include "kernels/color.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cmath>
+#include <limits>
+
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.hpp"
+#include "kernels/cv_bridge.hpp"
+
+namespace pxp::kernels {
+
+namespace {
+
+template <typename F> decltype(auto) dispatch_image(DType t, F&& f) {
+  switch (t) {
+    case DType::U8: return f(uint8_t{});
+    case DType::U16: return f(uint16_t{});
+    case DType::F32: return f(float{});
+    default: break;
+  }
+  type_error(std::string("images of dtype ") + dtype_name(t) + " are not supported here (u8, u16 or f32)");
+}
+
+template <typename T> constexpr float max_of() {
+  if constexpr (std::is_floating_point_v<T>) return 1.0f;
+  else return static_cast<float>(std::numeric_limits<T>::max());
+}
+
+// Integers: rounded to nearest and saturated; floats: clamped to [0, 1] (torchvision's bound).
+template <typename T> inline T store_clamped(float v) {
+  if constexpr (std::is_floating_point_v<T>) {
+    if (!(v > 0.0f)) return 0.0f;
+    return v < 1.0f ? v : 1.0f;
+  } else {
+    return cv::saturate_cast<T>(v);
+  }
+}
+
+// Integers: rounded to nearest and saturated; floats unchanged.
+template <typename T> inline T store_saturated(float v) {
+  if constexpr (std::is_floating_point_v<T>) return v;
+  else return cv::saturate_cast<T>(v);
+}
+
+Tensor like(const Tensor& image, DType dtype) { return Tensor::empty(dtype, image.shape()); }
+
+// torchvision's luma weights (rgb_to_grayscale), not OpenCV's 0.299.
+constexpr float kR = 0.2989f, kG = 0.587f, kB = 0.114f;
+
+template <typename T> inline float gray_of(const T* p) {
+  float g = kR * static_cast<float>(p[0]) + kG * static_cast<float>(p[1]) + kB * static_cast<float>(p[2]);
+  // torchvision floors the gray image of integer images before blending.
+  if constexpr (!std::is_floating_point_v<T>) g = std::floor(g);
+  return g;
+}
+
+void need_gray_or_rgb(const Tensor& image, const char* op) {
+  int64_t c = channel_count(image);
+  if (c != 1 && c != 3)
+    argument_error(std::string(op) + " needs a 1- or 3-channel image, not " + std::to_string(c) + " channels");
+}
+
+template <typename T, typename F> Tensor map_values(const Tensor& image, F f) {
+  Tensor out = like(image, image.dtype());
+  const T* src = image.data<T>();
+  T* dst = out.mutable_data<T>();
+  const int64_t n = image.numel();
+  for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
+  return out;
+}
+
+// torchvision's _rgb_to_hsv / _hsv_to_rgb on one pixel, all in [0, 1].
+inline void rgb_to_hsv(float r, float g, float b, float& h, float& s, float& v) {
+  float maxc = std::max(r, std::max(g, b)), minc = std::min(r, std::min(g, b));
+  bool eqc = maxc == minc;
+  float cr = maxc - minc;
+  s = cr / (eqc ? 1.0f : maxc);
+  float div = eqc ? 1.0f : cr;
+  float rc = (maxc - r) / div, gc = (maxc - g) / div, bc = (maxc - b) / div;
+  float hh;
+  if (maxc == r) hh = bc - gc;
+  else if (maxc == g) hh = 2.0f + rc - bc;
+  else hh = 4.0f + gc - rc;
+  hh = std::fmod(hh / 6.0f + 1.0f, 1.0f);
+  h = hh;
+  v = maxc;
+}
+
+inline void hsv_to_rgb(float h, float s, float v, float& r, float& g, float& b) {
+  float h6 = h * 6.0f;
+  float fi = std::floor(h6);
+  float f = h6 - fi;
+  int i = static_cast<int>(fi) % 6;
+  if (i < 0) i += 6;
+  auto clamp01 = [](float x) { return std::min(std::max(x, 0.0f), 1.0f); };
+  float p = clamp01(v * (1.0f - s)), q = clamp01(v * (1.0f - s * f)), t = clamp01(v * (1.0f - s * (1.0f - f)));
+  switch (i) {
+    case 0: r = v; g = t; b = p; break;
+    case 1: r = q; g = v; b = p; break;
+    case 2: r = p; g = v; b = t; break;
+    case 3: r = p; g = q; b = v; break;
+    case 4: r = t; g = p; b = v; break;
+    default: r = v; g = p; b = q; break;
+  }
+}
+
+}  // namespace
+
+double intensity_max(DType dtype) {
+  switch (dtype) {
+    case DType::U8: return 255.0;
+    case DType::U16: return 65535.0;
+    case DType::F32: case DType::F64: return 1.0;
+    default: break;
+  }
+  type_error(std::string("images of dtype ") + dtype_name(dtype) + " are not supported here (u8, u16 or f32)");
+}
+
+int64_t channel_count(const Tensor& image) { return image.ndim() == 3 ? image.dim(2) : 1; }
+int64_t pixel_count(const Tensor& image) { return image.dim(0) * image.dim(1); }
+
+// ---------------------------------------------------------------------------------------------
+// Conversions through OpenCV.
+
+const std::vector<std::string>& color_conversion_names() {
+  static const std::vector<std::string> names{"rgb_to_gray", "gray_to_rgb",  "rgb_to_hsv", "hsv_to_rgb",
+                                              "rgb_to_ycrcb", "ycrcb_to_rgb", "rgb_to_lab", "lab_to_rgb",
+                                              "rgb_to_bgr",  "bgr_to_rgb"};
+  return names;
+}
+
+ColorConversion color_conversion_from_name(const std::string& name) {
+  const auto& names = color_conversion_names();
+  for (size_t i = 0; i < names.size(); ++i)
+    if (names[i] == name) return static_cast<ColorConversion>(i);
+  argument_error("unknown color conversion '" + name + "'");
+}
+
+int conversion_input_channels(ColorConversion c) { return c == ColorConversion::GrayToRgb ? 1 : 3; }
+int conversion_output_channels(ColorConversion c) { return c == ColorConversion::RgbToGray ? 1 : 3; }
+
+Tensor convert_color(const Tensor& image, ColorConversion conversion) {
+  static const int codes[] = {cv::COLOR_RGB2GRAY,  cv::COLOR_GRAY2RGB,  cv::COLOR_RGB2HSV, cv::COLOR_HSV2RGB,
+                              cv::COLOR_RGB2YCrCb, cv::COLOR_YCrCb2RGB, cv::COLOR_RGB2Lab, cv::COLOR_Lab2RGB,
+                              cv::COLOR_RGB2BGR,   cv::COLOR_BGR2RGB};
+  int64_t c = channel_count(image);
+  if (c != conversion_input_channels(conversion))
+    argument_error("color conversion " + color_conversion_names()[static_cast<size_t>(conversion)] + " needs " +
+                   std::to_string(conversion_input_channels(conversion)) + " channels, not " + std::to_string(c));
+  bool hsv_or_lab = conversion == ColorConversion::RgbToHsv || conversion == ColorConversion::HsvToRgb ||
+                    conversion == ColorConversion::RgbToLab || conversion == ColorConversion::LabToRgb;
+  if (hsv_or_lab && image.dtype() == DType::U16)
+    argument_error("HSV and Lab conversions take u8 or f32 images, not u16");
+  cv::Mat dst;
+  cv::cvtColor(as_mat(image), dst, codes[static_cast<size_t>(conversion)]);
+  return from_mat(dst, image.ndim() == 3 || dst.channels() > 1);
+}
+
+// ---------------------------------------------------------------------------------------------
+// torchvision adjustments.
+
+Tensor adjust_brightness(const Tensor& image, double factor) {
+  const float f = static_cast<float>(factor);
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    return map_values<T>(image, [f](T x) { return store_clamped<T>(static_cast<float>(x) * f); });
+  });
+}
+
+Tensor adjust_contrast(const Tensor& image, double factor) {
+  need_gray_or_rgb(image, "color.contrast");
+  const int64_t c = channel_count(image), n = pixel_count(image);
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* src = image.data<T>();
+    double sum = 0.0;
+    if (c == 3) {
+      for (int64_t i = 0; i < n; ++i) sum += gray_of(src + 3 * i);
+    } else {
+      for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(src[i]);
+    }
+    const float mean = n > 0 ? static_cast<float>(sum / static_cast<double>(n)) : 0.0f;
+    const float f = static_cast<float>(factor), offset = mean * (1.0f - static_cast<float>(factor));
+    return map_values<T>(image,
+                         [=](T x) { return store_clamped<T>(static_cast<float>(x) * f + offset); });
+  });
+}
+
+Tensor adjust_saturation(const Tensor& image, double factor) {
+  need_gray_or_rgb(image, "color.saturation");
+  if (channel_count(image) == 1) return image;  // torchvision: a gray image has no saturation to change
+  const int64_t n = pixel_count(image);
+  const float f = static_cast<float>(factor), g = 1.0f - f;
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    Tensor out = like(image, image.dtype());
+    const T* src = image.data<T>();
+    T* dst = out.mutable_data<T>();
+    for (int64_t i = 0; i < n; ++i) {
+      const T* p = src + 3 * i;
+      float gray = gray_of(p) * g;
+      for (int k = 0; k < 3; ++k) dst[3 * i + k] = store_clamped<T>(static_cast<float>(p[k]) * f + gray);
+    }
+    return out;
+  });
+}
+
+Tensor adjust_hue(const Tensor& image, double shift) {
+  need_gray_or_rgb(image, "color.hue");
+  if (channel_count(image) == 1) return image;  // torchvision: hue of gray is undefined, kept
+  const int64_t n = pixel_count(image);
+  const float s = static_cast<float>(shift);
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const float m = max_of<T>(), inv = 1.0f / m;
+    Tensor out = like(image, image.dtype());
+    const T* src = image.data<T>();
+    T* dst = out.mutable_data<T>();
+    for (int64_t i = 0; i < n; ++i) {
+      const T* p = src + 3 * i;
+      float h, sat, v, r, g, b;
+      rgb_to_hsv(static_cast<float>(p[0]) * inv, static_cast<float>(p[1]) * inv, static_cast<float>(p[2]) * inv, h,
+                 sat, v);
+      h = h + s;
+      h = h - std::floor(h);  // torch's remainder: always in [0, 1)
+      hsv_to_rgb(h, sat, v, r, g, b);
+      dst[3 * i] = store_clamped<T>(r * m);
+      dst[3 * i + 1] = store_clamped<T>(g * m);
+      dst[3 * i + 2] = store_clamped<T>(b * m);
+    }
+    return out;
+  });
+}
+
+Tensor adjust_gamma(const Tensor& image, double gamma, double gain) {
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (std::is_floating_point_v<T>) {
+      const float gm = static_cast<float>(gamma), gn = static_cast<float>(gain);
+      return map_values<T>(image, [=](T x) { return store_clamped<T>(gn * std::pow(x, gm)); });
+    } else {
+      // Integer images have few values: one pow per value, then a table lookup per pixel.
+      constexpr size_t kValues = size_t(std::numeric_limits<T>::max()) + 1;
+      std::vector<T> lut(kValues);
+      const double m = max_of<T>();
+      for (size_t v = 0; v < kValues; ++v)
+        lut[v] = cv::saturate_cast<T>(std::min(std::max(gain * std::pow(double(v) / m, gamma), 0.0), 1.0) * m);
+      return map_values<T>(image, [&](T x) { return lut[x]; });
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+
+Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, const std::vector<double>& std,
+                       double scale, bool chw) {
+  const int64_t c = channel_count(image), n = pixel_count(image);
+  auto per_channel = [&](const std::vector<double>& v, const char* what) {
+    if (v.size() != 1 && static_cast<int64_t>(v.size()) != c)
+      argument_error(std::string("normalize: ") + what + " has " + std::to_string(v.size()) +
+                     " values for an image of " + std::to_string(c) + " channels (give 1 or " + std::to_string(c) + ")");
+    std::vector<double> out(static_cast<size_t>(c));
+    for (int64_t k = 0; k < c; ++k) out[static_cast<size_t>(k)] = v.size() == 1 ? v[0] : v[static_cast<size_t>(k)];
+    return out;
+  };
+  std::vector<double> m = per_channel(mean, "mean"), s = per_channel(std, "std");
+  // (x * scale - mean) / std == x * a + b: one multiply-add per element.
+  std::vector<float> a(static_cast<size_t>(c)), b(static_cast<size_t>(c));
+  for (size_t k = 0; k < a.size(); ++k) {
+    if (!(s[k] != 0.0) || !std::isfinite(s[k])) argument_error("normalize: std must be finite and non-zero");
+    a[k] = static_cast<float>(scale / s[k]);
+    b[k] = static_cast<float>(-m[k] / s[k]);
+  }
+  Shape shape = image.shape();
+  if (chw && image.ndim() == 3) shape = {c, image.dim(0), image.dim(1)};
+  Tensor out = Tensor::empty(DType::F32, shape);
+  float* dst = out.mutable_data<float>();
+  dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* src = image.data<T>();
+    if (c == 1) {
+      const float a0 = a[0], b0 = b[0];
+      for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>(src[i]) * a0 + b0;
+    } else if (!chw) {
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t k = 0; k < c; ++k) dst[i * c + k] = static_cast<float>(src[i * c + k]) * a[k] + b[k];
+    } else if (c == 3) {
+      float *d0 = dst, *d1 = dst + n, *d2 = dst + 2 * n;
+      const float a0 = a[0], a1 = a[1], a2 = a[2], b0 = b[0], b1 = b[1], b2 = b[2];
+      for (int64_t i = 0; i < n; ++i) {
+        d0[i] = static_cast<float>(src[3 * i]) * a0 + b0;
+        d1[i] = static_cast<float>(src[3 * i + 1]) * a1 + b1;
+        d2[i] = static_cast<float>(src[3 * i + 2]) * a2 + b2;
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t k = 0; k < c; ++k) dst[k * n + i] = static_cast<float>(src[i * c + k]) * a[k] + b[k];
+    }
+    return 0;
+  });
+  return out;
+}
+
+Tensor convert_depth(const Tensor& image, DType to, bool scale) {
+  if (to == image.dtype()) return image;
+  double alpha = scale ? intensity_max(to) / intensity_max(image.dtype()) : 1.0;
+  cv::Mat dst;
+  as_mat(image).convertTo(dst, cv_depth(to), alpha);  // rounds and saturates
+  return from_mat(dst, image.ndim() == 3);
+}
+
+Tensor threshold_image(const Tensor& image, double value, double max_value, ThresholdType type) {
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    // As OpenCV: integer images compare with floor(value), and write integer levels.
+    const double t = std::is_floating_point_v<T> ? value : std::floor(value);
+    const T hi = cv::saturate_cast<T>(max_value), tt = cv::saturate_cast<T>(t);
+    return map_values<T>(image, [=](T x) -> T {
+      bool above = static_cast<double>(x) > t;
+      switch (type) {
+        case ThresholdType::Binary: return above ? hi : T(0);
+        case ThresholdType::BinaryInv: return above ? T(0) : hi;
+        case ThresholdType::Trunc: return above ? tt : x;
+        case ThresholdType::ToZero: return above ? x : T(0);
+      }
+      return x;
+    });
+  });
+}
+
+Tensor invert_image(const Tensor& image) {
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T m = static_cast<T>(max_of<T>());
+    return map_values<T>(image, [m](T x) { return static_cast<T>(m - x); });
+  });
+}
+
+Tensor solarize_image(const Tensor& image, double threshold) {
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T m = static_cast<T>(max_of<T>());
+    return map_values<T>(image,
+                         [=](T x) { return static_cast<double>(x) >= threshold ? static_cast<T>(m - x) : x; });
+  });
+}
+
+Tensor posterize_image(const Tensor& image, int bits) {
+  if (image.dtype() != DType::U8) argument_error("color.posterize takes u8 images");
+  if (bits < 0 || bits > 8) range_error("color.posterize: bits must be in [0, 8], not " + std::to_string(bits));
+  const uint8_t mask = static_cast<uint8_t>((0xFF00u >> bits) & 0xFFu);
+  return map_values<uint8_t>(image, [mask](uint8_t x) { return uint8_t(x & mask); });
+}
+
+Tensor equalize_image(const Tensor& image) {
+  if (image.dtype() != DType::U8) argument_error("color.equalize takes u8 images");
+  const int64_t c = channel_count(image), n = pixel_count(image);
+  const uint8_t* src = image.data<uint8_t>();
+  Tensor out = like(image, DType::U8);
+  uint8_t* dst = out.mutable_data<uint8_t>();
+  for (int64_t k = 0; k < c; ++k) {
+    std::array<int64_t, 256> hist{};
+    for (int64_t i = 0; i < n; ++i) ++hist[src[i * c + k]];
+    // PIL's ImageOps.equalize: spread all but the last occupied level evenly.
+    int last = 255;
+    while (last > 0 && hist[static_cast<size_t>(last)] == 0) --last;
+    int64_t step = (n - hist[static_cast<size_t>(last)]) / 255;
+    std::array<uint8_t, 256> lut;
+    if (step == 0) {
+      for (int v = 0; v < 256; ++v) lut[static_cast<size_t>(v)] = static_cast<uint8_t>(v);
+    } else {
+      int64_t acc = step / 2;
+      for (int v = 0; v < 256; ++v) {
+        lut[static_cast<size_t>(v)] = static_cast<uint8_t>(std::min<int64_t>(acc / step, 255));
+        acc += hist[static_cast<size_t>(v)];
+      }
+    }
+    for (int64_t i = 0; i < n; ++i) dst[i * c + k] = lut[src[i * c + k]];
+  }
+  return out;
+}
+
+Tensor blend_images(const Tensor& a, const Tensor& b, double alpha) {
+  if (a.dtype() != b.dtype()) type_error("color.blend: images must have the same dtype");
+  if (a.shape() != b.shape()) argument_error("color.blend: images must have the same shape");
+  const float wa = static_cast<float>(1.0 - alpha), wb = static_cast<float>(alpha);
+  return dispatch_image(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    Tensor out = like(a, a.dtype());
+    const T *pa = a.data<T>(), *pb = b.data<T>();
+    T* dst = out.mutable_data<T>();
+    const int64_t n = a.numel();
+    for (int64_t i = 0; i < n; ++i)
+      dst[i] = store_saturated<T>(static_cast<float>(pa[i]) * wa + static_cast<float>(pb[i]) * wb);
+    return out;
+  });
+}
+
+Tensor select_channels(const Tensor& image, const std::vector<int64_t>& channels) {
+  const int64_t c = channel_count(image), n = pixel_count(image), k = static_cast<int64_t>(channels.size());
+  if (channels.empty()) argument_error("color.select_channels: no channels selected");
+  for (int64_t ch : channels)
+    if (ch < 0 || ch >= c)
+      range_error("color.select_channels: channel " + std::to_string(ch) + " of an image with " + std::to_string(c) +
+                  " channels");
+  Shape shape{image.dim(0), image.dim(1)};
+  if (image.ndim() == 3 || k > 1) shape.push_back(k);
+  Tensor out = Tensor::empty(image.dtype(), shape);
+  const size_t es = dtype_size(image.dtype());
+  const uint8_t* src = image.bytes();
+  uint8_t* dst = out.mutable_bytes();
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < k; ++j)
+      std::memcpy(dst + (i * k + j) * es, src + (i * c + channels[static_cast<size_t>(j)]) * es, es);
+  return out;
+}
+
+Tensor merge_channels(const std::vector<Tensor>& images) {
+  if (images.empty()) argument_error("color.merge_channels needs at least one image");
+  const Tensor& first = images[0];
+  int64_t total = 0;
+  for (const Tensor& t : images) {
+    if (t.dtype() != first.dtype()) type_error("color.merge_channels: images must have the same dtype");
+    if (t.dim(0) != first.dim(0) || t.dim(1) != first.dim(1))
+      argument_error("color.merge_channels: images must have the same height and width");
+    total += channel_count(t);
+  }
+  const int64_t n = pixel_count(first);
+  const size_t es = dtype_size(first.dtype());
+  Tensor out = Tensor::empty(first.dtype(), {first.dim(0), first.dim(1), total});
+  uint8_t* dst = out.mutable_bytes();
+  int64_t offset = 0;
+  for (const Tensor& t : images) {
+    const int64_t c = channel_count(t);
+    const uint8_t* src = t.bytes();
+    const size_t row = static_cast<size_t>(c) * es;
+    for (int64_t i = 0; i < n; ++i) std::memcpy(dst + (i * total + offset) * es, src + i * c * es, row);
+    offset += c;
+  }
+  return out;
+}
+
+Tensor minmax_normalize(const Tensor& image) {
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* src = image.data<T>();
+    const int64_t n = image.numel();
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    for (int64_t i = 0; i < n; ++i) {
+      double v = static_cast<double>(src[i]);
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    Tensor out = like(image, DType::F32);
+    float* dst = out.mutable_data<float>();
+    if (!(hi > lo)) {  // constant (or empty) image
+      std::fill(dst, dst + n, 0.0f);
+      return out;
+    }
+    const double inv = 1.0 / (hi - lo);
+    for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>((static_cast<double>(src[i]) - lo) * inv);
+    return out;
+  });
+}
+
+}  // namespace pxp::kernels

@@ -1,0 +1,54 @@
+// Per-pixel color kernels for the color.* ops. Images are contiguous H x W x C or H x W
+// tensors of u8, u16 or f32 (the ops check and make them contiguous); results are new
+// tensors of the same rank. Integer results are rounded to nearest and saturated.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "core/tensor.hpp"
+
+namespace pxp::kernels {
+
+// The value of "full intensity" of a dtype: 255 (u8), 65535 (u16), 1.0 (floats).
+double intensity_max(DType dtype);
+// Pixels (H*W) and channels of a contiguous image tensor.
+int64_t pixel_count(const Tensor& image);
+int64_t channel_count(const Tensor& image);
+
+enum class ColorConversion : uint8_t {
+  RgbToGray, GrayToRgb, RgbToHsv, HsvToRgb, RgbToYCrCb, YCrCbToRgb, RgbToLab, LabToRgb, RgbToBgr, BgrToRgb
+};
+const std::vector<std::string>& color_conversion_names();
+ColorConversion color_conversion_from_name(const std::string& name);
+// Channels the conversion needs and gives.
+int conversion_input_channels(ColorConversion c);
+int conversion_output_channels(ColorConversion c);
+Tensor convert_color(const Tensor& image, ColorConversion conversion);
+
+// torchvision v2 adjustments. f32 results are clamped to [0, 1].
+Tensor adjust_brightness(const Tensor& image, double factor);
+Tensor adjust_contrast(const Tensor& image, double factor);
+Tensor adjust_saturation(const Tensor& image, double factor);
+Tensor adjust_hue(const Tensor& image, double shift);
+Tensor adjust_gamma(const Tensor& image, double gamma, double gain);
+
+// (x * scale - mean[c]) / std[c] as f32 in one pass, H x W x C or C x H x W.
+Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, const std::vector<double>& std,
+                       double scale, bool chw);
+Tensor convert_depth(const Tensor& image, DType to, bool scale);
+
+enum class ThresholdType : uint8_t { Binary, BinaryInv, Trunc, ToZero };
+Tensor threshold_image(const Tensor& image, double value, double max_value, ThresholdType type);
+Tensor invert_image(const Tensor& image);
+Tensor solarize_image(const Tensor& image, double threshold);
+Tensor posterize_image(const Tensor& image, int bits);
+Tensor equalize_image(const Tensor& image);
+// a * (1 - alpha) + b * alpha; f32 is not clamped (images may be normalized).
+Tensor blend_images(const Tensor& a, const Tensor& b, double alpha);
+Tensor select_channels(const Tensor& image, const std::vector<int64_t>& channels);
+Tensor merge_channels(const std::vector<Tensor>& images);
+Tensor minmax_normalize(const Tensor& image);
+
+}  // namespace pxp::kernels
