@@ -77,7 +77,7 @@ class Dilate(OpNode):
 
 class DistanceTransform(OpNode):
     """
-        For each nonzero pixel, the distance in pixels to the nearest zero pixel (0 on zero pixels). l2 is exact Euclidean; l1 and linf are exact for their metrics. The image is surrounded by nonzero pixels, so a mask without zeros gets large values.
+        For each nonzero pixel, the distance in pixels to the nearest zero pixel (0 on zero pixels). l2 is exact Euclidean; l1 and linf are exact for their metrics. Pixels beyond the border never count as zeros; a mask without any zero pixel is +inf everywhere.
 
         Op ``mask.distance_transform``.
 
