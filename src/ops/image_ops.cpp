@@ -1,8 +1,523 @@
+// image.*: decoding, image properties and geometry. Images are H x W x C tensors (or H x W,
+// one channel; ranks are kept), coordinates are continuous (pixel (i, j) covers
+// [j, j+1) x [i, i+1)). Sizes, boxes, matrices and maps are inputs, so they can be random per
+// sample; interpolation, border and decoding modes are attributes.
+#include <optional>
+
+#include "kernels/cv_bridge.hpp"
+#include "kernels/image_geometry.hpp"
+#include "kernels/image_modes.hpp"
+#include "kernels/image_resample.hpp"
+#include "kernels/jpeg_decoder.hpp"
+#include "kernels/png_decoder.hpp"
 #include "ops/families.hpp"
 #include "ops/op_helpers.hpp"
 
 namespace pxp {
 
-void register_image_ops(Registry& r) { (void)r; }
+namespace {
+
+using kernels::Border;
+using kernels::Interpolation;
+
+constexpr int64_t kDefaultMaxPixels = int64_t(1) << 28;
+
+// What the type rule knows about an image input; -1 for unknown dimensions, rank -1 unknown.
+struct ImageType {
+  int rank = -1;
+  std::optional<DType> dtype;
+  int64_t height = kUnknownDim, width = kUnknownDim, channels = kUnknownDim;
+};
+
+ImageType expect_image(const InferContext& ctx, size_t i, bool interpolated = false) {
+  expect_tensor(ctx, i, "image");
+  const Type& t = ctx.inputs[i];
+  ImageType out;
+  out.dtype = t.dtype;
+  out.rank = t.rank();
+  if (out.rank != -1 && out.rank != 2 && out.rank != 3)
+    type_error("input 'image' must be an H x W x C or H x W tensor, not " + t.to_string());
+  if (interpolated && t.dtype && !kernels::resample_dtype_supported(*t.dtype))
+    type_error(std::string("input 'image' of dtype ") + dtype_name(*t.dtype) +
+               " cannot be interpolated (use u8, u16, i16, f32 or f64)");
+  if (out.rank >= 2) {
+    out.height = (*t.shape)[0];
+    out.width = (*t.shape)[1];
+    out.channels = out.rank == 3 ? (*t.shape)[2] : 1;
+  }
+  return out;
+}
+
+// The type of an image like `in` with another height and width (and dtype).
+Type image_like(const ImageType& in, int64_t height, int64_t width, std::optional<DType> dtype) {
+  if (in.rank == 2) return Type::tensor(dtype, Shape{height, width});
+  if (in.rank == 3) return Type::tensor(dtype, Shape{height, width, in.channels});
+  return Type::tensor(dtype);
+}
+
+std::optional<int64_t> constant_int(const InferContext& ctx, size_t i) {
+  const Value* v = constant_input(ctx, i);
+  if (!v || !v->is_tensor() || v->tensor().numel() != 1) return std::nullopt;
+  return v->tensor().item_int();
+}
+
+// Checks a tensor input has `count` elements when its shape is known.
+void expect_elements(const InferContext& ctx, size_t i, const char* what, int64_t count) {
+  expect_tensor(ctx, i, what);
+  const Type& t = ctx.inputs[i];
+  if (!t.shape) return;
+  int64_t n = 1;
+  for (int64_t d : *t.shape) {
+    if (d < 0) return;
+    n *= d;
+  }
+  if (n != count)
+    type_error(std::string("input '") + what + "' must have " + std::to_string(count) + " elements, not " +
+               t.to_string());
+}
+
+// Decoder input: u8 bytes.
+void expect_bytes(const InferContext& ctx) {
+  expect_tensor(ctx, 0, "data");
+  const Type& t = ctx.inputs[0];
+  if ((t.dtype && *t.dtype != DType::U8) || (t.rank() != -1 && t.rank() != 1))
+    type_error("input 'data' must be a u8 tensor of shape [n] (file bytes), not " + t.to_string());
+}
+
+const Tensor& bytes_arg(const Args& args, Tensor& holder) {
+  const Value& v = args[0];
+  if (!v.is_tensor() || v.tensor().dtype() != DType::U8 || v.tensor().ndim() != 1)
+    type_error("input 'data' must be a u8 tensor of shape [n], not " + v.describe());
+  holder = v.tensor().contiguous();
+  return holder;
+}
+
+const Tensor& image_arg(const Args& args, size_t i = 0) {
+  const Value& v = args[i];
+  if (!v.is_tensor()) type_error("input 'image' must be a tensor, not " + v.describe());
+  kernels::image_shape(v.tensor());
+  return v.tensor();
+}
+
+kernels::PixelBox box_arg(const Args& args, size_t i) {
+  const Value& v = args[i];
+  if (!v.is_tensor() || v.tensor().numel() != 4)
+    type_error("input 'box' must be a tensor of 4 numbers (x1, y1, x2, y2), not " + v.describe());
+  Tensor b = v.tensor().cast(DType::F64).contiguous();
+  const double* p = b.data<double>();
+  return kernels::pixel_box(p[0], p[1], p[2], p[3]);
+}
+
+kernels::Matrix3 matrix_arg(const Args& args, size_t i) {
+  const Value& v = args[i];
+  if (!v.is_tensor() || v.tensor().ndim() != 2 || v.tensor().dim(0) != 3 || v.tensor().dim(1) != 3)
+    type_error("input 'matrix' must be a 3 x 3 tensor, not " + v.describe());
+  Tensor m = v.tensor().cast(DType::F64).contiguous();
+  kernels::Matrix3 out;
+  for (size_t k = 0; k < 9; ++k) out[k] = m.data<double>()[k];
+  return out;
+}
+
+std::optional<kernels::PixelBox> constant_box(const InferContext& ctx, size_t i) {
+  const Value* v = constant_input(ctx, i);
+  if (!v || !v->is_tensor() || v->tensor().numel() != 4) return std::nullopt;
+  Tensor b = v->tensor().cast(DType::F64).contiguous();
+  const double* p = b.data<double>();
+  return kernels::pixel_box(p[0], p[1], p[2], p[3]);
+}
+
+int64_t max_pixels(const ExecContext& ctx) { return ctx.attrs.get_int("max_pixels"); }
+
+Interpolation interpolation(const ExecContext& ctx) {
+  return kernels::interpolation_from_name(ctx.attrs.get_string("interpolation"));
+}
+Border border(const ExecContext& ctx) { return kernels::border_from_name(ctx.attrs.get_string("border")); }
+
+const std::vector<std::string>& warp_interpolations() {
+  static const std::vector<std::string> names{"nearest", "linear", "cubic", "lanczos"};
+  return names;
+}
+
+OpBuilder& max_pixels_attr(OpBuilder& b) {
+  return b.attr_int("max_pixels", kDefaultMaxPixels,
+                    "Largest width * height accepted, checked against the header before any allocation.", 1);
+}
+
+OpBuilder& border_attrs(OpBuilder& b) {
+  return b
+      .attr_enum("border", kernels::border_names(), std::string("constant"),
+                 "Pixels outside the image: constant (border_value), replicate (nearest edge pixel), "
+                 "reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic).")
+      .attr_float("border_value", 0.0, "Value of every channel outside the image for border 'constant'.");
+}
+
+void register_decoders(Registry& r) {
+  {
+    OpBuilder b("image.decode_jpeg");
+    b.doc("Decodes JPEG bytes with libjpeg-turbo, optionally scaled down in the DCT domain (much faster than "
+          "decoding at full size and resizing). Corrupt, truncated or empty data and images over max_pixels fail "
+          "with PXP_EDECODE.")
+        .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+        .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
+                   "rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3 (RGB; "
+                   "CMYK is converted).")
+        .attr_enum("scale", {"1", "1/2", "1/4", "1/8"}, std::string("1"),
+                   "Decode at this fraction of the size (each side rounded up).");
+    max_pixels_attr(b)
+        .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
+                [](const InferContext& ctx) {
+                  expect_bytes(ctx);
+                  const std::string& mode = ctx.attrs.get_string("mode");
+                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
+                  return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, c});
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          Tensor holder;
+          const Tensor& data = bytes_arg(args, holder);
+          kernels::JpegOptions o;
+          const std::string& mode = ctx.attrs.get_string("mode");
+          o.mode = mode == "rgb" ? kernels::JpegMode::Rgb
+                                 : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
+          const std::string& scale = ctx.attrs.get_string("scale");
+          o.scale_denom = scale == "1" ? 1 : std::stoi(scale.substr(2));
+          o.max_pixels = max_pixels(ctx);
+          return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), o));
+        });
+    r.add(b.build());
+  }
+  {
+    OpBuilder b("image.decode_png");
+    b.doc("Decodes PNG bytes with libpng: 8-bit files give u8, 16-bit files u16; every color type, interlaced "
+          "or not. Mode 'indices' returns a palette PNG's raw palette indices (label maps). Corrupt, truncated "
+          "or empty data and images over max_pixels fail with PXP_EDECODE.")
+        .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+        .attr_enum("mode", {"unchanged", "rgb", "gray", "indices"}, std::string("unchanged"),
+                   "unchanged: the file's channels (gray 1, gray+alpha 2, RGB 3, RGBA 4; palettes become RGB, or "
+                   "RGBA with a transparency chunk, which also adds alpha to gray and RGB files); rgb: 3 channels, "
+                   "alpha dropped; gray: 1 channel, 0.299 R + 0.587 G + 0.114 B, alpha dropped; indices: palette "
+                   "files only (others fail), u8 [H, W, 1] of palette indices.");
+    max_pixels_attr(b)
+        .output("u8 or u16 (the file's depth; u8 for indices) tensor [H, W, C]: C is 3 for rgb, 1 for gray "
+                "and indices, unknown for unchanged",
+                [](const InferContext& ctx) {
+                  expect_bytes(ctx);
+                  const std::string& mode = ctx.attrs.get_string("mode");
+                  int64_t c = mode == "rgb" ? 3 : (mode == "unchanged" ? kUnknownDim : 1);
+                  std::optional<DType> dtype;
+                  if (mode == "indices") dtype = DType::U8;
+                  return Type::tensor(dtype, Shape{kUnknownDim, kUnknownDim, c});
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          Tensor holder;
+          const Tensor& data = bytes_arg(args, holder);
+          kernels::PngOptions o;
+          const std::string& mode = ctx.attrs.get_string("mode");
+          o.mode = mode == "rgb"      ? kernels::PngMode::Rgb
+                   : mode == "gray"   ? kernels::PngMode::Gray
+                   : mode == "indices" ? kernels::PngMode::Indices
+                                       : kernels::PngMode::Unchanged;
+          o.max_pixels = max_pixels(ctx);
+          return Value(kernels::decode_png(data.bytes(), data.nbytes(), o));
+        });
+    r.add(b.build());
+  }
+  {
+    OpBuilder b("image.decode");
+    b.doc("Decodes JPEG or PNG bytes, told apart by their signature, always to u8 (16-bit PNGs keep their high "
+          "byte; use image.decode_png for 16 bits). Other formats, corrupt, truncated or empty data and images "
+          "over max_pixels fail with PXP_EDECODE.")
+        .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+        .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
+                   "rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels "
+                   "(as image.decode_jpeg and image.decode_png with mode 'unchanged').");
+    max_pixels_attr(b)
+        .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
+                [](const InferContext& ctx) {
+                  expect_bytes(ctx);
+                  const std::string& mode = ctx.attrs.get_string("mode");
+                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
+                  return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, c});
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          Tensor holder;
+          const Tensor& data = bytes_arg(args, holder);
+          const std::string& mode = ctx.attrs.get_string("mode");
+          if (kernels::is_jpeg(data.bytes(), data.nbytes())) {
+            kernels::JpegOptions o;
+            o.mode = mode == "rgb" ? kernels::JpegMode::Rgb
+                                   : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
+            o.max_pixels = max_pixels(ctx);
+            return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), o));
+          }
+          if (kernels::is_png(data.bytes(), data.nbytes())) {
+            kernels::PngOptions o;
+            o.mode = mode == "rgb" ? kernels::PngMode::Rgb
+                                   : (mode == "gray" ? kernels::PngMode::Gray : kernels::PngMode::Unchanged);
+            o.force_8bit = true;
+            o.max_pixels = max_pixels(ctx);
+            return Value(kernels::decode_png(data.bytes(), data.nbytes(), o));
+          }
+          if (data.nbytes() == 0) fail(PXP_EDECODE, "cannot decode an image from empty data");
+          fail(PXP_EDECODE, "unknown image format (neither JPEG nor PNG signature) in " +
+                                std::to_string(data.nbytes()) + " bytes");
+        });
+    r.add(b.build());
+  }
+}
+
+void register_properties(Registry& r) {
+  r.add(OpBuilder("image.info")
+            .doc("The size of an image: [height, width, channels] (channels is 1 for an H x W tensor).")
+            .input("image", "H x W x C or H x W tensor.")
+            .output("i64 tensor [3]",
+                    [](const InferContext& ctx) {
+                      expect_image(ctx, 0);
+                      return Type::tensor(DType::I64, Shape{3});
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              kernels::ImageShape s = kernels::image_shape(image_arg(args));
+              Tensor out = Tensor::empty(DType::I64, {3});
+              out.mutable_data<int64_t>()[0] = s.height;
+              out.mutable_data<int64_t>()[1] = s.width;
+              out.mutable_data<int64_t>()[2] = s.channels;
+              return Value(out);
+            })
+            .build());
+
+  struct Property {
+    const char* name;
+    const char* doc;
+    int64_t kernels::ImageShape::*field;
+  };
+  for (const Property& p : {Property{"image.width", "The width of an image (its second dimension).",
+                                     &kernels::ImageShape::width},
+                            Property{"image.height", "The height of an image (its first dimension).",
+                                     &kernels::ImageShape::height},
+                            Property{"image.channels",
+                                     "The channels of an image (its third dimension; 1 for an H x W tensor).",
+                                     &kernels::ImageShape::channels}}) {
+    auto field = p.field;
+    r.add(OpBuilder(p.name)
+              .doc(p.doc)
+              .input("image", "H x W x C or H x W tensor.")
+              .output("i64 scalar",
+                      [](const InferContext& ctx) {
+                        expect_image(ctx, 0);
+                        return Type::scalar(DType::I64);
+                      })
+              .exec([field](ExecContext&, const Args& args) {
+                kernels::ImageShape s = kernels::image_shape(image_arg(args));
+                return Value::scalar<int64_t>(s.*field);
+              })
+              .build());
+  }
+}
+
+void register_pixel_geometry(Registry& r) {
+  r.add(OpBuilder("image.crop")
+            .doc("The part of the image inside `box`, clipped to the image (a box outside gives a 0 x 0 image). "
+                 "The box is rounded to whole pixels: origin round(x1, y1), size round(x2 - x1, y2 - y1); a box "
+                 "with x2 < x1 or y2 < y1 is a range error. Shares the input's memory.")
+            .input("image", "H x W x C or H x W tensor (any dtype).")
+            .input("box", "4 numbers x1, y1, x2, y2 in pixels (continuous coordinates).")
+            .output("same dtype, rank and channels as image; height and width known when the box and the "
+                    "image size are constants",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      expect_elements(ctx, 1, "box", 4);
+                      auto box = constant_box(ctx, 1);
+                      if (box && in.height >= 0 && in.width >= 0) {
+                        kernels::PixelBox c = kernels::clip_box(*box, in.height, in.width);
+                        return image_like(in, c.height, c.width, in.dtype);
+                      }
+                      return image_like(in, kUnknownDim, kUnknownDim, in.dtype);
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              return Value(kernels::crop(image_arg(args), box_arg(args, 1)));
+            })
+            .build());
+
+  {
+    OpBuilder b("image.crop_pad");
+    b.doc("Exactly the pixels of `box`, rounded as in image.crop; where the box leaves the image, pixels follow "
+          "the border mode. Shares the input's memory when the box lies inside the image.")
+        .input("image", "H x W x C or H x W tensor (any dtype).")
+        .input("box", "4 numbers x1, y1, x2, y2 in pixels (continuous coordinates).");
+    border_attrs(b)
+        .output("same dtype, rank and channels as image; [round(y2 - y1), round(x2 - x1)] when the box is a "
+                "constant",
+                [](const InferContext& ctx) {
+                  ImageType in = expect_image(ctx, 0);
+                  expect_elements(ctx, 1, "box", 4);
+                  auto box = constant_box(ctx, 1);
+                  if (box) return image_like(in, box->height, box->width, in.dtype);
+                  return image_like(in, kUnknownDim, kUnknownDim, in.dtype);
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          return Value(kernels::crop_pad(image_arg(args), box_arg(args, 1), border(ctx),
+                                         ctx.attrs.get_float("border_value")));
+        });
+    r.add(b.build());
+  }
+
+  r.add(OpBuilder("image.flip")
+            .doc("Mirrors the image: horizontal swaps left and right, vertical top and bottom, both does both "
+                 "(a half turn).")
+            .input("image", "H x W x C or H x W tensor (any dtype).")
+            .attr_enum("axis", {"horizontal", "vertical", "both"}, std::string("horizontal"), "Which way to flip.")
+            .output("same type as image",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      return image_like(in, in.height, in.width, in.dtype);
+                    })
+            .exec([](ExecContext& ctx, const Args& args) {
+              const std::string& axis = ctx.attrs.get_string("axis");
+              kernels::FlipAxis a = axis == "horizontal" ? kernels::FlipAxis::Horizontal
+                                    : axis == "vertical" ? kernels::FlipAxis::Vertical
+                                                         : kernels::FlipAxis::Both;
+              return Value(kernels::flip(image_arg(args), a));
+            })
+            .build());
+
+  r.add(OpBuilder("image.transpose")
+            .doc("Swaps rows and columns: pixel (i, j) moves to (j, i), point (x, y) to (y, x).")
+            .input("image", "H x W x C or H x W tensor (any dtype).")
+            .output("same dtype, rank and channels as image; [W, H]",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      return image_like(in, in.width, in.height, in.dtype);
+                    })
+            .exec([](ExecContext&, const Args& args) { return Value(kernels::transpose(image_arg(args))); })
+            .build());
+
+  r.add(OpBuilder("image.rotate90")
+            .doc("Rotates by k quarter turns counterclockwise as seen on screen (k any integer, taken modulo 4; "
+                 "negative is clockwise). One turn moves point (x, y) of a W-wide image to (y, W - x).")
+            .input("image", "H x W x C or H x W tensor (any dtype).")
+            .input("k", "Integer scalar: number of counterclockwise quarter turns.")
+            .output("same dtype, rank and channels as image; [H, W] for even k, [W, H] for odd k (unknown when "
+                    "k is not a constant, unless the image is square)",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      expect_scalar(ctx, 1, "k");
+                      auto k = constant_int(ctx, 1);
+                      if (k) {
+                        bool odd = ((*k % 4) + 4) % 4 % 2 == 1;
+                        return odd ? image_like(in, in.width, in.height, in.dtype)
+                                   : image_like(in, in.height, in.width, in.dtype);
+                      }
+                      if (in.height >= 0 && in.height == in.width)
+                        return image_like(in, in.height, in.width, in.dtype);
+                      return image_like(in, kUnknownDim, kUnknownDim, in.dtype);
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              return Value(kernels::rotate90(image_arg(args), int_arg(args, 1, "k")));
+            })
+            .build());
+}
+
+void register_resampling(Registry& r) {
+  r.add(OpBuilder("image.resize")
+            .doc("Resizes to width x height (cv::resize): a scaling by width / W and height / H in continuous "
+                 "coordinates. 'nearest' takes the source pixel under each destination pixel's center "
+                 "(OpenCV's INTER_NEAREST_EXACT); 'area' averages (best for shrinking).")
+            .input("image", "H x W x C or H x W tensor of dtype u8, u16, i16, f32 or f64; not empty.")
+            .input("width", "Integer scalar >= 1.")
+            .input("height", "Integer scalar >= 1.")
+            .attr_enum("interpolation", kernels::interpolation_names(), std::string("linear"),
+                       "nearest, linear, area, cubic or lanczos (8 x 8 Lanczos).")
+            .output("same dtype, rank and channels as image; [height, width] when they are constants",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0, true);
+                      expect_scalar(ctx, 1, "width");
+                      expect_scalar(ctx, 2, "height");
+                      return image_like(in, constant_int(ctx, 2).value_or(kUnknownDim),
+                                        constant_int(ctx, 1).value_or(kUnknownDim), in.dtype);
+                    })
+            .exec([](ExecContext& ctx, const Args& args) {
+              return Value(kernels::resize(image_arg(args), int_arg(args, 1, "width"), int_arg(args, 2, "height"),
+                                           interpolation(ctx)));
+            })
+            .build());
+
+  {
+    OpBuilder b("image.warp");
+    b.doc("Warps the image by a 3 x 3 matrix that maps source to destination coordinates (continuous "
+          "convention): destination pixel p takes the source at matrix^-1 p. Affine matrices (last row 0 0 1) "
+          "use cv::warpAffine, others cv::warpPerspective. A singular matrix is an argument error. Warp masks "
+          "with interpolation 'nearest'.")
+        .input("image", "H x W x C or H x W tensor of dtype u8, u16, i16, f32 or f64.")
+        .input("matrix", "3 x 3 tensor (source to destination, acting on column vectors [x, y, 1]).")
+        .input("width", "Integer scalar >= 1: output width.")
+        .input("height", "Integer scalar >= 1: output height.")
+        .attr_enum("interpolation", warp_interpolations(), std::string("linear"),
+                   "nearest (the source pixel containing the point), linear, cubic or lanczos.");
+    border_attrs(b)
+        .output("same dtype, rank and channels as image; [height, width] when they are constants",
+                [](const InferContext& ctx) {
+                  ImageType in = expect_image(ctx, 0, true);
+                  expect_elements(ctx, 1, "matrix", 9);
+                  const Type& m = ctx.inputs[1];
+                  if (m.rank() != -1 && m.rank() != 2) type_error("input 'matrix' must be 3 x 3, not " + m.to_string());
+                  expect_scalar(ctx, 2, "width");
+                  expect_scalar(ctx, 3, "height");
+                  return image_like(in, constant_int(ctx, 3).value_or(kUnknownDim),
+                                    constant_int(ctx, 2).value_or(kUnknownDim), in.dtype);
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          return Value(kernels::warp(image_arg(args), matrix_arg(args, 1), int_arg(args, 2, "width"),
+                                     int_arg(args, 3, "height"), interpolation(ctx), border(ctx),
+                                     ctx.attrs.get_float("border_value")));
+        });
+    r.add(b.build());
+  }
+
+  {
+    OpBuilder b("image.remap");
+    b.doc("Resamples the image at arbitrary points: output pixel (i, j) takes the source at "
+          "(map_x[i, j], map_y[i, j]) in continuous coordinates (so map_x = j + 0.5, map_y = i + 0.5 is the "
+          "identity). cv::remap; images and maps up to 32766 pixels a side.")
+        .input("image", "H x W x C or H x W tensor of dtype u8, u16, i16, f32 or f64.")
+        .input("map_x", "f32 tensor [H', W']: source x of each output pixel.")
+        .input("map_y", "f32 tensor [H', W']: source y of each output pixel.")
+        .attr_enum("interpolation", warp_interpolations(), std::string("linear"),
+                   "nearest (the source pixel containing the point), linear, cubic or lanczos.");
+    border_attrs(b)
+        .output("same dtype, rank and channels as image; [H', W'] of the maps",
+                [](const InferContext& ctx) {
+                  ImageType in = expect_image(ctx, 0, true);
+                  int64_t h = kUnknownDim, w = kUnknownDim;
+                  for (size_t i : {size_t(1), size_t(2)}) {
+                    const char* what = i == 1 ? "map_x" : "map_y";
+                    expect_tensor(ctx, i, what);
+                    const Type& m = ctx.inputs[i];
+                    if ((m.rank() != -1 && m.rank() != 2) || (m.dtype && !is_float(*m.dtype)))
+                      type_error(std::string("input '") + what + "' must be a float tensor [H', W'], not " +
+                                 m.to_string());
+                    if (m.rank() == 2) {
+                      if ((*m.shape)[0] >= 0) h = (*m.shape)[0];
+                      if ((*m.shape)[1] >= 0) w = (*m.shape)[1];
+                    }
+                  }
+                  return image_like(in, h, w, in.dtype);
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          for (size_t i : {size_t(1), size_t(2)})
+            if (!args[i].is_tensor()) type_error("coordinate maps must be tensors, not " + args[i].describe());
+          return Value(kernels::remap(image_arg(args), args[1].tensor(), args[2].tensor(), interpolation(ctx),
+                                      border(ctx), ctx.attrs.get_float("border_value")));
+        });
+    r.add(b.build());
+  }
+}
+
+}  // namespace
+
+void register_image_ops(Registry& r) {
+  register_decoders(r);
+  register_properties(r);
+  register_pixel_geometry(r);
+  register_resampling(r);
+}
 
 }  // namespace pxp

@@ -1,0 +1,166 @@
+#include "kernels/image_geometry.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "kernels/cv_bridge.hpp"
+
+namespace pxp::kernels {
+
+namespace {
+
+// Shape of an image of the same rank and channels as `like`, with another height and width.
+Shape image_shape_like(const Tensor& like, int64_t height, int64_t width) {
+  Shape s{height, width};
+  if (like.ndim() == 3) s.push_back(like.dim(2));
+  return s;
+}
+
+size_t pixel_bytes(const Tensor& image) {
+  return dtype_size(image.dtype()) * static_cast<size_t>(image_shape(image).channels);
+}
+
+int64_t round_half_up(double v) { return static_cast<int64_t>(std::floor(v + 0.5)); }
+
+// One pixel of `value` converted to the dtype, repeated over the channels.
+std::vector<uint8_t> constant_pixel(DType dtype, int64_t channels, double value) {
+  std::vector<uint8_t> pixel(dtype_size(dtype) * static_cast<size_t>(channels));
+  dispatch_dtype(dtype, [&](auto tag) {
+    using T = decltype(tag);
+    T v = saturate_cast<T>(value);
+    for (int64_t c = 0; c < channels; ++c) std::memcpy(pixel.data() + c * sizeof(T), &v, sizeof(T));
+  });
+  return pixel;
+}
+
+// OpenCV's transpose handles pixels of up to 32 bytes; wider ones take this loop.
+void transpose_bytes(const uint8_t* src, size_t src_stride, uint8_t* dst, size_t dst_stride, int64_t h, int64_t w,
+                     size_t px) {
+  constexpr int64_t kTile = 32;  // stays in cache on both sides
+  for (int64_t y0 = 0; y0 < h; y0 += kTile)
+    for (int64_t x0 = 0; x0 < w; x0 += kTile)
+      for (int64_t y = y0; y < std::min(h, y0 + kTile); ++y)
+        for (int64_t x = x0; x < std::min(w, x0 + kTile); ++x)
+          std::memcpy(dst + x * dst_stride + y * px, src + y * src_stride + x * px, px);
+}
+
+}  // namespace
+
+Tensor with_contiguous_rows(const Tensor& image) {
+  ImageShape s = image_shape(image);
+  int64_t elem = static_cast<int64_t>(dtype_size(image.dtype()));
+  // The same test as as_mat: interleaved channels, contiguous pixels; rows may be strided.
+  bool row_ok = image.strides()[1] == elem * s.channels && (image.ndim() == 2 || image.strides()[2] == elem);
+  return row_ok ? image : image.contiguous();
+}
+
+PixelBox pixel_box(double x1, double y1, double x2, double y2) {
+  if (!std::isfinite(x1) || !std::isfinite(y1) || !std::isfinite(x2) || !std::isfinite(y2))
+    range_error("box coordinates must be finite");
+  if (x2 < x1 || y2 < y1)
+    range_error("box must have x1 <= x2 and y1 <= y2, not (" + std::to_string(x1) + ", " + std::to_string(y1) +
+                ", " + std::to_string(x2) + ", " + std::to_string(y2) + ")");
+  constexpr double kLimit = 1e15;  // keeps the rounding and the sums below in int64 range
+  if (std::fabs(x1) > kLimit || std::fabs(y1) > kLimit || std::fabs(x2) > kLimit || std::fabs(y2) > kLimit)
+    range_error("box coordinates are too large");
+  return {round_half_up(x1), round_half_up(y1), round_half_up(x2 - x1), round_half_up(y2 - y1)};
+}
+
+PixelBox clip_box(const PixelBox& box, int64_t height, int64_t width) {
+  int64_t x1 = std::clamp<int64_t>(box.x, 0, width), x2 = std::clamp<int64_t>(box.x + box.width, 0, width);
+  int64_t y1 = std::clamp<int64_t>(box.y, 0, height), y2 = std::clamp<int64_t>(box.y + box.height, 0, height);
+  if (x2 <= x1 || y2 <= y1) return {x1, y1, 0, 0};
+  return {x1, y1, x2 - x1, y2 - y1};
+}
+
+Tensor crop(const Tensor& image, const PixelBox& box) {
+  ImageShape s = image_shape(image);
+  PixelBox c = clip_box(box, s.height, s.width);
+  Shape shape = image_shape_like(image, c.height, c.width);
+  if (c.width == 0 || c.height == 0) return Tensor::empty(image.dtype(), shape);
+  int64_t offset = c.y * image.strides()[0] + c.x * image.strides()[1];
+  return image.restrided(shape, image.strides(), offset);
+}
+
+Tensor crop_pad(const Tensor& image, const PixelBox& box, Border border, double value) {
+  ImageShape s = image_shape(image);
+  if (box.width < 0 || box.height < 0) range_error("crop size must not be negative");
+  if (box.x >= 0 && box.y >= 0 && box.x + box.width <= s.width && box.y + box.height <= s.height)
+    return image.restrided(image_shape_like(image, box.height, box.width), image.strides(),
+                           box.y * image.strides()[0] + box.x * image.strides()[1]);
+  if (border != Border::Constant && (s.width == 0 || s.height == 0))
+    range_error("an empty image can only be padded with a constant border");
+
+  Tensor src = with_contiguous_rows(image);
+  Tensor out = Tensor::empty(image.dtype(), image_shape_like(image, box.height, box.width));
+  if (out.numel() == 0) return out;
+  size_t px = pixel_bytes(image);
+  std::vector<uint8_t> fill = constant_pixel(image.dtype(), s.channels, value);
+  // Source column of every output column (-1: the constant); the columns inside the image form
+  // one run [inside_begin, inside_end) that is copied with one memcpy per row.
+  std::vector<int64_t> columns(static_cast<size_t>(box.width));
+  for (int64_t x = 0; x < box.width; ++x) columns[x] = border_index(box.x + x, s.width, border);
+  int64_t inside_begin = std::clamp<int64_t>(-box.x, 0, box.width);
+  int64_t inside_end = std::clamp<int64_t>(s.width - box.x, inside_begin, box.width);
+  size_t out_stride = px * static_cast<size_t>(box.width);
+  for (int64_t y = 0; y < box.height; ++y) {
+    uint8_t* dst = out.mutable_bytes() + y * out_stride;
+    int64_t sy = border_index(box.y + y, s.height, border);
+    if (sy < 0) {
+      for (int64_t x = 0; x < box.width; ++x) std::memcpy(dst + x * px, fill.data(), px);
+      continue;
+    }
+    const uint8_t* row = src.bytes() + sy * src.strides()[0];
+    for (int64_t x = 0; x < inside_begin; ++x)
+      std::memcpy(dst + x * px, columns[x] < 0 ? fill.data() : row + columns[x] * px, px);
+    if (inside_end > inside_begin)
+      std::memcpy(dst + inside_begin * px, row + (box.x + inside_begin) * px, (inside_end - inside_begin) * px);
+    for (int64_t x = inside_end; x < box.width; ++x)
+      std::memcpy(dst + x * px, columns[x] < 0 ? fill.data() : row + columns[x] * px, px);
+  }
+  return out;
+}
+
+Tensor flip(const Tensor& image, FlipAxis axis) {
+  ImageShape s = image_shape(image);
+  if (s.width == 0 || s.height == 0) return image;
+  Tensor src = with_contiguous_rows(image);
+  int code = axis == FlipAxis::Horizontal ? 1 : (axis == FlipAxis::Vertical ? 0 : -1);
+  cv::Mat dst;
+  cv::flip(as_mat(src), dst, code);
+  return from_mat(dst, image.ndim() == 3);
+}
+
+Tensor transpose(const Tensor& image) {
+  ImageShape s = image_shape(image);
+  Shape shape = image_shape_like(image, s.width, s.height);
+  if (s.width == 0 || s.height == 0) return Tensor::empty(image.dtype(), shape);
+  Tensor src = with_contiguous_rows(image);
+  size_t px = pixel_bytes(image);
+  if (px <= 32) {
+    cv::Mat dst;
+    cv::transpose(as_mat(src), dst);
+    return from_mat(dst, image.ndim() == 3);
+  }
+  Tensor out = Tensor::empty(image.dtype(), shape);
+  transpose_bytes(src.bytes(), static_cast<size_t>(src.strides()[0]), out.mutable_bytes(),
+                  px * static_cast<size_t>(s.height), s.height, s.width, px);
+  return out;
+}
+
+Tensor rotate90(const Tensor& image, int64_t k) {
+  int64_t turns = ((k % 4) + 4) % 4;
+  switch (turns) {
+    case 0: return image;
+    case 1: return flip(transpose(image), FlipAxis::Vertical);    // top-right corner goes to top-left
+    case 2: return flip(image, FlipAxis::Both);
+    default: return flip(transpose(image), FlipAxis::Horizontal);  // clockwise
+  }
+}
+
+}  // namespace pxp::kernels

@@ -1,0 +1,33 @@
+// Image geometry that interpolates: resize, warps by a 3 x 3 matrix and remaps by coordinate
+// maps, all in the continuous convention (pixel (i, j) covers [j, j+1) x [i, i+1); a matrix maps
+// source to destination coordinates). OpenCV counts from pixel centers, so matrices and maps are
+// shifted by half a pixel on the way in. Dtypes: u8, u16, i16, f32, f64.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "core/tensor.hpp"
+#include "kernels/image_modes.hpp"
+
+namespace pxp::kernels {
+
+// Is the dtype one the interpolating ops accept?
+bool resample_dtype_supported(DType dtype);
+
+// width x height (both >= 1); scaling by width / W and height / H in continuous coordinates.
+Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation interpolation);
+
+using Matrix3 = std::array<double, 9>;  // row-major
+
+// Destination pixel (x, y) takes the source at M^-1 (x, y). Affine matrices (last row 0 0 1)
+// use cv::warpAffine, others cv::warpPerspective. An argument error for a singular matrix.
+Tensor warp(const Tensor& image, const Matrix3& matrix, int64_t width, int64_t height, Interpolation interpolation,
+            Border border, double border_value);
+
+// Destination pixel (i, j) takes the source at (map_x[i, j], map_y[i, j]) (continuous
+// coordinates); the maps are f32 H' x W' and give the output size.
+Tensor remap(const Tensor& image, const Tensor& map_x, const Tensor& map_y, Interpolation interpolation,
+             Border border, double border_value);
+
+}  // namespace pxp::kernels
