@@ -17,12 +17,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: help setup conan build python test test-cpp test-python demo package sanitize docs clean
+.PHONY: help setup conan build python test test-cpp test-python demo package install-check sanitize docs clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
 	@echo "make test      set up, build, run every test (ctest + pytest)"
-	@echo "make package   conan create (library + test_package)"
+	@echo "make package   conan create (library, unit tests in build(), test_package)"
+	@echo "make install-check  cmake --install into build/install; test_package and examples/cpp built against it"
 	@echo "make sanitize  ASan+UBSan build and C++ tests"
 	@echo "make docs      regenerate docs/ops.md from the registry"
 
@@ -63,14 +64,27 @@ test-cpp: build
 test-python: python
 	cd tests/python && $(VPY) -m pytest -q
 
-test: test-cpp test-python
+# Both suites run even when the first fails; the target fails if either did.
+test: build python
+	@status=0; ctest --preset release -j $(JOBS) || status=1; \
+	(cd tests/python && $(VPY) -m pytest -q) || status=1; \
+	exit $$status
 
 demo: python
 	$(VPY) examples/demo.py
 
-# The Conan package itself, checked by test_package/ (a C consumer).
+# The Conan package itself: the unit tests run in build(), then test_package/ (a C consumer).
+# PACKAGE_ARGS adds options, e.g. PACKAGE_ARGS='-o "pixelpipes/*:shared=False"' or
+# PACKAGE_ARGS='-c tools.build:skip_test=True' (skips building and running the unit tests).
+PACKAGE_ARGS ?=
 package: $(STAMPS)/conan
-	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE)
+	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE) $(PACKAGE_ARGS)
+
+# The plain CMake route: install build/release into build/install, then build test_package/ (C)
+# and examples/cpp/ (C++) against that prefix with find_package(pixelpipes) and run them.
+install-check: build
+	cmake -DBUILD_DIR=$(CURDIR)/build/release -DPREFIX=$(CURDIR)/build/install -DWORK=$(CURDIR)/build/install-check \
+	  -DSOURCE_DIR=$(CURDIR) -DGENERATOR=Ninja -P tests/install_check.cmake
 
 # docs/ops.md from the registry (a C++ test fails when it is stale).
 docs: build

@@ -73,7 +73,7 @@ std::string render_ops_markdown(const Registry& registry) {
 }
 
 TEST(OpsDoc, DocsOpsMdIsUpToDate) {
-  std::string path = std::string(PXP_TEST_PROGRAMS_DIR) + "/../../docs/ops.md";
+  std::string path = std::string(PXP_SOURCE_DIR) + "/docs/ops.md";
   std::string expected = render_ops_markdown(Registry::global());
   if (std::getenv("PXP_WRITE_OPS_DOC")) {
     std::ofstream(path) << expected;
