@@ -102,10 +102,10 @@ void Stream::schedule(uint64_t number) {
   jobs_[number] = job;
   tasks_in_flight_ += b.size;
   for (size_t slot = 0; slot < b.size; ++slot)
-    pipeline_.submit([this, job, slot](size_t worker) { run_sample(job, slot, worker); });
+    pipeline_.submit([this, job, slot](size_t worker) mutable { run_sample(std::move(job), slot, worker); });
 }
 
-void Stream::run_sample(const std::shared_ptr<Job>& job, size_t slot, size_t worker) {
+void Stream::run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker) {
   bool skip;
   {
     std::lock_guard<std::mutex> lock(mutex_);
@@ -144,8 +144,15 @@ void Stream::run_sample(const std::shared_ptr<Job>& job, size_t slot, size_t wor
   }
   std::lock_guard<std::mutex> lock(mutex_);
   --tasks_in_flight_;
-  if (--job->remaining == 0 && !cancelled_) finish(*job);
-  changed_.notify_all();
+  bool completed = --job->remaining == 0;
+  if (completed && !cancelled_) finish(*job);
+  // Drop this task's reference now, while the batch cannot be taken yet (the lock is held): a
+  // worker that still held it after the consumer freed the batch would keep its buffers out of
+  // the pool, and the next batch would allocate new ones.
+  job.reset();
+  // wake the consumer (next) or the destructor only when what they wait for may have happened,
+  // not once per sample
+  if (completed || tasks_in_flight_ == 0) changed_.notify_all();
 }
 
 // Called with mutex_ held, by the worker that completed the batch's last sample.

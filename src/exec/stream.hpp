@@ -50,7 +50,7 @@ class Stream {
  private:
   struct Job;
   void schedule(uint64_t number);
-  void run_sample(const std::shared_ptr<Job>& job, size_t slot, size_t worker);
+  void run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker);
   void finish(Job& job);
 
   Pipeline& pipeline_;

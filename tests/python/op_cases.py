@@ -98,6 +98,8 @@ def build_cases(tmp_file: str):
         "color.threshold": lambda: c.Threshold(img(), 100.0),
         "core.sample_index": lambda: pp.SampleIndex(),
         "core.constant": lambda: pp.Constant(np.arange(6, dtype=np.int16).reshape(2, 3)),
+        "dataset.epoch": lambda: ops.dataset.Epoch(pp.SampleIndex(), 7),
+        "dataset.item": lambda: ops.dataset.Item(pp.SampleIndex(), 7),
         "filter.bilateral": lambda: f.Bilateral(img()),
         "filter.box_blur": lambda: f.BoxBlur(img()),
         "filter.box_kernel": lambda: f.BoxKernel(_varying(3)),

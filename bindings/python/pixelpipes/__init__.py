@@ -25,6 +25,8 @@ from .types import Type  # noqa: E402
 from .pipeline import Pipeline, from_bytes, load  # noqa: E402
 from .program import OutputInfo, Program  # noqa: E402
 from .compiler import compile, compile_program  # noqa: E402
+from .batches import Batch, BatchIterator  # noqa: E402
+from .epochs import dataset_epoch, dataset_item, epoch_range  # noqa: E402
 from . import ops  # noqa: E402
 
 IOError = PixelpipesIOError  # noqa: A001  (pixelpipes.IOError; also an OSError)
@@ -44,5 +46,6 @@ __all__ = [
     "SampleIndex", "Output", "Type", "Pipeline", "Program", "OutputInfo", "compile", "compile_program", "load",
     "from_bytes", "ops", "PixelpipesError", "ProgramError", "UnsupportedVersionError", "UnknownOpError",
     "TypeCheckError", "PixelpipesIOError", "DecodeError", "OutOfRangeError", "OutOfMemoryError", "StateError",
-    "InternalError", "InvalidArgumentError",
+    "InternalError", "InvalidArgumentError", "Batch", "BatchIterator", "dataset_item", "dataset_epoch",
+    "epoch_range",
 ]

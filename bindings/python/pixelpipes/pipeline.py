@@ -1,15 +1,19 @@
-"""Running a compiled program: ``Pipeline.run(i)`` and ``Pipeline.run_many(start, count)``."""
+"""Running a compiled program: ``Pipeline.run(i)``, ``Pipeline.run_many(start, count)`` and
+``Pipeline.batches(batch_size)``."""
 from __future__ import annotations
 
 import os
 import threading
-from typing import Dict, List, Optional, Union
+from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 from ._lib import ffi, lib
 from .disasm import disassemble
 from .errors import check
 from .program import OutputInfo, Program
 from .values import sample_outputs
+
+if TYPE_CHECKING:
+    from .batches import BatchIterator
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -74,6 +78,33 @@ class Pipeline:
             check(lib.pxp_pipeline_run_many(out, self._handle(threads), start, count))
         return [sample_outputs(ffi.gc(out[k], lib.pxp_sample_free), self._names) for k in range(count)]
 
+    def batches(self, batch_size: int, start: int = 0, threads: Optional[int] = None, prefetch: int = 2,
+                drop_last: bool = False, pad_varying: bool = False, rank: int = 0, world_size: int = 1,
+                stop: Optional[int] = None) -> "BatchIterator":
+        """Batches of ``batch_size`` samples computed ahead on C++ worker threads.
+
+        Returns an iterator of :class:`pixelpipes.batches.Batch` (a dict ``{name: value}`` with
+        ``.number``, ``.first_position`` and ``.size``). Fixed-shape outputs are arrays with a
+        leading batch dimension that view the batch's buffer without a copy (the array keeps the
+        batch alive; writable, since the batch is yours); varying-shape outputs are lists of
+        per-sample values, or with ``pad_varying=True`` one zero-padded array plus
+        ``"<name>_lengths"`` (int64 ``[batch, ndim]``).
+
+        Batch ``k`` holds stream positions ``start + (k * world_size + rank) * batch_size + [0,
+        batch_size)``, so ranks ``0 .. world_size-1`` together make the global batches of one
+        process with ``batch_size * world_size`` samples. The stream is endless unless ``stop``
+        (a stream position, exclusive) is given; then a last batch shorter than ``batch_size`` is
+        returned, or dropped with ``drop_last=True``. ``threads``: worker threads (default: the
+        pipeline's; 0: one per core); ``prefetch``: batches computed ahead (>= 1). The bits of
+        every sample are the same for any of these settings.
+
+        The iterator owns its native stream: ``close()``, ``del``, a ``with`` block or the end
+        of iteration stop the workers at once, even while arrays of earlier batches are alive.
+        """
+        from .batches import BatchIterator
+        return BatchIterator(self, batch_size, start=start, stop=stop, threads=threads, prefetch=prefetch,
+                             drop_last=drop_last, pad_varying=pad_varying, rank=rank, world_size=world_size)
+
     def __iter__(self):
         """Samples 0, 1, 2, ... forever."""
         i = 0
@@ -120,6 +151,13 @@ class Pipeline:
         with open(tmp, "wb") as f:
             f.write(self.program.data)
         os.replace(tmp, path)
+
+    def __getstate__(self):
+        # pickled as its program bytes (for DataLoader workers and processes that spawn)
+        return {"data": self.program.data, "seed": self.seed, "threads": self.threads}
+
+    def __setstate__(self, state):
+        self.__init__(Program(state["data"]), seed=state["seed"], threads=state["threads"])
 
     def with_seed(self, seed: int) -> "Pipeline":
         return Pipeline(self.program, seed=seed, threads=self.threads)

@@ -1,0 +1,323 @@
+"""Streams of batches: ``Pipeline.batches(...)`` and the iterator behind it.
+
+The native pipeline computes batches on its own C++ worker threads, ``prefetch`` batches
+ahead, and writes every fixed-shape output of a batch straight into one contiguous buffer with a
+leading batch dimension. The arrays made here are zero-copy views of those buffers; each keeps
+its native batch alive (through ``array.base``), and the buffers go back to the stream's pool
+only when the last view is gone.
+
+Batch ``k`` of rank ``r`` holds the stream positions ``start + (k * world_size + r) *
+batch_size + [0, batch_size)``: together, the ranks' batch ``k`` is global batch ``k`` of one
+process with ``batch_size * world_size`` samples. Sample ``i`` is the same bits whatever the
+threads, prefetch, start or rank split.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+
+from . import dtypes
+from ._lib import ffi, lib
+from .errors import PixelpipesError, check
+
+_MAX_POSITION = 2 ** 64
+
+
+class Batch(dict):
+    """``{output name: value}`` of one batch, plus where it lies in the stream.
+
+    Fixed-shape outputs are arrays with a leading batch dimension (writable views of the batch's
+    own buffer: the batch belongs to you); varying-shape outputs are lists with one value per
+    sample (read-only arrays), or, with ``pad_varying``, a zero-padded array plus
+    ``"<name>_lengths"`` (int64 ``[size, ndim]``: each sample's shape).
+    """
+
+    __slots__ = ("number", "first_position", "size")
+
+    def __repr__(self) -> str:
+        items = ", ".join(f"{k}: {_describe(v)}" for k, v in self.items())
+        return f"<pixelpipes.Batch {self.number} positions [{self.first_position}, " \
+               f"{self.first_position + self.size}) {{{items}}}>"
+
+
+def _describe(v) -> str:
+    if isinstance(v, np.ndarray):
+        return f"{v.dtype}{list(v.shape)}"
+    if isinstance(v, list):
+        return f"list[{len(v)}]"
+    return type(v).__name__
+
+
+class _Memory:
+    """Exposes one tensor view through ``__array_interface__`` and owns the native batch."""
+
+    __slots__ = ("__array_interface__", "_owner")
+
+    def __init__(self, interface: dict, owner):
+        self.__array_interface__ = interface
+        self._owner = owner
+
+
+_NUMPY_BY_CODE = {code: dtypes.NUMPY[name] for name, code in dtypes.CODES.items()}
+
+
+def _tensor(view, owner, writable: bool) -> np.ndarray:
+    dtype = _NUMPY_BY_CODE[view.dtype]
+    ndim = view.ndim
+    shape = tuple(view.shape[0:ndim])
+    if 0 in shape or view.data == ffi.NULL:
+        return np.zeros(shape, dtype=dtype)
+    interface = {
+        "version": 3,
+        "shape": shape,
+        "typestr": dtype.str,
+        "data": (int(ffi.cast("uintptr_t", view.data)), not writable),
+        "strides": tuple(view.strides[0:ndim]),
+    }
+    return np.asarray(_Memory(interface, owner))
+
+
+def batch_count(batch_size: int, start: int, stop: Optional[int], rank: int, world_size: int,
+                drop_last: bool):
+    """(full batches, size of a last partial batch or 0) of a rank's stream that ends at ``stop``
+    (``None``: endless, returns ``(None, 0)``)."""
+    if stop is None:
+        return None, 0
+    span = stop - start - (rank + 1) * batch_size  # room left after this rank's block of batch 0
+    full = span // (world_size * batch_size) + 1 if span >= 0 else 0
+    first = start + (full * world_size + rank) * batch_size
+    partial = stop - first if (not drop_last and first < stop) else 0
+    return full, partial
+
+
+class BatchIterator:
+    """Iterator of :class:`Batch` es over a native stream that it owns.
+
+    ``close()`` (also on ``del``, at the end of a ``with`` block, or when iteration ends) stops
+    the stream at once: work not started is dropped, samples in flight finish. Batches already
+    returned stay valid. An error in a sample is raised by ``next()`` with the sample index, op,
+    node and source line; the stream then moves past that batch, so iteration may go on.
+    """
+
+    def __init__(self, pipeline, batch_size: int, start: int = 0, stop: Optional[int] = None,
+                 threads: Optional[int] = None, prefetch: int = 2, drop_last: bool = False,
+                 pad_varying: bool = False, rank: int = 0, world_size: int = 1,
+                 convert: Optional[Callable[[Batch], object]] = None):
+        batch_size, start, prefetch, rank, world_size = (int(batch_size), int(start), int(prefetch), int(rank),
+                                                         int(world_size))
+        if not 1 <= batch_size < 2 ** 32:
+            raise ValueError(f"batch_size must be in [1, 2**32), not {batch_size}")
+        if not 0 <= start < _MAX_POSITION:
+            raise ValueError(f"start must be in [0, 2**64), not {start}")
+        if stop is not None:
+            stop = int(stop)
+            if not start <= stop <= _MAX_POSITION:
+                raise ValueError(f"stop must be in [start, 2**64], not {stop}")
+        if prefetch < 1:
+            raise ValueError(f"prefetch must be at least 1, not {prefetch}")
+        if world_size < 1 or not 0 <= rank < world_size:
+            raise ValueError(f"rank must be in [0, world_size), got rank {rank} and world_size {world_size}")
+        threads = pipeline.threads if threads is None else int(threads)
+        if threads < 0:
+            raise ValueError(f"threads must be >= 0 (0: one per core), not {threads}")
+
+        self.batch_size = batch_size
+        self.start = start
+        self.stop = stop
+        self.rank = rank
+        self.world_size = world_size
+        self.prefetch = prefetch
+        self.pad_varying = bool(pad_varying)
+        self.threads = threads
+        self._convert = convert
+        self._names = pipeline.output_names
+        self._stacked = [_fixed(o) for o in pipeline.outputs]
+        self._templates: List[Optional[dict]] = [None] * len(self._names)
+        self._full, self._partial = batch_count(batch_size, start, stop, rank, world_size, drop_last)
+        self._yielded = 0
+        self._lock = threading.Lock()
+        self._closed = False
+        self._handle = None
+        # out-parameters, allocated once
+        self._batch_out = ffi.new("pxp_batch **")
+        self._value = ffi.new("const pxp_value **")
+        self._kind = ffi.new("int32_t *")
+        self._view = ffi.new("pxp_tensor_view *")
+        self._info = ffi.new("pxp_batch_info *")
+
+        if self._full == 0 and not self._partial:
+            self._closed = True
+            return
+        options = ffi.new("pxp_pipeline_options *")
+        options.version = lib.PXP_PIPELINE_OPTIONS_VERSION
+        options.seed = pipeline.seed
+        options.threads = threads
+        out = ffi.new("pxp_pipeline **")
+        check(lib.pxp_pipeline_create(out, pipeline.program.handle, options))
+        self._handle = ffi.gc(out[0], lib.pxp_pipeline_free)
+        if self._full is None or self._full > 0:
+            self._start(start, batch_size, rank, world_size, min(prefetch, self._full or prefetch))
+        else:
+            self._start_partial()
+
+    # -- the stream ----------------------------------------------------------------------------
+    def _start(self, start, batch_size, rank, world_size, prefetch):
+        o = ffi.new("pxp_stream_options *")
+        o.version = lib.PXP_STREAM_OPTIONS_VERSION
+        o.start = start
+        o.batch_size = batch_size
+        o.prefetch = prefetch
+        o.rank = rank
+        o.world_size = world_size
+        o.pad_varying = 1 if self.pad_varying else 0
+        check(lib.pxp_pipeline_start(self._handle, o))
+
+    def _start_partial(self):
+        first = self.start + (self._full * self.world_size + self.rank) * self.batch_size
+        self._start(first, self.stop - first, 0, 1, 1)
+
+    @property
+    def position(self) -> int:
+        """Stream position of the first sample of the next global batch: where a new stream
+        (``start=``) continues exactly after the batches returned so far."""
+        return self.start + self._yielded * self.world_size * self.batch_size
+
+    @property
+    def batches_yielded(self) -> int:
+        return self._yielded
+
+    def __len__(self) -> int:
+        """Batches left (TypeError for an endless stream)."""
+        if self._full is None:
+            raise TypeError("an endless stream has no length (give stop=)")
+        return max(self._full + (1 if self._partial else 0) - self._yielded, 0)
+
+    def stats(self) -> Dict[str, int]:
+        """``{"buffers_allocated", "buffers_reused"}`` of the current native stream: in steady
+        state only the second grows."""
+        if self._handle is None:
+            return {"buffers_allocated": 0, "buffers_reused": 0}
+        s = ffi.new("pxp_pipeline_stats *")
+        check(lib.pxp_pipeline_stats_get(s, self._handle))
+        return {"buffers_allocated": int(s.buffers_allocated), "buffers_reused": int(s.buffers_reused)}
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        with self._lock:
+            if self._closed:
+                raise StopIteration
+            try:
+                batch = self._next_batch()
+            except PixelpipesError:
+                self._yielded += 1  # the stream moved past the failing batch
+                self._after_batch()
+                raise
+            except BaseException:  # KeyboardInterrupt, SystemExit: do not leave workers running
+                self._close()
+                raise
+            self._yielded += 1
+            self._after_batch()
+        return batch if self._convert is None else self._convert(batch)
+
+    def _after_batch(self):
+        if self._full is None:
+            return
+        if self._yielded == self._full and self._partial:
+            self._start_partial()
+        elif self._yielded >= self._full + (1 if self._partial else 0):
+            self._close()
+
+    def _next_batch(self) -> Batch:
+        out = self._batch_out
+        status = lib.pxp_pipeline_next_batch(out, self._handle)  # blocks, without the GIL
+        if status < 0:
+            check(status)
+        owner = ffi.gc(out[0], lib.pxp_batch_free)
+        info = self._info
+        check(lib.pxp_batch_info_get(info, owner))
+        batch = Batch()
+        batch.number = self._yielded
+        batch.first_position = info.first_position
+        batch.size = info.size
+        value, view, templates = self._value, self._view, self._templates
+        for i, name in enumerate(self._names):
+            if lib.pxp_batch_output(value, owner, i) < 0:
+                check(lib.pxp_batch_output(value, owner, i))
+            v = value[0]
+            if self._stacked[i]:
+                # one contiguous buffer whose shape is the same for every full batch: only the data
+                # pointer changes, so the interface is a copy of a template
+                if lib.pxp_value_tensor(view, v) < 0:
+                    check(lib.pxp_value_tensor(view, v))
+                t = templates[i]
+                if t is None or t["shape"][0] != view.shape[0]:
+                    batch[name] = _tensor(view, owner, True)
+                    templates[i] = dict(batch[name].base.__array_interface__) if batch[name].base is not None \
+                        else None
+                    continue
+                interface = t.copy()
+                interface["data"] = (int(ffi.cast("uintptr_t", view.data)), False)
+                batch[name] = np.asarray(_Memory(interface, owner))
+                continue
+            check(lib.pxp_value_kind_get(self._kind, v))
+            if self._kind[0] == lib.PXP_VALUE_TENSOR:  # a padded output
+                check(lib.pxp_value_tensor(view, v))
+                batch[name] = _tensor(view, owner, True)
+                check(lib.pxp_batch_lengths(value, owner, i))
+                check(lib.pxp_value_tensor(view, value[0]))
+                batch[name + "_lengths"] = _tensor(view, owner, True)
+            else:
+                batch[name] = _list(v, owner)
+        return batch
+
+    # -- shutdown ------------------------------------------------------------------------------
+    def _close(self):
+        self._closed = True
+        h, self._handle = self._handle, None
+        if h is not None:
+            lib.pxp_pipeline_stop(h)
+            ffi.release(h)  # frees the native pipeline (joins its threads) now
+
+    def close(self) -> None:
+        """Stops the stream now; batches already returned stay valid. Idempotent."""
+        with self._lock:
+            self._close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+        return False
+
+    def __del__(self):
+        try:
+            if self._handle is not None:
+                self._close()
+        except Exception:  # at interpreter shutdown the module may already be gone
+            pass
+
+    def __repr__(self) -> str:
+        state = "closed" if self._closed else f"next position {self.position}"
+        return f"<pixelpipes.BatchIterator batch_size={self.batch_size} rank={self.rank}/{self.world_size} {state}>"
+
+
+def _fixed(o) -> bool:
+    """Whether the library stacks an output into one buffer: a tensor of a shape known at load."""
+    return o.kind == "tensor" and o.dtype is not None and o.shape is not None and None not in o.shape
+
+
+def _list(value, owner) -> List:
+    from .values import to_python
+    n = ffi.new("size_t *")
+    check(lib.pxp_value_list_length(n, value))
+    item = ffi.new("const pxp_value **")
+    out = []
+    for i in range(n[0]):
+        check(lib.pxp_value_list_get(item, value, i))
+        out.append(to_python(item[0], owner))
+    return out
