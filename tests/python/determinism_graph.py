@@ -28,6 +28,7 @@ def build() -> pp.Graph:
         g.output("noisy", noise.Gaussian(noise.SaltAndPepper(noise.PixelDropout(img, 0.1), 0.05), 5.0))
         g.output("erased", noise.RandomErasing(noise.CoarseDropout(img), p=0.7))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
+        g.output("item", pp.dataset_item(17))
         g.output("switch", pp.Switch([random.Normal(0.0, 1.0), random.Uniform(0.0, 1.0), 3.0], [1, 1, 1]))
     return g
 
