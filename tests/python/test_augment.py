@@ -125,9 +125,6 @@ def _labelled(variant):
     return pp.compile(g, seed=2)
 
 
-@pytest.mark.xfail(reason="compiler: nodes made inside a macro's expansion hash the macro's source line even when "
-                          "the macro has a label (_compile/keys.py), so a labelled macro's streams still move with "
-                          "its line", strict=False)
 def test_a_label_pins_the_random_stream_when_the_code_moves():
     a, b = _labelled(0).run(3), _labelled(1).run(3)
     np.testing.assert_array_equal(a["points"], b["points"])

@@ -1,8 +1,8 @@
 """Stable node keys: the identity that seeds a random node's stream.
 
 key = blake2b-64 of (what the node computes: kind, op, attributes, the keys of its inputs;
-where the user made it: the label if given, else ``basename:line``; the key of the macro it was
-expanded from; and an occurrence counter among nodes otherwise identical). Nothing depends on
+where the user made it: the label if given, else ``basename:line`` (for a node expanded from a
+macro, nothing: the macro's key stands for its place); the key of the macro it was expanded from; and an occurrence counter among nodes otherwise identical). Nothing depends on
 other, unrelated nodes, so adding a node leaves every other key (and random stream) unchanged.
 """
 from __future__ import annotations
@@ -74,7 +74,14 @@ def assign(session: Session, nodes: Iterable[Node], parent_key: int = 0) -> None
         h.update(_node_part(node))
         for x in node.inputs:
             h.update(keys[x.id].to_bytes(8, "little"))
-        where = ("L" + node.label) if node.label else ("S" + key_part(node.source))
+        # Inside a macro's expansion the parent key already says where the node comes from;
+        # its own source line is wherever compile() ran, which must not move its stream.
+        if node.label:
+            where = "L" + node.label
+        elif parent_key:
+            where = "M"
+        else:
+            where = "S" + key_part(node.source)
         h.update(b"|" + where.encode("utf-8", "surrogatepass"))
         h.update(parent_key.to_bytes(8, "little"))
         sig = h.digest()
