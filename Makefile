@@ -17,14 +17,16 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: help setup conan build python test test-cpp test-python demo package install-check sanitize docs clean
+.PHONY: help setup conan build python test test-cpp test-python demo package install-check sanitize tsan fuzz docs clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
 	@echo "make test      set up, build, run every test (ctest + pytest)"
 	@echo "make package   conan create (library, unit tests in build(), test_package)"
 	@echo "make install-check  cmake --install into build/install; test_package and examples/cpp built against it"
-	@echo "make sanitize  ASan+UBSan build and C++ tests"
+	@echo "make sanitize  ASan+UBSan build: every C++ test, then the Python ABI-level tests on it"
+	@echo "make tsan      ThreadSanitizer build: the executor and batcher tests"
+	@echo "make fuzz      libFuzzer targets (clang), each run FUZZ_SECONDS (default 60)"
 	@echo "make docs      regenerate docs/ops.md from the registry"
 
 # Debian packages needed before pip and Conan can run (Conan installs the libraries).
@@ -91,10 +93,59 @@ docs: build
 	PXP_WRITE_OPS_DOC=1 build/release/tests/pixelpipes_tests --gtest_filter=OpsDoc.DocsOpsMdIsUpToDate >/dev/null
 	@echo "wrote docs/ops.md"
 
+# ASan + UBSan (findings abort): the whole C++ suite, then the Python suite's ABI-level tests
+# against an ASan build of the package (installed into build/python-asan/site, not the venv),
+# with libasan preloaded into the (uninstrumented) Python interpreter. Leak checking is off for
+# Python: the interpreter itself keeps memory until exit; the C++ suite checks leaks.
+PY_ABI_TESTS := test_native.py test_errors.py test_pipeline.py test_batches.py test_reliability.py
+ASAN_RUNTIME = $(shell $(CXX) -print-file-name=libasan.so) $(shell $(CXX) -print-file-name=libubsan.so)
 sanitize: $(STAMPS)/conan
-	cmake --preset sanitize >/dev/null
-	cmake --build --preset sanitize -j $(JOBS)
-	ctest --preset sanitize -j $(JOBS)
+	cmake --preset asan >/dev/null
+	cmake --build --preset asan -j $(JOBS)
+	ctest --preset asan -j $(JOBS)
+	$(VPY) -m pip install -q --no-build-isolation --no-deps --upgrade --target build/python-asan/site \
+	  -C build-dir=build/python-asan/build -C cmake.build-type=RelWithDebInfo \
+	  -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN) -C cmake.define.PIXELPIPES_SANITIZE=ON \
+	  -C cmake.define.CMAKE_MAP_IMPORTED_CONFIG_RELWITHDEBINFO=Release .
+	cd tests/python && PYTHONPATH=$(CURDIR)/build/python-asan/site LD_PRELOAD="$(ASAN_RUNTIME)" \
+	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	  $(VPY) -m pytest -q -p no:cacheprovider $(PY_ABI_TESTS)
+
+# ThreadSanitizer: the tests of the executor (interpreter, thread pool, streams, determinism,
+# error policy, shutdown); the filter is in the tsan test preset.
+tsan: $(STAMPS)/conan
+	cmake --preset tsan >/dev/null
+	cmake --build --preset tsan -j $(JOBS)
+	ctest --preset tsan -j $(JOBS)
+
+# libFuzzer (clang from Debian: clang-14, whose libFuzzer and sanitizer runtimes are in
+# libclang-rt-14-dev). Each target runs FUZZ_SECONDS from its seeds (tests/fuzz/corpus/<target>)
+# plus what earlier runs found (build/fuzz/corpus/<target>); a crash leaves its input in
+# build/fuzz/findings/<target>/ and fails the target. Keep a fixed finding as a regression:
+# copy it to tests/fuzz/regressions/<target>/ (FuzzRegression.* in ctest runs it).
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := program_load jpeg png
+FUZZ_PACKAGES := clang libclang-rt-14-dev
+$(STAMPS)/clang:
+	@missing=""; for p in $(FUZZ_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; fi
+	@mkdir -p $(STAMPS) && touch $@
+
+fuzz: $(STAMPS)/conan $(STAMPS)/clang
+	cmake --preset fuzz >/dev/null
+	cmake --build --preset fuzz -j $(JOBS)
+	@status=0; for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build/fuzz/corpus/$$t build/fuzz/findings/$$t; \
+	  echo "== fuzz_$$t for $(FUZZ_SECONDS) s"; \
+	  build/fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -print_final_stats=1 -artifact_prefix=build/fuzz/findings/$$t/ \
+	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>build/fuzz/fuzz_$$t.log || status=1; \
+	  grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' \
+	    build/fuzz/fuzz_$$t.log | sed "s/^/  /"; \
+	done; \
+	if [ $$status != 0 ]; then echo "fuzzing found something: see build/fuzz/findings/ and build/fuzz/*.log"; fi; \
+	exit $$status
 
 clean:
 	rm -rf build $(STAMPS)

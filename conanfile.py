@@ -1,4 +1,10 @@
-"""Conan recipe of pixelpipes itself: `conan create . -nr ...` (see the Makefile)."""
+"""Conan recipe of pixelpipes itself: `conan create . -nr ...` (see the Makefile).
+
+Options: shared (default True; the supported form of the C ABI), fPIC (static builds only) and
+with_tests (default True): the unit tests are built and run by ctest inside build(). Skip them
+with `-o "pixelpipes/*:with_tests=False"` (not even built) or with the standard conf
+`-c tools.build:skip_test=True` (not built, not run). Neither changes the package id.
+"""
 import os
 
 from conan import ConanFile
@@ -14,8 +20,11 @@ class PixelpipesConan(ConanFile):
     package_type = "library"
     settings = "os", "arch", "compiler", "build_type"
     options = {"shared": [True, False], "fPIC": [True, False], "with_tests": [True, False]}
-    default_options = {"shared": True, "fPIC": True, "with_tests": False}
+    default_options = {"shared": True, "fPIC": True, "with_tests": True}
+    # test_package/ and examples/cpp/ are sources too: the install_consumers test builds them
+    # against an installed prefix (test_package/build/, a local build folder, is left out).
     exports_sources = ("CMakeLists.txt", "cmake/*", "include/*", "src/*", "tests/*", "examples/programs/*",
+                       "examples/cpp/*", "test_package/CMakeLists.txt", "test_package/*.c", "test_package/*.pxp",
                        "bindings/*")
 
     def configure(self):
@@ -28,7 +37,12 @@ class PixelpipesConan(ConanFile):
         self.requires("libjpeg-turbo/system")
         self.requires("msgpack-cxx/system")
         self.requires("libpng/system")
-        self.test_requires("gtest/system")
+        if self.options.with_tests:
+            self.test_requires("gtest/system")
+
+    def _run_tests(self):
+        return bool(self.options.with_tests) and not self.conf.get("tools.build:skip_test", default=False,
+                                                                       check_type=bool)
 
     def package_id(self):
         del self.info.options.with_tests
@@ -41,7 +55,7 @@ class PixelpipesConan(ConanFile):
     def generate(self):
         toolchain = CMakeToolchain(self)
         toolchain.user_presets_path = False  # CMakePresets.json is committed; no CMakeUserPresets.json
-        toolchain.cache_variables["PIXELPIPES_BUILD_TESTS"] = bool(self.options.with_tests)
+        toolchain.cache_variables["PIXELPIPES_BUILD_TESTS"] = self._run_tests()
         toolchain.generate()
         CMakeDeps(self).generate()
 
@@ -49,7 +63,7 @@ class PixelpipesConan(ConanFile):
         cmake = CMake(self)
         cmake.configure()
         cmake.build()
-        if self.options.with_tests:
+        if self._run_tests():
             cmake.ctest(cli_args=["--output-on-failure"])
 
     def package(self):

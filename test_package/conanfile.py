@@ -23,4 +23,5 @@ class PixelpipesTestPackage(ConanFile):
 
     def test(self):
         if can_run(self):
-            self.run(os.path.join(self.cpp.build.bindir, "test_package"), env="conanrun")
+            program = os.path.join(self.source_folder, "sample_index.pxp")  # committed next to this file
+            self.run(f'{os.path.join(self.cpp.build.bindir, "test_package")} "{program}"', env="conanrun")

@@ -1,217 +1,198 @@
 // pixelpipes-run: runs a saved program with no Python, through the C ABI only.
-//   pixelpipes-run PROGRAM [-n SAMPLES] [--seed S] [--threads T] [--start I] [--print]
+//   pixelpipes-run PROGRAM [-n N] [--batch B] [--threads T] [--seed S] [--start I] [--prefetch P]
+//                  [--print] [--digest] [--save-npy DIR --samples i,j,k]
+// Streams N samples in batches of B (pxp_pipeline_start / pxp_pipeline_next_batch), prints each
+// output's dtype and batch shape and the images/s; --save-npy writes the outputs of the chosen
+// samples as .npy files. Any error is one line on stderr and exit status 1 (2 for usage errors).
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 #include <string>
+#include <system_error>
 #include <vector>
 
+#include "args.hpp"
+#include "digest.hpp"
+#include "npy.hpp"
 #include "pixelpipes/pixelpipes.h"
+#include "values.hpp"
 
 namespace {
 
-int report(const char* what) {
+using namespace pxp::tool;
+
+// Prints "pixelpipes-run: <context>: <STATUS>: <message> (sample .., op .., node .., source ..)" as
+// one line from the calling thread's last error, and returns the exit status 1.
+int fail(const std::string& context) {
   pxp_error_info e;
   pxp_error_last(&e);
-  std::fprintf(stderr, "pixelpipes-run: %s: %s: %s\n", what, pxp_status_name(e.code), e.message);
+  std::string message = e.message ? e.message : "";
+  std::string where;
+  auto add = [&where, &message](const std::string& label, const std::string& value) {
+    if (value.empty() || message.find(value) != std::string::npos) return;  // already in the message
+    where += (where.empty() ? "" : ", ") + label + " " + value;
+  };
+  if (e.sample >= 0) add("sample", std::to_string(e.sample));
+  add("op", e.op ? e.op : "");
+  add("node", e.node ? e.node : "");
+  add("source", e.source ? e.source : "");
+  std::string line = "pixelpipes-run: " + context + ": " + pxp_status_name(e.code) + ": " + message;
+  if (!where.empty()) line += " (" + where + ")";
+  std::replace(line.begin(), line.end(), '\n', ' ');
+  std::fprintf(stderr, "%s\n", line.c_str());
   return 1;
 }
 
-void usage() {
-  std::fprintf(stderr,
-               "usage: pixelpipes-run PROGRAM [-n SAMPLES] [--seed S] [--threads T] [--start I] [--print] [--digest]\n"
-               "Loads a compiled program, runs SAMPLES samples (default 100) and prints each output's\n"
-               "dtype and shape and the throughput in samples/s. --print also prints small outputs;\n"
-               "--digest prints one 64-bit hash of every output bit of every sample.\n");
+int fail_plain(const std::string& message) {
+  std::fprintf(stderr, "pixelpipes-run: %s\n", message.c_str());
+  return 1;
 }
 
-std::string describe(const pxp_value* v) {
-  int32_t kind = 0;
-  pxp_value_kind_get(&kind, v);
-  if (kind == PXP_VALUE_STRING) return "string";
-  if (kind == PXP_VALUE_LIST) {
-    size_t n = 0;
-    pxp_value_list_length(&n, v);
-    std::string s = "list[" + std::to_string(n) + "]";
-    if (n > 0) {
-      const pxp_value* first = nullptr;
-      pxp_value_list_get(&first, v, 0);
-      s += " of " + describe(first);
+// A file name made of the output name: anything but [A-Za-z0-9_.-] becomes '_'.
+std::string file_safe(const std::string& name) {
+  std::string s = name;
+  for (char& c : s)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.' || c == '-')) c = '_';
+  return s.empty() ? "_" : s;
+}
+
+// Computes each chosen sample on the calling thread and writes its tensor outputs as .npy.
+int save_samples(pxp_pipeline* pipeline, const RunArgs& args, const std::vector<std::string>& names) {
+  std::error_code ec;
+  std::filesystem::create_directories(args.save_dir, ec);
+  if (ec) return fail_plain("cannot create " + args.save_dir + ": " + ec.message());
+  for (uint64_t index : args.save_samples) {
+    pxp_sample* sample = nullptr;
+    if (pxp_pipeline_run(&sample, pipeline, index) != PXP_OK) return fail("sample " + std::to_string(index) + " failed");
+    for (size_t o = 0; o < names.size(); ++o) {
+      const pxp_value* value = nullptr;
+      pxp_sample_output(&value, sample, o);
+      Item item = value_item(value);
+      if (!item.is_tensor) {
+        std::printf("note: sample %" PRIu64 " output %s is a %s: not saved (.npy holds tensors only)\n", index,
+                    names[o].c_str(), describe(item).c_str());
+        continue;
+      }
+      std::string path = (std::filesystem::path(args.save_dir) /
+                          ("sample_" + std::to_string(index) + "_" + file_safe(names[o]) + ".npy"))
+                             .string();
+      std::string error = write_npy(path, item.tensor);
+      if (!error.empty()) {
+        pxp_sample_free(sample);
+        return fail_plain(error);
+      }
+      std::printf("saved %s: %s\n", path.c_str(), describe(item).c_str());
     }
-    return s;
+    pxp_sample_free(sample);
   }
-  pxp_tensor_view t;
-  pxp_value_tensor(&t, v);
-  std::string s = std::string(pxp_dtype_name(t.dtype)) + "[";
-  for (int i = 0; i < t.ndim; ++i) s += (i ? "," : "") + std::to_string(t.shape[i]);
-  return s + "]";
+  return 0;
 }
 
-// FNV-1a over every output's kind, dtype, shape and bytes: equal digests mean bit-identical samples.
-void digest_value(uint64_t& h, const pxp_value* v) {
-  auto mix = [&h](const void* data, size_t n) {
-    const unsigned char* p = static_cast<const unsigned char*>(data);
-    for (size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  };
-  int32_t kind = 0;
-  pxp_value_kind_get(&kind, v);
-  mix(&kind, sizeof kind);
-  if (kind == PXP_VALUE_STRING) {
-    const char* s = nullptr;
-    size_t n = 0;
-    pxp_value_string(&s, &n, v);
-    mix(s, n);
-  } else if (kind == PXP_VALUE_LIST) {
-    size_t n = 0;
-    pxp_value_list_length(&n, v);
-    mix(&n, sizeof n);
-    for (size_t i = 0; i < n; ++i) {
-      const pxp_value* e = nullptr;
-      pxp_value_list_get(&e, v, i);
-      digest_value(h, e);
+// Streams args.samples samples in batches and reports shapes, throughput and the digest.
+int stream(pxp_pipeline* pipeline, const RunArgs& args, const std::vector<std::string>& names) {
+  pxp_stream_options options = PXP_STREAM_OPTIONS_INIT;
+  options.start = args.start;
+  options.batch_size = args.batch ? args.batch : static_cast<uint32_t>(std::min<uint64_t>(32, args.samples));
+  options.prefetch = args.prefetch;
+  const uint64_t batches = (args.samples + options.batch_size - 1) / options.batch_size;
+
+  Digest digest;
+  auto t0 = std::chrono::steady_clock::now();
+  if (pxp_pipeline_start(pipeline, &options) != PXP_OK) return fail("cannot start the stream");
+  uint64_t done = 0;
+  for (uint64_t k = 0; k < batches; ++k) {
+    pxp_batch* batch = nullptr;
+    if (pxp_pipeline_next_batch(&batch, pipeline) != PXP_OK) return fail("batch " + std::to_string(k) + " failed");
+    std::vector<const pxp_value*> outputs(names.size());
+    for (size_t o = 0; o < names.size(); ++o) pxp_batch_output(&outputs[o], batch, o);
+    if (k == 0) {
+      std::printf("batch of %" PRIu32 " (seed %" PRIu64 ", start %" PRIu64 ", threads %" PRIu32 ", prefetch %" PRIu32
+                  "):\n",
+                  options.batch_size, args.seed, args.start, args.threads, args.prefetch);
+      for (size_t o = 0; o < names.size(); ++o) std::printf("  %s: %s\n", names[o].c_str(), describe(outputs[o]).c_str());
     }
-  } else {
-    pxp_tensor_view t;
-    pxp_value_tensor(&t, v);
-    mix(&t.dtype, sizeof t.dtype);
-    mix(t.shape, sizeof(int64_t) * static_cast<size_t>(t.ndim));
-    // Walk elements in row-major order whatever the strides.
-    size_t elem = pxp_dtype_size(t.dtype);
-    int64_t n = 1;
-    for (int i = 0; i < t.ndim; ++i) n *= t.shape[i];
-    std::vector<int64_t> idx(static_cast<size_t>(t.ndim), 0);
-    for (int64_t k = 0; k < n; ++k) {
-      int64_t off = 0;
-      for (int i = 0; i < t.ndim; ++i) off += idx[static_cast<size_t>(i)] * t.strides[i];
-      mix(static_cast<const char*>(t.data) + off, elem);
-      for (int i = t.ndim - 1; i >= 0; --i) {
-        if (++idx[static_cast<size_t>(i)] < t.shape[i]) break;
-        idx[static_cast<size_t>(i)] = 0;
+    // Only the first args.samples samples count (the last batch may run past them).
+    const uint64_t rows = std::min<uint64_t>(options.batch_size, args.samples - done);
+    if (args.print || args.digest) {
+      for (uint64_t j = 0; j < rows; ++j) {
+        if (args.print) std::printf("sample %" PRIu64 ":", args.start + done + j);
+        for (size_t o = 0; o < names.size(); ++o) {
+          Item item;
+          if (!batch_item(&item, outputs[o], static_cast<size_t>(j))) {
+            pxp_batch_free(batch);
+            return fail_plain("output " + names[o] + " of batch " + std::to_string(k) + " has no row " +
+                              std::to_string(j));
+          }
+          if (args.print) std::printf("  %s: %s%s", names[o].c_str(), describe(item).c_str(), small_values(item).c_str());
+          if (args.digest) item.is_tensor ? digest.add(item.tensor) : digest.add(item.value);
+        }
+        if (args.print) std::printf("\n");
       }
     }
+    done += rows;
+    pxp_batch_free(batch);
   }
-}
-
-void print_values(const pxp_value* v) {
-  int32_t kind = 0;
-  pxp_value_kind_get(&kind, v);
-  if (kind != PXP_VALUE_TENSOR) return;
-  pxp_tensor_view t;
-  pxp_value_tensor(&t, v);
-  int64_t n = 1;
-  for (int i = 0; i < t.ndim; ++i) n *= t.shape[i];
-  if (n > 16 || t.ndim > 1) return;
-  std::printf(" =");
-  for (int64_t k = 0; k < n; ++k) {
-    const char* p = static_cast<const char*>(t.data) + (t.ndim ? k * t.strides[0] : 0);
-    double x = 0;
-    switch (t.dtype) {
-      case PXP_DTYPE_U8: x = *reinterpret_cast<const uint8_t*>(p); break;
-      case PXP_DTYPE_I8: x = *reinterpret_cast<const int8_t*>(p); break;
-      case PXP_DTYPE_U16: x = *reinterpret_cast<const uint16_t*>(p); break;
-      case PXP_DTYPE_I16: x = *reinterpret_cast<const int16_t*>(p); break;
-      case PXP_DTYPE_I32: x = *reinterpret_cast<const int32_t*>(p); break;
-      case PXP_DTYPE_I64: x = static_cast<double>(*reinterpret_cast<const int64_t*>(p)); break;
-      case PXP_DTYPE_F32: x = *reinterpret_cast<const float*>(p); break;
-      case PXP_DTYPE_F64: x = *reinterpret_cast<const double*>(p); break;
-      case PXP_DTYPE_BOOL: x = *reinterpret_cast<const uint8_t*>(p); break;
-    }
-    std::printf(" %g", x);
-  }
+  pxp_pipeline_stop(pipeline);
+  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const uint64_t computed = batches * options.batch_size;
+  std::printf("%" PRIu64 " samples (%" PRIu64 " batches of %" PRIu32 ") in %.3f s: %.0f images/s\n", done, batches,
+              options.batch_size, seconds, static_cast<double>(computed) / std::max(seconds, 1e-9));
+  if (args.digest) std::printf("digest %016" PRIx64 "\n", digest.value());
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  const char* path = nullptr;
-  uint64_t samples = 100, start = 0;
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
-  bool print = false, digest = false;
-  for (int i = 1; i < argc; ++i) {
-    std::string a = argv[i];
-    auto next = [&]() -> const char* {
-      if (i + 1 >= argc) {
-        usage();
-        std::exit(2);
-      }
-      return argv[++i];
-    };
-    if (a == "-n" || a == "--samples") samples = std::strtoull(next(), nullptr, 10);
-    else if (a == "--seed") options.seed = std::strtoull(next(), nullptr, 10);
-    else if (a == "--threads") options.threads = static_cast<uint32_t>(std::strtoul(next(), nullptr, 10));
-    else if (a == "--start") start = std::strtoull(next(), nullptr, 10);
-    else if (a == "--print") print = true;
-    else if (a == "--digest") digest = true;
-    else if (a == "-h" || a == "--help") { usage(); return 0; }
-    else if (!path) path = argv[i];
-    else { usage(); return 2; }
+  RunArgs args;
+  std::string error = parse_args(argc, argv, &args);
+  if (!error.empty()) {
+    std::fprintf(stderr, "pixelpipes-run: %s (see --help)\n", error.c_str());
+    return 2;
   }
-  if (!path) { usage(); return 2; }
+  if (args.help) {
+    std::fputs(usage_text(), stdout);
+    return 0;
+  }
 
-  std::ifstream file(path, std::ios::binary);
-  if (!file) {
-    std::fprintf(stderr, "pixelpipes-run: cannot open %s\n", path);
-    return 1;
-  }
+  std::ifstream file(args.program, std::ios::binary);
+  if (!file) return fail_plain("cannot open " + args.program + ": " + std::strerror(errno));
   std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  if (file.bad()) return fail_plain("cannot read " + args.program);
+
   pxp_program* program = nullptr;
-  if (pxp_program_load(&program, bytes.data(), bytes.size()) != PXP_OK) return report("cannot load program");
+  if (pxp_program_load(&program, bytes.data(), bytes.size()) != PXP_OK) return fail("cannot load " + args.program);
   size_t n_outputs = 0, n_instructions = 0;
   pxp_program_output_count(&n_outputs, program);
   pxp_program_instruction_count(&n_instructions, program);
-  std::printf("pixelpipes %s: %s (%zu instructions, %zu outputs)\n", pxp_version(), path, n_instructions, n_outputs);
-
-  pxp_pipeline* pipeline = nullptr;
-  if (pxp_pipeline_create(&pipeline, program, &options) != PXP_OK) return report("cannot create pipeline");
   std::vector<std::string> names;
   for (size_t o = 0; o < n_outputs; ++o) {
     pxp_output_info info;
     pxp_program_output(&info, program, o);
     names.push_back(info.name);
   }
-  pxp_program_free(program);  // the pipeline keeps its own reference
+  std::printf("pixelpipes %s: %s (%zu instructions, %zu outputs)\n", pxp_version(), args.program.c_str(),
+              n_instructions, n_outputs);
 
-  const size_t chunk = 256;
-  std::vector<pxp_sample*> batch(chunk);
-  uint64_t hash = 1469598103934665603ull;
-  auto t0 = std::chrono::steady_clock::now();
-  for (uint64_t done = 0; done < samples;) {
-    size_t count = static_cast<size_t>(std::min<uint64_t>(chunk, samples - done));
-    if (pxp_pipeline_run_many(batch.data(), pipeline, start + done, count) != PXP_OK) {
-      pxp_pipeline_free(pipeline);
-      return report("sample failed");
-    }
-    if ((done == 0 && !digest) || print) {
-      for (size_t k = 0; k < (print ? count : 1); ++k) {
-        uint64_t index = 0;
-        pxp_sample_index(&index, batch[k]);
-        std::printf("sample %" PRIu64 ":", index);
-        for (size_t o = 0; o < n_outputs; ++o) {
-          const pxp_value* v = nullptr;
-          pxp_sample_output(&v, batch[k], o);
-          std::printf("  %s: %s", names[o].c_str(), describe(v).c_str());
-          if (print) print_values(v);
-        }
-        std::printf("\n");
-      }
-    }
-    if (digest)
-      for (size_t k = 0; k < count; ++k)
-        for (size_t o = 0; o < n_outputs; ++o) {
-          const pxp_value* v = nullptr;
-          pxp_sample_output(&v, batch[k], o);
-          digest_value(hash, v);
-        }
-    for (size_t k = 0; k < count; ++k) pxp_sample_free(batch[k]);
-    done += count;
-  }
-  double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%" PRIu64 " samples in %.3f s: %.0f samples/s\n", samples, seconds, samples / std::max(seconds, 1e-9));
-  if (digest) std::printf("digest %016" PRIx64 "\n", hash);
+  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  options.seed = args.seed;
+  options.threads = args.threads;
+  pxp_pipeline* pipeline = nullptr;
+  pxp_status created = pxp_pipeline_create(&pipeline, program, &options);
+  pxp_program_free(program);  // the pipeline keeps its own reference
+  if (created != PXP_OK) return fail("cannot create the pipeline");
+
+  int status = 0;
+  if (!args.save_dir.empty()) status = save_samples(pipeline, args, names);
+  if (status == 0 && args.samples > 0) status = stream(pipeline, args, names);
+  std::fflush(stdout);
   pxp_pipeline_free(pipeline);
-  return 0;
+  return status;
 }
