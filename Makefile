@@ -72,8 +72,10 @@ test: build python
 	(cd tests/python && $(VPY) -m pytest -q) || status=1; \
 	exit $$status
 
+# The classification pipeline on the built-in synthetic data (nothing downloaded): progress with
+# images/s, then a preview grid. examples/demo.py is the same idea as a plain script.
 demo: python
-	$(VPY) examples/demo.py
+	$(VPY) -m pixelpipes demo --preview build/demo-preview.png
 
 # The Conan package itself: the unit tests run in build(), then test_package/ (a C consumer).
 # PACKAGE_ARGS adds options, e.g. PACKAGE_ARGS='-o "pixelpipes/*:shared=False"' or
@@ -149,3 +151,26 @@ fuzz: $(STAMPS)/conan $(STAMPS)/clang
 
 clean:
 	rm -rf build $(STAMPS)
+
+# ---------------------------------------------------------------------------------------------
+# bench-throughput: end-to-end images/s of PixelPipes against torchvision v2 + DataLoader,
+# albumentations + DataLoader, DALI (CPU) and an OpenCV decode-only floor (benchmarks/throughput/,
+# documented in benchmarks/README.md). The peers live in their own venv, .venv-bench; PixelPipes
+# runs from .venv. BENCH_ARGS passes options to run.py, e.g. BENCH_ARGS='--runs 5 --images 2000'.
+BENCH_VENV := $(CURDIR)/.venv-bench
+BENCH_PY := $(BENCH_VENV)/bin/python
+BENCH_ARGS ?=
+
+.PHONY: bench-throughput bench-venv
+
+$(STAMPS)/bench-venv: benchmarks/throughput/requirements.txt $(STAMPS)/system
+	[ -x $(BENCH_PY) ] || $(PYTHON) -m venv $(BENCH_VENV)
+	$(BENCH_PY) -m pip install -q -r benchmarks/throughput/requirements.txt
+	$(BENCH_PY) -m pip install -q nvidia-dali-cuda120 || \
+	  echo "bench-throughput: nvidia-dali-cuda120 did not install; DALI is reported as unavailable"
+	@mkdir -p $(STAMPS) && touch $@
+
+bench-venv: $(STAMPS)/bench-venv
+
+bench-throughput: python $(STAMPS)/bench-venv
+	$(BENCH_PY) benchmarks/throughput/run.py --pixelpipes-python $(VPY) $(BENCH_ARGS)

@@ -22,7 +22,8 @@ from .opnode import OpNode  # noqa: E402
 from .macro import Macro, macro  # noqa: E402
 from .flow import Conditional, Select, Switch, Toggle  # noqa: E402
 from .types import Type  # noqa: E402
-from .pipeline import Pipeline, from_bytes, load  # noqa: E402
+from .pipeline import Pipeline, from_bytes  # noqa: E402
+from .saving import load, save  # noqa: E402  (file paths relative to the program file)
 from .program import OutputInfo, Program  # noqa: E402
 from .compiler import compile, compile_program  # noqa: E402
 from .batches import Batch, BatchIterator  # noqa: E402
@@ -47,5 +48,15 @@ __all__ = [
     "from_bytes", "ops", "PixelpipesError", "ProgramError", "UnsupportedVersionError", "UnknownOpError",
     "TypeCheckError", "PixelpipesIOError", "DecodeError", "OutOfRangeError", "OutOfMemoryError", "StateError",
     "InternalError", "InvalidArgumentError", "Batch", "BatchIterator", "dataset_item", "dataset_epoch",
-    "epoch_range",
+    "epoch_range", "save",
 ]
+
+#: submodules imported on first use (``pp.datasets.Synthetic()``): they are not needed to run programs
+_LAZY = ("augment", "resource", "datasets", "preview", "progress", "saving", "cli")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
