@@ -143,7 +143,7 @@ fuzz: $(STAMPS)/conan $(STAMPS)/clang
 	  build/fuzz/tests/fuzz/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	    -print_final_stats=1 -artifact_prefix=build/fuzz/findings/$$t/ \
 	    build/fuzz/corpus/$$t tests/fuzz/corpus/$$t 2>build/fuzz/fuzz_$$t.log || status=1; \
-	  grep -E '^(#[0-9]+ +DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' \
+	  grep -E '^(#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|stat::peak_rss_mb|==[0-9]+==ERROR|SUMMARY)' \
 	    build/fuzz/fuzz_$$t.log | sed "s/^/  /"; \
 	done; \
 	if [ $$status != 0 ]; then echo "fuzzing found something: see build/fuzz/findings/ and build/fuzz/*.log"; fi; \

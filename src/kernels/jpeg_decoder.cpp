@@ -1,11 +1,18 @@
 #include "kernels/jpeg_decoder.hpp"
 
+#include "kernels/cv_bridge.hpp"
+
 // jpeglib.h needs FILE and size_t declared before it.
+#include <algorithm>
+#include <climits>
 #include <cstddef>
 #include <cstdio>
 #include <csetjmp>
 #include <cstring>
 #include <string>
+#include <vector>
+
+#include <opencv2/imgproc.hpp>
 
 #include <jerror.h>
 #include <jpeglib.h>
@@ -105,6 +112,36 @@ bool decode_rows(Decoder* d, bool gray) {
   return true;
 }
 
+// Crop path, phase A: start decompressing and restrict the columns to [x, x + width) of the
+// scaled image; libjpeg widens the range to whole iMCUs and writes the range it chose back.
+bool start_crop(Decoder* d, JDIMENSION* x, JDIMENSION* width) {
+  if (setjmp(d->err.jump)) return false;
+  jpeg_start_decompress(&d->info);
+  if (*x != 0 || *width != d->info.output_width) jpeg_crop_scanline(&d->info, x, width);
+  return true;
+}
+
+// Phase B: skip to row y (entropy decoding only), read `rows` rows into d->out, then stop: the
+// rows below are never decoded.
+bool read_crop_rows(Decoder* d, JDIMENSION y, JDIMENSION rows, bool gray) {
+  if (setjmp(d->err.jump)) return false;
+  if (y > 0 && jpeg_skip_scanlines(&d->info, y) != y) {
+    std::strcpy(d->err.message, "Premature end of JPEG file");
+    return false;
+  }
+  for (JDIMENSION r = 0; r < rows; ++r) {
+    uint8_t* dst = d->out + d->out_stride * r;
+    JSAMPROW row = d->cmyk ? d->cmyk_row : dst;
+    if (jpeg_read_scanlines(&d->info, &row, 1) != 1) {
+      std::strcpy(d->err.message, "Premature end of JPEG file");
+      return false;
+    }
+    if (d->cmyk) cmyk_to_rgb(d->cmyk_row, dst, d->info.output_width, gray);
+  }
+  jpeg_abort_decompress(&d->info);
+  return true;
+}
+
 [[noreturn]] void decode_error(const Decoder& d) {
   fail(PXP_EDECODE, std::string("invalid JPEG data: ") + d.err.message);
 }
@@ -167,6 +204,125 @@ Tensor decode_jpeg(const uint8_t* data, size_t size, const JpegOptions& options)
   d.out_stride = static_cast<size_t>(out_w * channels);
   if (!decode_rows(&d, gray)) decode_error(d);
   return image;
+}
+
+namespace {
+
+void init_decoder(Decoder& d) {
+  d.info.err = jpeg_std_error(&d.err.pub);
+  d.err.pub.error_exit = on_error;
+  d.err.pub.emit_message = on_message;
+}
+
+void check_signature(const uint8_t* data, size_t size) {
+  if (size == 0) fail(PXP_EDECODE, "invalid JPEG data: the buffer is empty");
+  if (!is_jpeg(data, size)) fail(PXP_EDECODE, "invalid JPEG data: no JPEG start-of-image marker");
+}
+
+void check_pixels(const Decoder& d, int64_t max_pixels) {
+  uint64_t width = d.info.image_width, height = d.info.image_height;
+  if (width == 0 || height == 0) fail(PXP_EDECODE, "invalid JPEG data: the image has no pixels");
+  if (width * height > static_cast<uint64_t>(max_pixels))
+    fail(PXP_EDECODE, "JPEG image of " + std::to_string(width) + " x " + std::to_string(height) + " pixels (" +
+                          std::to_string(width * height) + ") exceeds the limit of max_pixels = " +
+                          std::to_string(max_pixels));
+}
+
+// A per-thread buffer that only grows: the decoded crop region of every call on this thread.
+uint8_t* scratch(size_t bytes) {
+  thread_local std::vector<uint8_t> buffer;
+  if (buffer.size() < bytes) buffer.resize(bytes);
+  return buffer.data();
+}
+
+}  // namespace
+
+JpegHeader read_jpeg_header(const uint8_t* data, size_t size) {
+  check_signature(data, size);
+  Decoder d{};
+  init_decoder(d);
+  DecoderGuard guard{d};
+  if (!read_header(&d, data, size)) decode_error(d);
+  if (d.info.image_width == 0 || d.info.image_height == 0)
+    fail(PXP_EDECODE, "invalid JPEG data: the image has no pixels");
+  return {static_cast<int64_t>(d.info.image_height), static_cast<int64_t>(d.info.image_width),
+          d.info.num_components};
+}
+
+int jpeg_crop_scale(int64_t crop_width, int64_t crop_height, int64_t out_width, int64_t out_height, int max_denom) {
+  for (int denom : {8, 4, 2})
+    if (denom <= max_denom && crop_width >= out_width * denom && crop_height >= out_height * denom) return denom;
+  return 1;
+}
+
+Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, int64_t out_width,
+                        int64_t out_height, const JpegOptions& options) {
+  check_signature(data, size);
+  int max_denom = options.scale_denom;
+  if (max_denom != 1 && max_denom != 2 && max_denom != 4 && max_denom != 8)
+    argument_error("JPEG scale must be 1/1, 1/2, 1/4 or 1/8, not 1/" + std::to_string(max_denom));
+  if (out_width < 1 || out_height < 1)
+    range_error("output size must be at least 1 x 1, not " + std::to_string(out_width) + " x " +
+                std::to_string(out_height));
+  if (out_width > INT32_MAX || out_height > INT32_MAX) range_error("output size is too large");
+
+  Decoder d{};
+  init_decoder(d);
+  DecoderGuard guard{d};
+  if (!read_header(&d, data, size)) decode_error(d);
+  check_pixels(d, options.max_pixels);
+  int64_t full_w = d.info.image_width, full_h = d.info.image_height;
+  PixelBox c = clip_box(box, full_h, full_w);
+  if (c.width == 0 || c.height == 0)
+    range_error("the crop box (" + std::to_string(box.x) + ", " + std::to_string(box.y) + ", " +
+                std::to_string(box.x + box.width) + ", " + std::to_string(box.y + box.height) +
+                ") does not overlap the " + std::to_string(full_w) + " x " + std::to_string(full_h) + " image");
+
+  J_COLOR_SPACE source = d.info.jpeg_color_space;
+  bool gray = options.mode == JpegMode::Gray || (options.mode == JpegMode::Unchanged && source == JCS_GRAYSCALE);
+  d.cmyk = source == JCS_CMYK || source == JCS_YCCK;
+  J_COLOR_SPACE out_space = d.cmyk ? JCS_CMYK : (gray ? JCS_GRAYSCALE : JCS_RGB);
+  int denom = jpeg_crop_scale(c.width, c.height, out_width, out_height, max_denom);
+  if (!configure(&d, out_space, denom)) decode_error(d);
+  int64_t channels = gray ? 1 : 3;
+  if (!d.cmyk && d.info.output_components != channels)
+    fail(PXP_EDECODE, "invalid JPEG data: unexpected number of components " +
+                          std::to_string(d.info.output_components));
+
+  // The box in scaled pixels, edges rounded to the nearest scaled pixel, at least one wide.
+  int64_t scaled_w = d.info.output_width, scaled_h = d.info.output_height;
+  auto scaled = [denom](int64_t v, int64_t limit) {
+    return std::min<int64_t>(limit, (2 * v + denom) / (2 * denom));
+  };
+  int64_t x0 = scaled(c.x, scaled_w), x1 = scaled(c.x + c.width, scaled_w);
+  int64_t y0 = scaled(c.y, scaled_h), y1 = scaled(c.y + c.height, scaled_h);
+  if (x1 <= x0) x1 = std::min(x0 + 1, scaled_w), x0 = x1 - 1;
+  if (y1 <= y0) y1 = std::min(y0 + 1, scaled_h), y0 = y1 - 1;
+
+  JDIMENSION col = static_cast<JDIMENSION>(x0), cols = static_cast<JDIMENSION>(x1 - x0);
+  if (!start_crop(&d, &col, &cols)) decode_error(d);
+  // libjpeg may widen the columns to whole iMCUs: the box starts x0 - col columns in.
+  int64_t region_w = d.info.output_width;
+  d.out_stride = static_cast<size_t>(region_w * channels);
+  int64_t rows = y1 - y0;
+  d.out = scratch(d.out_stride * static_cast<size_t>(rows) + (d.cmyk ? static_cast<size_t>(region_w) * 4 : 0));
+  if (d.cmyk) d.cmyk_row = d.out + d.out_stride * static_cast<size_t>(rows);
+  if (!read_crop_rows(&d, static_cast<JDIMENSION>(y0), static_cast<JDIMENSION>(rows), gray)) decode_error(d);
+
+  Tensor out = Tensor::empty(DType::U8, {out_height, out_width, channels});
+  int type = CV_MAKETYPE(CV_8U, static_cast<int>(channels));
+  cv::Mat region(static_cast<int>(rows), static_cast<int>(region_w), type, d.out, d.out_stride);
+  cv::Mat roi = region.colRange(static_cast<int>(x0 - col), static_cast<int>(x1 - col));
+  cv::Mat dst(static_cast<int>(out_height), static_cast<int>(out_width), type, out.mutable_bytes());
+  try {
+    if (roi.cols == out_width && roi.rows == out_height)
+      roi.copyTo(dst);
+    else
+      cv::resize(roi, dst, dst.size(), 0, 0, cv::INTER_LINEAR);
+  } catch (const cv::Exception& e) {
+    argument_error(std::string("OpenCV could not resize the decoded region: ") + e.what());
+  }
+  return out;
 }
 
 }  // namespace pxp::kernels

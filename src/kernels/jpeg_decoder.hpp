@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include "core/tensor.hpp"
+#include "kernels/image_geometry.hpp"
 
 namespace pxp::kernels {
 
@@ -27,5 +28,31 @@ bool is_jpeg(const uint8_t* data, size_t size);
 
 // u8 H x W x C. Fails with PXP_EDECODE on anything libjpeg cannot decode completely.
 Tensor decode_jpeg(const uint8_t* data, size_t size, const JpegOptions& options);
+
+// The full-size geometry from the header alone (no pixel is decoded; nothing is allocated but
+// libjpeg's small tables). Fails with PXP_EDECODE on data whose header libjpeg cannot read.
+struct JpegHeader {
+  int64_t height, width;
+  int components;  // in the file: 1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK
+};
+JpegHeader read_jpeg_header(const uint8_t* data, size_t size);
+
+// The largest DCT down-scale denominator d in {1, 2, 4, 8}, d <= max_denom, that still leaves a
+// crop of crop_width x crop_height full-size pixels at least out_width x out_height.
+int jpeg_crop_scale(int64_t crop_width, int64_t crop_height, int64_t out_width, int64_t out_height, int max_denom);
+
+// Fused decode -> crop -> resize: the part of the image inside `box` (full-size pixels, clipped
+// to the image as kernels::crop does; an empty result is a range error), resized bilinearly
+// (cv::resize INTER_LINEAR) to out_width x out_height, u8 out_height x out_width x C.
+// Only what the box needs is decoded: at the DCT scale 1/d of jpeg_crop_scale (options.scale_denom
+// is the largest d allowed), rows above the box are skipped (entropy-decoded only), rows below it
+// are never read (jpeg_abort_decompress), and only the iMCU columns that cover it get IDCT and
+// color conversion (jpeg_crop_scanline). At d > 1 the box edges are rounded to whole scaled
+// pixels (an error of at most d / 2 full-size pixels) and the scaled IDCT averages where the
+// unfused chain (full decode, crop, bilinear resize) samples, so the two differ slightly; at
+// d = 1 they agree up to libjpeg's chroma upsampling at the edges of the decoded columns.
+// The decoded region lives in a per-thread buffer that is reused from call to call.
+Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, int64_t out_width,
+                        int64_t out_height, const JpegOptions& options);
 
 }  // namespace pxp::kernels

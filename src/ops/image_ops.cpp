@@ -186,6 +186,71 @@ void register_decoders(Registry& r) {
     r.add(b.build());
   }
   {
+    OpBuilder b("image.decode_jpeg_crop");
+    b.doc("Fused JPEG decode -> crop -> resize (RandomResizedCrop's chain): the pixels of `box` (rounded and "
+          "clipped to the image as image.crop does) resized bilinearly to width x height. Decodes only what the box "
+          "needs: at the largest DCT scale (down to max_scale) that still leaves at least width x height pixels in "
+          "the box, skipping the IDCT of rows above the box and of the columns outside it, and stopping after its "
+          "last row. Differs slightly from image.resize(image.crop(image.decode_jpeg(data), box), width, height) "
+          "when a DCT scale is used (the scaled IDCT averages, and box edges snap to scaled pixels); with "
+          "max_scale '1' the results agree up to chroma upsampling at the crop's edge columns. A box that misses "
+          "the image is a range error; corrupt data fails with PXP_EDECODE.")
+        .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+        .input("box", "4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates).")
+        .input("width", "Integer scalar >= 1: output width.")
+        .input("height", "Integer scalar >= 1: output height.")
+        .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
+                   "rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3.")
+        .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
+                   "The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).");
+    max_pixels_attr(b)
+        .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
+                [](const InferContext& ctx) {
+                  expect_bytes(ctx);
+                  expect_elements(ctx, 1, "box", 4);
+                  expect_scalar(ctx, 2, "width");
+                  expect_scalar(ctx, 3, "height");
+                  const std::string& mode = ctx.attrs.get_string("mode");
+                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
+                  return Type::tensor(DType::U8, Shape{constant_int(ctx, 3).value_or(kUnknownDim),
+                                                       constant_int(ctx, 2).value_or(kUnknownDim), c});
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          Tensor holder;
+          const Tensor& data = bytes_arg(args, holder);
+          kernels::JpegOptions o;
+          const std::string& mode = ctx.attrs.get_string("mode");
+          o.mode = mode == "rgb" ? kernels::JpegMode::Rgb
+                                 : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
+          const std::string& scale = ctx.attrs.get_string("max_scale");
+          o.scale_denom = scale == "1" ? 1 : std::stoi(scale.substr(2));
+          o.max_pixels = max_pixels(ctx);
+          return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1),
+                                                 int_arg(args, 2, "width"), int_arg(args, 3, "height"), o));
+        });
+    r.add(b.build());
+  }
+  r.add(OpBuilder("image.jpeg_size")
+            .doc("The size of a JPEG image from its header, without decoding: [height, width] (full size). Lets a "
+                 "crop box be drawn before image.decode_jpeg_crop. Data whose header cannot be read fails with "
+                 "PXP_EDECODE.")
+            .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+            .output("i64 tensor [2]",
+                    [](const InferContext& ctx) {
+                      expect_bytes(ctx);
+                      return Type::tensor(DType::I64, Shape{2});
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              Tensor holder;
+              const Tensor& data = bytes_arg(args, holder);
+              kernels::JpegHeader h = kernels::read_jpeg_header(data.bytes(), data.nbytes());
+              Tensor out = Tensor::empty(DType::I64, {2});
+              out.mutable_data<int64_t>()[0] = h.height;
+              out.mutable_data<int64_t>()[1] = h.width;
+              return Value(out);
+            })
+            .build());
+  {
     OpBuilder b("image.decode_png");
     b.doc("Decodes PNG bytes with libpng: 8-bit files give u8, 16-bit files u16; every color type, interlaced "
           "or not. Mode 'indices' returns a palette PNG's raw palette indices (label maps). Corrupt, truncated "

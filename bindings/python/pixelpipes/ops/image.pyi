@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeJpeg', 'DecodePng', 'Flip', 'Height', 'Info', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -91,6 +91,28 @@ class DecodeJpeg(OpNode):
     def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', scale: Literal['1', '1/2', '1/4', '1/8'] = '1', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
+class DecodeJpegCrop(OpNode):
+    """
+        Fused JPEG decode -> crop -> resize (RandomResizedCrop's chain): the pixels of `box` (rounded and clipped to the image as image.crop does) resized bilinearly to width x height. Decodes only what the box needs: at the largest DCT scale (down to max_scale) that still leaves at least width x height pixels in the box, skipping the IDCT of rows above the box and of the columns outside it, and stopping after its last row. Differs slightly from image.resize(image.crop(image.decode_jpeg(data), box), width, height) when a DCT scale is used (the scaled IDCT averages, and box edges snap to scaled pixels); with max_scale '1' the results agree up to chroma upsampling at the crop's edge columns. A box that misses the image is a range error; corrupt data fails with PXP_EDECODE.
+
+        Op ``image.decode_jpeg_crop``.
+
+        Inputs:
+            data: u8 tensor of shape [n]: the file's bytes (io.read_file).
+            box: 4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates).
+            width: Integer scalar >= 1: output width.
+            height: Integer scalar >= 1: output height.
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3.
+            max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).
+            max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
+
+        Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
+    """
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+
+
 class DecodePng(OpNode):
     """
         Decodes PNG bytes with libpng: 8-bit files give u8, 16-bit files u16; every color type, interlaced or not. Mode 'indices' returns a palette PNG's raw palette indices (label maps). Corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
@@ -152,6 +174,20 @@ class Info(OpNode):
         Output: i64 tensor [3]
     """
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class JpegSize(OpNode):
+    """
+        The size of a JPEG image from its header, without decoding: [height, width] (full size). Lets a crop box be drawn before image.decode_jpeg_crop. Data whose header cannot be read fails with PXP_EDECODE.
+
+        Op ``image.jpeg_size``.
+
+        Inputs:
+            data: u8 tensor of shape [n]: the file's bytes (io.read_file).
+
+        Output: i64 tensor [2]
+    """
+    def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Remap(OpNode):
