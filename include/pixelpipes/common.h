@@ -84,6 +84,12 @@ typedef struct pxp_error_info {
  * NULL. Does not change the last error. */
 PXP_API pxp_status pxp_error_last(pxp_error_info *out);
 
+/* The file the last error's sample was reading (the path given to the
+ * io.read_file upstream of the failing op), or "" when none. Owned by the
+ * library, valid until the next failing call on the same thread. The full
+ * message names it too. */
+PXP_API const char *pxp_error_last_file(void);
+
 /* Clears the last error of the calling thread. */
 PXP_API void pxp_error_clear(void);
 

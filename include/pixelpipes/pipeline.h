@@ -16,16 +16,41 @@
 extern "C" {
 #endif
 
+/* What a stream does with a sample that fails (a corrupt image, a missing
+ * file, any error of the sample's computation); pxp_pipeline_options.on_error.
+ * pxp_pipeline_run and pxp_pipeline_run_many always raise. */
+enum {
+  /* The batch fails with the sample's error (its index, file, op and node). */
+  PXP_ON_ERROR_RAISE = 0,
+  /* The sample is replaced by the sample at another position, drawn as a pure
+   * function of (seed, failing position, attempt) inside the failing
+   * position's epoch (epoch_length positions; 2^32 when epoch_length is 0);
+   * after max_attempts failing replacements the batch fails with the original
+   * error. Skips are counted (pxp_pipeline_error_stats_get). */
+  PXP_ON_ERROR_SKIP = 1,
+  /* The sample is replaced by the sample at position fallback_index (a sample
+   * the caller knows is good); if that fails too the batch fails. Counted. */
+  PXP_ON_ERROR_FALLBACK = 2
+};
+
 /* Options of pxp_pipeline_create. Start from PXP_PIPELINE_OPTIONS_INIT; new
  * fields are only ever added at the end, and version says which are set. */
 typedef struct pxp_pipeline_options {
   uint32_t version;   /* PXP_PIPELINE_OPTIONS_VERSION */
   uint64_t seed;      /* pipeline seed */
   uint32_t threads;   /* worker threads for pxp_pipeline_run_many; 0: one per core */
+  /* version 2 */
+  uint32_t on_error;         /* PXP_ON_ERROR_*, for streams */
+  uint32_t max_attempts;     /* skip: replacements tried per failing sample (0: 16; at most 1024) */
+  uint64_t fallback_index;   /* fallback: the position computed instead of a failing one */
+  uint64_t epoch_length;     /* positions per epoch (0: unknown): replacements stay in the
+                                failing sample's epoch and skips are counted per epoch */
+  uint64_t max_batch_bytes;  /* limit on the bytes of one batch's outputs (0: none); a stream
+                                whose batch would exceed it fails with PXP_ENOMEM */
 } pxp_pipeline_options;
 
-#define PXP_PIPELINE_OPTIONS_VERSION 1
-#define PXP_PIPELINE_OPTIONS_INIT {PXP_PIPELINE_OPTIONS_VERSION, 0, 0}
+#define PXP_PIPELINE_OPTIONS_VERSION 2
+#define PXP_PIPELINE_OPTIONS_INIT {PXP_PIPELINE_OPTIONS_VERSION, 0, 0, PXP_ON_ERROR_RAISE, 0, 0, 0, 0}
 
 typedef struct pxp_pipeline pxp_pipeline;
 typedef struct pxp_sample pxp_sample;
@@ -123,6 +148,30 @@ typedef struct pxp_pipeline_stats {
 } pxp_pipeline_stats;
 
 PXP_API pxp_status pxp_pipeline_stats_get(pxp_pipeline_stats *out, const pxp_pipeline *pipeline);
+
+/* Failing samples of the batches returned by pxp_pipeline_next_batch since the
+ * pipeline was created (over every stream it ran; batches computed ahead and
+ * dropped are not counted). The caller sets version; fields are only ever
+ * added at the end. */
+typedef struct pxp_error_stats {
+  uint32_t version;          /* PXP_ERROR_STATS_VERSION, set by the caller */
+  uint64_t failed;           /* samples that failed (each failing position once) */
+  uint64_t skipped;          /* ... replaced under PXP_ON_ERROR_SKIP */
+  uint64_t fallbacks;        /* ... replaced by fallback_index */
+  uint64_t failed_attempts;  /* replacement samples that failed as well */
+  uint64_t epochs;           /* epochs with at least one skip (see pxp_pipeline_epoch_skips) */
+} pxp_error_stats;
+
+#define PXP_ERROR_STATS_VERSION 1
+
+PXP_API pxp_status pxp_pipeline_error_stats_get(pxp_error_stats *out, const pxp_pipeline *pipeline);
+
+/* Skips and fallbacks per epoch (failing position / epoch_length; everything
+ * is epoch 0 when epoch_length is 0), ascending by epoch, for the epochs with
+ * at least one: writes up to capacity pairs into epochs[] and counts[] (either
+ * may be NULL when capacity is 0) and the number of such epochs into *total. */
+PXP_API pxp_status pxp_pipeline_epoch_skips(uint64_t *epochs, uint64_t *counts, size_t capacity, size_t *total,
+                                            const pxp_pipeline *pipeline);
 
 #ifdef __cplusplus
 }

@@ -7,7 +7,7 @@ namespace pxp::capi {
 namespace {
 struct LastError {
   pxp_status code = PXP_OK;
-  std::string message, op, node, source;
+  std::string message, op, node, source, file;
   int64_t sample = -1, instruction = -1;
 };
 thread_local LastError t_last;
@@ -21,6 +21,7 @@ void set_last_error(const Error& e) {
   t_last.op = e.op;
   t_last.node = e.node;
   t_last.source = e.source;
+  t_last.file = e.file;
 }
 
 void set_last_error(pxp_status code, const std::string& message) { set_last_error(Error(code, message)); }
@@ -68,6 +69,8 @@ PXP_API pxp_status pxp_error_last(pxp_error_info* out) {
   out->source = e.source.c_str();
   return PXP_OK;
 }
+
+PXP_API const char* pxp_error_last_file(void) { return capi::t_last.file.c_str(); }
 
 PXP_API void pxp_error_clear(void) { capi::t_last = capi::LastError(); }
 

@@ -20,11 +20,36 @@ PXP_API pxp_status pxp_pipeline_create(pxp_pipeline** out, const pxp_program* pr
       if (options->version == 0 || options->version > PXP_PIPELINE_OPTIONS_VERSION)
         argument_error("pxp_pipeline_options.version is " + std::to_string(options->version) +
                        "; this library knows versions 1.." + std::to_string(PXP_PIPELINE_OPTIONS_VERSION));
-      opts = *options;
+      // a version 1 caller's struct ends after threads: read only the fields its version has
+      opts.seed = options->seed;
+      opts.threads = options->threads;
+      if (options->version >= 2) {
+        opts.on_error = options->on_error;
+        opts.max_attempts = options->max_attempts;
+        opts.fallback_index = options->fallback_index;
+        opts.epoch_length = options->epoch_length;
+        opts.max_batch_bytes = options->max_batch_bytes;
+      }
     }
     if (opts.threads > 1024) argument_error("threads must be at most 1024, got " + std::to_string(opts.threads));
+    ErrorPolicy policy;
+    switch (opts.on_error) {
+      case PXP_ON_ERROR_RAISE: policy.mode = ErrorPolicy::Mode::Raise; break;
+      case PXP_ON_ERROR_SKIP: policy.mode = ErrorPolicy::Mode::Skip; break;
+      case PXP_ON_ERROR_FALLBACK: policy.mode = ErrorPolicy::Mode::Fallback; break;
+      default:
+        argument_error("on_error must be PXP_ON_ERROR_RAISE (0), PXP_ON_ERROR_SKIP (1) or PXP_ON_ERROR_FALLBACK (2), got " +
+                       std::to_string(opts.on_error));
+    }
+    if (opts.max_attempts > 1024)
+      argument_error("max_attempts must be at most 1024, got " + std::to_string(opts.max_attempts));
+    policy.max_attempts = opts.max_attempts ? opts.max_attempts : 16;
+    policy.fallback_index = opts.fallback_index;
+    policy.epoch_length = opts.epoch_length;
+    policy.max_batch_bytes = opts.max_batch_bytes;
     auto handle = std::make_unique<pxp_pipeline>();
     handle->pipeline = std::make_unique<Pipeline>(program->program, opts.seed, opts.threads);
+    handle->pipeline->set_error_policy(policy);
     *out = handle.release();
   });
 }
@@ -141,6 +166,41 @@ PXP_API pxp_status pxp_pipeline_stats_get(pxp_pipeline_stats* out, const pxp_pip
     require(pipeline, "pipeline");
     out->buffers_allocated = pipeline->stream ? pipeline->stream->buffers_allocated() : 0;
     out->buffers_reused = pipeline->stream ? pipeline->stream->buffers_reused() : 0;
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_error_stats_get(pxp_error_stats* out, const pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(out, "out");
+    require(pipeline, "pipeline");
+    if (out->version == 0 || out->version > PXP_ERROR_STATS_VERSION)
+      argument_error("pxp_error_stats.version is " + std::to_string(out->version) + "; this library knows versions 1.." +
+                     std::to_string(PXP_ERROR_STATS_VERSION));
+    ErrorStats s = pipeline->pipeline->error_stats();
+    out->failed = s.failed;
+    out->skipped = s.skipped;
+    out->fallbacks = s.fallbacks;
+    out->failed_attempts = s.failed_attempts;
+    out->epochs = s.per_epoch.size();
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_epoch_skips(uint64_t* epochs, uint64_t* counts, size_t capacity, size_t* total,
+                                            const pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(total, "total");
+    require(pipeline, "pipeline");
+    if (capacity) {
+      require(epochs, "epochs");
+      require(counts, "counts");
+    }
+    ErrorStats s = pipeline->pipeline->error_stats();
+    *total = s.per_epoch.size();
+    size_t k = 0;
+    for (auto it = s.per_epoch.begin(); it != s.per_epoch.end() && k < capacity; ++it, ++k) {
+      epochs[k] = it->first;
+      counts[k] = it->second;
+    }
   });
 }
 

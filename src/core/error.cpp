@@ -9,6 +9,7 @@ std::string Error::full_message() const {
     where += part;
   };
   if (sample >= 0) add("sample " + std::to_string(sample));
+  if (!file.empty()) add("file '" + file + "'");
   if (instruction >= 0) add("instruction " + std::to_string(instruction));
   if (!op.empty()) add("op " + op);
   if (!node.empty()) add("node '" + node + "'");

@@ -25,6 +25,7 @@ class Error : public std::exception {
   std::string op;
   std::string node;
   std::string source;
+  std::string file;  // the file the failing value came from (an upstream io.read_file), or ""
 
   // The message with the location prefixed, as users see it.
   std::string full_message() const;

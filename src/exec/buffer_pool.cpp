@@ -5,8 +5,18 @@
 
 namespace pxp {
 
+namespace {
+std::atomic<uint64_t> g_live_bytes{0};
+void release(void* memory, size_t bytes) {
+  std::free(memory);
+  g_live_bytes.fetch_sub(bytes);
+}
+}  // namespace
+
+uint64_t BufferPool::live_bytes() { return g_live_bytes.load(); }
+
 BufferPool::~BufferPool() {
-  for (auto& [bytes, memory] : free_) std::free(memory);
+  for (auto& [bytes, memory] : free_) release(memory, bytes);
 }
 
 Tensor BufferPool::acquire(DType dtype, const Shape& shape) {
@@ -26,12 +36,13 @@ Tensor BufferPool::acquire(DType dtype, const Shape& shape) {
   if (!memory) {
     memory = std::aligned_alloc(64, bytes);
     if (!memory) throw std::bad_alloc();
+    g_live_bytes.fetch_add(bytes);
     allocated_.fetch_add(1);
   }
   std::weak_ptr<BufferPool> pool = weak_from_this();
   std::shared_ptr<void> owner(memory, [pool, bytes](void* p) {
     if (auto alive = pool.lock()) alive->give_back(p, bytes);
-    else std::free(p);
+    else release(p, bytes);
   });
   return Tensor::view(std::move(owner), static_cast<const uint8_t*>(memory), dtype, shape,
                       contiguous_strides(shape, dtype_size(dtype)));
@@ -40,7 +51,7 @@ Tensor BufferPool::acquire(DType dtype, const Shape& shape) {
 void BufferPool::give_back(void* memory, size_t bytes) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (free_.size() >= max_free_) {
-    std::free(memory);
+    release(memory, bytes);
     return;
   }
   free_.emplace(bytes, memory);

@@ -1,5 +1,7 @@
 #include "exec/interpreter.hpp"
 
+#include <algorithm>
+
 namespace pxp {
 
 Interpreter::Interpreter(std::shared_ptr<const Program> program) : program_(std::move(program)) {
@@ -7,6 +9,28 @@ Interpreter::Interpreter(std::shared_ptr<const Program> program) : program_(std:
   slots_.resize(n);
   refs_.resize(n);
   for (size_t i = 0; i < n; ++i) refs_[i] = program_->folded[i].empty() ? &slots_[i] : &program_->folded[i];
+  reads_file_.resize(n);
+  for (size_t i = 0; i < n; ++i) {
+    const Instruction& ins = program_->instructions[i];
+    reads_file_[i] = ins.op->name == "io.read_file" && !ins.inputs.empty();
+  }
+  paths_.resize(n);
+}
+
+std::string Interpreter::file_of(size_t i) const {
+  // Depth-first up the inputs (cold path: only on an error); the nearest read wins.
+  std::vector<size_t> todo{i};
+  std::vector<bool> seen(program_->size());
+  while (!todo.empty()) {
+    size_t k = todo.back();
+    todo.pop_back();
+    if (k >= seen.size() || seen[k]) continue;
+    seen[k] = true;
+    if (reads_file_[k] && paths_[k].is_string()) return paths_[k].string();
+    const auto& inputs = program_->instructions[k].inputs;
+    for (auto it = inputs.rbegin(); it != inputs.rend(); ++it) todo.push_back(*it);
+  }
+  return "";
 }
 
 void Interpreter::release(size_t i) {
@@ -52,6 +76,7 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
         case Control::None: {
           args_.clear();
           for (uint32_t s : ins.inputs) args_.push_back(refs_[s]);
+          if (reads_file_[i]) paths_[i] = *args_[0];
           ExecContext ctx(ins.attrs, seed, sample, ins.key);
           slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));
           break;
@@ -62,6 +87,8 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
   } catch (Error& e) {
     for (auto& s : slots_) s = Value();
     e.sample = static_cast<int64_t>(sample);
+    if (i < n && e.file.empty()) e.file = file_of(i);
+    clear_paths();
     if (i < n && e.instruction < 0) {
       const Instruction& ins = p.instructions[i];
       e.instruction = static_cast<int64_t>(i);
@@ -75,6 +102,8 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
     Error e(PXP_ENOMEM, "out of memory");
     e.sample = static_cast<int64_t>(sample);
     if (i < n) {
+      e.file = file_of(i);
+      clear_paths();
       e.instruction = static_cast<int64_t>(i);
       e.op = p.instructions[i].op->name;
       e.node = p.instructions[i].label;
@@ -87,6 +116,8 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
     Error e(PXP_EINTERNAL, ex.what());
     e.sample = static_cast<int64_t>(sample);
     if (i < n) {
+      e.file = file_of(i);
+      clear_paths();
       e.instruction = static_cast<int64_t>(i);
       e.op = p.instructions[i].op->name;
       e.node = p.instructions[i].label;
@@ -98,7 +129,13 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
   out.reserve(p.outputs.size());
   for (const auto& o : p.outputs) out.push_back(*refs_[o.second]);
   for (auto& s : slots_) s = Value();
+  clear_paths();
   return out;
+}
+
+void Interpreter::clear_paths() {
+  for (size_t k = 0; k < paths_.size(); ++k)
+    if (reads_file_[k]) paths_[k] = Value();
 }
 
 }  // namespace pxp

@@ -23,11 +23,17 @@ class Interpreter {
 
  private:
   void release(size_t i);
+  // The path of the file that instruction i's inputs came from (an upstream io.read_file run for
+  // this sample), or "": errors name it, whatever op failed on the file's bytes.
+  std::string file_of(size_t i) const;
+  void clear_paths();
 
   std::shared_ptr<const Program> program_;
   std::vector<Value> slots_;
   std::vector<const Value*> refs_;  // per slot: folded value in the program, or the local slot
   std::vector<const Value*> args_;
+  std::vector<bool> reads_file_;  // per instruction: io.read_file (its input 0 is the path)
+  std::vector<Value> paths_;      // per io.read_file instruction: the path it read for this sample
   size_t executed_ = 0;
 };
 

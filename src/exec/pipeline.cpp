@@ -1,9 +1,15 @@
 #include "exec/pipeline.hpp"
 
 #include <condition_variable>
+#include <algorithm>
 #include <exception>
 
 #include <opencv2/core.hpp>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+#include "core/rng.hpp"
 
 namespace pxp {
 
@@ -12,7 +18,45 @@ Pipeline::Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t
   if (threads_ == 0) threads_ = std::max(1u, std::thread::hardware_concurrency());
 }
 
-Pipeline::~Pipeline() = default;  // the pool joins its workers before the interpreters go
+Pipeline::~Pipeline() {
+  pool_.reset();  // joins the workers (the tasks they still hold finish first), then their interpreters go
+  workers_.clear();
+#ifdef __GLIBC__
+  // The workers' malloc arenas keep the memory of their samples and of freed batch buffers; give it
+  // back to the system now that they are gone (a process that opens and closes many streams would
+  // otherwise hold the high-water mark of all of them). Cheap next to joining threads.
+  malloc_trim(0);
+#endif
+}
+
+uint64_t replacement_position(uint64_t seed, uint64_t position, uint32_t attempt, uint64_t epoch_length) {
+  using u128 = unsigned __int128;
+  uint64_t length = epoch_length ? epoch_length : uint64_t(1) << 32;
+  uint64_t base = position - position % length;
+  // the last epoch may be cut short by the end of the position space
+  u128 span = std::min<u128>(length, (u128(1) << 64) - base);
+  if (span <= 1) return position;
+  uint64_t h = mix64(mix64(seed ^ 0x5eedc0de5eedc0deULL) ^ mix64(position + 0x9e3779b97f4a7c15ULL) ^
+                     mix64(uint64_t(attempt) * 0xd1b54a32d192ed03ULL));
+  // one of the other span - 1 positions of the epoch (modulo bias below 2^-32 for real sizes)
+  u128 offset = 1 + u128(h) % (span - 1);
+  return static_cast<uint64_t>(base + (u128(position - base) + offset) % span);
+}
+
+ErrorStats Pipeline::error_stats() const {
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  return stats_;
+}
+
+void Pipeline::count_errors(const ErrorStats& batch) {
+  if (!batch.failed && !batch.failed_attempts) return;
+  std::lock_guard<std::mutex> lock(stats_mutex_);
+  stats_.failed += batch.failed;
+  stats_.skipped += batch.skipped;
+  stats_.fallbacks += batch.fallbacks;
+  stats_.failed_attempts += batch.failed_attempts;
+  for (const auto& [epoch, count] : batch.per_epoch) stats_.per_epoch[epoch] += count;
+}  // the pool joins its workers before the interpreters go
 
 Sample Pipeline::run(uint64_t index) { return Sample{index, caller_.run(seed_, index)}; }
 

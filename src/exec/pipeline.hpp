@@ -3,6 +3,7 @@
 // split of samples over threads never changes a bit of the results.
 #pragma once
 
+#include <map>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -15,6 +16,26 @@ namespace pxp {
 struct Sample {
   uint64_t index = 0;
   std::vector<Value> outputs;
+};
+
+// What a stream does with a failing sample (pxp_pipeline_options.on_error).
+struct ErrorPolicy {
+  enum class Mode { Raise, Skip, Fallback };
+  Mode mode = Mode::Raise;
+  uint32_t max_attempts = 16;   // skip: replacements tried before the error is raised
+  uint64_t fallback_index = 0;  // fallback: the position computed instead
+  uint64_t epoch_length = 0;    // replacements stay in the failing position's epoch (0: blocks of 2^32)
+  uint64_t max_batch_bytes = 0; // limit on one batch's output bytes (0: none)
+};
+
+// The position tried instead of failing position `position` at attempt (1, 2, ...): a pure function
+// of (seed, position, attempt), in the same epoch, never `position` itself (unless the epoch has one).
+uint64_t replacement_position(uint64_t seed, uint64_t position, uint32_t attempt, uint64_t epoch_length);
+
+// Failing samples of delivered batches, over every stream of a pipeline.
+struct ErrorStats {
+  uint64_t failed = 0, skipped = 0, fallbacks = 0, failed_attempts = 0;
+  std::map<uint64_t, uint64_t> per_epoch;  // epoch -> samples replaced (skips and fallbacks)
 };
 
 class Pipeline {
@@ -34,6 +55,12 @@ class Pipeline {
   void submit(std::function<void(size_t worker)> task);
   Interpreter& interpreter(size_t worker) { return *workers_[worker]; }
 
+  const ErrorPolicy& error_policy() const { return policy_; }
+  void set_error_policy(const ErrorPolicy& policy) { policy_ = policy; }
+  ErrorStats error_stats() const;
+  // Called by a stream for each batch it hands out.
+  void count_errors(const ErrorStats& batch);
+
  private:
   std::shared_ptr<const Program> program_;
   uint64_t seed_;
@@ -41,6 +68,9 @@ class Pipeline {
   Interpreter caller_;                                // for run() on the calling thread
   std::vector<std::unique_ptr<Interpreter>> workers_;  // one per worker thread
   std::unique_ptr<ThreadPool> pool_;                  // started on first use
+  ErrorPolicy policy_;
+  mutable std::mutex stats_mutex_;
+  ErrorStats stats_;
 
   void start_pool();
 };

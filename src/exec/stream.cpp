@@ -12,9 +12,22 @@ struct Stream::Job {
   int64_t error_sample = -1;
   std::exception_ptr error;
   bool ready = false;
+  ErrorStats errors;            // failing samples of this batch (error policy)
+  uint64_t varying_bytes = 0;   // bytes of the non-stacked outputs so far
 };
 
 namespace {
+uint64_t value_bytes(const Value& v) {
+  if (v.is_tensor()) return v.tensor().nbytes();
+  if (v.is_string()) return v.string().size();
+  uint64_t total = 0;
+  if (v.is_list())
+    for (const auto& item : v.list()) total += value_bytes(item);
+  return total;
+}
+
+std::string byte_text(uint64_t bytes) { return std::to_string(bytes) + " bytes"; }
+
 bool fully_known(const Type& t) {
   if (!t.is_tensor() || !t.dtype || !t.shape) return false;
   return std::all_of(t.shape->begin(), t.shape->end(), [](int64_t d) { return d >= 0; });
@@ -67,6 +80,20 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
                    std::to_string(options_.world_size));
   const Program& p = pipeline_.program();
   for (const auto& o : p.outputs) stacked_.push_back(fully_known(p.instructions[o.second].type));
+  uint64_t limit = pipeline_.error_policy().max_batch_bytes;
+  for (size_t o = 0; o < p.outputs.size(); ++o) {
+    if (!stacked_[o]) continue;
+    const Type& t = p.instructions[p.outputs[o].second].type;
+    unsigned __int128 bytes = dtype_size(*t.dtype) * static_cast<unsigned __int128>(options_.batch_size);
+    for (int64_t d : *t.shape) bytes *= static_cast<uint64_t>(d);
+    unsigned __int128 total = stacked_bytes_ + bytes;
+    if (limit && total > limit)
+      fail(PXP_ENOMEM, "a batch of " + std::to_string(options_.batch_size) + " samples needs at least " +
+                           (total >> 64 ? std::string("2^64 bytes") : byte_text(static_cast<uint64_t>(total))) +
+                           " for its fixed-shape outputs (up to output '" + p.outputs[o].first +
+                           "'), more than max_batch_bytes = " + byte_text(limit));
+    stacked_bytes_ = static_cast<uint64_t>(std::min<unsigned __int128>(total, ~uint64_t(0)));
+  }
   std::lock_guard<std::mutex> lock(mutex_);
   for (size_t k = 0; k < options_.prefetch; ++k) schedule(scheduled_++);
 }
@@ -114,8 +141,23 @@ void Stream::run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker) {
   uint64_t position = job->batch.first_position + slot;
   if (!skip) {
     try {
-      std::vector<Value> outputs = pipeline_.interpreter(worker).run(pipeline_.seed(), position);
+      std::vector<Value> outputs = compute(*job, position, worker);
       const Program& p = pipeline_.program();
+      uint64_t limit = pipeline_.error_policy().max_batch_bytes;
+      if (limit) {
+        uint64_t bytes = 0;
+        for (size_t o = 0; o < outputs.size(); ++o)
+          if (!stacked_[o]) bytes += value_bytes(outputs[o]);
+        std::lock_guard<std::mutex> lock(mutex_);
+        job->varying_bytes += bytes;
+        if (stacked_bytes_ + job->varying_bytes > limit) {
+          Error e(PXP_ENOMEM, "batch " + std::to_string(job->batch.number) + " holds more than max_batch_bytes = " +
+                                  byte_text(limit) + " (" + byte_text(stacked_bytes_) + " of fixed-shape outputs and " +
+                                  byte_text(job->varying_bytes) + " of varying ones so far)");
+          e.sample = static_cast<int64_t>(position);
+          throw e;
+        }
+      }
       for (size_t o = 0; o < outputs.size(); ++o) {
         if (!stacked_[o]) {
           job->varying[o][slot] = std::move(outputs[o]);
@@ -155,6 +197,72 @@ void Stream::run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker) {
   if (completed || tasks_in_flight_ == 0) changed_.notify_all();
 }
 
+std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker) {
+  Interpreter& interpreter = pipeline_.interpreter(worker);
+  const ErrorPolicy& policy = pipeline_.error_policy();
+  uint64_t seed = pipeline_.seed();
+  if (policy.mode == ErrorPolicy::Mode::Raise) {
+    try {
+      return interpreter.run(seed, position);
+    } catch (const Error&) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++job.errors.failed;
+      throw;
+    }
+  }
+  std::exception_ptr first;
+  try {
+    return interpreter.run(seed, position);
+  } catch (const Error&) {
+    first = std::current_exception();  // the interpreter turns every exception into an Error
+  }
+  uint64_t epoch = policy.epoch_length ? position / policy.epoch_length : 0;
+  uint32_t attempts = policy.mode == ErrorPolicy::Mode::Skip ? policy.max_attempts : 1;
+  uint32_t tried = 0;
+  for (uint32_t a = 1; a <= attempts; ++a) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (cancelled_ || job.error) break;  // shutting down, or the batch failed anyway
+    }
+    uint64_t replacement = policy.mode == ErrorPolicy::Mode::Skip
+                               ? replacement_position(seed, position, a, policy.epoch_length)
+                               : policy.fallback_index;
+    ++tried;
+    try {
+      std::vector<Value> out = interpreter.run(seed, replacement);
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++job.errors.failed;
+      ++(policy.mode == ErrorPolicy::Mode::Skip ? job.errors.skipped : job.errors.fallbacks);
+      ++job.errors.per_epoch[epoch];
+      return out;
+    } catch (const Error&) {
+      std::lock_guard<std::mutex> lock(mutex_);
+      ++job.errors.failed_attempts;
+    }
+  }
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    ++job.errors.failed;
+  }
+  try {
+    std::rethrow_exception(first);
+  } catch (const Error& e) {
+    if (tried == 0) throw;
+    Error out(e.code(), e.message() + (policy.mode == ErrorPolicy::Mode::Skip
+                                           ? " (on_error=skip: " + std::to_string(tried) +
+                                                 " replacement samples failed as well)"
+                                           : " (on_error=fallback: the fallback sample " +
+                                                 std::to_string(policy.fallback_index) + " failed as well)"));
+    out.sample = e.sample;
+    out.instruction = e.instruction;
+    out.op = e.op;
+    out.node = e.node;
+    out.source = e.source;
+    out.file = e.file;
+    throw out;
+  }
+}
+
 // Called with mutex_ held, by the worker that completed the batch's last sample.
 void Stream::finish(Job& job) {
   if (!job.error) {
@@ -166,6 +274,15 @@ void Stream::finish(Job& job) {
           job.batch.outputs[o] = padded(job.varying[o], p.outputs[o].first, job.batch.lengths[o]);
         else
           job.batch.outputs[o] = Value(List(std::move(job.varying[o])));
+      }
+      uint64_t limit = pipeline_.error_policy().max_batch_bytes;
+      if (limit && options_.pad_varying) {  // padding may need more than the samples themselves
+        uint64_t bytes = stacked_bytes_;
+        for (size_t o = 0; o < job.batch.outputs.size(); ++o)
+          if (!stacked_[o]) bytes += value_bytes(job.batch.outputs[o]) + value_bytes(job.batch.lengths[o]);
+        if (bytes > limit)
+          fail(PXP_ENOMEM, "batch " + std::to_string(job.batch.number) + " needs " + byte_text(bytes) +
+                               " with its varying outputs padded, more than max_batch_bytes = " + byte_text(limit));
       }
     } catch (...) {
       job.error = std::current_exception();
@@ -182,6 +299,7 @@ std::shared_ptr<const Batch> Stream::next() {
   jobs_.erase(number);
   ++next_;
   schedule(scheduled_++);  // keep `prefetch` batches ahead
+  pipeline_.count_errors(job->errors);
   if (job->error) std::rethrow_exception(job->error);
   return std::shared_ptr<const Batch>(job, &job->batch);
 }

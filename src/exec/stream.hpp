@@ -51,12 +51,15 @@ class Stream {
   struct Job;
   void schedule(uint64_t number);
   void run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker);
+  // The outputs of the sample at `position`, with the pipeline's error policy applied.
+  std::vector<Value> compute(Job& job, uint64_t position, size_t worker);
   void finish(Job& job);
 
   Pipeline& pipeline_;
   StreamOptions options_;
   std::shared_ptr<BufferPool> buffers_;
   std::vector<bool> stacked_;  // per output: fixed shape known at load -> one contiguous buffer
+  uint64_t stacked_bytes_ = 0; // bytes of one batch's stacked outputs
 
   std::mutex mutex_;
   std::condition_variable changed_;

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_set>
 
 #include "core/json.hpp"
 
@@ -209,10 +210,28 @@ void object_json(const msgpack::object& o, std::string& out) {
   }
 }
 
+void read_instruction_fields(const msgpack::object& o, size_t index, const Registry& registry, Instruction& ins);
+
+// Reads one instruction; any error names the instruction and, once they are read, its op and node.
 Instruction read_instruction(const msgpack::object& o, size_t index, const Registry& registry) {
+  Instruction ins;
+  try {
+    read_instruction_fields(o, index, registry, ins);
+  } catch (Error& e) {
+    if (e.instruction < 0) {
+      e.instruction = static_cast<int64_t>(index);
+      if (ins.op) e.op = ins.op->name;
+      e.node = ins.label;
+      e.source = ins.source;
+    }
+    throw;
+  }
+  return ins;
+}
+
+void read_instruction_fields(const msgpack::object& o, size_t index, const Registry& registry, Instruction& ins) {
   std::string what = "instruction " + std::to_string(index);
   const auto& m = as_map(o, what);
-  Instruction ins;
   // Debug info first, so later errors can name the node.
   if (const auto* label = field(m, "label", what)) ins.label = as_string(*label, what + ".label");
   if (const auto* source = field(m, "source", what)) ins.source = as_string(*source, what + ".source");
@@ -251,7 +270,6 @@ Instruction read_instruction(const msgpack::object& o, size_t index, const Regis
     if (k != "op" && k != "inputs" && k != "attributes" && k != "key" && k != "label" && k != "source")
       invalid(what + " has unknown field '" + k + "'");
   }
-  return ins;
 }
 
 }  // namespace
@@ -270,6 +288,12 @@ Program read_program(const void* data, size_t size) {
     handle = msgpack::unpack(static_cast<const char*>(data), size, offset, nullptr, nullptr, limit);
   } catch (const msgpack::insufficient_bytes&) {
     invalid("program is truncated: the msgpack data ends early");
+  } catch (const msgpack::depth_size_overflow&) {
+    invalid("program nests containers deeper than " + std::to_string(format::kMaxDepth) + " levels");
+  } catch (const msgpack::size_overflow&) {
+    // Strings and binaries wait for their bytes (insufficient_bytes above); containers are checked
+    // against the input's size as soon as their header is read.
+    invalid("program is truncated or corrupt: an array or map declares more elements than the input has bytes");
   } catch (const std::bad_alloc&) {
     invalid("program declares containers too large to read");
   } catch (const std::exception& e) {
@@ -305,11 +329,11 @@ Program read_program(const void* data, size_t size) {
     p.instructions.push_back(read_instruction(instructions.ptr[i], i, registry));
 
   const auto& outputs = as_map(required(m, "outputs", "program"), "program.outputs");
+  std::unordered_set<std::string> output_names;  // (a linear search would make many outputs quadratic)
   for (uint32_t i = 0; i < outputs.size; ++i) {
     std::string name = as_string(outputs.ptr[i].key, "output name");
     if (name.empty()) invalid("an output has an empty name");
-    for (const auto& o : p.outputs)
-      if (o.first == name) invalid("output '" + name + "' is defined twice");
+    if (!output_names.insert(name).second) invalid("output '" + name + "' is defined twice");
     uint64_t slot = as_uint(outputs.ptr[i].val, "output '" + name + "'");
     if (slot >= p.instructions.size())
       invalid("output '" + name + "' reads slot " + std::to_string(slot) + ", but the program has " +

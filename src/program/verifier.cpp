@@ -3,6 +3,9 @@
 // instruction, op and node. It also folds instructions whose inputs are all
 // constant and computes when each slot may be freed.
 #include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
 #include <numeric>
 
 #include "core/json.hpp"
@@ -32,13 +35,25 @@ double number(const AttrValue& v) {
   return std::get<double>(v);
 }
 
+// A number as a user wrote it: "-1", "0.25", "1e+30" (std::to_string would give "-1.000000").
+std::string format_number(double x) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.17g", x);
+  std::string shortest = buf;
+  for (int precision = 1; precision < 17; ++precision) {
+    std::snprintf(buf, sizeof buf, "%.*g", precision, x);
+    if (std::strtod(buf, nullptr) == x) return buf;
+  }
+  return shortest;
+}
+
 void check_bounds(const Program& p, size_t i, const AttrSpec& spec, double x) {
-  if ((spec.min && x < *spec.min) || (spec.max && x > *spec.max)) {
-    JsonWriter lo, hi;
-    std::string range = std::string("[") + (spec.min ? std::to_string(*spec.min) : "-inf") + ", " +
-                        (spec.max ? std::to_string(*spec.max) : "inf") + "]";
+  // NaN compares false with everything, so a bounded attribute must reject it explicitly.
+  if (((spec.min || spec.max) && std::isnan(x)) || (spec.min && x < *spec.min) || (spec.max && x > *spec.max)) {
+    std::string range = std::string("[") + (spec.min ? format_number(*spec.min) : "-inf") + ", " +
+                        (spec.max ? format_number(*spec.max) : "inf") + "]";
     fail_at(p, i, PXP_EINVALID_PROGRAM,
-            "attribute '" + spec.name + "' = " + std::to_string(x) + " is out of its range " + range);
+            "attribute '" + spec.name + "' = " + format_number(x) + " is out of its range " + range);
   }
 }
 
@@ -190,8 +205,12 @@ void check_dataflow(Program& p, const Cover& cover) {
       if (producer.control == Control::Jump || producer.control == Control::Branch)
         fail_at(p, i, PXP_EINVALID_PROGRAM,
                 "reads slot " + std::to_string(s) + " (" + producer.name + "), which produces no value");
-      bool merged_value = ins.op->control == Control::Merge && k > 0;
-      if (!merged_value && cover.end[s] <= static_cast<int64_t>(i))
+      bool merge = ins.op->control == Control::Merge;
+      if (merge && k == 0 && cover.end[s] <= static_cast<int64_t>(i))
+        fail_at(p, i, PXP_EINVALID_PROGRAM,
+                "reads slot " + std::to_string(s) + " as its selector, which the jump at instruction " +
+                    std::to_string(cover.jump[s]) + " may skip: a selector must be computed on every path");
+      if (!(merge && k > 0) && cover.end[s] <= static_cast<int64_t>(i))
         fail_at(p, i, PXP_EINVALID_PROGRAM,
                 "reads slot " + std::to_string(s) + ", which the jump at instruction " +
                     std::to_string(cover.jump[s]) + " may skip; values of a branch leave it only through " +
@@ -206,6 +225,15 @@ void check_dataflow(Program& p, const Cover& cover) {
       fail_at(p, s, PXP_EINVALID_PROGRAM,
               "output '" + name + "' may be skipped by the jump at instruction " + std::to_string(cover.jump[s]));
   }
+}
+
+// Lists nested in lists: how deep a type goes (stops counting past limit). Values may nest lists as
+// deep as constants may (kMaxDepth): deeper types cost quadratic time and space to describe, and
+// deeper values recursion, so a long chain of list.make is refused at load.
+size_t list_depth(const Type& t, size_t limit) {
+  size_t depth = 0;
+  for (const Type* e = &t; e->is_list() && depth <= limit; e = &e->element_type()) ++depth;
+  return depth;
 }
 
 void infer_and_fold(Program& p) {
@@ -230,7 +258,11 @@ void infer_and_fold(Program& p) {
         continue;
       }
       ins.type = op.infer(InferContext{in_types, in_values, ins.attrs});
+      if (list_depth(ins.type, format::kMaxDepth) > format::kMaxDepth)
+        fail_at(p, i, PXP_EINVALID_PROGRAM,
+                "the result nests lists more than " + std::to_string(format::kMaxDepth) + " deep (the limit)");
     } catch (const Error& e) {
+      if (e.instruction >= 0) throw;
       fail_at(p, i, e.code() == PXP_EINTERNAL ? PXP_EINTERNAL : PXP_ETYPE, e.message());
     } catch (const std::exception& e) {
       fail_at(p, i, PXP_EINTERNAL, std::string("type rule failed: ") + e.what());

@@ -506,6 +506,11 @@ def invalid_programs():
     r.output("u", r.op("random.uniform", lo, hi, dtype="f16", label="u"))
     add("enum_not_in_choices", r.bytes(),
         "attribute 'dtype' = 'f16' is not one of: f32, f64 (instruction 2, op random.uniform, node 'u'")
+    r = Program("nan")
+    pts, w, h = r.const(np.zeros((1, 2), dtype=np.float32)), r.const(i64(8)), r.const(i64(8))
+    r.output("m", r.op("mask.render_points", pts, w, h, radius=float("nan"), label="dots"))
+    add("nan_for_a_bounded_attribute", r.bytes(),
+        "attribute 'radius' = nan is out of its range [0, inf] (instruction 3, op mask.render_points, node 'dots'")
     r = Program("shape")
     lo, hi = r.const(f32(0)), r.const(f32(1))
     r.output("u", r.op("random.uniform", lo, hi, shape=[2, "x"], label="u"))

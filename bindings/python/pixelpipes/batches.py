@@ -104,7 +104,9 @@ class BatchIterator:
     def __init__(self, pipeline, batch_size: int, start: int = 0, stop: Optional[int] = None,
                  threads: Optional[int] = None, prefetch: int = 2, drop_last: bool = False,
                  pad_varying: bool = False, rank: int = 0, world_size: int = 1,
-                 convert: Optional[Callable[[Batch], object]] = None):
+                 convert: Optional[Callable[[Batch], object]] = None, on_error: str = "raise",
+                 max_attempts: int = 16, fallback_index: Optional[int] = None,
+                 epoch_length: Optional[int] = None, max_batch_bytes: Optional[int] = None):
         batch_size, start, prefetch, rank, world_size = (int(batch_size), int(start), int(prefetch), int(rank),
                                                          int(world_size))
         if not 1 <= batch_size < 2 ** 32:
@@ -119,6 +121,7 @@ class BatchIterator:
             raise ValueError(f"prefetch must be at least 1, not {prefetch}")
         if world_size < 1 or not 0 <= rank < world_size:
             raise ValueError(f"rank must be in [0, world_size), got rank {rank} and world_size {world_size}")
+        policy = _error_policy(on_error, max_attempts, fallback_index, epoch_length, max_batch_bytes)
         threads = pipeline.threads if threads is None else int(threads)
         if threads < 0:
             raise ValueError(f"threads must be >= 0 (0: one per core), not {threads}")
@@ -140,8 +143,9 @@ class BatchIterator:
         self._lock = threading.Lock()
         self._closed = False
         self._handle = None
+        self.on_error = on_error
+        self._final_stats: Optional[Dict] = None
         # out-parameters, allocated once
-        self._batch_out = ffi.new("pxp_batch **")
         self._value = ffi.new("const pxp_value **")
         self._kind = ffi.new("int32_t *")
         self._view = ffi.new("pxp_tensor_view *")
@@ -154,6 +158,8 @@ class BatchIterator:
         options.version = lib.PXP_PIPELINE_OPTIONS_VERSION
         options.seed = pipeline.seed
         options.threads = threads
+        for key, value in policy.items():
+            setattr(options, key, value)
         out = ffi.new("pxp_pipeline **")
         check(lib.pxp_pipeline_create(out, pipeline.program.handle, options))
         self._handle = ffi.gc(out[0], lib.pxp_pipeline_free)
@@ -194,14 +200,22 @@ class BatchIterator:
             raise TypeError("an endless stream has no length (give stop=)")
         return max(self._full + (1 if self._partial else 0) - self._yielded, 0)
 
-    def stats(self) -> Dict[str, int]:
-        """``{"buffers_allocated", "buffers_reused"}`` of the current native stream: in steady
-        state only the second grows."""
+    def stats(self) -> Dict[str, object]:
+        """``buffers_allocated`` and ``buffers_reused`` of the current native stream (in steady
+        state only the second grows), and the failing samples of the batches returned so far
+        (kept after the iterator closes): ``failed``, ``skipped``, ``fallbacks``,
+        ``failed_attempts`` (replacements that failed too) and ``skipped_by_epoch`` (``{epoch:
+        samples replaced}``; all in epoch 0 without ``epoch_length``)."""
         if self._handle is None:
-            return {"buffers_allocated": 0, "buffers_reused": 0}
+            if self._final_stats is not None:
+                return dict(self._final_stats, buffers_allocated=0, buffers_reused=0)
+            return {"buffers_allocated": 0, "buffers_reused": 0, "failed": 0, "skipped": 0, "fallbacks": 0,
+                    "failed_attempts": 0, "skipped_by_epoch": {}}
         s = ffi.new("pxp_pipeline_stats *")
         check(lib.pxp_pipeline_stats_get(s, self._handle))
-        return {"buffers_allocated": int(s.buffers_allocated), "buffers_reused": int(s.buffers_reused)}
+        out = {"buffers_allocated": int(s.buffers_allocated), "buffers_reused": int(s.buffers_reused)}
+        out.update(_error_stats(self._handle))
+        return out
 
     def __iter__(self):
         return self
@@ -232,11 +246,16 @@ class BatchIterator:
             self._close()
 
     def _next_batch(self) -> Batch:
-        out = self._batch_out
-        status = lib.pxp_pipeline_next_batch(out, self._handle)  # blocks, without the GIL
+        # The out-parameter owns the batch before the call writes it: a KeyboardInterrupt raised
+        # the moment the call returns (before any other line here runs) drops the holder, and with
+        # it the batch, instead of leaking the batch's buffers.
+        holder = ffi.gc(ffi.new("pxp_batch **"), _free_held_batch)
+        status = lib.pxp_pipeline_next_batch(holder, self._handle)  # blocks, without the GIL
         if status < 0:
             check(status)
-        owner = ffi.gc(out[0], lib.pxp_batch_free)
+        # the batch pointer that views keep (as ``array.base._owner``); it keeps the holder, whose
+        # finalizer frees the batch once the last of them is gone
+        owner = keep = ffi.gc(holder[0], lambda _batch, _holder=holder: None)
         info = self._info
         check(lib.pxp_batch_info_get(info, owner))
         batch = Batch()
@@ -255,23 +274,23 @@ class BatchIterator:
                     check(lib.pxp_value_tensor(view, v))
                 t = templates[i]
                 if t is None or t["shape"][0] != view.shape[0]:
-                    batch[name] = _tensor(view, owner, True)
+                    batch[name] = _tensor(view, keep, True)
                     templates[i] = dict(batch[name].base.__array_interface__) if batch[name].base is not None \
                         else None
                     continue
                 interface = t.copy()
                 interface["data"] = (int(ffi.cast("uintptr_t", view.data)), False)
-                batch[name] = np.asarray(_Memory(interface, owner))
+                batch[name] = np.asarray(_Memory(interface, keep))
                 continue
             check(lib.pxp_value_kind_get(self._kind, v))
             if self._kind[0] == lib.PXP_VALUE_TENSOR:  # a padded output
                 check(lib.pxp_value_tensor(view, v))
-                batch[name] = _tensor(view, owner, True)
+                batch[name] = _tensor(view, keep, True)
                 check(lib.pxp_batch_lengths(value, owner, i))
                 check(lib.pxp_value_tensor(view, value[0]))
-                batch[name + "_lengths"] = _tensor(view, owner, True)
+                batch[name + "_lengths"] = _tensor(view, keep, True)
             else:
-                batch[name] = _list(v, owner)
+                batch[name] = _list(v, keep)
         return batch
 
     # -- shutdown ------------------------------------------------------------------------------
@@ -280,6 +299,10 @@ class BatchIterator:
         h, self._handle = self._handle, None
         if h is not None:
             lib.pxp_pipeline_stop(h)
+            try:
+                self._final_stats = _error_stats(h)
+            except PixelpipesError:  # pragma: no cover - the stats of a live handle never fail
+                pass
             ffi.release(h)  # frees the native pipeline (joins its threads) now
 
     def close(self) -> None:
@@ -304,6 +327,52 @@ class BatchIterator:
     def __repr__(self) -> str:
         state = "closed" if self._closed else f"next position {self.position}"
         return f"<pixelpipes.BatchIterator batch_size={self.batch_size} rank={self.rank}/{self.world_size} {state}>"
+
+
+def _free_held_batch(holder) -> None:
+    lib.pxp_batch_free(holder[0])  # NULL (the call failed or never wrote it) is a no-op
+
+
+_ON_ERROR = {"raise": 0, "skip": 1, "fallback": 2}
+
+
+def _error_policy(on_error, max_attempts, fallback_index, epoch_length, max_batch_bytes) -> Dict[str, int]:
+    """The version-2 fields of pxp_pipeline_options for the corrupt-data policy and batch limit."""
+    if on_error not in _ON_ERROR:
+        raise ValueError(f"on_error must be 'raise', 'skip' or 'fallback', not {on_error!r}")
+    max_attempts = int(max_attempts)
+    if not 1 <= max_attempts <= 1024:
+        raise ValueError(f"max_attempts must be in [1, 1024], not {max_attempts}")
+    if (on_error == "fallback") != (fallback_index is not None):
+        raise ValueError("fallback_index is needed with on_error='fallback', and only then")
+    fallback = 0 if fallback_index is None else int(fallback_index)
+    epoch = 0 if epoch_length is None else int(epoch_length)
+    limit = 0 if max_batch_bytes is None else int(max_batch_bytes)
+    for name, v in (("fallback_index", fallback), ("epoch_length", epoch), ("max_batch_bytes", limit)):
+        if not 0 <= v < _MAX_POSITION:
+            raise ValueError(f"{name} must be in [0, 2**64), not {v}")
+    if epoch_length is not None and epoch == 0:
+        raise ValueError("epoch_length must be positive")
+    if max_batch_bytes is not None and limit == 0:
+        raise ValueError("max_batch_bytes must be positive")
+    return {"on_error": _ON_ERROR[on_error], "max_attempts": max_attempts, "fallback_index": fallback,
+            "epoch_length": epoch, "max_batch_bytes": limit}
+
+
+def _error_stats(handle) -> Dict[str, object]:
+    """The failing samples of a native pipeline's returned batches (pxp_pipeline_error_stats_get)."""
+    e = ffi.new("pxp_error_stats *")
+    e.version = lib.PXP_ERROR_STATS_VERSION
+    check(lib.pxp_pipeline_error_stats_get(e, handle))
+    total = ffi.new("size_t *")
+    check(lib.pxp_pipeline_epoch_skips(ffi.NULL, ffi.NULL, 0, total, handle))
+    n = int(total[0])
+    epochs, counts = ffi.new("uint64_t[]", max(n, 1)), ffi.new("uint64_t[]", max(n, 1))
+    check(lib.pxp_pipeline_epoch_skips(epochs, counts, n, total, handle))
+    n = min(n, int(total[0]))
+    return {"failed": int(e.failed), "skipped": int(e.skipped), "fallbacks": int(e.fallbacks),
+            "failed_attempts": int(e.failed_attempts),
+            "skipped_by_epoch": {int(epochs[k]): int(counts[k]) for k in range(n)}}
 
 
 def _fixed(o) -> bool:

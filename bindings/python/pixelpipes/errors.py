@@ -12,12 +12,13 @@ class PixelpipesError(Exception):
     Attributes (``None`` where unknown): ``code`` (the C status), ``message``,
     ``sample`` (the sample index being computed), ``instruction`` (index in the
     program), ``op`` (op name), ``node`` (the node's label), ``source`` (the
-    user's ``file:line`` where the node was created).
+    user's ``file:line`` where the node was created), ``file`` (the file the failing
+    sample was reading: the path given to the ``io.read_file`` upstream of the failing op).
     """
 
     def __init__(self, message: str, code: Optional[int] = None, *, sample: Optional[int] = None,
                  instruction: Optional[int] = None, op: Optional[str] = None, node: Optional[str] = None,
-                 source: Optional[str] = None):
+                 source: Optional[str] = None, file: Optional[str] = None):
         super().__init__(message)
         self.message = message
         self.code = code
@@ -26,6 +27,7 @@ class PixelpipesError(Exception):
         self.op = op
         self.node = node
         self.source = source
+        self.file = file
 
     def __str__(self) -> str:
         return self.message
@@ -111,8 +113,9 @@ def last_error(code: int) -> PixelpipesError:
     node = _text(info.node) or None
     sample = info.sample if info.sample >= 0 else None
     instruction = info.instruction if info.instruction >= 0 else None
+    file = _text(lib.pxp_error_last_file()) or None
     return error_class(code)(message, code, sample=sample, instruction=instruction, op=op, node=node,
-                             source=source)
+                             source=source, file=file)
 
 
 def check(status: int) -> int:

@@ -80,7 +80,9 @@ class Pipeline:
 
     def batches(self, batch_size: int, start: int = 0, threads: Optional[int] = None, prefetch: int = 2,
                 drop_last: bool = False, pad_varying: bool = False, rank: int = 0, world_size: int = 1,
-                stop: Optional[int] = None) -> "BatchIterator":
+                stop: Optional[int] = None, on_error: str = "raise", max_attempts: int = 16,
+                fallback_index: Optional[int] = None, epoch_length: Optional[int] = None,
+                max_batch_bytes: Optional[int] = None) -> "BatchIterator":
         """Batches of ``batch_size`` samples computed ahead on C++ worker threads.
 
         Returns an iterator of :class:`pixelpipes.batches.Batch` (a dict ``{name: value}`` with
@@ -100,10 +102,20 @@ class Pipeline:
 
         The iterator owns its native stream: ``close()``, ``del``, a ``with`` block or the end
         of iteration stop the workers at once, even while arrays of earlier batches are alive.
+
+        Corrupt data (``on_error``): ``"raise"`` (default) raises the failing sample's error (its
+        index, file, op and node); ``"skip"`` replaces the sample by another position of its
+        epoch (``epoch_length`` positions; blocks of 2**32 when not given) drawn from (seed,
+        position, attempt), up to ``max_attempts`` tries; ``"fallback"`` replaces it by the sample
+        at ``fallback_index``. Both are deterministic and counted: see
+        :meth:`BatchIterator.stats` (``failed``, ``skipped``, ``fallbacks``, ``skipped_by_epoch``).
+        ``max_batch_bytes`` limits the output memory of one batch (an ``OutOfMemoryError``).
         """
         from .batches import BatchIterator
         return BatchIterator(self, batch_size, start=start, stop=stop, threads=threads, prefetch=prefetch,
-                             drop_last=drop_last, pad_varying=pad_varying, rank=rank, world_size=world_size)
+                             drop_last=drop_last, pad_varying=pad_varying, rank=rank, world_size=world_size,
+                             on_error=on_error, max_attempts=max_attempts, fallback_index=fallback_index,
+                             epoch_length=epoch_length, max_batch_bytes=max_batch_bytes)
 
     def __iter__(self):
         """Samples 0, 1, 2, ... forever."""

@@ -1,0 +1,84 @@
+#include "entry_points.hpp"
+
+#include <cstdlib>
+
+#include "core/error.hpp"
+#include "kernels/jpeg_decoder.hpp"
+#include "kernels/png_decoder.hpp"
+#include "pixelpipes/pixelpipes.h"
+
+namespace pxp::fuzz {
+
+namespace {
+// A failing status must come with a last error whose code matches: a mismatch is a finding.
+void expect_consistent_error(pxp_status status) {
+  pxp_error_info info;
+  if (pxp_error_last(&info) != PXP_OK || info.code != status || !info.message || !info.message[0]) std::abort();
+}
+}  // namespace
+
+void program_load(const uint8_t* data, size_t size) {
+  pxp_program* program = nullptr;
+  pxp_status status = pxp_program_load(&program, data, size);
+  if (status != PXP_OK) {
+    if (program) std::abort();  // *out must be NULL on failure
+    expect_consistent_error(status);
+    return;
+  }
+  size_t outputs = 0;
+  if (pxp_program_output_count(&outputs, program) != PXP_OK) std::abort();
+  for (size_t i = 0; i < outputs; ++i) {
+    pxp_output_info info;
+    if (pxp_program_output(&info, program, i) != PXP_OK || !info.name) std::abort();
+  }
+  pxp_output_info info;
+  if (pxp_program_output(&info, program, outputs) == PXP_OK) std::abort();  // one past the end
+  // A loaded program makes a pipeline; no sample is run (a valid program may legitimately take
+  // long or allocate much: that is what the limits and the stream options are for).
+  pxp_pipeline* pipeline = nullptr;
+  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  options.threads = 1;
+  if (pxp_pipeline_create(&pipeline, program, &options) != PXP_OK) std::abort();
+  pxp_pipeline_free(pipeline);
+  pxp_program_free(program);
+}
+
+void jpeg(const uint8_t* data, size_t size) {
+  static const kernels::JpegMode modes[] = {kernels::JpegMode::Rgb, kernels::JpegMode::Gray,
+                                            kernels::JpegMode::Unchanged};
+  kernels::JpegOptions o;
+  o.mode = modes[size % 3];
+  o.scale_denom = 1 << ((size / 3) % 4);
+  o.max_pixels = kFuzzMaxPixels;
+  try {
+    Tensor t = kernels::decode_jpeg(data, size, o);
+    if (t.ndim() != 3 || t.dtype() != DType::U8) std::abort();
+  } catch (const Error&) {
+  }
+  try {
+    kernels::JpegHeader h = kernels::read_jpeg_header(data, size);
+    if (h.width <= 0 || h.height <= 0) std::abort();
+    if (h.width * h.height <= kFuzzMaxPixels) {
+      kernels::PixelBox box{h.width / 4, h.height / 4, h.width / 2 + 1, h.height / 2 + 1};
+      Tensor t = kernels::decode_jpeg_crop(data, size, box, 7, 5, o);
+      if (t.ndim() != 3 || t.shape()[0] != 5 || t.shape()[1] != 7) std::abort();
+    }
+  } catch (const Error&) {
+  }
+}
+
+void png(const uint8_t* data, size_t size) {
+  static const kernels::PngMode modes[] = {kernels::PngMode::Unchanged, kernels::PngMode::Rgb,
+                                           kernels::PngMode::Gray, kernels::PngMode::Indices};
+  kernels::PngOptions o;
+  o.mode = modes[size % 4];
+  o.force_8bit = (size / 4) % 2 == 1;
+  o.max_pixels = kFuzzMaxPixels;
+  try {
+    Tensor t = kernels::decode_png(data, size, o);
+    if (t.ndim() != 3) std::abort();
+  } catch (const Error&) {
+  }
+}
+
+}  // namespace pxp::fuzz
