@@ -133,12 +133,14 @@ void Stream::schedule(uint64_t number) {
 }
 
 void Stream::run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker) {
+  uint64_t position = job->batch.first_position + slot;
   bool skip;
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    skip = cancelled_ || job->error;  // a failed batch needs no more samples
+    // A failed batch needs no more samples, except earlier ones: the error reported must be the
+    // lowest failing position whatever the order in which workers picked the samples.
+    skip = cancelled_ || (job->error && static_cast<int64_t>(position) > job->error_sample);
   }
-  uint64_t position = job->batch.first_position + slot;
   if (!skip) {
     try {
       std::vector<Value> outputs = compute(*job, position, worker);

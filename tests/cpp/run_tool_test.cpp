@@ -1,6 +1,7 @@
 // pixelpipes-run end to end: batch mode output, digests, .npy files (header and bytes checked
 // here, independently of the tool's writer), and one-line errors with a non-zero exit status.
 #include <gtest/gtest.h>
+#include <unistd.h>
 #include <sys/wait.h>
 
 #include <cstdint>
@@ -32,7 +33,9 @@ ToolRun run_tool(const std::string& args) {
   static int counter = 0;
   const fs::path dir = fs::path(PXP_TEST_BINARY_DIR) / "run_tool";
   fs::create_directories(dir);
-  const std::string err_path = (dir / ("stderr_" + std::to_string(++counter) + ".txt")).string();
+  // ctest runs tests as parallel processes: the pid keeps their files apart.
+  const std::string err_path =
+      (dir / ("stderr_" + std::to_string(getpid()) + "_" + std::to_string(++counter) + ".txt")).string();
   const std::string cmd = std::string(PXP_RUN_TOOL) + " " + args + " 2>" + err_path;
   ToolRun r;
   FILE* pipe = popen(cmd.c_str(), "r");
