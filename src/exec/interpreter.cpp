@@ -37,6 +37,24 @@ void Interpreter::release(size_t i) {
   for (uint32_t s : program_->release_after[i]) slots_[s] = Value();
 }
 
+// Frees the sample's slots and names where an error happened (unless an inner step already did).
+void Interpreter::locate(Error& e, size_t i, uint64_t sample) {
+  for (auto& s : slots_) s = Value();
+  const Program& p = *program_;
+  e.sample = static_cast<int64_t>(sample);
+  if (i < p.size()) {
+    if (e.file.empty()) e.file = file_of(i);
+    if (e.instruction < 0) {
+      const Instruction& ins = p.instructions[i];
+      e.instruction = static_cast<int64_t>(i);
+      e.op = ins.op->name;
+      e.node = ins.label;
+      e.source = ins.source;
+    }
+  }
+  clear_paths();
+}
+
 std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
   const Program& p = *program_;
   size_t n = p.size();
@@ -85,44 +103,16 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
       release(i);
     }
   } catch (Error& e) {
-    for (auto& s : slots_) s = Value();
-    e.sample = static_cast<int64_t>(sample);
-    if (i < n && e.file.empty()) e.file = file_of(i);
-    clear_paths();
-    if (i < n && e.instruction < 0) {
-      const Instruction& ins = p.instructions[i];
-      e.instruction = static_cast<int64_t>(i);
-      e.op = ins.op->name;
-      e.node = ins.label;
-      e.source = ins.source;
-    }
+    locate(e, i, sample);
     throw;
   } catch (const std::bad_alloc&) {
-    for (auto& s : slots_) s = Value();
     Error e(PXP_ENOMEM, "out of memory");
-    e.sample = static_cast<int64_t>(sample);
-    if (i < n) {
-      e.file = file_of(i);
-      clear_paths();
-      e.instruction = static_cast<int64_t>(i);
-      e.op = p.instructions[i].op->name;
-      e.node = p.instructions[i].label;
-      e.source = p.instructions[i].source;
-    }
+    locate(e, i, sample);
     throw e;
   } catch (const std::exception& ex) {
-    for (auto& s : slots_) s = Value();
     // OpenCV and the standard library throw their own types: keep the message, add the place.
     Error e(PXP_EINTERNAL, ex.what());
-    e.sample = static_cast<int64_t>(sample);
-    if (i < n) {
-      e.file = file_of(i);
-      clear_paths();
-      e.instruction = static_cast<int64_t>(i);
-      e.op = p.instructions[i].op->name;
-      e.node = p.instructions[i].label;
-      e.source = p.instructions[i].source;
-    }
+    locate(e, i, sample);
     throw e;
   }
   std::vector<Value> out;

@@ -26,6 +26,7 @@ class Interpreter {
   // The path of the file that instruction i's inputs came from (an upstream io.read_file run for
   // this sample), or "": errors name it, whatever op failed on the file's bytes.
   std::string file_of(size_t i) const;
+  void locate(Error& e, size_t i, uint64_t sample);
   void clear_paths();
 
   std::shared_ptr<const Program> program_;
