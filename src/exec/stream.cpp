@@ -224,7 +224,9 @@ std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker) {
   for (uint32_t a = 1; a <= attempts; ++a) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (cancelled_ || job.error) break;  // shutting down, or the batch failed anyway
+      // Shutting down, or an earlier sample already failed the batch (a later failure must not
+      // cut this sample's attempts short: the lowest failing sample's error is the one reported).
+      if (cancelled_ || (job.error && job.error_sample < static_cast<int64_t>(position))) break;
     }
     uint64_t replacement = policy.mode == ErrorPolicy::Mode::Skip
                                ? replacement_position(seed, position, a, policy.epoch_length)

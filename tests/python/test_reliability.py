@@ -106,7 +106,8 @@ def test_skip_gives_up_with_the_original_error(tmp_path):
     with pytest.raises(pp.DecodeError, match="3 replacement samples failed as well") as e:
         next(it)
     assert e.value.sample == 0 and e.value.file == files[0]
-    assert it.stats()["failed_attempts"] == 3
+    # the reported sample tried all 3; its batch-mate may have tried too, depending on timing
+    assert 3 <= it.stats()["failed_attempts"] <= 6
 
 
 def test_fallback_index(tmp_path):
