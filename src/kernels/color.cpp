@@ -8,21 +8,12 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "kernels/image_dtype.hpp"
 #include "kernels/cv_bridge.hpp"
 
 namespace pxp::kernels {
 
 namespace {
-
-template <typename F> decltype(auto) dispatch_image(DType t, F&& f) {
-  switch (t) {
-    case DType::U8: return f(uint8_t{});
-    case DType::U16: return f(uint16_t{});
-    case DType::F32: return f(float{});
-    default: break;
-  }
-  type_error(std::string("images of dtype ") + dtype_name(t) + " are not supported here (u8, u16 or f32)");
-}
 
 template <typename T> constexpr float max_of() {
   if constexpr (std::is_floating_point_v<T>) return 1.0f;

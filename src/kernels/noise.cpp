@@ -9,20 +9,11 @@
 #include <opencv2/core.hpp>
 
 #include "core/error.hpp"
+#include "kernels/image_dtype.hpp"
 
 namespace pxp::kernels {
 
 namespace {
-
-template <typename F> decltype(auto) dispatch_image(DType t, F&& f) {
-  switch (t) {
-    case DType::U8: return f(uint8_t{});
-    case DType::U16: return f(uint16_t{});
-    case DType::F32: return f(float{});
-    default: break;
-  }
-  type_error(std::string("images of dtype ") + dtype_name(t) + " are not supported here (u8, u16 or f32)");
-}
 
 template <typename T> constexpr double full_intensity() {
   if constexpr (std::is_floating_point_v<T>) return 1.0;
