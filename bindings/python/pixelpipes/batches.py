@@ -21,6 +21,7 @@ import numpy as np
 from . import dtypes
 from ._lib import ffi, lib
 from .errors import PixelpipesError, check
+from .values import to_python
 
 _MAX_POSITION = 2 ** 64
 
@@ -290,7 +291,7 @@ class BatchIterator:
                 check(lib.pxp_value_tensor(view, value[0]))
                 batch[name + "_lengths"] = _tensor(view, keep, True)
             else:
-                batch[name] = _list(v, keep)
+                batch[name] = to_python(v, keep)  # a list of per-sample values
         return batch
 
     # -- shutdown ------------------------------------------------------------------------------
@@ -378,15 +379,3 @@ def _error_stats(handle) -> Dict[str, object]:
 def _fixed(o) -> bool:
     """Whether the library stacks an output into one buffer: a tensor of a shape known at load."""
     return o.kind == "tensor" and o.dtype is not None and o.shape is not None and None not in o.shape
-
-
-def _list(value, owner) -> List:
-    from .values import to_python
-    n = ffi.new("size_t *")
-    check(lib.pxp_value_list_length(n, value))
-    item = ffi.new("const pxp_value **")
-    out = []
-    for i in range(n[0]):
-        check(lib.pxp_value_list_get(item, value, i))
-        out.append(to_python(item[0], owner))
-    return out
