@@ -53,28 +53,27 @@ template <typename T> void fill_box(Tensor& out, int64_t top, int64_t left, int6
 
 }  // namespace
 
-Tensor add_gaussian_noise(const Tensor& image, double mean, double std, RandomStream& rng) {
+namespace {
+// image + draw() per element, in row-major order (the documented draw order).
+template <typename Draw> Tensor add_per_element(const Tensor& image, Draw&& draw) {
   return dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     Tensor out = Tensor::empty(image.dtype(), image.shape());
     const T* src = image.data<T>();
     T* dst = out.mutable_data<T>();
     const int64_t n = image.numel();
-    for (int64_t i = 0; i < n; ++i) dst[i] = store<T>(static_cast<double>(src[i]) + rng.normal(mean, std));
+    for (int64_t i = 0; i < n; ++i) dst[i] = store<T>(static_cast<double>(src[i]) + draw());
     return out;
   });
 }
+}  // namespace
+
+Tensor add_gaussian_noise(const Tensor& image, double mean, double std, RandomStream& rng) {
+  return add_per_element(image, [&] { return rng.normal(mean, std); });
+}
 
 Tensor add_uniform_noise(const Tensor& image, double low, double high, RandomStream& rng) {
-  return dispatch_image(image.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    Tensor out = Tensor::empty(image.dtype(), image.shape());
-    const T* src = image.data<T>();
-    T* dst = out.mutable_data<T>();
-    const int64_t n = image.numel();
-    for (int64_t i = 0; i < n; ++i) dst[i] = store<T>(static_cast<double>(src[i]) + rng.uniform(low, high));
-    return out;
-  });
+  return add_per_element(image, [&] { return rng.uniform(low, high); });
 }
 
 Tensor salt_and_pepper(const Tensor& image, double amount, double salt_ratio, RandomStream& rng) {
