@@ -84,6 +84,14 @@ void expect_bytes(const InferContext& ctx) {
     type_error("input 'data' must be a u8 tensor of shape [n] (file bytes), not " + t.to_string());
 }
 
+// Decoders to u8 with a `mode` attribute: 3 channels for rgb, 1 for gray, unknown for unchanged.
+Type infer_decoded_u8(const InferContext& ctx) {
+  expect_bytes(ctx);
+  const std::string& mode = ctx.attrs.get_string("mode");
+  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
+  return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, c});
+}
+
 const Tensor& bytes_arg(const Args& args, Tensor& holder) {
   const Value& v = args[0];
   if (!v.is_tensor() || v.tensor().dtype() != DType::U8 || v.tensor().ndim() != 1)
@@ -165,12 +173,7 @@ void register_decoders(Registry& r) {
                    "Decode at this fraction of the size (each side rounded up).");
     max_pixels_attr(b)
         .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
-                [](const InferContext& ctx) {
-                  expect_bytes(ctx);
-                  const std::string& mode = ctx.attrs.get_string("mode");
-                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
-                  return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, c});
-                })
+                infer_decoded_u8)
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
@@ -297,12 +300,7 @@ void register_decoders(Registry& r) {
                    "(as image.decode_jpeg and image.decode_png with mode 'unchanged').");
     max_pixels_attr(b)
         .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
-                [](const InferContext& ctx) {
-                  expect_bytes(ctx);
-                  const std::string& mode = ctx.attrs.get_string("mode");
-                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
-                  return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, c});
-                })
+                infer_decoded_u8)
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
