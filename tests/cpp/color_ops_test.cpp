@@ -13,37 +13,17 @@ namespace {
 using test::run_op;
 using test::tensor;
 using test::values;
+using test::error_code;
+using test::f32;
+using test::i64;
 
 // A deterministic image with values spread over the dtype's range.
-Tensor pattern(DType dtype, Shape shape, uint32_t seed = 1) {
-  Tensor t = Tensor::empty(dtype, shape);
-  uint32_t s = seed * 2654435761u + 12345u;
-  int64_t n = t.numel();
-  for (int64_t i = 0; i < n; ++i) {
-    s = s * 1664525u + 1013904223u;
-    uint32_t v = s >> 24;
-    if (dtype == DType::U8) t.mutable_data<uint8_t>()[i] = static_cast<uint8_t>(v);
-    else if (dtype == DType::U16) t.mutable_data<uint16_t>()[i] = static_cast<uint16_t>(v * 257);
-    else t.mutable_data<float>()[i] = static_cast<float>(v) / 255.0f;
-  }
-  return t;
-}
+Tensor pattern(DType dtype, Shape shape, uint32_t seed = 1) { return test::pattern(dtype, shape, seed, 12345u); }
 
 Tensor run(const std::string& op, std::vector<Value> in, const test::AttrList& attrs = {}) {
   return run_op(op, in, attrs).tensor();
 }
 
-pxp_status error_code(const std::string& op, std::vector<Value> in, const test::AttrList& attrs = {}) {
-  try {
-    run_op(op, in, attrs);
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return PXP_OK;
-}
-
-Value f32(double v) { return Value::scalar<float>(static_cast<float>(v)); }
-Value i64(int64_t v) { return Value::scalar<int64_t>(v); }
 
 void expect_near_all(const Tensor& a, const Tensor& b, double tol) {
   ASSERT_EQ(a.dtype(), b.dtype());

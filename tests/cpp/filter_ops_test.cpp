@@ -15,35 +15,16 @@ namespace {
 using test::run_op;
 using test::tensor;
 using test::values;
+using test::error_code;
+using test::f32;
+using test::i64;
 
-Tensor pattern(DType dtype, Shape shape, uint32_t seed = 3) {
-  Tensor t = Tensor::empty(dtype, shape);
-  uint32_t s = seed * 2654435761u + 777u;
-  for (int64_t i = 0; i < t.numel(); ++i) {
-    s = s * 1664525u + 1013904223u;
-    uint32_t v = s >> 24;
-    if (dtype == DType::U8) t.mutable_data<uint8_t>()[i] = static_cast<uint8_t>(v);
-    else if (dtype == DType::U16) t.mutable_data<uint16_t>()[i] = static_cast<uint16_t>(v * 257);
-    else t.mutable_data<float>()[i] = static_cast<float>(v) / 255.0f;
-  }
-  return t;
-}
+Tensor pattern(DType dtype, Shape shape, uint32_t seed = 3) { return test::pattern(dtype, shape, seed, 777u); }
 
 Tensor run(const std::string& op, std::vector<Value> in, const test::AttrList& attrs = {}) {
   return run_op(op, in, attrs).tensor();
 }
 
-pxp_status error_code(const std::string& op, std::vector<Value> in, const test::AttrList& attrs = {}) {
-  try {
-    run_op(op, in, attrs);
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return PXP_OK;
-}
-
-Value f32(double v) { return Value::scalar<float>(static_cast<float>(v)); }
-Value i64(int64_t v) { return Value::scalar<int64_t>(v); }
 
 // Correlation with kernel k (rows x cols, anchor rows/2, cols/2) in double, with our own border rule.
 std::vector<double> correlate(const Tensor& img, const std::vector<double>& k, int rows, int cols,

@@ -11,6 +11,8 @@ namespace pxp {
 namespace {
 
 using test::run_op;
+using test::error_code;
+using test::f32;
 using test::tensor;
 using test::values;
 
@@ -19,16 +21,6 @@ Tensor run(const std::string& op, std::vector<Value> in, const test::AttrList& a
   return run_op(op, in, attrs, seed, sample).tensor();
 }
 
-pxp_status error_code(const std::string& op, std::vector<Value> in, const test::AttrList& attrs = {}) {
-  try {
-    run_op(op, in, attrs);
-  } catch (const Error& e) {
-    return e.code();
-  }
-  return PXP_OK;
-}
-
-Value f32(double v) { return Value::scalar<float>(static_cast<float>(v)); }
 
 Tensor filled(DType dt, Shape s, double v) {
   Tensor t = Tensor::empty(dt, s);

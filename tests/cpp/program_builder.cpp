@@ -114,4 +114,26 @@ std::vector<double> values(const Tensor& t) {
   return out;
 }
 
+pxp_status error_code(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs) {
+  try {
+    run_op(op, inputs, attrs);
+  } catch (const Error& e) {
+    return e.code();
+  }
+  return PXP_OK;
+}
+
+Tensor pattern(DType dtype, const Shape& shape, uint32_t seed, uint32_t salt) {
+  Tensor t = Tensor::empty(dtype, shape);
+  uint32_t s = seed * 2654435761u + salt;
+  for (int64_t i = 0; i < t.numel(); ++i) {
+    s = s * 1664525u + 1013904223u;
+    uint32_t v = s >> 24;
+    if (dtype == DType::U8) t.mutable_data<uint8_t>()[i] = static_cast<uint8_t>(v);
+    else if (dtype == DType::U16) t.mutable_data<uint16_t>()[i] = static_cast<uint16_t>(v * 257);
+    else t.mutable_data<float>()[i] = static_cast<float>(v) / 255.0f;
+  }
+  return t;
+}
+
 }  // namespace pxp::test

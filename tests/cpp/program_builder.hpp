@@ -59,4 +59,11 @@ template <typename T> Tensor tensor(const std::vector<T>& values, const Shape& s
 // Contents of a tensor as doubles (any dtype, any strides).
 std::vector<double> values(const Tensor& t);
 
+// The status run_op ends with (PXP_OK when it succeeds).
+pxp_status error_code(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {});
+inline Value f32(double v) { return Value::scalar<float>(static_cast<float>(v)); }
+inline Value i64(int64_t v) { return Value::scalar<int64_t>(v); }
+// A deterministic u8/u16/f32 image with values spread over the dtype's range; salt picks the sequence.
+Tensor pattern(DType dtype, const Shape& shape, uint32_t seed, uint32_t salt);
+
 }  // namespace pxp::test
