@@ -29,17 +29,31 @@ Shape contiguous_strides(const Shape& shape, size_t elem_size) {
   return strides;
 }
 
+namespace {
+struct SmallStorage {
+  alignas(16) uint8_t bytes[64];
+};
+}  // namespace
+
 Tensor Tensor::empty(DType dtype, const Shape& shape) {
   size_t elem = dtype_size(dtype);
   int64_t n = checked_numel(shape, elem);
   // 64-byte alignment suits SIMD kernels; at least one byte so data() is never null.
   size_t bytes = std::max<size_t>(static_cast<size_t>(n) * elem, 1);
-  size_t rounded = (bytes + 63) / 64 * 64;
-  void* p = std::aligned_alloc(64, rounded);
-  if (!p) throw std::bad_alloc();
   Tensor t;
-  t.owner_ = std::shared_ptr<void>(p, std::free);
-  t.data_ = static_cast<const uint8_t*>(p);
+  if (bytes <= sizeof(SmallStorage)) {
+    // Scalars and short vectors (random draws, sizes, boxes): one allocation for the control block
+    // and the elements instead of two, and no aligned_alloc (no kernel vectorizes over 64 bytes).
+    auto small = std::make_shared<SmallStorage>();
+    t.data_ = small->bytes;
+    t.owner_ = std::move(small);
+  } else {
+    size_t rounded = (bytes + 63) / 64 * 64;
+    void* p = std::aligned_alloc(64, rounded);
+    if (!p) throw std::bad_alloc();
+    t.owner_ = std::shared_ptr<void>(p, std::free);
+    t.data_ = static_cast<const uint8_t*>(p);
+  }
   t.dtype_ = dtype;
   t.shape_ = shape;
   t.strides_ = contiguous_strides(shape, elem);

@@ -1,7 +1,8 @@
 #include "exec/pipeline.hpp"
 
-#include <condition_variable>
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
 #include <exception>
 
 #include <opencv2/core.hpp>
@@ -78,13 +79,18 @@ std::vector<Sample> Pipeline::run_many(uint64_t start, size_t count) {
   std::vector<std::exception_ptr> errors(count);
   std::mutex mutex;
   std::condition_variable done;
-  size_t remaining = count;
-  for (size_t k = 0; k < count; ++k) {
-    pool_->submit([&, k](size_t worker) {
-      try {
-        out[k] = Sample{start + k, workers_[worker]->run(seed_, start + k)};
-      } catch (...) {
-        errors[k] = std::current_exception();
+  // One task per worker claiming samples in turn: cheaper than a queued task per sample.
+  std::atomic<size_t> next{0};
+  size_t tasks = std::min(threads_, count);
+  size_t remaining = tasks;
+  for (size_t t = 0; t < tasks; ++t) {
+    pool_->submit([&](size_t worker) {
+      for (size_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
+        try {
+          out[k] = Sample{start + k, workers_[worker]->run(seed_, start + k)};
+        } catch (...) {
+          errors[k] = std::current_exception();
+        }
       }
       std::lock_guard<std::mutex> lock(mutex);
       if (--remaining == 0) done.notify_one();

@@ -45,6 +45,7 @@ class Pipeline {
 
   const Program& program() const { return *program_; }
   uint64_t seed() const { return seed_; }
+  size_t threads() const { return threads_; }
 
   // One sample on the calling thread.
   Sample run(uint64_t index);

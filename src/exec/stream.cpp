@@ -5,11 +5,17 @@
 
 namespace pxp {
 
+// A batch in the making. Its samples are claimed one at a time from next_slot by a few tasks (one
+// per worker, not one per sample: queueing and waking a worker per sample cost more than a cheap
+// sample). The job lives in jobs_ until next() takes it, which is after its last task ended.
 struct Stream::Job {
   Batch batch;
-  size_t remaining = 0;
+  std::atomic<size_t> next_slot{0};
+  size_t active_tasks = 0;  // tasks still claiming samples (mutex_)
   std::vector<std::vector<Value>> varying;  // [output][slot] for outputs that are not stacked
-  int64_t error_sample = -1;
+  // Lowest failing position so far, -1 if none: written with `error` under mutex_, read without it
+  // by workers deciding whether a sample is still needed.
+  std::atomic<int64_t> error_sample{-1};
   std::exception_ptr error;
   bool ready = false;
   ErrorStats errors;            // failing samples of this batch (error policy)
@@ -94,6 +100,7 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
                            "'), more than max_batch_bytes = " + byte_text(limit));
     stacked_bytes_ = static_cast<uint64_t>(std::min<unsigned __int128>(total, ~uint64_t(0)));
   }
+  any_varying_ = std::find(stacked_.begin(), stacked_.end(), false) != stacked_.end();
   std::lock_guard<std::mutex> lock(mutex_);
   for (size_t k = 0; k < options_.prefetch; ++k) schedule(scheduled_++);
 }
@@ -125,78 +132,80 @@ void Stream::schedule(uint64_t number) {
       job->varying[o].resize(b.size);
     }
   }
-  job->remaining = b.size;
+  size_t tasks = std::min(pipeline_.threads(), b.size);
+  job->active_tasks = tasks;
   jobs_[number] = job;
-  tasks_in_flight_ += b.size;
-  for (size_t slot = 0; slot < b.size; ++slot)
-    pipeline_.submit([this, job, slot](size_t worker) mutable { run_sample(std::move(job), slot, worker); });
+  tasks_in_flight_ += tasks;
+  Job* claimed = job.get();  // alive in jobs_ until its last task has ended (see Job)
+  for (size_t t = 0; t < tasks; ++t) pipeline_.submit([this, claimed](size_t worker) { run_samples(*claimed, worker); });
 }
 
-void Stream::run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker) {
-  uint64_t position = job->batch.first_position + slot;
-  bool skip;
-  {
-    std::lock_guard<std::mutex> lock(mutex_);
-    // A failed batch needs no more samples, except earlier ones: the error reported must be the
-    // lowest failing position whatever the order in which workers picked the samples.
-    skip = cancelled_ || (job->error && static_cast<int64_t>(position) > job->error_sample);
-  }
+void Stream::run_samples(Job& job, size_t worker) {
+  for (size_t slot; (slot = job.next_slot.fetch_add(1, std::memory_order_relaxed)) < job.batch.size;)
+    run_sample(job, slot, worker);
+  std::lock_guard<std::mutex> lock(mutex_);
+  --tasks_in_flight_;
+  bool completed = --job.active_tasks == 0;
+  if (completed && !cancelled_) finish(job);
+  // wake the consumer (next) or the destructor only when what they wait for may have happened
+  if (completed || tasks_in_flight_ == 0) changed_.notify_all();
+}
+
+void Stream::run_sample(Job& job, size_t slot, size_t worker) {
+  uint64_t position = job.batch.first_position + slot;
+  // A failed batch needs no more samples, except earlier ones: the error reported must be the
+  // lowest failing position whatever the order in which workers picked the samples.
+  int64_t failed_at = job.error_sample.load(std::memory_order_acquire);
+  bool skip = cancelled_.load(std::memory_order_relaxed) || (failed_at >= 0 && static_cast<int64_t>(position) > failed_at);
   if (!skip) {
     try {
-      std::vector<Value> outputs = compute(*job, position, worker);
+      std::vector<Value> outputs = compute(job, position, worker);
       const Program& p = pipeline_.program();
       uint64_t limit = pipeline_.error_policy().max_batch_bytes;
-      if (limit) {
+      if (limit && any_varying_) {
         uint64_t bytes = 0;
         for (size_t o = 0; o < outputs.size(); ++o)
           if (!stacked_[o]) bytes += value_bytes(outputs[o]);
         std::lock_guard<std::mutex> lock(mutex_);
-        job->varying_bytes += bytes;
-        if (stacked_bytes_ + job->varying_bytes > limit) {
-          Error e(PXP_ENOMEM, "batch " + std::to_string(job->batch.number) + " holds more than max_batch_bytes = " +
+        job.varying_bytes += bytes;
+        if (stacked_bytes_ + job.varying_bytes > limit) {
+          Error e(PXP_ENOMEM, "batch " + std::to_string(job.batch.number) + " holds more than max_batch_bytes = " +
                                   byte_text(limit) + " (" + byte_text(stacked_bytes_) + " of fixed-shape outputs and " +
-                                  byte_text(job->varying_bytes) + " of varying ones so far)");
+                                  byte_text(job.varying_bytes) + " of varying ones so far)");
           e.sample = static_cast<int64_t>(position);
           throw e;
         }
       }
       for (size_t o = 0; o < outputs.size(); ++o) {
         if (!stacked_[o]) {
-          job->varying[o][slot] = std::move(outputs[o]);
+          job.varying[o][slot] = std::move(outputs[o]);
           continue;
         }
-        Tensor& dst = const_cast<Tensor&>(job->batch.outputs[o].tensor());
+        Tensor& dst = const_cast<Tensor&>(job.batch.outputs[o].tensor());
         const Tensor& src = outputs[o].tensor();
-        Shape expected(dst.shape().begin() + 1, dst.shape().end());
-        if (src.dtype() != dst.dtype() || src.shape() != expected) {
+        if (src.dtype() != dst.dtype() || src.shape().size() + 1 != dst.shape().size() ||
+            !std::equal(src.shape().begin(), src.shape().end(), dst.shape().begin() + 1)) {
           Error e(PXP_EINTERNAL, "output '" + p.outputs[o].first + "' is " + outputs[o].describe() +
                                      " but its type at load was " + p.instructions[p.outputs[o].second].type.to_string());
           e.sample = static_cast<int64_t>(position);
           throw e;
         }
-        Tensor c = src.contiguous();
-        size_t bytes = c.nbytes();
-        std::memcpy(dst.mutable_bytes() + slot * bytes, c.bytes(), bytes);
+        size_t bytes = src.nbytes();
+        if (src.is_contiguous()) {
+          std::memcpy(dst.mutable_bytes() + slot * bytes, src.bytes(), bytes);
+        } else {
+          Tensor c = src.contiguous();
+          std::memcpy(dst.mutable_bytes() + slot * bytes, c.bytes(), bytes);
+        }
       }
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
-      if (!job->error || static_cast<int64_t>(position) < job->error_sample) {
-        job->error = std::current_exception();
-        job->error_sample = static_cast<int64_t>(position);
+      if (!job.error || static_cast<int64_t>(position) < job.error_sample.load(std::memory_order_relaxed)) {
+        job.error = std::current_exception();
+        job.error_sample.store(static_cast<int64_t>(position), std::memory_order_release);
       }
     }
   }
-  std::lock_guard<std::mutex> lock(mutex_);
-  --tasks_in_flight_;
-  bool completed = --job->remaining == 0;
-  if (completed && !cancelled_) finish(*job);
-  // Drop this task's reference now, while the batch cannot be taken yet (the lock is held): a
-  // worker that still held it after the consumer freed the batch would keep its buffers out of
-  // the pool, and the next batch would allocate new ones.
-  job.reset();
-  // wake the consumer (next) or the destructor only when what they wait for may have happened,
-  // not once per sample
-  if (completed || tasks_in_flight_ == 0) changed_.notify_all();
 }
 
 std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker) {
@@ -226,7 +235,8 @@ std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker) {
       std::lock_guard<std::mutex> lock(mutex_);
       // Shutting down, or an earlier sample already failed the batch (a later failure must not
       // cut this sample's attempts short: the lowest failing sample's error is the one reported).
-      if (cancelled_ || (job.error && job.error_sample < static_cast<int64_t>(position))) break;
+      int64_t failed_at = job.error_sample.load(std::memory_order_relaxed);
+      if (cancelled_ || (failed_at >= 0 && failed_at < static_cast<int64_t>(position))) break;
     }
     uint64_t replacement = policy.mode == ErrorPolicy::Mode::Skip
                                ? replacement_position(seed, position, a, policy.epoch_length)

@@ -5,6 +5,7 @@
 // its position, so batches are the same bits for any thread count or prefetch.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <exception>
 #include <map>
@@ -50,7 +51,9 @@ class Stream {
  private:
   struct Job;
   void schedule(uint64_t number);
-  void run_sample(std::shared_ptr<Job> job, size_t slot, size_t worker);
+  // A task on a worker: claims the job's samples until none is left; the last task finishes the batch.
+  void run_samples(Job& job, size_t worker);
+  void run_sample(Job& job, size_t slot, size_t worker);
   // The outputs of the sample at `position`, with the pipeline's error policy applied.
   std::vector<Value> compute(Job& job, uint64_t position, size_t worker);
   void finish(Job& job);
@@ -60,6 +63,7 @@ class Stream {
   std::shared_ptr<BufferPool> buffers_;
   std::vector<bool> stacked_;  // per output: fixed shape known at load -> one contiguous buffer
   uint64_t stacked_bytes_ = 0; // bytes of one batch's stacked outputs
+  bool any_varying_ = false;   // some output is not stacked
 
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -67,7 +71,7 @@ class Stream {
   uint64_t next_ = 0;       // next batch number to hand out
   uint64_t scheduled_ = 0;  // batches scheduled so far
   size_t tasks_in_flight_ = 0;
-  bool cancelled_ = false;
+  std::atomic<bool> cancelled_{false};  // written under mutex_, read by workers without it
 };
 
 }  // namespace pxp
