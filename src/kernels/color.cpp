@@ -43,9 +43,42 @@ constexpr float kR = 0.2989f, kG = 0.587f, kB = 0.114f;
 
 template <typename T> inline float gray_of(const T* p) {
   float g = kR * static_cast<float>(p[0]) + kG * static_cast<float>(p[1]) + kB * static_cast<float>(p[2]);
-  // torchvision floors the gray image of integer images before blending.
-  if constexpr (!std::is_floating_point_v<T>) g = std::floor(g);
+  // torchvision floors the gray image of integer images before blending. The pixel types are
+  // unsigned, so g >= 0 and truncation is the floor: a conversion instead of a libm call.
+  static_assert(std::is_floating_point_v<T> || std::is_unsigned_v<T>);
+  if constexpr (!std::is_floating_point_v<T>) g = static_cast<float>(static_cast<int32_t>(g));
   return g;
+}
+
+// The three products of gray_of for every u8 value: the same floats, so gray_of_u8 has the same
+// bits as gray_of<uint8_t> with lookups in place of conversions and multiplies.
+struct GrayProducts {
+  std::array<float, 256> r, g, b;
+  GrayProducts() {
+    for (int v = 0; v < 256; ++v) {
+      r[static_cast<size_t>(v)] = kR * static_cast<float>(v);
+      g[static_cast<size_t>(v)] = kG * static_cast<float>(v);
+      b[static_cast<size_t>(v)] = kB * static_cast<float>(v);
+    }
+  }
+};
+
+// floor(gray) of a u8 RGB pixel, as an integer in [0, 255].
+inline int32_t gray_of_u8(const GrayProducts& t, const uint8_t* p) {
+  return static_cast<int32_t>(t.r[p[0]] + t.g[p[1]] + t.b[p[2]]);
+}
+
+const GrayProducts& gray_products() {
+  static const GrayProducts products;
+  return products;
+}
+
+// x rounded to nearest and clamped to [0, 255] without branches (random pixel data makes
+// saturate_cast's branches mispredict); the same value as cv::saturate_cast<uint8_t>(x).
+inline uint8_t round_to_u8(float x) {
+  int v = cvRound(x);
+  v = v < 0 ? 0 : v;
+  return static_cast<uint8_t>(v > 255 ? 255 : v);
 }
 
 void need_gray_or_rgb(const Tensor& image, const char* op) {
@@ -54,11 +87,21 @@ void need_gray_or_rgb(const Tensor& image, const char* op) {
     argument_error(std::string(op) + " needs a 1- or 3-channel image, not " + std::to_string(c) + " channels");
 }
 
+// out[i] = f(image[i]). For u8 images f is evaluated once per possible value into a table, so
+// the result has the same bits as calling it per element, at the cost of a lookup.
 template <typename T, typename F> Tensor map_values(const Tensor& image, F f) {
   Tensor out = like(image, image.dtype());
   const T* src = image.data<T>();
   T* dst = out.mutable_data<T>();
   const int64_t n = image.numel();
+  if constexpr (std::is_same_v<T, uint8_t>) {
+    if (n >= 1024) {
+      std::array<uint8_t, 256> table;
+      for (int v = 0; v < 256; ++v) table[static_cast<size_t>(v)] = f(static_cast<uint8_t>(v));
+      for (int64_t i = 0; i < n; ++i) dst[i] = table[src[i]];
+      return out;
+    }
+  }
   for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
   return out;
 }
@@ -168,7 +211,21 @@ Tensor adjust_contrast(const Tensor& image, double factor) {
     using T = decltype(tag);
     const T* src = image.data<T>();
     double sum = 0.0;
-    if (c == 3) {
+    if constexpr (!std::is_floating_point_v<T>) {
+      // Integer grays (floored) summed exactly in 64 bits: the same total as summing doubles,
+      // without a serial chain of double additions.
+      int64_t total = 0;
+      if (c == 3 && std::is_same_v<T, uint8_t>) {
+        const GrayProducts& products = gray_products();
+        const auto* rgb = reinterpret_cast<const uint8_t*>(src);
+        for (int64_t i = 0; i < n; ++i) total += gray_of_u8(products, rgb + 3 * i);
+      } else if (c == 3) {
+        for (int64_t i = 0; i < n; ++i) total += static_cast<int32_t>(gray_of(src + 3 * i));
+      } else {
+        for (int64_t i = 0; i < n; ++i) total += src[i];
+      }
+      sum = static_cast<double>(total);
+    } else if (c == 3) {
       for (int64_t i = 0; i < n; ++i) sum += gray_of(src + 3 * i);
     } else {
       for (int64_t i = 0; i < n; ++i) sum += static_cast<double>(src[i]);
@@ -190,6 +247,22 @@ Tensor adjust_saturation(const Tensor& image, double factor) {
     Tensor out = like(image, image.dtype());
     const T* src = image.data<T>();
     T* dst = out.mutable_data<T>();
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      // Both products take 256 values: tables of the same float products as the loop below, so
+      // the sums and the rounding are bit for bit the same, with two lookups instead of products.
+      std::array<float, 256> scaled, gray_part;
+      for (int v = 0; v < 256; ++v) {
+        scaled[static_cast<size_t>(v)] = static_cast<float>(v) * f;
+        gray_part[static_cast<size_t>(v)] = static_cast<float>(v) * g;
+      }
+      const GrayProducts& products = gray_products();
+      for (int64_t i = 0; i < n; ++i) {
+        const uint8_t* p = src + 3 * i;
+        float gray = gray_part[static_cast<size_t>(gray_of_u8(products, p))];
+        for (int k = 0; k < 3; ++k) dst[3 * i + k] = round_to_u8(scaled[p[k]] + gray);
+      }
+      return out;
+    }
     for (int64_t i = 0; i < n; ++i) {
       const T* p = src + 3 * i;
       float gray = gray_of(p) * g;
@@ -269,6 +342,26 @@ Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, con
   if (chw && image.ndim() == 3) shape = {c, image.dim(0), image.dim(1)};
   Tensor out = Tensor::empty(DType::F32, shape);
   float* dst = out.mutable_data<float>();
+  if (image.dtype() == DType::U8 && c == 3 && n >= 256) {
+    // Three tables of 256 floats, computed with the same multiply-add as the loops below (same
+    // bits): one lookup per element instead of a conversion and a multiply-add.
+    std::array<std::array<float, 256>, 3> table;
+    for (size_t k = 0; k < 3; ++k)
+      for (int v = 0; v < 256; ++v) table[k][static_cast<size_t>(v)] = static_cast<float>(v) * a[k] + b[k];
+    const uint8_t* src = image.data<uint8_t>();
+    if (chw) {
+      float *d0 = dst, *d1 = dst + n, *d2 = dst + 2 * n;
+      for (int64_t i = 0; i < n; ++i) {
+        d0[i] = table[0][src[3 * i]];
+        d1[i] = table[1][src[3 * i + 1]];
+        d2[i] = table[2][src[3 * i + 2]];
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        for (size_t k = 0; k < 3; ++k) dst[3 * i + static_cast<int64_t>(k)] = table[k][src[3 * i + static_cast<int64_t>(k)]];
+    }
+    return out;
+  }
   dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* src = image.data<T>();
