@@ -1,5 +1,7 @@
 #include "core/tensor.hpp"
 
+#include "core/buffer_cache.hpp"
+
 #include <cstdlib>
 #include <limits>
 #include <new>
@@ -48,10 +50,9 @@ Tensor Tensor::empty(DType dtype, const Shape& shape) {
     t.data_ = small->bytes;
     t.owner_ = std::move(small);
   } else {
-    size_t rounded = (bytes + 63) / 64 * 64;
-    void* p = std::aligned_alloc(64, rounded);
-    if (!p) throw std::bad_alloc();
-    t.owner_ = std::shared_ptr<void>(p, std::free);
+    void* p = allocate_buffer(bytes);
+    // (if the control block cannot be allocated, shared_ptr calls the deleter itself)
+    t.owner_ = std::shared_ptr<void>(p, [bytes](void* memory) { release_buffer(memory, bytes); });
     t.data_ = static_cast<const uint8_t*>(p);
   }
   t.dtype_ = dtype;

@@ -188,7 +188,7 @@ Tensor convert_color(const Tensor& image, ColorConversion conversion) {
                     conversion == ColorConversion::RgbToLab || conversion == ColorConversion::LabToRgb;
   if (hsv_or_lab && image.dtype() == DType::U16)
     argument_error("HSV and Lab conversions take u8 or f32 images, not u16");
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv::cvtColor(as_mat(image), dst, codes[static_cast<size_t>(conversion)]);
   return from_mat(dst, image.ndim() == 3 || dst.channels() > 1);
 }
@@ -320,8 +320,8 @@ Tensor adjust_gamma(const Tensor& image, double gamma, double gain) {
 // ---------------------------------------------------------------------------------------------
 
 Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, const std::vector<double>& std,
-                       double scale, bool chw) {
-  const int64_t c = channel_count(image), n = pixel_count(image);
+                       double scale, bool chw, bool mirror, const Tensor* into) {
+  const int64_t c = channel_count(image), h = image.dim(0), w = image.dim(1), n = h * w;
   auto per_channel = [&](const std::vector<double>& v, const char* what) {
     if (v.size() != 1 && static_cast<int64_t>(v.size()) != c)
       argument_error(std::string("normalize: ") + what + " has " + std::to_string(v.size()) +
@@ -339,50 +339,46 @@ Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, con
     b[k] = static_cast<float>(-m[k] / s[k]);
   }
   Shape shape = image.shape();
-  if (chw && image.ndim() == 3) shape = {c, image.dim(0), image.dim(1)};
-  Tensor out = Tensor::empty(DType::F32, shape);
+  const bool planar = chw && image.ndim() == 3;
+  if (planar) shape = {c, h, w};
+  Tensor out = into && into->dtype() == DType::F32 && into->shape() == shape && into->is_contiguous()
+                   ? *into
+                   : Tensor::empty(DType::F32, shape);
   float* dst = out.mutable_data<float>();
+  // Element (y, x, k) of the output: at k * n + y * w + x planar, else (y * w + x) * c + k. Its
+  // source pixel is (y, x), or (y, w - 1 - x) mirrored.
+  const int64_t pixel_step = planar ? 1 : c, channel_step = planar ? n : 1;
+  auto source_column = [&](int64_t x) { return mirror ? w - 1 - x : x; };
   if (image.dtype() == DType::U8 && c == 3 && n >= 256) {
-    // Three tables of 256 floats, computed with the same multiply-add as the loops below (same
+    // Three tables of 256 floats, computed with the same multiply-add as the generic loop (same
     // bits): one lookup per element instead of a conversion and a multiply-add.
     std::array<std::array<float, 256>, 3> table;
     for (size_t k = 0; k < 3; ++k)
       for (int v = 0; v < 256; ++v) table[k][static_cast<size_t>(v)] = static_cast<float>(v) * a[k] + b[k];
     const uint8_t* src = image.data<uint8_t>();
-    if (chw) {
-      float *d0 = dst, *d1 = dst + n, *d2 = dst + 2 * n;
-      for (int64_t i = 0; i < n; ++i) {
-        d0[i] = table[0][src[3 * i]];
-        d1[i] = table[1][src[3 * i + 1]];
-        d2[i] = table[2][src[3 * i + 2]];
+    for (int64_t y = 0; y < h; ++y) {
+      const uint8_t* row = src + y * w * 3;
+      float* d0 = dst + y * w * pixel_step;
+      float *d1 = d0 + channel_step, *d2 = d0 + 2 * channel_step;
+      for (int64_t x = 0; x < w; ++x) {
+        const uint8_t* p = row + 3 * source_column(x);
+        d0[x * pixel_step] = table[0][p[0]];
+        d1[x * pixel_step] = table[1][p[1]];
+        d2[x * pixel_step] = table[2][p[2]];
       }
-    } else {
-      for (int64_t i = 0; i < n; ++i)
-        for (size_t k = 0; k < 3; ++k) dst[3 * i + static_cast<int64_t>(k)] = table[k][src[3 * i + static_cast<int64_t>(k)]];
     }
     return out;
   }
   dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* src = image.data<T>();
-    if (c == 1) {
-      const float a0 = a[0], b0 = b[0];
-      for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<float>(src[i]) * a0 + b0;
-    } else if (!chw) {
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t k = 0; k < c; ++k) dst[i * c + k] = static_cast<float>(src[i * c + k]) * a[k] + b[k];
-    } else if (c == 3) {
-      float *d0 = dst, *d1 = dst + n, *d2 = dst + 2 * n;
-      const float a0 = a[0], a1 = a[1], a2 = a[2], b0 = b[0], b1 = b[1], b2 = b[2];
-      for (int64_t i = 0; i < n; ++i) {
-        d0[i] = static_cast<float>(src[3 * i]) * a0 + b0;
-        d1[i] = static_cast<float>(src[3 * i + 1]) * a1 + b1;
-        d2[i] = static_cast<float>(src[3 * i + 2]) * a2 + b2;
+    for (int64_t y = 0; y < h; ++y)
+      for (int64_t x = 0; x < w; ++x) {
+        const T* p = src + (y * w + source_column(x)) * c;
+        float* d = dst + (y * w + x) * pixel_step;
+        for (int64_t k = 0; k < c; ++k)
+          d[k * channel_step] = static_cast<float>(p[k]) * a[static_cast<size_t>(k)] + b[static_cast<size_t>(k)];
       }
-    } else {
-      for (int64_t i = 0; i < n; ++i)
-        for (int64_t k = 0; k < c; ++k) dst[k * n + i] = static_cast<float>(src[i * c + k]) * a[k] + b[k];
-    }
     return 0;
   });
   return out;
@@ -391,7 +387,7 @@ Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, con
 Tensor convert_depth(const Tensor& image, DType to, bool scale) {
   if (to == image.dtype()) return image;
   double alpha = scale ? intensity_max(to) / intensity_max(image.dtype()) : 1.0;
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   as_mat(image).convertTo(dst, cv_depth(to), alpha);  // rounds and saturates
   return from_mat(dst, image.ndim() == 3);
 }

@@ -34,9 +34,11 @@ Tensor adjust_saturation(const Tensor& image, double factor);
 Tensor adjust_hue(const Tensor& image, double shift);
 Tensor adjust_gamma(const Tensor& image, double gamma, double gain);
 
-// (x * scale - mean[c]) / std[c] as f32 in one pass, H x W x C or C x H x W.
+// (x * scale - mean[c]) / std[c] as f32 in one pass, H x W x C or C x H x W; mirror: of the image
+// flipped left to right, in the same pass. Written into `into` when it is a contiguous f32 tensor
+// of the output's shape (a batch slot), else into a new tensor.
 Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, const std::vector<double>& std,
-                       double scale, bool chw);
+                       double scale, bool chw, bool mirror = false, const Tensor* into = nullptr);
 Tensor convert_depth(const Tensor& image, DType to, bool scale);
 
 enum class ThresholdType : uint8_t { Binary, BinaryInv, Trunc, ToZero };

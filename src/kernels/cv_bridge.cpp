@@ -2,6 +2,8 @@
 
 #include <memory>
 
+#include "core/buffer_cache.hpp"
+
 namespace pxp::kernels {
 
 int cv_depth(DType dtype) {
@@ -49,6 +51,57 @@ cv::Mat as_mat(const Tensor& image) {
   int type = CV_MAKETYPE(cv_depth(image.dtype()), static_cast<int>(s.channels));
   return cv::Mat(static_cast<int>(s.height), static_cast<int>(s.width), type, const_cast<uint8_t*>(image.bytes()),
                  static_cast<size_t>(image.strides()[0]));
+}
+
+namespace {
+
+// A cv::MatAllocator over allocate_buffer / release_buffer (host memory only; OpenCV calls
+// allocate, unmap and deallocate for plain Mats).
+class BufferCacheMatAllocator : public cv::MatAllocator {
+ public:
+  cv::UMatData* allocate(int dims, const int* sizes, int type, void* data, size_t* step, cv::AccessFlag,
+                         cv::UMatUsageFlags) const override {
+    size_t total = CV_ELEM_SIZE(type);
+    for (int i = dims - 1; i >= 0; --i) {
+      if (step) {
+        if (data && step[i] != cv::Mat::AUTO_STEP) total = step[i];  // the caller's rows may be padded
+        else step[i] = total;
+      }
+      total *= static_cast<size_t>(sizes[i]);
+    }
+    auto* u = new cv::UMatData(this);
+    u->size = total;
+    if (data) {
+      u->data = u->origdata = static_cast<uchar*>(data);
+      u->flags |= cv::UMatData::USER_ALLOCATED;
+    } else {
+      try {
+        u->data = u->origdata = static_cast<uchar*>(allocate_buffer(total));
+      } catch (...) {
+        delete u;
+        throw;
+      }
+    }
+    return u;
+  }
+
+  bool allocate(cv::UMatData* u, cv::AccessFlag, cv::UMatUsageFlags) const override { return u != nullptr; }
+
+  void deallocate(cv::UMatData* u) const override {
+    if (!u) return;
+    if (!(u->flags & cv::UMatData::USER_ALLOCATED)) release_buffer(u->origdata, u->size);
+    delete u;
+  }
+};
+
+}  // namespace
+
+cv::Mat output_mat() {
+  // Never destroyed: Mats may be released during static destruction.
+  static const cv::MatAllocator* allocator = new BufferCacheMatAllocator();
+  cv::Mat mat;
+  mat.allocator = const_cast<cv::MatAllocator*>(allocator);
+  return mat;
 }
 
 Tensor from_mat(const cv::Mat& mat, bool channels_dim) {

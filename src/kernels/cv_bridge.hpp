@@ -20,6 +20,11 @@ cv::Mat as_mat(const Tensor& image);
 // channels_dim: keep a trailing channel dimension even for one channel.
 Tensor from_mat(const cv::Mat& mat, bool channels_dim = true);
 
+// An empty Mat for an OpenCV function's output whose memory, once the function creates it, comes
+// from the thread's buffer cache (core/buffer_cache.hpp) like a tensor's: kernels declare their
+// outputs with it so a worker reuses the same memory sample after sample.
+cv::Mat output_mat();
+
 // Image geometry of a tensor: height, width, channels (rank 2 means one channel).
 struct ImageShape {
   int64_t height, width, channels;

@@ -34,7 +34,7 @@ template <typename F> void cv_guard(const char* op, F&& f) {
 // filters take replicate, reflect and a zero constant natively; a non-zero constant and wrap
 // (which not every filter accepts) pad first and filter the padded image, then crop.
 template <typename Fn> cv::Mat with_border(const cv::Mat& src, Pads pads, BorderSpec border, Fn fn) {
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   bool native = border.mode == Border::Replicate || border.mode == Border::Reflect ||
                 (border.mode == Border::Constant && border.value == 0.0);
   if (native) {
@@ -96,7 +96,7 @@ Tensor gaussian_blur(const Tensor& image, double sigma, int kernel_size, BorderS
   if (!(sigma > 0.0) || !(sigma <= 1000.0)) range_error("filter.gaussian_blur: sigma must be in (0, 1000], not " + std::to_string(sigma));
   int k = kernel_size > 0 ? kernel_size : gaussian_size_for_sigma(sigma, image.dtype());
   check_odd_size("filter.gaussian_blur", k);
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv_guard("filter.gaussian_blur", [&] {
     dst = with_border(as_mat(image), centered(k, k), border, [&](const cv::Mat& s, cv::Mat& d, int b) {
       cv::GaussianBlur(s, d, cv::Size(k, k), sigma, sigma, b);
@@ -109,7 +109,7 @@ Tensor box_blur(const Tensor& image, int kernel_size, BorderSpec border) {
   if (kernel_size < 1 || kernel_size > kMaxKernelSize)
     range_error("filter.box_blur: kernel size must be in [1, 1023], not " + std::to_string(kernel_size));
   const int k = kernel_size;
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv_guard("filter.box_blur", [&] {
     dst = with_border(as_mat(image), centered(k, k), border,
                       [&](const cv::Mat& s, cv::Mat& d, int b) { cv::blur(s, d, cv::Size(k, k), cv::Point(-1, -1), b); });
@@ -147,7 +147,7 @@ Tensor bilateral_filter(const Tensor& image, int diameter, double sigma_color, d
     range_error("filter.bilateral: sigma_color and sigma_space must be finite and > 0");
   int radius = diameter > 0 ? diameter / 2 : cvRound(std::min(sigma_space, 1e6) * 1.5);
   if (radius > 255) range_error("filter.bilateral: the neighborhood (diameter or 3 * sigma_space) is too large");
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv_guard("filter.bilateral", [&] {
     dst = with_border(as_mat(image), {radius, radius, radius, radius}, border, [&](const cv::Mat& s, cv::Mat& d, int b) {
       cv::bilateralFilter(s, d, 2 * radius + 1, sigma_color, sigma_space, b);
@@ -162,7 +162,7 @@ Tensor convolve(const Tensor& image, const Tensor& kernel, BorderSpec border) {
     range_error("filter.convolve: kernel dimensions must be in [1, 1023]");
   Tensor k = kernel.cast(DType::F32).contiguous();
   cv::Mat km = as_mat(k);
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv_guard("filter.convolve", [&] {
     dst = with_border(as_mat(image), centered(km.rows, km.cols), border, [&](const cv::Mat& s, cv::Mat& d, int b) {
       cv::filter2D(s, d, -1, km, cv::Point(-1, -1), 0.0, b);
@@ -216,7 +216,7 @@ Tensor sobel(const Tensor& image, int dx, int dy, int ksize, BorderSpec border) 
     range_error("filter.sobel: derivative orders must be at most " + std::to_string(limit) + " for ksize " +
                 std::to_string(ksize));
   const int r = ksize <= 1 ? 1 : ksize / 2;
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv_guard("filter.sobel", [&] {
     dst = with_border(as_mat(image), {r, r, r, r}, border, [&](const cv::Mat& s, cv::Mat& d, int b) {
       cv::Sobel(s, d, CV_32F, dx, dy, ksize, 1.0, 0.0, b);
@@ -229,7 +229,7 @@ Tensor laplacian(const Tensor& image, int ksize, BorderSpec border) {
   if (ksize < 1 || ksize > 31 || ksize % 2 == 0)
     range_error("filter.laplacian: ksize must be odd and in [1, 31], not " + std::to_string(ksize));
   const int r = ksize == 1 ? 1 : ksize / 2;
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv_guard("filter.laplacian", [&] {
     dst = with_border(as_mat(image), {r, r, r, r}, border, [&](const cv::Mat& s, cv::Mat& d, int b) {
       cv::Laplacian(s, d, CV_32F, ksize, 1.0, 0.0, b);
@@ -244,7 +244,7 @@ Tensor canny(const Tensor& image, double low, double high, int aperture, bool l2
   if (cn != 1 && cn != 3) argument_error("filter.canny takes 1- or 3-channel images, not " + std::to_string(cn));
   if (aperture != 3 && aperture != 5 && aperture != 7)
     range_error("filter.canny: aperture must be 3, 5 or 7, not " + std::to_string(aperture));
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv_guard("filter.canny", [&] { cv::Canny(as_mat(image), dst, low, high, aperture, l2_gradient); });
   return from_mat(dst, image.ndim() == 3);
 }

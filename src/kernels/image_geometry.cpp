@@ -131,7 +131,7 @@ Tensor flip(const Tensor& image, FlipAxis axis) {
   if (s.width == 0 || s.height == 0) return image;
   Tensor src = with_contiguous_rows(image);
   int code = axis == FlipAxis::Horizontal ? 1 : (axis == FlipAxis::Vertical ? 0 : -1);
-  cv::Mat dst;
+  cv::Mat dst = output_mat();
   cv::flip(as_mat(src), dst, code);
   return from_mat(dst, image.ndim() == 3);
 }
@@ -143,7 +143,7 @@ Tensor transpose(const Tensor& image) {
   Tensor src = with_contiguous_rows(image);
   size_t px = pixel_bytes(image);
   if (px <= 32) {
-    cv::Mat dst;
+    cv::Mat dst = output_mat();
     cv::transpose(as_mat(src), dst);
     return from_mat(dst, image.ndim() == 3);
   }

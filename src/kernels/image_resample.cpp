@@ -126,7 +126,7 @@ Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation 
   Tensor src = with_contiguous_rows(image);
   if (interpolation == Interpolation::Nearest) return resize_nearest(src, width, height, image.ndim() == 3);
   return guard_cv([&] {
-    cv::Mat dst;
+    cv::Mat dst = output_mat();
     cv::resize(as_mat(src), dst, cv::Size(static_cast<int>(width), static_cast<int>(height)), 0, 0,
                cv_resize_flag(interpolation));
     return from_mat(dst, image.ndim() == 3);
@@ -157,7 +157,7 @@ Tensor warp(const Tensor& image, const Matrix3& matrix, int64_t width, int64_t h
   if (s.width > INT32_MAX || s.height > INT32_MAX) range_error("image is too large to warp");
   Tensor src = with_contiguous_rows(image);
   return guard_cv([&] {
-    cv::Mat dst;
+    cv::Mat dst = output_mat();
     cv::Size size(static_cast<int>(width), static_cast<int>(height));
     int flags = cv_warp_flag(interpolation) | cv::WARP_INVERSE_MAP;
     if (affine) {
@@ -205,7 +205,7 @@ Tensor remap(const Tensor& image, const Tensor& map_x, const Tensor& map_y, Inte
   }
   Tensor src = with_contiguous_rows(image);
   return guard_cv([&] {
-    cv::Mat dst;
+    cv::Mat dst = output_mat();
     cv::remap(as_mat(src), dst, as_mat(mx), as_mat(my), cv_warp_flag(interpolation), cv_border(border),
               cv::Scalar::all(border_value));
     return from_mat(dst, image.ndim() == 3);

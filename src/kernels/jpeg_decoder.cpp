@@ -94,10 +94,36 @@ void cmyk_to_rgb(const uint8_t* cmyk, uint8_t* rgb, JDIMENSION width, bool gray)
   }
 }
 
+// Reads `rows` scanlines into consecutive rows of d->out from row `first` on, several per call:
+// libjpeg-turbo's upsamplers make two rows at a time from 4:2:0 data, and asking for one row
+// makes it copy the spare one through a buffer. Called inside a phase function (its setjmp
+// catches libjpeg's errors); holds nothing that needs destruction.
+bool read_rgb_or_gray_rows(Decoder* d, size_t first, JDIMENSION rows) {
+  constexpr JDIMENSION kRowsPerCall = 16;
+  JSAMPROW pointers[kRowsPerCall];
+  for (JDIMENSION done = 0; done < rows;) {
+    JDIMENSION n = std::min(kRowsPerCall, rows - done);
+    for (JDIMENSION k = 0; k < n; ++k) pointers[k] = d->out + d->out_stride * (first + done + k);
+    JDIMENSION got = jpeg_read_scanlines(&d->info, pointers, n);
+    if (got == 0) {
+      // Suspension cannot happen with a memory source; treat it as truncation all the same.
+      std::strcpy(d->err.message, "Premature end of JPEG file");
+      return false;
+    }
+    done += got;
+  }
+  return true;
+}
+
 // Phase 2: decode every scanline into the caller's buffer.
 bool decode_rows(Decoder* d, bool gray) {
   if (setjmp(d->err.jump)) return false;
   jpeg_start_decompress(&d->info);
+  if (!d->cmyk) {
+    if (!read_rgb_or_gray_rows(d, 0, d->info.output_height)) return false;
+    jpeg_finish_decompress(&d->info);
+    return true;
+  }
   while (d->info.output_scanline < d->info.output_height) {
     uint8_t* dst = d->out + d->out_stride * d->info.output_scanline;
     JSAMPROW row = d->cmyk ? d->cmyk_row : dst;
@@ -128,6 +154,11 @@ bool read_crop_rows(Decoder* d, JDIMENSION y, JDIMENSION rows, bool gray) {
   if (y > 0 && jpeg_skip_scanlines(&d->info, y) != y) {
     std::strcpy(d->err.message, "Premature end of JPEG file");
     return false;
+  }
+  if (!d->cmyk) {
+    if (!read_rgb_or_gray_rows(d, 0, rows)) return false;
+    jpeg_abort_decompress(&d->info);
+    return true;
   }
   for (JDIMENSION r = 0; r < rows; ++r) {
     uint8_t* dst = d->out + d->out_stride * r;

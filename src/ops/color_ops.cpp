@@ -129,31 +129,46 @@ void register_color_ops(Registry& r) {
             })
             .build());
 
-  r.add(OpBuilder("color.normalize")
-            .doc("out = (x * scale - mean[c]) / std[c] as f32, optionally transposed to C x H x W, in one pass "
-                 "over the image (scale, normalization and layout change are fused). For a u8 image and "
-                 "ImageNet-style mean/std in [0, 1], set scale = 1/255.")
-            .input("image", kImageDoc)
-            .input("mean", "Per-channel means: a number or a 1-D tensor of 1 or C numbers.")
-            .input("std", "Per-channel standard deviations (non-zero): a number or a 1-D tensor of 1 or C numbers.")
-            .attr_bool("chw", false, "Output C x H x W instead of H x W x C (a rank-2 image stays H x W).")
-            .attr_float("scale", 1.0, "Multiplies x before the mean is subtracted.")
-            .output("f32; H x W x C, or C x H x W with chw; rank 2 stays H x W",
-                    [](const InferContext& ctx) {
-                      Type t = expect_pixels(ctx, 0, "image");
-                      expect_tensor(ctx, 1, "mean");
-                      expect_tensor(ctx, 2, "std");
-                      if (!t.shape) return Type::tensor(DType::F32);
-                      Shape s = *t.shape;
-                      if (ctx.attrs.get_bool("chw") && s.size() == 3) s = {s[2], s[0], s[1]};
-                      return Type::tensor(DType::F32, s);
-                    })
-            .exec([](ExecContext& ctx, const Args& args) {
-              return Value(normalize_image(pixels_arg(args, 0, "image"), numbers_arg(args, 1, "mean"),
-                                           numbers_arg(args, 2, "std"), ctx.attrs.get_float("scale"),
-                                           ctx.attrs.get_bool("chw")));
-            })
-            .build());
+  // color.normalize and color.flip_normalize: one schema but for the flip input.
+  auto normalize_op = [](const char* name, const char* doc, bool with_flip) {
+    OpBuilder b(name);
+    b.doc(doc).input("image", kImageDoc);
+    if (with_flip) b.input("flip", "Whether to flip the image left to right first (a boolean scalar, per sample).");
+    const size_t moments = with_flip ? 2 : 1;  // index of the mean input
+    b.input("mean", "Per-channel means: a number or a 1-D tensor of 1 or C numbers.")
+        .input("std", "Per-channel standard deviations (non-zero): a number or a 1-D tensor of 1 or C numbers.")
+        .attr_bool("chw", false, "Output C x H x W instead of H x W x C (a rank-2 image stays H x W).")
+        .attr_float("scale", 1.0, "Multiplies x before the mean is subtracted.")
+        .output("f32; H x W x C, or C x H x W with chw; rank 2 stays H x W",
+                [moments, with_flip](const InferContext& ctx) {
+                  Type t = expect_pixels(ctx, 0, "image");
+                  if (with_flip) expect_scalar(ctx, 1, "flip");
+                  expect_tensor(ctx, moments, "mean");
+                  expect_tensor(ctx, moments + 1, "std");
+                  if (!t.shape) return Type::tensor(DType::F32);
+                  Shape s = *t.shape;
+                  if (ctx.attrs.get_bool("chw") && s.size() == 3) s = {s[2], s[0], s[1]};
+                  return Type::tensor(DType::F32, s);
+                })
+        .exec([moments, with_flip](ExecContext& ctx, const Args& args) {
+          bool mirror = with_flip && scalar_arg(args, 1, "flip") != 0.0;
+          return Value(normalize_image(pixels_arg(args, 0, "image"), numbers_arg(args, moments, "mean"),
+                                       numbers_arg(args, moments + 1, "std"), ctx.attrs.get_float("scale"),
+                                       ctx.attrs.get_bool("chw"), mirror));
+        });
+    return b.build();
+  };
+  r.add(normalize_op("color.normalize",
+                     "out = (x * scale - mean[c]) / std[c] as f32, optionally transposed to C x H x W, in one pass "
+                     "over the image (scale, normalization and layout change are fused). For a u8 image and "
+                     "ImageNet-style mean/std in [0, 1], set scale = 1/255.",
+                     false));
+  r.add(normalize_op("color.flip_normalize",
+                     "color.normalize of the image flipped left to right when `flip` is true, in the same single "
+                     "pass (the flip costs nothing): the random horizontal flip and the normalization of a "
+                     "classification pipeline in one op, as the compiler fuses "
+                     "normalize(Toggle(p, image.flip(x), x)).",
+                     true));
 
   r.add(OpBuilder("color.convert_depth")
             .doc("Changes the dtype. With scale, values are scaled by the dtype ranges (u8 255 <-> u16 65535 <-> "

@@ -152,6 +152,41 @@ TEST(ColorOps, NormalizeFusesScaleMeanStdAndLayout) {
   EXPECT_EQ(error_code("color.normalize", {img, f32(0), f32(0)}), PXP_EINVALID_ARGUMENT);
 }
 
+TEST(ColorOps, FlipNormalizeIsNormalizeOfTheFlippedImageBitForBit) {
+  // Large u8 RGB images take the table path, small ones and other dtypes the generic loop.
+  const std::vector<std::pair<DType, Shape>> images = {{DType::U8, {17, 23, 3}}, {DType::U8, {3, 5, 3}},
+                                                       {DType::U16, {4, 6, 3}}, {DType::F32, {5, 7, 3}},
+                                                       {DType::U8, {9, 40}},    {DType::F32, {4, 3, 2}}};
+  for (const auto& [dtype, shape] : images) {
+    Tensor img = pattern(dtype, shape);
+    const int64_t c = shape.size() == 3 ? shape[2] : 1;
+    Value mean = c == 3 ? Value(tensor<float>({0.485f, 0.456f, 0.406f}, {3})) : f32(0.25f);
+    Value stdv = c == 3 ? Value(tensor<float>({0.229f, 0.224f, 0.225f}, {3})) : f32(0.5f);
+    Tensor flipped = run("image.flip", {img});
+    for (bool chw : {false, true}) {
+      test::AttrList attrs{{"scale", 1.0 / 255.0}, {"chw", chw}};
+      SCOPED_TRACE(std::string(dtype_name(dtype)) + " " + std::to_string(shape[0]) + "x" + std::to_string(shape[1]) +
+                   (chw ? " chw" : " hwc"));
+      Tensor expected_flipped = run("color.normalize", {flipped, mean, stdv}, attrs);
+      Tensor expected_plain = run("color.normalize", {img, mean, stdv}, attrs);
+      EXPECT_TRUE(run("color.flip_normalize", {img, tensor<bool>({true}, {}), mean, stdv}, attrs).bit_equal(expected_flipped));
+      EXPECT_TRUE(run("color.flip_normalize", {img, tensor<bool>({false}, {}), mean, stdv}, attrs).bit_equal(expected_plain));
+    }
+  }
+  EXPECT_EQ(error_code("color.flip_normalize", {pattern(DType::U8, {2, 2, 3}), f32(1), f32(0), f32(0)}),
+            PXP_EINVALID_ARGUMENT);
+}
+
+TEST(ColorOps, NormalizeTablePathMatchesTheFormula) {
+  Tensor img = pattern(DType::U8, {20, 30, 3});  // 600 pixels: the u8 table path
+  Tensor mean = tensor<float>({0.485f, 0.456f, 0.406f}, {3});
+  Tensor stdv = tensor<float>({0.229f, 0.224f, 0.225f}, {3});
+  auto in = values(img), out = values(run("color.normalize", {img, mean, stdv}, {{"scale", 1.0 / 255.0}, {"chw", true}}));
+  const double m[] = {0.485, 0.456, 0.406}, s[] = {0.229, 0.224, 0.225};
+  for (int64_t i = 0; i < 600; ++i)
+    for (int c = 0; c < 3; ++c) EXPECT_NEAR(out[c * 600 + i], (in[i * 3 + c] / 255.0 - m[c]) / s[c], 1e-5);
+}
+
 TEST(ColorOps, ConvertDepthScalesByRanges) {
   Tensor u8 = tensor<uint8_t>({0, 128, 255}, {1, 3});
   Tensor f = run("color.convert_depth", {u8}, {{"dtype", std::string("f32")}});
