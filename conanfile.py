@@ -25,7 +25,7 @@ class PixelpipesConan(ConanFile):
     # against an installed prefix (test_package/build/, a local build folder, is left out).
     exports_sources = ("CMakeLists.txt", "cmake/*", "include/*", "src/*", "tests/*", "examples/programs/*",
                        "examples/cpp/*", "test_package/CMakeLists.txt", "test_package/*.c", "test_package/*.pxp",
-                       "bindings/*")
+                       "bindings/*", "docs/ops.md")  # docs/ops.md: the unit tests check it is current
 
     def configure(self):
         if self.options.shared:

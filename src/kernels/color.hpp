@@ -31,6 +31,10 @@ Tensor convert_color(const Tensor& image, ColorConversion conversion);
 Tensor adjust_brightness(const Tensor& image, double factor);
 Tensor adjust_contrast(const Tensor& image, double factor);
 Tensor adjust_saturation(const Tensor& image, double factor);
+// adjust_saturation(adjust_contrast(adjust_brightness(image, b), c), s), bit for bit; u8 images
+// in two passes.
+Tensor adjust_brightness_contrast_saturation(const Tensor& image, double brightness, double contrast,
+                                             double saturation);
 Tensor adjust_hue(const Tensor& image, double shift);
 Tensor adjust_gamma(const Tensor& image, double gamma, double gain);
 

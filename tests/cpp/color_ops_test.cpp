@@ -187,6 +187,31 @@ TEST(ColorOps, NormalizeTablePathMatchesTheFormula) {
     for (int c = 0; c < 3; ++c) EXPECT_NEAR(out[c * 600 + i], (in[i * 3 + c] / 255.0 - m[c]) / s[c], 1e-5);
 }
 
+TEST(ColorOps, BrightnessContrastSaturationIsTheChainBitForBit) {
+  const std::vector<std::pair<DType, Shape>> images = {{DType::U8, {31, 29, 3}}, {DType::U8, {9, 40}},
+                                                       {DType::U8, {2, 3, 3}},  {DType::U16, {6, 5, 3}},
+                                                       {DType::F32, {7, 4, 3}}, {DType::U8, {12, 10, 1}}};
+  const std::vector<std::array<float, 3>> factors = {{1.3f, 0.7f, 1.4f}, {0.6f, 1.4f, 0.6f}, {1.f, 1.f, 1.f},
+                                                      {0.f, 2.f, 0.f},     {2.5f, 0.f, 3.f}};
+  for (const auto& [dtype, shape] : images)
+    for (uint32_t seed : {1u, 2u}) {
+      Tensor img = pattern(dtype, shape, seed);
+      for (const auto& f : factors) {
+        SCOPED_TRACE(std::string(dtype_name(dtype)) + " " + std::to_string(f[0]) + " " + std::to_string(f[1]) + " " +
+                     std::to_string(f[2]));
+        Tensor chained =
+            run("color.saturation", {run("color.contrast", {run("color.brightness", {img, f32(f[0])}), f32(f[1])}),
+                                     f32(f[2])});
+        Tensor fused = run("color.brightness_contrast_saturation", {img, f32(f[0]), f32(f[1]), f32(f[2])});
+        EXPECT_TRUE(fused.bit_equal(chained));
+      }
+    }
+  EXPECT_EQ(error_code("color.brightness_contrast_saturation", {pattern(DType::U8, {2, 2, 3}), f32(-1), f32(1), f32(1)}),
+            PXP_EOUT_OF_RANGE);
+  EXPECT_EQ(error_code("color.brightness_contrast_saturation", {pattern(DType::U8, {2, 2, 2}), f32(1), f32(1), f32(1)}),
+            PXP_EINVALID_ARGUMENT);
+}
+
 TEST(ColorOps, ConvertDepthScalesByRanges) {
   Tensor u8 = tensor<uint8_t>({0, 128, 255}, {1, 3});
   Tensor f = run("color.convert_depth", {u8}, {{"dtype", std::string("f32")}});
