@@ -43,6 +43,7 @@ typedef int32_t pxp_status;
 enum {
   PXP_OK = 0,
   PXP_END_OF_STREAM = 1,
+  PXP_NOT_FOUND = 2, /* a look-up found nothing recorded (not an error) */
   PXP_EINVALID_ARGUMENT = -1,
   PXP_EINVALID_PROGRAM = -2,
   PXP_EUNSUPPORTED_VERSION = -3,

@@ -36,6 +36,7 @@ PXP_API const char* pxp_status_name(pxp_status status) {
   switch (status) {
     case PXP_OK: return "PXP_OK";
     case PXP_END_OF_STREAM: return "PXP_END_OF_STREAM";
+    case PXP_NOT_FOUND: return "PXP_NOT_FOUND";
     case PXP_EINVALID_ARGUMENT: return "PXP_EINVALID_ARGUMENT";
     case PXP_EINVALID_PROGRAM: return "PXP_EINVALID_PROGRAM";
     case PXP_EUNSUPPORTED_VERSION: return "PXP_EUNSUPPORTED_VERSION";

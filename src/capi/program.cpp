@@ -20,6 +20,17 @@ PXP_API pxp_status pxp_program_load(pxp_program** out, const void* data, size_t 
   });
 }
 
+PXP_API pxp_status pxp_program_load_file(pxp_program** out, const char* path) {
+  return guard([&] {
+    require(out, "out");
+    *out = nullptr;
+    require(path, "path");
+    auto handle = std::make_unique<pxp_program>();
+    handle->program = load_program_file(path);
+    *out = handle.release();
+  });
+}
+
 PXP_API void pxp_program_free(pxp_program* program) {
   delete program;
 }
@@ -58,6 +69,28 @@ PXP_API pxp_status pxp_program_instruction_count(size_t* out, const pxp_program*
     require(program, "program");
     *out = program->program->size();
   });
+}
+
+PXP_API pxp_status pxp_program_bytes(const void** out_data, size_t* out_size, const pxp_program* program) {
+  return guard([&] {
+    require(out_data, "out_data");
+    require(out_size, "out_size");
+    require(program, "program");
+    *out_data = program->program->bytes.data();
+    *out_size = program->program->bytes.size();
+  });
+}
+
+PXP_API pxp_status pxp_program_saved_seed(uint64_t* out, const pxp_program* program) {
+  bool recorded = false;
+  pxp_status status = guard([&] {
+    require(out, "out");
+    require(program, "program");
+    const auto& seed = program->program->saved_seed;
+    *out = seed.value_or(0);
+    recorded = seed.has_value();
+  });
+  return status != PXP_OK ? status : recorded ? PXP_OK : PXP_NOT_FOUND;
 }
 
 PXP_API pxp_status pxp_program_describe(const char** out, const pxp_program* program) {

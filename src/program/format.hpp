@@ -18,6 +18,10 @@ constexpr uint32_t kMaxInputs = 1u << 16;
 constexpr uint32_t kMaxDepth = 64;            // nesting of msgpack containers (lists in constants)
 constexpr uint32_t kMaxContainer = 1u << 24;  // elements of one msgpack array or map
 
+// Metadata keys that pixelpipes.save writes and the loaders read (docs/program-format.md section 8).
+constexpr const char* kRelativePathsKey = "pixelpipes.relative_paths";
+constexpr const char* kSeedKey = "pixelpipes.seed";
+
 // Names of the ops the compiler and the interpreter treat specially.
 constexpr const char* kConstantOp = "core.constant";
 constexpr const char* kJumpOp = "flow.jump";

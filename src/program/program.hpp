@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -30,6 +31,8 @@ struct Program {
   std::vector<Instruction> instructions;
   std::vector<std::pair<std::string, uint32_t>> outputs;
   std::string metadata_json = "{}";
+  std::optional<uint64_t> saved_seed;  // metadata "pixelpipes.seed", written by pixelpipes.save
+  std::string bytes;                   // what it was read from (pxp_program_bytes)
 
   // Filled by the verifier:
   std::vector<Value> folded;                         // per instruction: computed at load, or empty
@@ -42,6 +45,11 @@ struct Program {
 
 // Parses and verifies bytes; throws pxp::Error with the instruction, op and node named.
 std::shared_ptr<const Program> load_program(const void* data, size_t size);
+std::shared_ptr<const Program> load_program(std::string bytes);
+
+// Reads a program file (PXP_EIO naming the path when it cannot), joins the paths recorded
+// as relative to it with its absolute folder (relative_paths.hpp), then load_program.
+std::shared_ptr<const Program> load_program_file(const std::string& path);
 
 // Internal steps of load_program, exposed for tests.
 Program read_program(const void* data, size_t size);  // structure only

@@ -12,6 +12,7 @@
 
 #include "program/format.hpp"
 #include "program/program.hpp"
+#include "program/unpack.hpp"
 #include "registry/registry.hpp"
 
 namespace pxp {
@@ -272,9 +273,22 @@ void read_instruction_fields(const msgpack::object& o, size_t index, const Regis
   }
 }
 
+// "pixelpipes.seed" in the metadata map, if present. Metadata keys need not be strings: others are skipped.
+std::optional<uint64_t> read_saved_seed(const msgpack::object_map& metadata) {
+  std::optional<uint64_t> seed;
+  const std::string what = std::string("metadata '") + format::kSeedKey + "'";
+  for (uint32_t i = 0; i < metadata.size; ++i) {
+    const auto& k = metadata.ptr[i].key;
+    if (k.type != msgpack::type::STR || std::string(k.via.str.ptr, k.via.str.size) != format::kSeedKey) continue;
+    if (seed) invalid(what + " is given twice");
+    seed = as_uint(metadata.ptr[i].val, what + " (the seed recorded by pixelpipes.save)");
+  }
+  return seed;
+}
+
 }  // namespace
 
-Program read_program(const void* data, size_t size) {
+msgpack::object_handle unpack_program(const void* data, size_t size) {
   if (!data && size) argument_error("program data is NULL");
   if (size == 0) invalid("program is empty (0 bytes)");
   if (size > format::kMaxProgramBytes) invalid("program is larger than 2 GiB");
@@ -300,6 +314,11 @@ Program read_program(const void* data, size_t size) {
     invalid(std::string("program is not valid msgpack: ") + e.what());
   }
   if (offset != size) invalid("program has " + std::to_string(size - offset) + " trailing bytes after its end");
+  return handle;
+}
+
+Program read_program(const void* data, size_t size) {
+  msgpack::object_handle handle = unpack_program(data, size);
   const msgpack::object& root = handle.get();
   if (root.type != msgpack::type::MAP) invalid("program must be a msgpack map, not " + std::string(msgpack_type_name(root)));
   const auto& m = root.via.map;
@@ -341,7 +360,7 @@ Program read_program(const void* data, size_t size) {
     p.outputs.emplace_back(name, static_cast<uint32_t>(slot));
   }
   if (const auto* metadata = field(m, "metadata", "program")) {
-    as_map(*metadata, "program.metadata");
+    p.saved_seed = read_saved_seed(as_map(*metadata, "program.metadata"));
     p.metadata_json.clear();
     object_json(*metadata, p.metadata_json);
   }

@@ -345,6 +345,14 @@ void verify_program(Program& p) {
 
 std::shared_ptr<const Program> load_program(const void* data, size_t size) {
   auto p = std::make_shared<Program>(read_program(data, size));
+  p->bytes.assign(static_cast<const char*>(data), size);  // (read_program refused NULL data)
+  verify_program(*p);
+  return p;
+}
+
+std::shared_ptr<const Program> load_program(std::string bytes) {
+  auto p = std::make_shared<Program>(read_program(bytes.data(), bytes.size()));
+  p->bytes = std::move(bytes);
   verify_program(*p);
   return p;
 }

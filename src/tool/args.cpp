@@ -24,11 +24,13 @@ bool parse_unsigned(const std::string& text, uint64_t max, uint64_t* out) {
 const char* usage_text() {
   return "usage: pixelpipes-run PROGRAM [options]\n"
          "Runs a saved program through the C ABI (no Python): streams batches, prints each output's\n"
-         "dtype and batch shape and the throughput in images/s.\n"
+         "dtype and batch shape and the throughput in images/s. File paths that pixelpipes.save\n"
+         "stored relative to the program file are read from the program file's folder.\n"
          "  -n N               samples to stream (default 100; 0 streams none)\n"
          "  -b, --batch B      samples per batch (default: 32, or N if smaller)\n"
          "  --threads T        worker threads (default 0: one per core)\n"
-         "  --seed S           pipeline seed (default 0)\n"
+         "  --seed S           pipeline seed (default: the seed pixelpipes.save recorded in the\n"
+         "                     program, else 0)\n"
          "  --start I          index of the first streamed sample (default 0)\n"
          "  --prefetch P       batches computed ahead (default 2)\n"
          "  --print            print every sample's outputs (values of small 0-d and 1-d tensors)\n"
@@ -68,6 +70,7 @@ std::string parse_args(int argc, const char* const* argv, RunArgs* out) {
       a.threads = static_cast<uint32_t>(v);
     } else if (opt == "--seed") {
       err = number(u64, &a.seed);
+      a.seed_given = true;
     } else if (opt == "--start") {
       err = number(u64, &a.start);
     } else if (opt == "--prefetch") {

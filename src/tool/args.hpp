@@ -12,7 +12,8 @@ struct RunArgs {
   uint64_t samples = 100;         // -n: samples to stream (0: none)
   uint32_t batch = 0;             // --batch: samples per batch (0: min(32, samples))
   uint32_t threads = 0;           // --threads: worker threads (0: one per core)
-  uint64_t seed = 0;              // --seed
+  uint64_t seed = 0;              // --seed (default: the program's saved seed, else 0)
+  bool seed_given = false;        // --seed was given (else the tool takes the saved seed)
   uint64_t start = 0;             // --start: index of the first streamed sample
   uint32_t prefetch = 2;          // --prefetch: batches computed ahead
   bool print = false;             // --print: every sample's outputs, small values included

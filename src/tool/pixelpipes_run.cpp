@@ -3,17 +3,16 @@
 //                  [--print] [--digest] [--save-npy DIR --samples i,j,k]
 // Streams N samples in batches of B (pxp_pipeline_start / pxp_pipeline_next_batch), prints each
 // output's dtype and batch shape and the images/s; --save-npy writes the outputs of the chosen
-// samples as .npy files. Any error is one line on stderr and exit status 1 (2 for usage errors).
+// samples as .npy files. The program is loaded with pxp_program_load_file, so paths saved relative
+// to the program file are read from its folder, and the seed defaults to the one saved with it.
+// Any error is one line on stderr and exit status 1 (2 for usage errors).
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <system_error>
 #include <vector>
@@ -162,13 +161,13 @@ int main(int argc, char** argv) {
     return 0;
   }
 
-  std::ifstream file(args.program, std::ios::binary);
-  if (!file) return fail_plain("cannot open " + args.program + ": " + std::strerror(errno));
-  std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
-  if (file.bad()) return fail_plain("cannot read " + args.program);
-
+  // The file's own loader: paths saved relative to the program file are read from its folder.
   pxp_program* program = nullptr;
-  if (pxp_program_load(&program, bytes.data(), bytes.size()) != PXP_OK) return fail("cannot load " + args.program);
+  if (pxp_program_load_file(&program, args.program.c_str()) != PXP_OK) return fail("cannot load " + args.program);
+  if (!args.seed_given && pxp_program_saved_seed(&args.seed, program) < 0) {
+    pxp_program_free(program);
+    return fail("cannot read the saved seed of " + args.program);
+  }
   size_t n_outputs = 0, n_instructions = 0;
   pxp_program_output_count(&n_outputs, program);
   pxp_program_instruction_count(&n_instructions, program);

@@ -223,7 +223,9 @@ TEST(RunTool, MissingFileIsOneLineError) {
   ToolRun r = run_tool(std::string(PXP_TEST_BINARY_DIR) + "/no_such_program.pxp -n 1");
   EXPECT_EQ(r.status, 1);
   EXPECT_EQ(lines(r.err), 1u) << r.err;
-  EXPECT_NE(r.err.find("pixelpipes-run: cannot open "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("pixelpipes-run: cannot load "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("PXP_EIO"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("no_such_program.pxp"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("No such file"), std::string::npos) << r.err;
 }
 

@@ -1,11 +1,13 @@
 #include "entry_points.hpp"
 
 #include <cstdlib>
+#include <string>
 
 #include "core/error.hpp"
 #include "kernels/jpeg_decoder.hpp"
 #include "kernels/png_decoder.hpp"
 #include "pixelpipes/pixelpipes.h"
+#include "program/relative_paths.hpp"
 
 namespace pxp::fuzz {
 
@@ -18,6 +20,11 @@ void expect_consistent_error(pxp_status status) {
 }  // namespace
 
 void program_load(const uint8_t* data, size_t size) {
+  // pxp_program_load_file's extra step on the same bytes: joining recorded relative paths.
+  try {
+    (void)resolve_relative_paths(std::string(reinterpret_cast<const char*>(data), size), "/fuzz/folder");
+  } catch (const Error&) {
+  }
   pxp_program* program = nullptr;
   pxp_status status = pxp_program_load(&program, data, size);
   if (status != PXP_OK) {

@@ -11,7 +11,8 @@
 
 namespace pxp::fuzz {
 
-// pxp_program_load through the C ABI, then every query of the loaded program.
+// The resolution of recorded relative paths (pxp_program_load_file's step before the reader), then
+// pxp_program_load through the C ABI and every query of the loaded program.
 void program_load(const uint8_t* data, size_t size);
 // kernels::decode_jpeg (mode and DCT scale chosen by the size), read_jpeg_header, decode_jpeg_crop.
 void jpeg(const uint8_t* data, size_t size);

@@ -1,13 +1,15 @@
 """pixelpipes.save / load: file lists inside the program's folder are stored relative to it, so
 the folder can move."""
 import os
+import pickle
 import shutil
 
 import msgpack
 import numpy as np
+import pytest
 
 import pixelpipes as pp
-from pixelpipes import datasets
+from pixelpipes import datasets, errors
 from pixelpipes.datasets import write_png
 
 
@@ -31,8 +33,9 @@ def build(files, extra=()):
     return g
 
 
-def strings_of(path):
-    program = msgpack.unpackb(open(path, "rb").read(), raw=False)
+def strings_of(path_or_bytes):
+    data = path_or_bytes if isinstance(path_or_bytes, bytes) else open(path_or_bytes, "rb").read()
+    program = msgpack.unpackb(data, raw=False, strict_map_key=False)
 
     def walk(c):
         if c["kind"] == "string":
@@ -109,3 +112,42 @@ def test_saved_synthetic_pipeline_gives_the_same_samples(tmp_path):
     for a, b in zip(before, loaded.run_many(0, 2)):
         for k in ("image", "boxes", "labels"):
             np.testing.assert_array_equal(a[k], b[k])
+
+
+def test_a_loaded_program_has_absolute_bytes_so_it_pickles_and_saves_again(tmp_path):
+    files = make_folder(tmp_path / "a")
+    pp.save(pp.compile(build(files), seed=3), tmp_path / "a" / "p.pxp")
+    shutil.move(str(tmp_path / "a"), str(tmp_path / "b"))
+    loaded = pp.load(tmp_path / "b" / "p.pxp")
+    strings, meta = strings_of(loaded.to_bytes())         # the library's resolved bytes
+    assert str(tmp_path / "b" / "images" / "1.png") in strings
+    assert "pixelpipes.relative_paths" not in meta and meta["pixelpipes.seed"] == 3
+    expected = np.full((8, 8, 3), 40, np.uint8)
+    np.testing.assert_array_equal(pickle.loads(pickle.dumps(loaded)).run(1)["image"], expected)
+    pp.save(loaded, tmp_path / "b" / "again.pxp")         # relative again, to the new file
+    shutil.move(str(tmp_path / "b"), str(tmp_path / "c"))
+    again = pp.load(tmp_path / "c" / "again.pxp")
+    assert again.seed == 3
+    np.testing.assert_array_equal(again.run(1)["image"], expected)
+
+
+def test_program_bytes_without_their_file_keep_relative_paths(tmp_path):
+    files = make_folder(tmp_path / "f")
+    pp.save(pp.compile(build(files)), tmp_path / "f" / "p.pxp")
+    raw = pp.from_bytes((tmp_path / "f" / "p.pxp").read_bytes())   # no folder: read from the cwd
+    with pytest.raises(OSError) as caught:
+        raw.run(0)
+    assert caught.value.file == "images/0.png"
+
+
+def test_load_errors_name_the_file_or_the_malformed_record(tmp_path):
+    with pytest.raises(errors.PixelpipesIOError, match="missing.pxp"):
+        pp.load(tmp_path / "missing.pxp")
+    files = make_folder(tmp_path / "g")
+    pp.save(pp.compile(build(files)), tmp_path / "g" / "p.pxp")
+    program = msgpack.unpackb((tmp_path / "g" / "p.pxp").read_bytes(), raw=False)
+    record = program["metadata"]["pixelpipes.relative_paths"]["constants"]
+    record[str(len(program["constants"]))] = "all"                # a constant that does not exist
+    (tmp_path / "g" / "bad.pxp").write_bytes(msgpack.packb(program, use_bin_type=True))
+    with pytest.raises(errors.ProgramError, match="pixelpipes.relative_paths.*out of range"):
+        pp.load(tmp_path / "g" / "bad.pxp")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -36,9 +37,33 @@ class Program:
         self.data = bytes(data)
         out = ffi.new("pxp_program **")
         check(lib.pxp_program_load(out, self.data, len(self.data)))
-        self.handle = ffi.gc(out[0], lib.pxp_program_free)
+        self._adopt(out[0])
+
+    @classmethod
+    def from_file(cls, path: "os.PathLike[str] | str") -> "Program":
+        """The program file at ``path``, read by the library (``pxp_program_load_file``): file paths
+        that ``pixelpipes.save`` stored relative to the file are joined with its folder. ``data``
+        is then the resolved bytes (absolute paths), which load the same program anywhere."""
+        out = ffi.new("pxp_program **")
+        check(lib.pxp_program_load_file(out, os.fsencode(path)))
+        program = cls.__new__(cls)
+        program._adopt(out[0])
+        data = ffi.new("const void **")
+        size = ffi.new("size_t *")
+        check(lib.pxp_program_bytes(data, size, program.handle))
+        program.data = bytes(ffi.buffer(ffi.cast("const char *", data[0]), size[0]))
+        return program
+
+    def _adopt(self, handle) -> None:
+        self.handle = ffi.gc(handle, lib.pxp_program_free)
         self._description: Optional[Dict[str, Any]] = None
         self._outputs: Optional[List[OutputInfo]] = None
+
+    @property
+    def saved_seed(self) -> Optional[int]:
+        """The seed ``pixelpipes.save`` recorded with the program, or None."""
+        seed = ffi.new("uint64_t *")
+        return int(seed[0]) if check(lib.pxp_program_saved_seed(seed, self.handle)) == lib.PXP_OK else None
 
     @property
     def description(self) -> Dict[str, Any]:

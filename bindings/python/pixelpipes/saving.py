@@ -9,14 +9,14 @@ A dataset's file lists are string constants of the program, absolute when the gr
     {"base": "program_dir", "constants": {"<constant index>": "all" | [[item index, ...], ...]}}
 
 ("all": the constant is a string, or a list whose strings, at any depth, are all relative
-paths; otherwise the index paths of the changed strings inside the list). ``load`` joins them
-with the folder of the file it reads, so a dataset folder can be moved or copied to another
-machine together with its program. Paths outside the folder stay absolute. The pipeline's seed is
-kept in the metadata too (``"pixelpipes.seed"``), and is the default seed of ``load``.
+paths; otherwise the index paths of the changed strings inside the list). Paths outside the
+folder stay absolute. The pipeline's seed is kept in the metadata too (``"pixelpipes.seed"``).
 
-Anything else that reads program files (the C API, pixelpipes-run) resolves these the same way
-from the metadata; a reader that ignores it sees relative paths, which resolve against its
-working folder.
+Reading is the library's: ``load`` calls ``pxp_program_load_file``, which joins the recorded paths
+with the folder of the file it reads (as pixelpipes-run and any C program do), so a dataset folder
+can be moved or copied to another machine together with its program. The recorded seed is the
+default seed of ``load`` (``pxp_program_saved_seed``). Program bytes loaded without their file
+(``pixelpipes.from_bytes``, ``pxp_program_load``) keep the relative paths as stored.
 """
 from __future__ import annotations
 
@@ -93,44 +93,6 @@ def relativize(data: bytes, folder: PathLike, seed: Optional[int] = None) -> byt
     return msgpack.packb(program, use_bin_type=True)
 
 
-def resolve(data: bytes, folder: PathLike) -> Tuple[bytes, Optional[int]]:
-    """The program ``data`` with the relative paths recorded in its metadata joined with
-    ``folder``, and the seed recorded at save (or None)."""
-    program = msgpack.unpackb(data, raw=False, strict_map_key=False)
-    meta = program.get("metadata") or {}
-    seed = meta.get(SEED_KEY)
-    record = meta.get(RELATIVE_KEY)
-    if not record:
-        return data, seed if isinstance(seed, int) else None
-    folder = os.path.abspath(os.fspath(folder))
-    constants = program.get("constants", [])
-
-    def absolute(text: str) -> str:
-        return os.path.normpath(os.path.join(folder, text.replace("/", os.sep)))
-
-    def walk_all(node: Dict[str, Any]) -> None:
-        if node.get("kind") == "string":
-            node["value"] = absolute(node["value"])
-        elif node.get("kind") == "list":
-            for item in node.get("items", []):
-                walk_all(item)
-
-    for key, changed in (record.get("constants") or {}).items():
-        c = constants[int(key)]
-        if changed == "all":
-            walk_all(c)
-            continue
-        for where in changed:
-            node = c
-            for k in where:
-                node = node["items"][k]
-            node["value"] = absolute(node["value"])
-    meta = dict(meta)
-    del meta[RELATIVE_KEY]
-    program["metadata"] = meta
-    return msgpack.packb(program, use_bin_type=True), seed if isinstance(seed, int) else None
-
-
 def save(pipeline: Pipeline, path: PathLike, relative: bool = True) -> None:
     """Writes ``pipeline``'s program to ``path``: file paths inside the file's folder are stored
     relative to it (``relative=False`` keeps them as they are), and the seed is recorded.
@@ -146,13 +108,9 @@ def save(pipeline: Pipeline, path: PathLike, relative: bool = True) -> None:
 
 def load(path: PathLike, seed: Optional[int] = None, threads: int = 0) -> Pipeline:
     """A pipeline over a program file (``save``, ``Pipeline.save`` or any program writer). Relative
-    file paths recorded by ``save`` are taken from the file's folder. ``seed``: default the seed
-    recorded by ``save``, else 0."""
-    path = os.fspath(path)
-    with open(path, "rb") as f:
-        data = f.read()
-    try:
-        data, saved_seed = resolve(data, os.path.dirname(os.path.abspath(path)))
-    except Exception:
-        saved_seed = None      # not msgpack or no metadata: let the library's loader say what is wrong
-    return Pipeline(Program(data), seed=(saved_seed or 0) if seed is None else seed, threads=threads)
+    file paths recorded by ``save`` are taken from the file's folder (by the library, as in C).
+    ``seed``: default the seed recorded by ``save``, else 0. The pipeline's ``to_bytes()`` are
+    then the program with those paths absolute, so it pickles and re-saves like a compiled one."""
+    program = Program.from_file(path)
+    saved_seed = program.saved_seed
+    return Pipeline(program, seed=(saved_seed or 0) if seed is None else seed, threads=threads)
