@@ -8,8 +8,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -33,12 +31,11 @@ void check(pxp_status status, const char* what) {
   throw std::runtime_error(std::string(what) + ": " + pxp_status_name(e.code) + ": " + e.message);
 }
 
+// pxp_program_load_file resolves the file paths that pixelpipes.save stored relative to the
+// program's folder, so a saved dataset folder runs wherever it was copied.
 Program load(const std::string& path) {
-  std::ifstream file(path, std::ios::binary);
-  if (!file) throw std::runtime_error("cannot open " + path);
-  std::vector<char> bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   pxp_program* program = nullptr;
-  check(pxp_program_load(&program, bytes.data(), bytes.size()), "load");
+  check(pxp_program_load_file(&program, path.c_str()), "load");
   return Program(program);
 }
 
