@@ -173,6 +173,48 @@ PXP_API pxp_status pxp_pipeline_error_stats_get(pxp_error_stats *out, const pxp_
 PXP_API pxp_status pxp_pipeline_epoch_skips(uint64_t *epochs, uint64_t *counts, size_t capacity, size_t *total,
                                             const pxp_pipeline *pipeline);
 
+/* ---- Per-op profile -------------------------------------------------------
+ * When profiling is on, every instruction a sample executes adds one to its
+ * count and its steady-clock time to its total; instructions folded at load
+ * and instructions skipped by a jump (an untaken branch) are not counted, nor
+ * is an instruction whose op fails. It covers samples computed by
+ * pxp_pipeline_run, pxp_pipeline_run_many and streams, on any worker. Off (the
+ * default) it costs one predictable branch per instruction and no clock read.
+ *
+ * The profile has one row per instruction of the program, in program order
+ * (row i is instruction i), and one last row, op "(batch copy)", for streams
+ * copying each sample's outputs into the batch buffers (count: samples
+ * copied). Not included: the interpreter's per-sample set-up and the padding
+ * of varying outputs (pad_varying). Times are wall time on the thread that ran
+ * the instruction, so with several workers the total exceeds elapsed time.
+ *
+ * Thread safety: like every pipeline call, one thread at a time per pipeline;
+ * the workers may be running (reading is safe while a stream computes batches
+ * ahead; a sample in flight may be counted in part). The switch takes effect
+ * at each worker's next sample. */
+
+/* Switches profiling on (enabled nonzero) or off. Counts so far are kept. */
+PXP_API pxp_status pxp_pipeline_profile_enable(pxp_pipeline *pipeline, uint32_t enabled);
+
+/* Starts the profile again from zero (whether profiling is on or off). */
+PXP_API pxp_status pxp_pipeline_profile_reset(pxp_pipeline *pipeline);
+
+/* One row of the profile. The layout is fixed (it is an array element): new
+ * information would come with a new function, never by growing this struct. */
+typedef struct pxp_profile_row {
+  const char *op;        /* op name, or "(batch copy)" for the last row; static */
+  const char *node;      /* the user's node label, "" if none; valid while the pipeline lives */
+  const char *source;    /* the user's "file:line", "" if none; valid while the pipeline lives */
+  uint64_t count;        /* executions since the last reset */
+  uint64_t nanoseconds;  /* their total steady-clock time */
+} pxp_profile_row;
+
+/* The profile since the pipeline was created or last reset: writes rows 0 ..
+ * min(capacity, total) - 1 into rows[] (which may be NULL when capacity is 0)
+ * and the number of rows, the program's instruction count + 1, into *total. */
+PXP_API pxp_status pxp_pipeline_profile_get(pxp_profile_row *rows, size_t capacity, size_t *total,
+                                            const pxp_pipeline *pipeline);
+
 #ifdef __cplusplus
 }
 #endif

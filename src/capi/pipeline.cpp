@@ -204,6 +204,40 @@ PXP_API pxp_status pxp_pipeline_epoch_skips(uint64_t* epochs, uint64_t* counts, 
   });
 }
 
+PXP_API pxp_status pxp_pipeline_profile_enable(pxp_pipeline* pipeline, uint32_t enabled) {
+  return guard([&] {
+    require(pipeline, "pipeline");
+    pipeline->pipeline->set_profiling(enabled != 0);
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_profile_reset(pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(pipeline, "pipeline");
+    pipeline->pipeline->reset_profile();
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_profile_get(pxp_profile_row* rows, size_t capacity, size_t* total,
+                                            const pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(total, "total");
+    require(pipeline, "pipeline");
+    if (capacity) require(rows, "rows");
+    const Program& program = pipeline->pipeline->program();
+    std::vector<ProfileRow> profile = pipeline->pipeline->profile();
+    *total = profile.size();
+    for (size_t k = 0; k < profile.size() && k < capacity; ++k) {
+      bool instruction = k < program.size();
+      rows[k].op = instruction ? program.instructions[k].op->name.c_str() : "(batch copy)";
+      rows[k].node = instruction ? program.instructions[k].label.c_str() : "";
+      rows[k].source = instruction ? program.instructions[k].source.c_str() : "";
+      rows[k].count = profile[k].count;
+      rows[k].nanoseconds = profile[k].nanoseconds;
+    }
+  });
+}
+
 PXP_API pxp_status pxp_sample_index(uint64_t* out, const pxp_sample* sample) {
   return guard([&] {
     require(out, "out");

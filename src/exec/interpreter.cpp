@@ -4,7 +4,8 @@
 
 namespace pxp {
 
-Interpreter::Interpreter(std::shared_ptr<const Program> program) : program_(std::move(program)) {
+Interpreter::Interpreter(std::shared_ptr<const Program> program)
+    : program_(std::move(program)), profile_(program_->size() + 1) {
   size_t n = program_->size();
   slots_.resize(n);
   refs_.resize(n);
@@ -60,11 +61,24 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
   size_t n = p.size();
   executed_ = 0;
   size_t i = 0;
+  // Profiling: when an instruction starts, the one executed before it has ended, so one clock read
+  // per instruction closes the previous row (the folded instructions skipped in between add a
+  // compare each); the last is closed after the loop. An instruction that throws is never closed.
+  const bool profiling = profiling_.load(std::memory_order_relaxed);
+  constexpr size_t kNone = ~size_t(0);
+  size_t timed = kNone;  // the instruction running since `started`
+  uint64_t started = 0;
   try {
     for (; i < n; ++i) {
       const Instruction& ins = p.instructions[i];
       if (!p.folded[i].empty()) continue;
       ++executed_;
+      if (profiling) {
+        uint64_t now = profile_clock_ns();
+        if (timed != kNone) profile_.add(timed, now - started);
+        timed = i;
+        started = now;
+      }
       switch (ins.op->control) {
         case Control::Jump:
           for (size_t k = i + 1; k < static_cast<size_t>(ins.target); ++k) release(k);
@@ -102,6 +116,7 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
       }
       release(i);
     }
+    if (profiling && timed != kNone) profile_.add(timed, profile_clock_ns() - started);
   } catch (Error& e) {
     locate(e, i, sample);
     throw;

@@ -3,9 +3,11 @@
 // each worker thread owns its own Interpreter over the shared Program.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <vector>
 
+#include "exec/profile.hpp"
 #include "program/program.hpp"
 
 namespace pxp {
@@ -20,6 +22,18 @@ class Interpreter {
 
   // Instructions executed by the last run (jumps skip the rest): for tests and profiles.
   size_t executed() const { return executed_; }
+
+  // Profiling: when on, each instruction executed (not folded, not skipped by a jump) adds one to
+  // its count and its steady-clock time to its row. May be switched from any thread; a run reads
+  // the switch once, at its start. Off costs one predictable branch per instruction.
+  void set_profiling(bool on) { profiling_.store(on, std::memory_order_relaxed); }
+  bool profiling() const { return profiling_.load(std::memory_order_relaxed); }
+  // Rows 0 .. program size - 1: the instructions; row batch_copy_row(): copying this worker's
+  // samples into batch buffers (recorded by a stream). Written by the thread running this
+  // interpreter only; readable from any thread at any time (see exec/profile.hpp).
+  const ProfileCounters& profile() const { return profile_; }
+  size_t batch_copy_row() const { return program_->size(); }
+  void record_batch_copy(uint64_t nanoseconds) { profile_.add(batch_copy_row(), nanoseconds); }
 
  private:
   void release(size_t i);
@@ -36,6 +50,8 @@ class Interpreter {
   std::vector<bool> reads_file_;  // per instruction: io.read_file (its input 0 is the path)
   std::vector<Value> paths_;      // per io.read_file instruction: the path it read for this sample
   size_t executed_ = 0;
+  std::atomic<bool> profiling_{false};
+  ProfileCounters profile_;
 };
 
 }  // namespace pxp

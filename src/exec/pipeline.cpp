@@ -61,9 +61,37 @@ void Pipeline::count_errors(const ErrorStats& batch) {
 
 Sample Pipeline::run(uint64_t index) { return Sample{index, caller_.run(seed_, index)}; }
 
+void Pipeline::set_profiling(bool on) {
+  profiling_ = on;
+  caller_.set_profiling(on);
+  for (auto& w : workers_) w->set_profiling(on);
+}
+
+std::vector<ProfileRow> Pipeline::profile_totals() const {
+  std::vector<ProfileRow> totals(caller_.profile().size());
+  caller_.profile().add_to(totals);
+  for (const auto& w : workers_) w->profile().add_to(totals);
+  return totals;
+}
+
+void Pipeline::reset_profile() { profile_baseline_ = profile_totals(); }
+
+std::vector<ProfileRow> Pipeline::profile() const {
+  std::vector<ProfileRow> rows = profile_totals();
+  if (!profile_baseline_.empty())
+    for (size_t r = 0; r < rows.size(); ++r) {
+      rows[r].count -= profile_baseline_[r].count;
+      rows[r].nanoseconds -= profile_baseline_[r].nanoseconds;
+    }
+  return rows;
+}
+
 void Pipeline::start_pool() {
   if (pool_) return;
-  for (size_t w = 0; w < threads_; ++w) workers_.push_back(std::make_unique<Interpreter>(program_));
+  for (size_t w = 0; w < threads_; ++w) {
+    workers_.push_back(std::make_unique<Interpreter>(program_));
+    workers_.back()->set_profiling(profiling_);
+  }
   // Parallelism is ours: OpenCV must not start its own threads inside a worker.
   pool_ = std::make_unique<ThreadPool>(threads_, [](size_t) { cv::setNumThreads(0); });
 }

@@ -62,6 +62,16 @@ class Pipeline {
   // Called by a stream for each batch it hands out.
   void count_errors(const ErrorStats& batch);
 
+  // Per-instruction profile over run, run_many and streams (driving thread only; the workers may
+  // be running). The switch takes effect at each interpreter's next sample. profile() has one row
+  // per instruction plus a last row for copying samples into batch buffers, counted since the
+  // last reset_profile(): a reset keeps the totals as a baseline instead of clearing counters
+  // that workers are writing.
+  void set_profiling(bool on);
+  bool profiling() const { return profiling_; }
+  void reset_profile();
+  std::vector<ProfileRow> profile() const;
+
  private:
   std::shared_ptr<const Program> program_;
   uint64_t seed_;
@@ -72,8 +82,11 @@ class Pipeline {
   ErrorPolicy policy_;
   mutable std::mutex stats_mutex_;
   ErrorStats stats_;
+  bool profiling_ = false;
+  std::vector<ProfileRow> profile_baseline_;  // totals at the last reset_profile()
 
   void start_pool();
+  std::vector<ProfileRow> profile_totals() const;
 };
 
 }  // namespace pxp

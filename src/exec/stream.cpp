@@ -160,6 +160,10 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
   if (!skip) {
     try {
       std::vector<Value> outputs = compute(job, position, worker);
+      // Profile: the copy into the batch is the profile's last row (padding in finish() is not timed).
+      Interpreter& interpreter = pipeline_.interpreter(worker);
+      const bool profiling = interpreter.profiling();
+      uint64_t copy_started = profiling ? profile_clock_ns() : 0;
       const Program& p = pipeline_.program();
       uint64_t limit = pipeline_.error_policy().max_batch_bytes;
       if (limit && any_varying_) {
@@ -198,6 +202,7 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
           std::memcpy(dst.mutable_bytes() + slot * bytes, c.bytes(), bytes);
         }
       }
+      if (profiling) interpreter.record_batch_copy(profile_clock_ns() - copy_started);
     } catch (...) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!job.error || static_cast<int64_t>(position) < job.error_sample.load(std::memory_order_relaxed)) {

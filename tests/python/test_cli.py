@@ -108,7 +108,17 @@ def test_inspect_and_profile(capsys, tiny):
     assert out.startswith("; pixelpipes program") and "random.uniform" in out and "tiny.py:" in out
     status, out, err = run_cli(capsys, "inspect", tiny, "--profile", 4)
     assert status == 0, err
-    assert "time per sample" in out and "total" in out
+    table = out[out.index("; per-op profile: 4 samples from position 0 on 1 thread"):].splitlines()
+    assert table[1].split() == ["index", "op", "calls", "total", "ms", "us/call", "share", "node", "@", "source"]
+    rows = [line.split() for line in table[2:] if line.split()[0].startswith("%")]
+    assert table[2 + len(rows)].split()[0] == "total"
+    ops = [r[1] for r in rows]
+    assert "random.uniform" in ops and "random.integer" in ops and "core.constant" not in ops
+    assert all(r[2] == "4" for r in rows)                       # no branch: every op ran once per sample
+    times = [float(r[3]) for r in rows]
+    assert times == sorted(times, reverse=True)                 # sorted by time
+    assert abs(sum(float(r[5].rstrip("%")) for r in rows) - 100) < 1.0
+    assert all("tiny.py:" in " ".join(r) for r in rows)         # the user's source line
 
 
 def test_graph_dot(capsys, tiny, tmp_path):

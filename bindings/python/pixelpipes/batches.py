@@ -107,7 +107,8 @@ class BatchIterator:
                  pad_varying: bool = False, rank: int = 0, world_size: int = 1,
                  convert: Optional[Callable[[Batch], object]] = None, on_error: str = "raise",
                  max_attempts: int = 16, fallback_index: Optional[int] = None,
-                 epoch_length: Optional[int] = None, max_batch_bytes: Optional[int] = None):
+                 epoch_length: Optional[int] = None, max_batch_bytes: Optional[int] = None,
+                 profile: bool = False):
         batch_size, start, prefetch, rank, world_size = (int(batch_size), int(start), int(prefetch), int(rank),
                                                          int(world_size))
         if not 1 <= batch_size < 2 ** 32:
@@ -146,6 +147,9 @@ class BatchIterator:
         self._handle = None
         self.on_error = on_error
         self._final_stats: Optional[Dict] = None
+        self._program = pipeline.program  # its description names the profile's rows
+        self._profiling = bool(profile)
+        self._final_profile: Optional[List[Dict]] = None
         # out-parameters, allocated once
         self._value = ffi.new("const pxp_value **")
         self._kind = ffi.new("int32_t *")
@@ -164,6 +168,9 @@ class BatchIterator:
         out = ffi.new("pxp_pipeline **")
         check(lib.pxp_pipeline_create(out, pipeline.program.handle, options))
         self._handle = ffi.gc(out[0], lib.pxp_pipeline_free)
+        if profile:
+            from .profiling import enable
+            enable(self._handle, True)  # before the stream starts computing ahead
         if self._full is None or self._full > 0:
             self._start(start, batch_size, rank, world_size, min(prefetch, self._full or prefetch))
         else:
@@ -217,6 +224,22 @@ class BatchIterator:
         out = {"buffers_allocated": int(s.buffers_allocated), "buffers_reused": int(s.buffers_reused)}
         out.update(_error_stats(self._handle))
         return out
+
+    def profile(self, reset: bool = False) -> List[Dict]:
+        """The per-op profile of this stream (``batches(..., profile=True)``; else every count is
+        0): rows ``{index, op, label, source, count, seconds, seconds_per_call}`` in program order
+        (see :meth:`pixelpipes.Pipeline.profile`), the last one (``op == "(batch copy)"``) the
+        copies of samples into batch buffers. It counts every sample computed so far, including
+        those of batches computed ahead and not yet returned; after ``close()`` it is the final
+        profile. ``reset=True`` starts counting again from zero after reading."""
+        with self._lock:
+            if self._handle is None:
+                return [dict(r) for r in self._final_profile or []]
+            from .profiling import read_profile, reset as reset_profile
+            rows = read_profile(self._handle, self._program.description)
+            if reset:
+                reset_profile(self._handle)
+            return rows
 
     def __iter__(self):
         return self
@@ -304,6 +327,12 @@ class BatchIterator:
                 self._final_stats = _error_stats(h)
             except PixelpipesError:  # pragma: no cover - the stats of a live handle never fail
                 pass
+            if self._profiling:
+                from .profiling import read_profile
+                try:
+                    self._final_profile = read_profile(h, self._program.description)
+                except PixelpipesError:  # pragma: no cover - reading a live handle's profile never fails
+                    pass
             ffi.release(h)  # frees the native pipeline (joins its threads) now
 
     def close(self) -> None:

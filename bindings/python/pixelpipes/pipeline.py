@@ -82,7 +82,7 @@ class Pipeline:
                 drop_last: bool = False, pad_varying: bool = False, rank: int = 0, world_size: int = 1,
                 stop: Optional[int] = None, on_error: str = "raise", max_attempts: int = 16,
                 fallback_index: Optional[int] = None, epoch_length: Optional[int] = None,
-                max_batch_bytes: Optional[int] = None) -> "BatchIterator":
+                max_batch_bytes: Optional[int] = None, profile: bool = False) -> "BatchIterator":
         """Batches of ``batch_size`` samples computed ahead on C++ worker threads.
 
         Returns an iterator of :class:`pixelpipes.batches.Batch` (a dict ``{name: value}`` with
@@ -110,12 +110,53 @@ class Pipeline:
         at ``fallback_index``. Both are deterministic and counted: see
         :meth:`BatchIterator.stats` (``failed``, ``skipped``, ``fallbacks``, ``skipped_by_epoch``).
         ``max_batch_bytes`` limits the output memory of one batch (an ``OutOfMemoryError``).
+
+        ``profile=True`` turns the native per-op profile on for this stream (two clock reads per
+        instruction): :meth:`BatchIterator.profile` gives count and time per instruction, and the
+        copies into batch buffers.
         """
         from .batches import BatchIterator
         return BatchIterator(self, batch_size, start=start, stop=stop, threads=threads, prefetch=prefetch,
                              drop_last=drop_last, pad_varying=pad_varying, rank=rank, world_size=world_size,
                              on_error=on_error, max_attempts=max_attempts, fallback_index=fallback_index,
-                             epoch_length=epoch_length, max_batch_bytes=max_batch_bytes)
+                             epoch_length=epoch_length, max_batch_bytes=max_batch_bytes, profile=profile)
+
+    def profile(self, samples: int, start: int = 0, threads: int = 1) -> List[dict]:
+        """Where the time goes: computes samples ``start .. start+samples-1`` on ``threads``
+        worker threads with the native per-op profile on, and returns one row per instruction
+        computed per sample, in program order: ``{index, op, label, source, count, seconds,
+        seconds_per_call}`` (``seconds``: total steady-clock time of that instruction over all
+        threads; ``count``: executions, so an instruction of a branch that some samples skip
+        counts fewer than ``samples``, and one no sample reached counts 0). Instructions folded
+        at load are left out. The last row (``op == "(batch copy)"``) is for streams and is 0
+        here: to profile a real stream, copies into batch buffers included, use
+        ``batches(..., profile=True)`` and :meth:`BatchIterator.profile`.
+
+        The samples' outputs are dropped without making Python objects, so only native time is
+        measured. Profiling is off again afterwards (it costs two clock reads per instruction)."""
+        from .profiling import enable, read_profile, reset
+        start, samples = _index(start), int(samples)
+        if samples < 1:
+            raise ValueError(f"samples must be at least 1, not {samples}")
+        if int(threads) < 0:
+            raise ValueError(f"threads must be >= 0 (0: one per core), not {threads}")
+        if start + samples > 2 ** 64:
+            raise ValueError("the samples run past index 2**64 - 1")
+        chunk = min(samples, 256)  # samples alive at once: bounds the memory of a long profile
+        out = ffi.new("pxp_sample *[]", chunk)
+        with self._lock:
+            handle = self._handle(threads)
+            reset(handle)
+            enable(handle, True)
+            try:
+                for first in range(start, start + samples, chunk):
+                    count = min(chunk, start + samples - first)
+                    check(lib.pxp_pipeline_run_many(out, handle, first, count))
+                    for k in range(count):
+                        lib.pxp_sample_free(out[k])
+                return read_profile(handle, self.program.description)
+            finally:
+                enable(handle, False)
 
     def __iter__(self):
         """Samples 0, 1, 2, ... forever."""

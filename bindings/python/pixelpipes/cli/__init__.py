@@ -82,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
                                    "source line; '=' marks instructions computed once at load.")
     _common(p, optional=True)
     p.add_argument("--profile", type=int, metavar="K", default=0,
-                   help="also time each op over K samples (one thread)")
+                   help="also profile each op over K samples (one thread): calls, time, share")
     p.add_argument("--start", type=int, default=0, help="first sample of the profile")
 
     p = sub.add_parser("graph", help="the program as a graph: DOT text, or SVG with graphviz",

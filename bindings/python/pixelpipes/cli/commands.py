@@ -132,7 +132,7 @@ def inspect(args) -> None:
         from .profile import profile, format_profile
         _positive(args.profile, "--profile")
         print()
-        print(format_profile(profile(pipeline, args.profile, start=args.start)))
+        print(format_profile(profile(pipeline, args.profile, start=args.start), args.profile, start=args.start))
 
 
 def graph(args) -> None:

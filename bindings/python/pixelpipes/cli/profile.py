@@ -1,75 +1,33 @@
-"""Time per op of a program, measured from the outside: the program cut after each top-level
-instruction is timed over the same samples, and the differences are the instructions' costs.
+"""``pixelpipes inspect --profile K``: the library's own per-op profile (``Pipeline.profile``).
 
-The C API has no per-op timer, so this is how ``pixelpipes inspect --profile K`` works:
-
-- a *top-level* instruction is one that no jump skips; cutting the program after it gives a valid
-  program (every branch before it has ended), whose outputs are all top-level values so far (so
-  nothing is dropped as unused);
-- the cost of a branch (its jumps and the instructions inside) is counted at the top-level
-  instruction after it, usually its ``flow.merge``;
-- instructions folded at load cost nothing per sample and are left out;
-- each cut is run on one thread over the same K samples, best of two rounds; differences below
-  the timer's noise may show as 0.
+Each instruction a sample executes is timed inside the interpreter (steady clock) and counted;
+instructions folded at load cost nothing per sample, and the instructions of a branch count only
+the samples that took it. The table is sorted by total time, with each row's share.
 """
 from __future__ import annotations
 
-import time
 from typing import Dict, List
 
-import msgpack
+
+def profile(pipeline, samples: int, start: int = 0, threads: int = 1) -> List[Dict]:
+    """The rows of ``pipeline.profile(samples, start, threads)`` (see Pipeline.profile)."""
+    return pipeline.profile(samples, start=start, threads=threads)
 
 
-def _top_level(instructions: List[Dict]) -> List[bool]:
-    skippable = [False] * len(instructions)
-    for j, ins in enumerate(instructions):
-        if ins["op"] in ("flow.branch", "flow.jump"):
-            for k in range(j + 1, min(int(ins["attributes"]["target"]), len(instructions))):
-                skippable[k] = True
-    return [not skippable[k] and instructions[k]["op"] not in ("flow.branch", "flow.jump")
-            for k in range(len(instructions))]
-
-
-def profile(pipeline, samples: int, start: int = 0) -> List[Dict]:
-    """Rows ``{index, op, label, source, seconds (per sample), branch (instructions counted with
-    it)}`` for the top-level instructions computed per sample."""
-    from ..pipeline import Pipeline
-    from ..program import Program
-    program = msgpack.unpackb(pipeline.to_bytes(), raw=False, strict_map_key=False)
-    instructions = program["instructions"]
-    described = pipeline.program.description["instructions"]
-    top = _top_level(instructions)
-    cuts = [k for k in range(len(instructions)) if top[k] and not described[k].get("constant")]
-    rows, previous, last_cut = [], 0.0, -1
-    for k in cuts:
-        cut = dict(program)
-        cut["instructions"] = instructions[:k + 1]
-        cut["outputs"] = {f"slot{s}": s for s in cuts if s <= k}
-        p = Pipeline(Program(msgpack.packb(cut, use_bin_type=True)), seed=pipeline.seed, threads=1)
-        p.run_many(start, 1, threads=1)                      # warm up
-        best = float("inf")
-        for _ in range(2):
-            t0 = time.perf_counter()
-            p.run_many(start, samples, threads=1)
-            best = min(best, time.perf_counter() - t0)
-        per_sample = best / samples
-        d = described[k]
-        rows.append({"index": k, "op": d["op"], "label": d.get("label", ""), "source": d.get("source", ""),
-                     "seconds": max(per_sample - previous, 0.0), "branch": k - last_cut - 1})
-        previous = max(previous, per_sample)
-        last_cut = k
-    return rows
-
-
-def format_profile(rows: List[Dict]) -> str:
-    total = sum(r["seconds"] for r in rows) or 1e-12
-    lines = [f"; time per sample, by instruction (one thread; a branch's cost is counted at the next "
-             f"top-level instruction, marked +N)",
-             f"{'index':>6}  {'op':<28} {'us':>9} {'share':>6}  node / source"]
-    for r in sorted(rows, key=lambda r: -r["seconds"]):
-        extra = f" +{r['branch']}" if r["branch"] else ""
+def format_profile(rows: List[Dict], samples: int, start: int = 0, threads: int = 1) -> str:
+    ran = [r for r in rows if r["count"]]
+    idle = len(rows) - len(ran) - sum(1 for r in rows if r["op"] == "(batch copy)" and not r["count"])
+    total = sum(r["seconds"] for r in ran)
+    lines = [f"; per-op profile: {samples} samples from position {start} on {threads} thread"
+             f"{'s' if threads != 1 else ''}, {total * 1e3:.3f} ms in ops ({total / samples * 1e6:.1f} us per sample)",
+             f"{'index':>6}  {'op':<28} {'calls':>7} {'total ms':>10} {'us/call':>10} {'share':>6}  node  @ source"]
+    for r in sorted(ran, key=lambda r: (-r["seconds"], r["index"])):
         where = "  ".join(x for x in (r["label"], f"@ {r['source']}" if r["source"] else "") if x)
-        lines.append(f"{'%' + str(r['index']):>6}  {r['op'] + extra:<28} {r['seconds'] * 1e6:>9.1f} "
-                     f"{r['seconds'] / total:>6.1%}  {where}".rstrip())
-    lines.append(f"{'':>6}  {'total':<28} {total * 1e6:>9.1f}")
+        share = r["seconds"] / total if total > 0 else 0.0
+        lines.append(f"{'%' + str(r['index']):>6}  {r['op']:<28} {r['count']:>7} {r['seconds'] * 1e3:>10.3f} "
+                     f"{r['seconds_per_call'] * 1e6:>10.2f} {share:>6.1%}  {where}".rstrip())
+    lines.append(f"{'':>6}  {'total':<28} {'':>7} {total * 1e3:>10.3f} {'':>10} {1 if total > 0 else 0:>6.1%}")
+    if idle:
+        lines.append(f"; {idle} instruction{'s' if idle != 1 else ''} that no sample reached (untaken branches) "
+                     f"not listed")
     return "\n".join(lines)
