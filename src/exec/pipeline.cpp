@@ -10,6 +10,7 @@
 #include <malloc.h>
 #endif
 
+#include "core/buffer_cache.hpp"
 #include "core/rng.hpp"
 
 namespace pxp {
@@ -92,8 +93,12 @@ void Pipeline::start_pool() {
     workers_.push_back(std::make_unique<Interpreter>(program_));
     workers_.back()->set_profiling(profiling_);
   }
-  // Parallelism is ours: OpenCV must not start its own threads inside a worker.
-  pool_ = std::make_unique<ThreadPool>(threads_, [](size_t) { cv::setNumThreads(0); });
+  // Parallelism is ours: OpenCV must not start its own threads inside a worker. Each worker keeps
+  // the pixel buffers its samples free for the next ones (core/buffer_cache.hpp).
+  pool_ = std::make_unique<ThreadPool>(threads_, [](size_t) {
+    cv::setNumThreads(0);
+    enable_buffer_cache_on_this_thread();
+  });
 }
 
 void Pipeline::submit(std::function<void(size_t)> task) {
