@@ -16,6 +16,9 @@ Interpreter::Interpreter(std::shared_ptr<const Program> program)
     reads_file_[i] = ins.op->name == "io.read_file" && !ins.inputs.empty();
   }
   paths_.resize(n);
+  output_of_.assign(n, -1);
+  for (size_t o = program_->outputs.size(); o-- > 0;)
+    output_of_[program_->outputs[o].second] = static_cast<int32_t>(o);
 }
 
 std::string Interpreter::file_of(size_t i) const {
@@ -56,7 +59,7 @@ void Interpreter::locate(Error& e, size_t i, uint64_t sample) {
   clear_paths();
 }
 
-std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
+std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample, const std::vector<Tensor>* destinations) {
   const Program& p = *program_;
   size_t n = p.size();
   executed_ = 0;
@@ -110,6 +113,10 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample) {
           for (uint32_t s : ins.inputs) args_.push_back(refs_[s]);
           if (reads_file_[i]) paths_[i] = *args_[0];
           ExecContext ctx(ins.attrs, seed, sample, ins.key);
+          if (destinations && output_of_[i] >= 0) {
+            const Tensor& d = (*destinations)[static_cast<size_t>(output_of_[i])];
+            if (d.defined()) ctx.destination = &d;
+          }
           slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));
           break;
         }

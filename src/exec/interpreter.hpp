@@ -18,7 +18,9 @@ class Interpreter {
 
   // The program's outputs for this sample, in output order. Errors are
   // pxp::Error located at the sample, instruction, op, node and source.
-  std::vector<Value> run(uint64_t seed, uint64_t sample);
+  // destinations: per program output, a tensor its instruction may write into (see
+  // ExecContext::destination), or an undefined tensor; null for none.
+  std::vector<Value> run(uint64_t seed, uint64_t sample, const std::vector<Tensor>* destinations = nullptr);
 
   // Instructions executed by the last run (jumps skip the rest): for tests and profiles.
   size_t executed() const { return executed_; }
@@ -48,6 +50,7 @@ class Interpreter {
   std::vector<const Value*> refs_;  // per slot: folded value in the program, or the local slot
   std::vector<const Value*> args_;
   std::vector<bool> reads_file_;  // per instruction: io.read_file (its input 0 is the path)
+  std::vector<int32_t> output_of_;  // per instruction: the first output it computes, or -1
   std::vector<Value> paths_;      // per io.read_file instruction: the path it read for this sample
   size_t executed_ = 0;
   std::atomic<bool> profiling_{false};

@@ -101,6 +101,14 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
     stacked_bytes_ = static_cast<uint64_t>(std::min<unsigned __int128>(total, ~uint64_t(0)));
   }
   any_varying_ = std::find(stacked_.begin(), stacked_.end(), false) != stacked_.end();
+  for (size_t o = 0; o < p.outputs.size(); ++o) {
+    uint32_t slot = p.outputs[o].second;
+    bool first_of_slot = true;  // a value output twice is written in place once, then copied
+    for (size_t k = 0; k < o; ++k) first_of_slot = first_of_slot && p.outputs[k].second != slot;
+    writes_destination_.push_back(stacked_[o] && first_of_slot && p.folded[slot].empty() &&
+                                  p.instructions[slot].op->writes_destination);
+  }
+  any_destination_ = std::find(writes_destination_.begin(), writes_destination_.end(), true) != writes_destination_.end();
   std::lock_guard<std::mutex> lock(mutex_);
   for (size_t k = 0; k < options_.prefetch; ++k) schedule(scheduled_++);
 }
@@ -159,7 +167,18 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
   bool skip = cancelled_.load(std::memory_order_relaxed) || (failed_at >= 0 && static_cast<int64_t>(position) > failed_at);
   if (!skip) {
     try {
-      std::vector<Value> outputs = compute(job, position, worker);
+      // The sample's slots in the batch buffers, for the ops that can write their result there.
+      std::vector<Tensor> destinations;
+      if (any_destination_) {
+        destinations.resize(stacked_.size());
+        for (size_t o = 0; o < stacked_.size(); ++o) {
+          if (!writes_destination_[o]) continue;
+          const Tensor& dst = job.batch.outputs[o].tensor();
+          Shape shape(dst.shape().begin() + 1, dst.shape().end()), strides(dst.strides().begin() + 1, dst.strides().end());
+          destinations[o] = dst.restrided(std::move(shape), std::move(strides), static_cast<int64_t>(slot) * dst.strides()[0]);
+        }
+      }
+      std::vector<Value> outputs = compute(job, position, worker, any_destination_ ? &destinations : nullptr);
       // Profile: the copy into the batch is the profile's last row (padding in finish() is not timed).
       Interpreter& interpreter = pipeline_.interpreter(worker);
       const bool profiling = interpreter.profiling();
@@ -195,6 +214,10 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
           throw e;
         }
         size_t bytes = src.nbytes();
+        if (src.bytes() == dst.bytes() + slot * bytes && src.is_contiguous()) {  // written in place
+          in_place_.fetch_add(1, std::memory_order_relaxed);
+          continue;
+        }
         if (src.is_contiguous()) {
           std::memcpy(dst.mutable_bytes() + slot * bytes, src.bytes(), bytes);
         } else {
@@ -213,13 +236,14 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
   }
 }
 
-std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker) {
+std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker,
+                                   const std::vector<Tensor>* destinations) {
   Interpreter& interpreter = pipeline_.interpreter(worker);
   const ErrorPolicy& policy = pipeline_.error_policy();
   uint64_t seed = pipeline_.seed();
   if (policy.mode == ErrorPolicy::Mode::Raise) {
     try {
-      return interpreter.run(seed, position);
+      return interpreter.run(seed, position, destinations);
     } catch (const Error&) {
       std::lock_guard<std::mutex> lock(mutex_);
       ++job.errors.failed;
@@ -228,7 +252,7 @@ std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker) {
   }
   std::exception_ptr first;
   try {
-    return interpreter.run(seed, position);
+    return interpreter.run(seed, position, destinations);
   } catch (const Error&) {
     first = std::current_exception();  // the interpreter turns every exception into an Error
   }
@@ -248,7 +272,7 @@ std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker) {
                                : policy.fallback_index;
     ++tried;
     try {
-      std::vector<Value> out = interpreter.run(seed, replacement);
+      std::vector<Value> out = interpreter.run(seed, replacement, destinations);
       std::lock_guard<std::mutex> lock(mutex_);
       ++job.errors.failed;
       ++(policy.mode == ErrorPolicy::Mode::Skip ? job.errors.skipped : job.errors.fallbacks);

@@ -47,6 +47,8 @@ class Stream {
   const StreamOptions& options() const { return options_; }
   uint64_t buffers_allocated() const { return buffers_->allocated(); }
   uint64_t buffers_reused() const { return buffers_->reused(); }
+  // Sample outputs that their op wrote straight into the batch buffer (no copy), for tests.
+  uint64_t outputs_written_in_place() const { return in_place_.load(std::memory_order_relaxed); }
 
  private:
   struct Job;
@@ -55,7 +57,7 @@ class Stream {
   void run_samples(Job& job, size_t worker);
   void run_sample(Job& job, size_t slot, size_t worker);
   // The outputs of the sample at `position`, with the pipeline's error policy applied.
-  std::vector<Value> compute(Job& job, uint64_t position, size_t worker);
+  std::vector<Value> compute(Job& job, uint64_t position, size_t worker, const std::vector<Tensor>* destinations);
   void finish(Job& job);
 
   Pipeline& pipeline_;
@@ -64,6 +66,9 @@ class Stream {
   std::vector<bool> stacked_;  // per output: fixed shape known at load -> one contiguous buffer
   uint64_t stacked_bytes_ = 0; // bytes of one batch's stacked outputs
   bool any_varying_ = false;   // some output is not stacked
+  std::vector<bool> writes_destination_;  // per output: stacked, and its op can write into the batch
+  bool any_destination_ = false;
+  std::atomic<uint64_t> in_place_{0};
 
   std::mutex mutex_;
   std::condition_variable changed_;

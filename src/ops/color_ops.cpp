@@ -173,11 +173,12 @@ void register_color_ops(Registry& r) {
                   if (ctx.attrs.get_bool("chw") && s.size() == 3) s = {s[2], s[0], s[1]};
                   return Type::tensor(DType::F32, s);
                 })
+        .writes_destination()
         .exec([moments, with_flip](ExecContext& ctx, const Args& args) {
           bool mirror = with_flip && scalar_arg(args, 1, "flip") != 0.0;
           return Value(normalize_image(pixels_arg(args, 0, "image"), numbers_arg(args, moments, "mean"),
                                        numbers_arg(args, moments + 1, "std"), ctx.attrs.get_float("scale"),
-                                       ctx.attrs.get_bool("chw"), mirror));
+                                       ctx.attrs.get_bool("chw"), mirror, ctx.destination));
         });
     return b.build();
   };

@@ -55,6 +55,11 @@ class ExecContext {
   ExecContext(const Attributes& attrs, uint64_t seed, uint64_t sample, uint64_t key)
       : attrs(attrs), seed_(seed), sample_(sample), key_(key) {}
   const Attributes& attrs;
+  // Where the result may go: when this instruction's value is a fixed-shape output of a stream,
+  // the sample's slot in the batch buffer (a contiguous tensor of exactly the inferred type). Ops
+  // declared writes_destination() may compute into it and return it, saving the copy into the
+  // batch; any op may ignore it. Null otherwise.
+  const Tensor* destination = nullptr;
   uint64_t sample() const { return sample_; }
   // The random stream of this instruction for this sample (fresh each call: draw numbers restart at 0).
   RandomStream random() const { return RandomStream(seed_, sample_, key_); }
@@ -87,6 +92,7 @@ struct OpSchema {
   bool random = false;     // draws from the instruction's random stream
   bool pure = true;        // false: depends on the sample index or the outside world (never folded)
   Control control = Control::None;
+  bool writes_destination = false;  // exec may write its result into ExecContext::destination
   InferFn infer;
   ExecFn exec;
 
@@ -129,6 +135,7 @@ class OpBuilder {
   OpBuilder& random() { s_.random = true; return *this; }
   OpBuilder& impure() { s_.pure = false; return *this; }
   OpBuilder& control(Control c) { s_.control = c; return *this; }
+  OpBuilder& writes_destination() { s_.writes_destination = true; return *this; }
   OpBuilder& exec(ExecFn fn) { s_.exec = std::move(fn); return *this; }
 
   OpSchema build() { return std::move(s_); }

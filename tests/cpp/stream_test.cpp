@@ -186,3 +186,45 @@ TEST(Stream, BatchOutlivesStreamAndPipeline) {
 
 }  // namespace
 }  // namespace pxp::test
+
+namespace pxp::test {
+namespace {
+
+// color.normalize writes each sample's result straight into its slot of the batch buffer: the
+// batch equals the samples computed one by one, both for the output written in place and for the
+// ones still copied (a second output naming the same value, and a plain op).
+TEST(Stream, NormalizeWritesIntoTheBatchBuffer) {
+  ProgramBuilder b;
+  uint32_t index = b.op("core.sample_index");
+  uint32_t zero = b.scalar<float>(0.0f), one = b.scalar<float>(255.0f);
+  uint32_t noise = b.op("random.uniform", {zero, one}, {{"shape", std::vector<int64_t>{6, 5, 3}}}, 21, "noise");
+  uint32_t image = b.op("tensor.cast", {noise}, {{"dtype", std::string("u8")}});
+  uint32_t mean = b.scalar<float>(0.5f), stdv = b.scalar<float>(0.25f);
+  uint32_t normalized =
+      b.op("color.normalize", {image, mean, stdv}, {{"chw", true}, {"scale", 1.0 / 255.0}}, 0, "normalize");
+  b.output("normalized", normalized);
+  b.output("again", normalized);
+  b.output("index", index);
+  auto program = b.load();
+  Pipeline p(program, 5, 2);
+  StreamOptions o;
+  o.batch_size = 8;
+  Stream s(p, o);
+  for (size_t k = 0; k < 3; ++k) {
+    auto batch = s.next();
+    for (size_t i = 0; i < 8; ++i) {
+      Sample one = p.run(k * 8 + i);
+      const Tensor& stacked = batch->outputs[0].tensor();
+      size_t bytes = one.outputs[0].tensor().nbytes();
+      EXPECT_EQ(std::memcmp(stacked.bytes() + i * bytes, one.outputs[0].tensor().bytes(), bytes), 0);
+      EXPECT_EQ(std::memcmp(batch->outputs[1].tensor().bytes() + i * bytes, one.outputs[0].tensor().bytes(), bytes), 0);
+    }
+  }
+  // Batches 0-2 were taken and up to `prefetch` = 2 more computed ahead: one in-place output per
+  // sample (copies for "again" and "index"), so 24 to 40, never the 48 or more of two per sample.
+  EXPECT_GE(s.outputs_written_in_place(), 3u * 8u);
+  EXPECT_LE(s.outputs_written_in_place(), 5u * 8u);
+}
+
+}  // namespace
+}  // namespace pxp::test
