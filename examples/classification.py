@@ -1,10 +1,11 @@
 """Image classification: RandomResizedCrop, horizontal flip, color jitter and normalization,
 streamed as PyTorch batches (numpy batches when torch is not installed).
 
-    python examples/classification.py [--data IMAGE_FOLDER] [--samples 512] [--no-torch]
+    python examples/classification.py [--data IMAGE_FOLDER] [--samples 512] [--no-torch] [--no-fuse]
 
-Without --data it runs on the built-in synthetic shapes (3 classes). See
-docs/tutorials/classification.md.
+Without --data it runs on the built-in synthetic shapes (3 classes). On a folder of JPEG files the
+compiler fuses decode -> crop -> resize into one decode of just the crop (--no-fuse keeps them
+apart, to compare). See docs/tutorials/classification.md.
 """
 import os
 import sys
@@ -37,10 +38,11 @@ def main(argv=None) -> None:
     p.add_argument("--data", help="an image folder with one sub-folder per class (default: synthetic shapes)")
     p.add_argument("--size", type=int, default=56)
     p.add_argument("--no-torch", action="store_true", help="numpy batches even when torch is installed")
+    p.add_argument("--no-fuse", action="store_true", help="compile without fusing decode -> crop -> resize")
     args = p.parse_args(argv)
 
     ds = datasets.ImageFolder(args.data) if args.data else datasets.Synthetic().classification()
-    pipeline = pp.compile(build(ds, args.size), seed=args.seed, threads=args.threads)
+    pipeline = pp.compile(build(ds, args.size), seed=args.seed, threads=args.threads, fuse=not args.no_fuse)
     print(f"{len(ds)} images, classes {ds.classes}")
     _common.describe(pipeline)
 

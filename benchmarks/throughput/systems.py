@@ -133,7 +133,8 @@ def pixelpipes_pipeline(files, labels, workload, fused=True, seed=1):
                               scale=1 / 255)
         g.output("image", out)
         g.output("label", pp.Constant([int(v) for v in labels])[item])
-    return pp.compile(g, seed=seed)
+    # fuse=False keeps the unfused system unfused: the compiler would turn its chain into the fused op
+    return pp.compile(g, seed=seed, fuse=fused)
 
 
 def run_pixelpipes(args, files, labels, fused=True):

@@ -121,18 +121,40 @@ bool is_png(const uint8_t* data, size_t size) {
   return size >= 8 && png_sig_cmp(data, 0, 8) == 0;
 }
 
-Tensor decode_png(const uint8_t* data, size_t size, const PngOptions& options) {
+namespace {
+
+void check_signature(const uint8_t* data, size_t size) {
   if (size == 0) fail(PXP_EDECODE, "invalid PNG data: the buffer is empty");
   if (!is_png(data, size)) fail(PXP_EDECODE, "invalid PNG data: no PNG signature");
+}
 
-  Decoder d;
+void create_decoder(Decoder& d, const uint8_t* data, size_t size) {
   d.data = data;
   d.size = size;
-  DecoderGuard guard{d};
   d.png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &d, on_error, on_warning);
   if (!d.png) fail(PXP_ENOMEM, "cannot create a PNG decoder");
   d.info = png_create_info_struct(d.png);
   if (!d.info) fail(PXP_ENOMEM, "cannot create a PNG decoder");
+}
+
+}  // namespace
+
+PngHeader read_png_header(const uint8_t* data, size_t size) {
+  check_signature(data, size);
+  Decoder d;
+  DecoderGuard guard{d};
+  create_decoder(d, data, size);
+  if (!read_header(&d)) decode_error(d);
+  return {static_cast<int64_t>(png_get_image_height(d.png, d.info)),
+          static_cast<int64_t>(png_get_image_width(d.png, d.info))};
+}
+
+Tensor decode_png(const uint8_t* data, size_t size, const PngOptions& options) {
+  check_signature(data, size);
+
+  Decoder d;
+  DecoderGuard guard{d};
+  create_decoder(d, data, size);
 
   // The size is checked from the IHDR chunk itself (always first) before libpng reads on, so a
   // file that is nothing but a huge header is reported as too large, not as truncated.

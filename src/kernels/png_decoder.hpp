@@ -29,4 +29,11 @@ bool is_png(const uint8_t* data, size_t size);
 // u8 H x W x C (u16 for 16-bit files unless force_8bit). PXP_EDECODE on bad data.
 Tensor decode_png(const uint8_t* data, size_t size, const PngOptions& options);
 
+// The image size from the chunks before the pixel data (libpng checks them, CRCs included); no
+// pixel is decoded. PXP_EDECODE on data whose header libpng cannot read.
+struct PngHeader {
+  int64_t height, width;
+};
+PngHeader read_png_header(const uint8_t* data, size_t size);
+
 }  // namespace pxp::kernels

@@ -92,6 +92,27 @@ Type infer_decoded_u8(const InferContext& ctx) {
   return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, c});
 }
 
+// Fused decode -> crop -> resize ops: u8 [height, width, C] with the decoder's channels.
+Type infer_decoded_crop(const InferContext& ctx) {
+  expect_bytes(ctx);
+  expect_elements(ctx, 1, "box", 4);
+  expect_scalar(ctx, 2, "width");
+  expect_scalar(ctx, 3, "height");
+  const std::string& mode = ctx.attrs.get_string("mode");
+  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
+  return Type::tensor(DType::U8, Shape{constant_int(ctx, 3).value_or(kUnknownDim),
+                                       constant_int(ctx, 2).value_or(kUnknownDim), c});
+}
+
+kernels::JpegMode jpeg_mode(const ExecContext& ctx) {
+  const std::string& mode = ctx.attrs.get_string("mode");
+  return mode == "rgb" ? kernels::JpegMode::Rgb
+                       : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
+}
+
+// "1", "1/2", "1/4" or "1/8" -> the denominator.
+int scale_denominator(const std::string& scale) { return scale == "1" ? 1 : std::stoi(scale.substr(2)); }
+
 const Tensor& bytes_arg(const Args& args, Tensor& holder) {
   const Value& v = args[0];
   if (!v.is_tensor() || v.tensor().dtype() != DType::U8 || v.tensor().ndim() != 1)
@@ -178,11 +199,8 @@ void register_decoders(Registry& r) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
           kernels::JpegOptions o;
-          const std::string& mode = ctx.attrs.get_string("mode");
-          o.mode = mode == "rgb" ? kernels::JpegMode::Rgb
-                                 : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
-          const std::string& scale = ctx.attrs.get_string("scale");
-          o.scale_denom = scale == "1" ? 1 : std::stoi(scale.substr(2));
+          o.mode = jpeg_mode(ctx);
+          o.scale_denom = scale_denominator(ctx.attrs.get_string("scale"));
           o.max_pixels = max_pixels(ctx);
           return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), o));
         });
@@ -208,31 +226,102 @@ void register_decoders(Registry& r) {
                    "The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).");
     max_pixels_attr(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
-                [](const InferContext& ctx) {
-                  expect_bytes(ctx);
-                  expect_elements(ctx, 1, "box", 4);
-                  expect_scalar(ctx, 2, "width");
-                  expect_scalar(ctx, 3, "height");
-                  const std::string& mode = ctx.attrs.get_string("mode");
-                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
-                  return Type::tensor(DType::U8, Shape{constant_int(ctx, 3).value_or(kUnknownDim),
-                                                       constant_int(ctx, 2).value_or(kUnknownDim), c});
-                })
+                infer_decoded_crop)
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
           kernels::JpegOptions o;
-          const std::string& mode = ctx.attrs.get_string("mode");
-          o.mode = mode == "rgb" ? kernels::JpegMode::Rgb
-                                 : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
-          const std::string& scale = ctx.attrs.get_string("max_scale");
-          o.scale_denom = scale == "1" ? 1 : std::stoi(scale.substr(2));
+          o.mode = jpeg_mode(ctx);
+          o.scale_denom = scale_denominator(ctx.attrs.get_string("max_scale"));
           o.max_pixels = max_pixels(ctx);
           return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1),
                                                  int_arg(args, 2, "width"), int_arg(args, 3, "height"), o));
         });
     r.add(b.build());
   }
+  {
+    OpBuilder b("image.decode_crop");
+    b.doc("Fused image.decode -> image.crop -> image.resize (linear): what the Python compiler emits for that "
+          "chain (RandomResizedCrop on decoded files). JPEG data takes image.decode_jpeg_crop's path: only the "
+          "rows and iMCU columns of `box` are decoded, at the largest DCT scale (down to max_scale) that leaves at "
+          "least width x height pixels in the box, with image.decode_jpeg_crop's small documented difference from "
+          "the unfused chain; rows below the box are never read, so a file cut short below the box decodes. PNG "
+          "data is decoded whole as image.decode does (u8), then cropped and resized exactly as the unfused "
+          "chain. Other formats and corrupt data fail with PXP_EDECODE; a box that misses the image is a range "
+          "error.")
+        .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+        .input("box", "4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates).")
+        .input("width", "Integer scalar >= 1: output width.")
+        .input("height", "Integer scalar >= 1: output height.")
+        .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
+                   "rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels "
+                   "(as image.decode).")
+        .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
+                   "The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge "
+                   "columns).");
+    max_pixels_attr(b)
+        .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
+                infer_decoded_crop)
+        .exec([](ExecContext& ctx, const Args& args) {
+          Tensor holder;
+          const Tensor& data = bytes_arg(args, holder);
+          int64_t width = int_arg(args, 2, "width"), height = int_arg(args, 3, "height");
+          if (kernels::is_jpeg(data.bytes(), data.nbytes())) {
+            kernels::JpegOptions o;
+            o.mode = jpeg_mode(ctx);
+            o.scale_denom = scale_denominator(ctx.attrs.get_string("max_scale"));
+            o.max_pixels = max_pixels(ctx);
+            return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height, o));
+          }
+          if (kernels::is_png(data.bytes(), data.nbytes())) {
+            const std::string& mode = ctx.attrs.get_string("mode");
+            kernels::PngOptions o;
+            o.mode = mode == "rgb" ? kernels::PngMode::Rgb
+                                   : (mode == "gray" ? kernels::PngMode::Gray : kernels::PngMode::Unchanged);
+            o.force_8bit = true;
+            o.max_pixels = max_pixels(ctx);
+            Tensor full = kernels::decode_png(data.bytes(), data.nbytes(), o);
+            return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height,
+                                         Interpolation::Linear));
+          }
+          if (data.nbytes() == 0) fail(PXP_EDECODE, "cannot decode an image from empty data");
+          fail(PXP_EDECODE, "unknown image format (neither JPEG nor PNG signature) in " +
+                                std::to_string(data.nbytes()) + " bytes");
+        });
+    r.add(b.build());
+  }
+  r.add(OpBuilder("image.decoded_size")
+            .doc("The size image.decode gives for JPEG or PNG bytes, [height, width], read from the header without "
+                 "decoding any pixel. The compiler puts it in place of image.width and image.height of a decode that "
+                 "it fuses into image.decode_crop. Other formats and data whose header cannot be read fail with "
+                 "PXP_EDECODE.")
+            .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+            .output("i64 tensor [2]",
+                    [](const InferContext& ctx) {
+                      expect_bytes(ctx);
+                      return Type::tensor(DType::I64, Shape{2});
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              Tensor holder;
+              const Tensor& data = bytes_arg(args, holder);
+              int64_t height, width;
+              if (kernels::is_jpeg(data.bytes(), data.nbytes())) {
+                kernels::JpegHeader h = kernels::read_jpeg_header(data.bytes(), data.nbytes());
+                height = h.height, width = h.width;
+              } else if (kernels::is_png(data.bytes(), data.nbytes())) {
+                kernels::PngHeader h = kernels::read_png_header(data.bytes(), data.nbytes());
+                height = h.height, width = h.width;
+              } else {
+                fail(PXP_EDECODE, data.nbytes() == 0 ? std::string("cannot read an image size from empty data")
+                                                     : "unknown image format (neither JPEG nor PNG signature) in " +
+                                                           std::to_string(data.nbytes()) + " bytes");
+              }
+              Tensor out = Tensor::empty(DType::I64, {2});
+              out.mutable_data<int64_t>()[0] = height;
+              out.mutable_data<int64_t>()[1] = width;
+              return Value(out);
+            })
+            .build());
   r.add(OpBuilder("image.jpeg_size")
             .doc("The size of a JPEG image from its header, without decoding: [height, width] (full size). Lets a "
                  "crop box be drawn before image.decode_jpeg_crop. Data whose header cannot be read fails with "

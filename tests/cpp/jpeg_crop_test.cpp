@@ -1,5 +1,6 @@
 // image.decode_jpeg_crop (fused decode -> crop -> resize) against the unfused chain
-// image.decode_jpeg -> image.crop -> image.resize (linear), and image.jpeg_size.
+// image.decode_jpeg -> image.crop -> image.resize (linear), and image.jpeg_size; image.decode_crop
+// and image.decoded_size, their format-sniffing twins that the Python compiler fuses into.
 //
 // Tolerances (u8 levels; smooth photo-like test images, JPEG quality 92, baseline and progressive):
 //  - max_scale '1' (no DCT scaling): the same rows and columns decoded through libjpeg's crop API.
@@ -21,6 +22,7 @@
 #include "kernels/image_geometry.hpp"
 #include "kernels/image_resample.hpp"
 #include "kernels/jpeg_decoder.hpp"
+#include "kernels/png_decoder.hpp"
 #include "program_builder.hpp"
 
 namespace pxp::test {
@@ -246,6 +248,89 @@ TEST(JpegCrop, OpsInAProgram) {
   EXPECT_EQ(sz.data<int64_t>()[1], 320);
   Tensor ref = reference(jpg, kernels::pixel_box(10.5, 20, 300, 230), 96, 80, kernels::JpegMode::Rgb);
   EXPECT_LE(diff(out.at(0).tensor(), ref).mean, 2.0);
+}
+
+
+// image.decode_crop: JPEG bytes take decode_jpeg_crop's path (same bits, same attributes), PNG
+// bytes the unfused chain image.decode -> image.crop -> image.resize, exactly.
+TEST(DecodeCrop, JpegTakesTheFusedPath) {
+  Bytes jpg = encode_jpeg(smooth_image(333, 517, 3), 92);
+  Value box(tensor<float>({13.2f, 7.7f, 499.9f, 320.1f}, {4}));
+  for (const char* scale : {"1", "1/8"}) {
+    AttrList attrs{{"max_scale", std::string(scale)}};
+    Tensor sniffed = run_op("image.decode_crop", {Value(bytes_tensor(jpg)), box, i64(61), i64(47)}, attrs).tensor();
+    Tensor direct =
+        run_op("image.decode_jpeg_crop", {Value(bytes_tensor(jpg)), box, i64(61), i64(47)}, attrs).tensor();
+    EXPECT_EQ(sniffed.shape(), (Shape{47, 61, 3}));
+    EXPECT_EQ(diff(sniffed, direct).max, 0) << scale;
+  }
+  Tensor gray = run_op("image.decode_crop", {Value(bytes_tensor(jpg)), box, i64(20), i64(10)},
+                       {{"mode", std::string("gray")}})
+                    .tensor();
+  EXPECT_EQ(gray.shape(), (Shape{10, 20, 1}));
+}
+
+TEST(DecodeCrop, PngIsTheUnfusedChain) {
+  Tensor rgba = pattern_u8(45, 70, 4, 5);
+  Bytes png = encode_png(rgba);
+  kernels::PixelBox box = kernels::pixel_box(3.4, 5.0, 61.7, 40.2);
+  Value boxv(tensor<double>({3.4, 5.0, 61.7, 40.2}, {4}));
+  for (const char* mode : {"rgb", "gray", "unchanged"}) {
+    AttrList attrs{{"mode", std::string(mode)}};
+    Tensor full = run_op("image.decode", {Value(bytes_tensor(png))}, attrs).tensor();
+    Tensor ref = kernels::resize(kernels::crop(full, box), 23, 31, kernels::Interpolation::Linear);
+    Tensor fused = run_op("image.decode_crop", {Value(bytes_tensor(png)), boxv, i64(23), i64(31)}, attrs).tensor();
+    EXPECT_EQ(fused.shape(), ref.shape()) << mode;
+    EXPECT_EQ(values(fused), values(ref)) << mode;
+  }
+  // 16-bit PNGs keep their high byte, as image.decode gives them.
+  Tensor deep = pattern(DType::U16, {20, 30, 3}, 2, 1);
+  Bytes png16 = encode_png(deep);
+  Tensor full = run_op("image.decode", {Value(bytes_tensor(png16))}).tensor();
+  Tensor fused = run_op("image.decode_crop", {Value(bytes_tensor(png16)), boxv, i64(9), i64(8)}).tensor();
+  EXPECT_EQ(fused.dtype(), DType::U8);
+  EXPECT_EQ(values(fused), values(kernels::resize(kernels::crop(full, box), 9, 8, kernels::Interpolation::Linear)));
+}
+
+TEST(DecodeCrop, BadDataAndBoxes) {
+  Bytes jpg = encode_jpeg(smooth_image(40, 50, 3), 90);
+  Bytes png = encode_png(pattern_u8(40, 50, 3, 1));
+  Value box(tensor<float>({0, 0, 20, 20}, {4})), outside(tensor<float>({100, 100, 120, 120}, {4}));
+  auto code = [](const Bytes& data, const Value& b) {
+    return error_code("image.decode_crop", {Value(bytes_tensor(data)), b, i64(8), i64(8)});
+  };
+  EXPECT_EQ(code({}, box), PXP_EDECODE);
+  EXPECT_EQ(code(Bytes{'G', 'I', 'F', '8', '9', 'a', 0, 0, 0, 0}, box), PXP_EDECODE);
+  EXPECT_EQ(code(Bytes(jpg.begin(), jpg.begin() + 20), box), PXP_EDECODE);
+  EXPECT_EQ(code(Bytes(png.begin(), png.begin() + png.size() / 2), box), PXP_EDECODE);
+  EXPECT_EQ(code(jpg, outside), PXP_EOUT_OF_RANGE);
+  EXPECT_EQ(code(png, outside), PXP_EOUT_OF_RANGE);
+  EXPECT_EQ(code(jpg, box), PXP_OK);
+  EXPECT_EQ(code(png, box), PXP_OK);
+}
+
+TEST(DecodedSize, JpegAndPngHeaders) {
+  auto size = [](const Bytes& data) { return values(run_op("image.decoded_size", {Value(bytes_tensor(data))}).tensor()); };
+  EXPECT_EQ(size(encode_jpeg(smooth_image(257, 311, 3), 90)), (std::vector<double>{257, 311}));
+  EXPECT_EQ(size(encode_jpeg(smooth_image(20, 30, 1), 90)), (std::vector<double>{20, 30}));
+  EXPECT_EQ(size(encode_png(pattern_u8(45, 70, 4, 5))), (std::vector<double>{45, 70}));
+  PngSpec interlaced;
+  interlaced.interlaced = true;
+  EXPECT_EQ(size(encode_png(pattern(DType::U16, {9, 13, 1}, 1, 1), interlaced)), (std::vector<double>{9, 13}));
+  Bytes small = encode_png(pattern_u8(6, 5, 3, 1));
+  kernels::PngHeader h = kernels::read_png_header(small.data(), small.size());
+  EXPECT_EQ(h.height, 6);
+  EXPECT_EQ(h.width, 5);
+}
+
+TEST(DecodedSize, UnreadableHeadersAreDecodeErrors) {
+  Bytes png = encode_png(pattern_u8(10, 10, 3, 1));
+  Bytes bad_crc = png;
+  bad_crc[20] ^= 0x01;  // the IHDR height: its CRC no longer matches
+  // libpng reads every chunk up to the pixel data: a signature and IHDR alone are truncated.
+  for (const Bytes& data : {Bytes{}, Bytes{'B', 'M', 0, 0}, Bytes(png.begin(), png.begin() + 12), bad_crc,
+                            png_header_only(30, 20), Bytes{0xFF, 0xD8, 0xFF, 0xE0, 0, 2}})
+    EXPECT_EQ(error_code("image.decoded_size", {Value(bytes_tensor(data))}), PXP_EDECODE) << data.size();
 }
 
 }  // namespace

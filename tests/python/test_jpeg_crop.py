@@ -39,7 +39,8 @@ def fused_and_reference(data, box, w, h, **attrs):
         g.output("fused", image.DecodeJpegCrop(d, b, w, h, **attrs))
         g.output("ref", image.Resize(image.Crop(image.DecodeJpeg(d, mode=mode), b), w, h))
         g.output("size", image.JpegSize(d))
-    return pp.compile(g, seed=0).run(0)
+    # fuse=False: the reference must stay the unfused chain, which the compiler would fuse
+    return pp.compile(g, seed=0, fuse=False).run(0)
 
 
 BOXES = [

@@ -5,18 +5,21 @@ Passes, in order (each in ``pixelpipes._compile``):
 1. keys: a stable 64-bit key per node (``_compile/keys.py``);
 2. macro expansion to a fixpoint, with type inference by the library for macro inputs;
 3. common-subexpression removal, constant folding (run natively), static branches, again CSE;
-4. dead-node removal: only what the outputs need is ever visited;
-5. branch layout with flow.branch / flow.jump / flow.merge;
-6. the program is loaded (verified, every type inferred) by the library: type errors name the
+4. fusion: decode -> crop -> resize chains become one fused decode (``_compile/fuse.py``);
+5. dead-node removal: only what the outputs need is ever visited;
+6. branch layout with flow.branch / flow.jump / flow.merge;
+7. the program is loaded (verified, every type inferred) by the library: type errors name the
    user's file and line.
 """
 from __future__ import annotations
 
 import time
-from typing import Any, Dict, Optional
+from typing import Any, Dict, Optional, Union
 
 from ._compile import keys
 from ._compile.expand import expand_all
+from ._compile.fuse import check_mode as check_fuse_mode
+from ._compile.fuse import fuse as fuse_chains
 from ._compile.layout import emit
 from ._compile.optimize import cse, fold, static_choices
 from ._compile.session import Session
@@ -26,9 +29,10 @@ from .pipeline import Pipeline
 from .program import Program
 
 
-def compile_program(graph: Graph, *, optimize: bool = True,
+def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, str] = True,
                     metadata: Optional[Dict[str, Any]] = None) -> "tuple[Program, dict]":
     """Compiles ``graph`` to a verified Program; returns it with statistics of the passes."""
+    check_fuse_mode(fuse)
     if not isinstance(graph, Graph):
         raise TypeError(f"compile() needs a pixelpipes.Graph, not {type(graph).__name__}")
     if graph.scope is not None:
@@ -52,6 +56,9 @@ def compile_program(graph: Graph, *, optimize: bool = True,
         order = session.topo(roots)
         cse(session, order, roots)
         order = session.topo(roots)
+    if fuse:
+        fuse_chains(session, order, roots, fuse)
+        order = session.topo(roots)
     w = Writer(session)
     emit(session, order, roots, w)
     outputs = {name: w.slot[session.resolve(node).id] for name, node in zip(names, roots)}
@@ -66,13 +73,16 @@ def compile_program(graph: Graph, *, optimize: bool = True,
 
 
 def compile(graph: Graph, seed: int = 0, *, threads: int = 0, optimize: bool = True,
-            metadata: Optional[Dict[str, Any]] = None) -> Pipeline:
+            fuse: Union[bool, str] = True, metadata: Optional[Dict[str, Any]] = None) -> Pipeline:
     """Compiles ``graph`` into a Pipeline with the given ``seed``.
 
     ``threads`` is the default worker count of ``run_many`` (0: one per core); ``optimize=False``
     skips folding and CSE (the library still folds constants when it loads the program).
+    ``fuse=False`` keeps image.decode -> image.crop -> image.resize chains as written instead of
+    fusing them into one decode of just the crop (``fuse="full_scale"``: fused, but without JPEG
+    DCT scaling); see docs/python.md.
     """
-    program, stats = compile_program(graph, optimize=optimize, metadata=metadata)
+    program, stats = compile_program(graph, optimize=optimize, fuse=fuse, metadata=metadata)
     pipeline = Pipeline(program, seed=seed, threads=threads)
     pipeline.compile_stats = stats
     return pipeline

@@ -24,7 +24,7 @@ class Session:
         self.keys: Dict[int, int] = {}      # node id -> 64-bit key
         self.counter: Dict[bytes, int] = {}  # key signature -> occurrences so far
         self.display: Dict[int, str] = {}   # node id -> label shown in programs and errors
-        self.stats: Dict[str, int] = {"macros": 0, "folded": 0, "merged": 0, "inference_rounds": 0}
+        self.stats: Dict[str, int] = {"macros": 0, "folded": 0, "merged": 0, "fused": 0, "inference_rounds": 0}
         self._scratch: Graph = None
 
     def __enter__(self) -> "Session":

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -72,6 +72,28 @@ class Decode(OpNode):
     def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
+class DecodeCrop(OpNode):
+    """
+        Fused image.decode -> image.crop -> image.resize (linear): what the Python compiler emits for that chain (RandomResizedCrop on decoded files). JPEG data takes image.decode_jpeg_crop's path: only the rows and iMCU columns of `box` are decoded, at the largest DCT scale (down to max_scale) that leaves at least width x height pixels in the box, with image.decode_jpeg_crop's small documented difference from the unfused chain; rows below the box are never read, so a file cut short below the box decodes. PNG data is decoded whole as image.decode does (u8), then cropped and resized exactly as the unfused chain. Other formats and corrupt data fail with PXP_EDECODE; a box that misses the image is a range error.
+
+        Op ``image.decode_crop``.
+
+        Inputs:
+            data: u8 tensor of shape [n]: the file's bytes (io.read_file).
+            box: 4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates).
+            width: Integer scalar >= 1: output width.
+            height: Integer scalar >= 1: output height.
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels (as image.decode).
+            max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge columns).
+            max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
+
+        Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
+    """
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+
+
 class DecodeJpeg(OpNode):
     """
         Decodes JPEG bytes with libjpeg-turbo, optionally scaled down in the DCT domain (much faster than decoding at full size and resizing). Corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
@@ -129,6 +151,20 @@ class DecodePng(OpNode):
         Output: u8 or u16 (the file's depth; u8 for indices) tensor [H, W, C]: C is 3 for rgb, 1 for gray and indices, unknown for unchanged
     """
     def __init__(self, data: NodeLike, *, mode: Literal['unchanged', 'rgb', 'gray', 'indices'] = 'unchanged', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+
+
+class DecodedSize(OpNode):
+    """
+        The size image.decode gives for JPEG or PNG bytes, [height, width], read from the header without decoding any pixel. The compiler puts it in place of image.width and image.height of a decode that it fuses into image.decode_crop. Other formats and data whose header cannot be read fail with PXP_EDECODE.
+
+        Op ``image.decoded_size``.
+
+        Inputs:
+            data: u8 tensor of shape [n]: the file's bytes (io.read_file).
+
+        Output: i64 tensor [2]
+    """
+    def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Flip(OpNode):

@@ -1,0 +1,129 @@
+"""Fusion: a decode -> crop -> resize chain becomes one op that decodes only what the crop needs.
+
+``image.resize(image.crop(image.decode(data), box), width, height)`` with linear interpolation
+(RandomResizedCrop on a dataset's images) becomes ``image.decode_crop(data, box, width, height)``;
+``image.decode_jpeg`` (at scale 1) becomes ``image.decode_jpeg_crop`` the same way. For JPEG data
+the fused op decodes only the rows and iMCU columns of the box, at the largest DCT scale that
+still leaves the output resolution (``fuse="full_scale"`` keeps scale 1); PNG data goes the
+unfused way inside the op.
+
+A chain is fused only when nothing else needs the full image (else it would be decoded twice):
+the crop's only user is the resize, and the decode's only users are the crop and
+``image.width`` / ``image.height``, which are then read from the file header
+(``image.decoded_size`` / ``image.jpeg_size``): that is how RandomResizedCrop draws its box.
+
+No op of the chain is random, so no random stream moves: the fused node takes the resize's key
+and each header read the key of the node it replaces. Errors from the fused op are nearly always
+about the data, so it keeps the decode's source line (the user's line that loaded the image) and
+a label naming the whole chain.
+"""
+from __future__ import annotations
+
+from typing import Dict, List, Optional, Set, Tuple
+
+from ..node import Constant, Node
+from ..opnode import OpNode
+from .session import Session
+
+#: decode op -> (fused op, op that reads its output size from the header)
+FUSED_DECODES = {
+    "image.decode": ("image.decode_crop", "image.decoded_size"),
+    "image.decode_jpeg": ("image.decode_jpeg_crop", "image.jpeg_size"),
+}
+#: size readers answered from the header instead of the pixels -> index in [height, width]
+SIZE_READERS = {"image.height": 0, "image.width": 1}
+#: attributes the fused op takes over from the decode
+DECODE_ATTRIBUTES = ("mode", "max_pixels")
+
+
+
+def check_mode(fuse) -> None:
+    """``compile(fuse=...)`` takes True, False or "full_scale" (fused, without DCT scaling)."""
+    if not (isinstance(fuse, bool) or (isinstance(fuse, str) and fuse == "full_scale")):
+        raise ValueError(f"fuse must be True, False or 'full_scale', not {fuse!r}")
+
+
+def _attribute(n: OpNode, name: str):
+    if name in n.attributes:
+        return n.attributes[name]
+    return n.op_schema.attribute(name).default
+
+
+def _is_op(n: Node, *names: str) -> bool:
+    return isinstance(n, OpNode) and n.op in names
+
+
+def _chain(session: Session, resize: Node, users: Dict[int, List[Node]],
+           outputs: Set[int]) -> Optional[Tuple[OpNode, OpNode]]:
+    """(crop, decode) when ``resize`` ends a chain that can be fused, else None."""
+    if not _is_op(resize, "image.resize") or _attribute(resize, "interpolation") != "linear":
+        return None
+    crop = session.resolve(resize.inputs[0])
+    if not _is_op(crop, "image.crop") or crop.id in outputs or any(u is not resize for u in users[crop.id]):
+        return None
+    decode = session.resolve(crop.inputs[0])
+    if not _is_op(decode, *FUSED_DECODES) or decode.id in outputs:
+        return None
+    if decode.op == "image.decode_jpeg" and _attribute(decode, "scale") != "1":
+        return None  # the box is in scaled pixels; the fused op takes full-size ones
+    for u in users[decode.id]:
+        if u is not crop and not _is_op(u, *SIZE_READERS):
+            return None
+    return crop, decode
+
+
+def fuse(session: Session, order: List[Node], roots: List[Node], mode=True) -> None:
+    """Fuses every decode -> crop -> resize chain of ``order`` that nothing else looks into."""
+    check_mode(mode)
+    if not mode:
+        return
+    resolve = session.resolve
+    users: Dict[int, List[Node]] = {}
+    for n in order:
+        users.setdefault(n.id, [])
+        for x in n.inputs:
+            users.setdefault(resolve(x).id, []).append(n)
+    outputs = {resolve(r).id for r in roots}
+    for resize in order:
+        found = _chain(session, resize, users, outputs)
+        if found is not None:
+            _rewrite(session, resize, *found, users[found[1].id], full_scale=mode == "full_scale")
+
+
+def _rewrite(session: Session, resize: OpNode, crop: OpNode, decode: OpNode, decode_users: List[Node],
+             full_scale: bool) -> None:
+    resolve = session.resolve
+    fused_op, size_op = FUSED_DECODES[decode.op]
+    data = resolve(decode.inputs[0])
+    attributes = {k: v for k, v in decode.attributes.items() if k in DECODE_ATTRIBUTES}
+    if full_scale:
+        attributes["max_scale"] = "1"
+    decode_label = session.label(decode)
+    with session.scratch():
+        fused = OpNode(fused_op, data, resolve(crop.inputs[1]), resolve(resize.inputs[1]),
+                       resolve(resize.inputs[2]), **attributes)
+        _stand_in(session, fused, resize, source=decode.source,
+                  label=f"{decode_label} -> {session.label(crop)} -> {session.label(resize)}")
+        readers = [u for u in dict.fromkeys(decode_users) if u is not crop]
+        if readers:
+            size = OpNode(size_op, data)
+            _stand_in(session, size, decode, source=decode.source, label=f"{decode_label} (size from the header)")
+            for reader in readers:
+                k = SIZE_READERS[reader.op]
+                first, stop = Constant(k), Constant(k + 1)
+                element = OpNode("tensor.slice", size, first, stop)
+                value = OpNode("tensor.reshape", element, shape=[])
+                for n in (first, stop, element):
+                    _stand_in(session, n, reader, source=reader.source, label=session.label(reader))
+                _stand_in(session, value, reader, source=reader.source, label=session.label(reader))
+                session.replace(reader, value)
+    session.replace(resize, fused)
+    session.stats["fused"] += 1
+
+
+def _stand_in(session: Session, new: Node, old: Node, source: str, label: str) -> None:
+    """``new`` takes ``old``'s place in the program: its key (the chain has no random op, so keys
+    only need to stay stable), a source line for errors and a display label."""
+    new.source = source
+    session.keys[new.id] = session.keys.get(old.id, 0)
+    session.display[new.id] = label
