@@ -6,6 +6,8 @@ Passes, in order (each in ``pixelpipes._compile``):
 2. macro expansion to a fixpoint, with type inference by the library for macro inputs;
 3. common-subexpression removal, constant folding (run natively), static branches, again CSE;
 4. fusion: decode -> crop -> resize chains become one fused decode (``_compile/fuse.py``);
+   brightness -> contrast -> saturation chains and normalize of a toggled horizontal flip
+   become one-pass ops (``_compile/fuse_pixels.py``);
 5. dead-node removal: only what the outputs need is ever visited;
 6. branch layout with flow.branch / flow.jump / flow.merge;
 7. the program is loaded (verified, every type inferred) by the library: type errors name the
@@ -20,6 +22,7 @@ from ._compile import keys
 from ._compile.expand import expand_all
 from ._compile.fuse import check_mode as check_fuse_mode
 from ._compile.fuse import fuse as fuse_chains
+from ._compile.fuse_pixels import fuse_pixel_chains
 from ._compile.layout import emit
 from ._compile.optimize import cse, fold, static_choices
 from ._compile.session import Session
@@ -58,6 +61,8 @@ def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, st
         order = session.topo(roots)
     if fuse:
         fuse_chains(session, order, roots, fuse)
+        order = session.topo(roots)
+        fuse_pixel_chains(session, order, roots)
         order = session.topo(roots)
     w = Writer(session)
     emit(session, order, roots, w)

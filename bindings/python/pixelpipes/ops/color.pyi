@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Blend', 'Brightness', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'Gamma', 'Hue', 'Invert', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'Posterize', 'Saturation', 'SelectChannels', 'Solarize', 'Threshold']
+__all__ = ['Blend', 'Brightness', 'BrightnessContrastSaturation', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'Posterize', 'Saturation', 'SelectChannels', 'Solarize', 'Threshold']
 
 class Blend(OpNode):
     """
@@ -35,6 +35,23 @@ class Brightness(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, factor: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class BrightnessContrastSaturation(OpNode):
+    """
+        color.brightness, then color.contrast, then color.saturation, with the same results bit for bit; u8 images take two passes instead of five (brightness and contrast compose into one table, saturation runs as each pixel is mapped). The compiler fuses such chains into this op. 1 or 3 channels.
+
+        Op ``color.brightness_contrast_saturation``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            brightness: Brightness factor, a number >= 0 (1: unchanged).
+            contrast: Contrast factor, a number >= 0 (1: unchanged).
+            saturation: Saturation factor, a number >= 0 (1: unchanged).
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, brightness: NodeLike, contrast: NodeLike, saturation: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Contrast(OpNode):
@@ -99,6 +116,27 @@ class Equalize(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class FlipNormalize(OpNode):
+    """
+        color.normalize of the image flipped left to right when `flip` is true, in the same single pass (the flip costs nothing): the random horizontal flip and the normalization of a classification pipeline in one op, as the compiler fuses normalize(Toggle(p, image.flip(x), x)).
+
+        Op ``color.flip_normalize``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            flip: Whether to flip the image left to right first (a boolean scalar, per sample).
+            mean: Per-channel means: a number or a 1-D tensor of 1 or C numbers.
+            std: Per-channel standard deviations (non-zero): a number or a 1-D tensor of 1 or C numbers.
+
+        Attributes (keyword-only, fixed at compile time):
+            chw (bool; default False): Output C x H x W instead of H x W x C (a rank-2 image stays H x W).
+            scale (float; default 1): Multiplies x before the mean is subtracted.
+
+        Output: f32; H x W x C, or C x H x W with chw; rank 2 stays H x W
+    """
+    def __init__(self, image: NodeLike, flip: NodeLike, mean: NodeLike, std: NodeLike, *, chw: bool = False, scale: float = 1, label: Optional[str] = None) -> None: ...
 
 
 class Gamma(OpNode):
