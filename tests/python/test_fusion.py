@@ -165,7 +165,7 @@ def test_random_resized_crop_over_an_image_folder_is_fused(tmp_path):
     assert "image.decode_crop" in ops and "image.decoded_size" in ops
     assert not {"image.decode", "image.crop", "image.resize", "image.width", "image.height"} & set(ops)
     assert "image.decode" in ops_of(plain) and "image.decode_crop" not in ops_of(plain)
-    n = 24
+    n = 48
     a = fused.run_many(0, n, threads=2)
     b = plain.run_many(0, n, threads=2)
     means = []
@@ -175,10 +175,15 @@ def test_random_resized_crop_over_an_image_folder_is_fused(tmp_path):
         # normalized f32 (x / 255 - mean) / std, back to u8 levels
         d = np.abs(x["image"] - y["image"]) * np.array(example.STD, np.float32)[:, None, None] * 255
         means.append(d.mean())
-        assert d.max() <= 32, d.max()
-    # measured on these smooth images, after ColorJitter (which scales differences by up to 1.4):
-    # per sample mean 0-2.8 (0 where the crop allows no DCT scale), max 0-24; 1.06 over all
-    assert max(means) <= 4.0 and np.mean(means) <= 1.6, means
+        # The smooth-image bounds of the fused-vs-unfused tests above (mean 3, max 16 levels)
+        # times ColorJitter's worst gain on a difference: brightness 1.4 x contrast 1.4 x
+        # saturation 1.8 (x * f + gray * (1 - f) with f = 1.4) = 3.5. The crops, and so the draws,
+        # change with the files' paths (tmp_path is part of the program's constants); over 18
+        # folders the worst sample had a mean of 6.9 and a maximum of 33 levels.
+        assert d.max() <= 56, d.max()
+        assert d.mean() <= 10.5, d.mean()
+    # over all 48 samples: 0.97-1.18 measured across folders (0 where the crop allows no DCT scale)
+    assert np.mean(means) <= 2.0, means
 
 
 @pytest.mark.parametrize("interpolation", ["nearest", "area", "cubic", "lanczos"])
