@@ -5,6 +5,7 @@
 #
 #   cmake -DBUILD_DIR=<built tree> -DPREFIX=<install prefix> -DWORK=<scratch folder>
 #         -DSOURCE_DIR=<source tree> [-DGENERATOR=Ninja] [-DBUILD_TYPE=Release]
+#         [-DSANITIZER_FLAGS=-fsanitize=...]  (when the library was built with a sanitizer)
 #         -P tests/install_check.cmake
 foreach(var BUILD_DIR PREFIX WORK SOURCE_DIR)
   if(NOT DEFINED ${var})
@@ -58,7 +59,12 @@ endif()
 # Consumers built against the prefix only (no package registry, no build tree).
 function(consumer name source)
   set(dir "${WORK}/${name}")
-  run_step("configure ${name}" ${CMAKE_COMMAND} -S "${source}" -B "${dir}" ${generator_args}
+  set(flag_args)
+  if(SANITIZER_FLAGS)  # the library was built with a sanitizer: its runtime must come first here too
+    set(flag_args "-DCMAKE_C_FLAGS=${SANITIZER_FLAGS}" "-DCMAKE_CXX_FLAGS=${SANITIZER_FLAGS}"
+                  "-DCMAKE_EXE_LINKER_FLAGS=${SANITIZER_FLAGS}")
+  endif()
+  run_step("configure ${name}" ${CMAKE_COMMAND} -S "${source}" -B "${dir}" ${generator_args} ${flag_args}
            -DCMAKE_BUILD_TYPE=${BUILD_TYPE} "-DCMAKE_PREFIX_PATH=${PREFIX}"
            -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_PACKAGE_NO_PACKAGE_REGISTRY=ON)
   file(STRINGS "${dir}/CMakeCache.txt" found REGEX "^pixelpipes_DIR:")

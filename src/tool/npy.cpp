@@ -69,8 +69,9 @@ std::string write_npy(const std::string& path, const pxp_tensor_view& t) {
   const std::string header = npy_header(t.dtype, t.ndim, t.shape);
   std::FILE* f = std::fopen(path.c_str(), "wb");
   if (!f) return "cannot write " + path + ": " + std::strerror(errno);
+  // (an empty tensor has no data: fwrite must not be given its null pointer)
   bool ok = std::fwrite(header.data(), 1, header.size(), f) == header.size() &&
-            std::fwrite(data.data(), 1, data.size(), f) == data.size();
+            (data.empty() || std::fwrite(data.data(), 1, data.size(), f) == data.size());
   ok = (std::fclose(f) == 0) && ok;
   if (!ok) return "cannot write " + path + ": " + std::strerror(errno);
   return "";
