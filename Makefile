@@ -108,7 +108,7 @@ sanitize: $(STAMPS)/conan
 	$(VPY) -m pip install -q --no-build-isolation --no-deps --upgrade --target build/python-asan/site \
 	  -C build-dir=build/python-asan/build -C cmake.build-type=RelWithDebInfo \
 	  -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN) -C cmake.define.PIXELPIPES_SANITIZE=ON \
-	  -C cmake.define.CMAKE_MAP_IMPORTED_CONFIG_RELWITHDEBINFO="Release;None" .
+	  -C cmake.define.CMAKE_MAP_IMPORTED_CONFIG_RELWITHDEBINFO="Release;None;" .
 	cd tests/python && PYTHONPATH=$(CURDIR)/build/python-asan/site LD_PRELOAD="$(ASAN_RUNTIME)" \
 	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
 	  $(VPY) -m pytest -q -p no:cacheprovider $(PY_ABI_TESTS)
