@@ -1,5 +1,4 @@
 """Compiler passes: folding, CSE, dead nodes, stable keys, macros, speed."""
-import time
 
 import numpy as np
 import pytest
@@ -173,7 +172,8 @@ def test_compile_is_repeatable():
     assert pp.compile(g).to_bytes() == pp.compile(g).to_bytes()
 
 
-def test_compiling_5000_nodes_is_fast():
+def test_a_5000_node_graph_compiles_and_runs():
+    # how fast is measured by benchmarks/compile_bench.py, not here (no timed tests)
     with pp.Graph() as g:
         x = random.Uniform(0.0, 1.0, shape=[4])
         acc = x
@@ -182,11 +182,9 @@ def test_compiling_5000_nodes_is_fast():
             acc = pp.Conditional(random.Uniform(0.0, 1.0) > 0.5, y, acc) if k % 50 == 0 else y - x
         g.output("x", acc)
     assert len(g.nodes) >= 5000
-    t = time.perf_counter()
     p = pp.compile(g)
-    elapsed = time.perf_counter() - t
     assert p.run(0)["x"].shape == (4,)
-    assert elapsed < 3.0, f"compiling {len(g.nodes)} nodes took {elapsed:.2f}s"
+    assert p.run(0)["x"].tolist() != p.run(1)["x"].tolist()
 
 
 def test_macro_can_ask_the_type_of_nodes_it_made():
