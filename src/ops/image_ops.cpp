@@ -104,14 +104,39 @@ Type infer_decoded_crop(const InferContext& ctx) {
                                        constant_int(ctx, 2).value_or(kUnknownDim), c});
 }
 
-kernels::JpegMode jpeg_mode(const ExecContext& ctx) {
-  const std::string& mode = ctx.attrs.get_string("mode");
-  return mode == "rgb" ? kernels::JpegMode::Rgb
-                       : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
-}
+int64_t max_pixels(const ExecContext& ctx) { return ctx.attrs.get_int("max_pixels"); }
 
 // "1", "1/2", "1/4" or "1/8" -> the denominator.
 int scale_denominator(const std::string& scale) { return scale == "1" ? 1 : std::stoi(scale.substr(2)); }
+
+// The JPEG decoder's options from the op's mode and max_pixels attributes and, where the op has
+// one, its scale attribute (scale_attr; nullptr decodes at full size).
+kernels::JpegOptions jpeg_options(const ExecContext& ctx, const char* scale_attr) {
+  const std::string& mode = ctx.attrs.get_string("mode");
+  kernels::JpegOptions o;
+  o.mode = mode == "rgb" ? kernels::JpegMode::Rgb
+                         : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
+  if (scale_attr) o.scale_denom = scale_denominator(ctx.attrs.get_string(scale_attr));
+  o.max_pixels = max_pixels(ctx);
+  return o;
+}
+
+// The PNG decoder's options for the ops that accept both formats: always 8 bits.
+kernels::PngOptions png_options_8bit(const ExecContext& ctx) {
+  const std::string& mode = ctx.attrs.get_string("mode");
+  kernels::PngOptions o;
+  o.mode = mode == "rgb" ? kernels::PngMode::Rgb
+                         : (mode == "gray" ? kernels::PngMode::Gray : kernels::PngMode::Unchanged);
+  o.force_8bit = true;
+  o.max_pixels = max_pixels(ctx);
+  return o;
+}
+
+[[noreturn]] void unknown_image_format(const Tensor& data) {
+  if (data.nbytes() == 0) fail(PXP_EDECODE, "cannot decode an image from empty data");
+  fail(PXP_EDECODE, "unknown image format (neither JPEG nor PNG signature) in " + std::to_string(data.nbytes()) +
+                        " bytes");
+}
 
 const Tensor& bytes_arg(const Args& args, Tensor& holder) {
   const Value& v = args[0];
@@ -155,8 +180,6 @@ std::optional<kernels::PixelBox> constant_box(const InferContext& ctx, size_t i)
   return kernels::pixel_box(p[0], p[1], p[2], p[3]);
 }
 
-int64_t max_pixels(const ExecContext& ctx) { return ctx.attrs.get_int("max_pixels"); }
-
 Interpolation interpolation(const ExecContext& ctx) {
   return kernels::interpolation_from_name(ctx.attrs.get_string("interpolation"));
 }
@@ -198,11 +221,7 @@ void register_decoders(Registry& r) {
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
-          kernels::JpegOptions o;
-          o.mode = jpeg_mode(ctx);
-          o.scale_denom = scale_denominator(ctx.attrs.get_string("scale"));
-          o.max_pixels = max_pixels(ctx);
-          return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), o));
+          return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), jpeg_options(ctx, "scale")));
         });
     r.add(b.build());
   }
@@ -230,12 +249,9 @@ void register_decoders(Registry& r) {
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
-          kernels::JpegOptions o;
-          o.mode = jpeg_mode(ctx);
-          o.scale_denom = scale_denominator(ctx.attrs.get_string("max_scale"));
-          o.max_pixels = max_pixels(ctx);
           return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1),
-                                                 int_arg(args, 2, "width"), int_arg(args, 3, "height"), o));
+                                                 int_arg(args, 2, "width"), int_arg(args, 3, "height"),
+                                                 jpeg_options(ctx, "max_scale")));
         });
     r.add(b.build());
   }
@@ -267,26 +283,15 @@ void register_decoders(Registry& r) {
           const Tensor& data = bytes_arg(args, holder);
           int64_t width = int_arg(args, 2, "width"), height = int_arg(args, 3, "height");
           if (kernels::is_jpeg(data.bytes(), data.nbytes())) {
-            kernels::JpegOptions o;
-            o.mode = jpeg_mode(ctx);
-            o.scale_denom = scale_denominator(ctx.attrs.get_string("max_scale"));
-            o.max_pixels = max_pixels(ctx);
-            return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height, o));
+            return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height,
+                                                   jpeg_options(ctx, "max_scale")));
           }
           if (kernels::is_png(data.bytes(), data.nbytes())) {
-            const std::string& mode = ctx.attrs.get_string("mode");
-            kernels::PngOptions o;
-            o.mode = mode == "rgb" ? kernels::PngMode::Rgb
-                                   : (mode == "gray" ? kernels::PngMode::Gray : kernels::PngMode::Unchanged);
-            o.force_8bit = true;
-            o.max_pixels = max_pixels(ctx);
-            Tensor full = kernels::decode_png(data.bytes(), data.nbytes(), o);
+            Tensor full = kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx));
             return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height,
                                          Interpolation::Linear));
           }
-          if (data.nbytes() == 0) fail(PXP_EDECODE, "cannot decode an image from empty data");
-          fail(PXP_EDECODE, "unknown image format (neither JPEG nor PNG signature) in " +
-                                std::to_string(data.nbytes()) + " bytes");
+          unknown_image_format(data);
         });
     r.add(b.build());
   }
@@ -393,25 +398,11 @@ void register_decoders(Registry& r) {
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
-          const std::string& mode = ctx.attrs.get_string("mode");
-          if (kernels::is_jpeg(data.bytes(), data.nbytes())) {
-            kernels::JpegOptions o;
-            o.mode = mode == "rgb" ? kernels::JpegMode::Rgb
-                                   : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
-            o.max_pixels = max_pixels(ctx);
-            return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), o));
-          }
-          if (kernels::is_png(data.bytes(), data.nbytes())) {
-            kernels::PngOptions o;
-            o.mode = mode == "rgb" ? kernels::PngMode::Rgb
-                                   : (mode == "gray" ? kernels::PngMode::Gray : kernels::PngMode::Unchanged);
-            o.force_8bit = true;
-            o.max_pixels = max_pixels(ctx);
-            return Value(kernels::decode_png(data.bytes(), data.nbytes(), o));
-          }
-          if (data.nbytes() == 0) fail(PXP_EDECODE, "cannot decode an image from empty data");
-          fail(PXP_EDECODE, "unknown image format (neither JPEG nor PNG signature) in " +
-                                std::to_string(data.nbytes()) + " bytes");
+          if (kernels::is_jpeg(data.bytes(), data.nbytes()))
+            return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), jpeg_options(ctx, nullptr)));
+          if (kernels::is_png(data.bytes(), data.nbytes()))
+            return Value(kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx)));
+          unknown_image_format(data);
         });
     r.add(b.build());
   }

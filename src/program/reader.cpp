@@ -21,22 +21,6 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& message) { fail(PXP_EINVALID_PROGRAM, message); }
 
-const char* msgpack_type_name(const msgpack::object& o) {
-  switch (o.type) {
-    case msgpack::type::NIL: return "nil";
-    case msgpack::type::BOOLEAN: return "a boolean";
-    case msgpack::type::POSITIVE_INTEGER:
-    case msgpack::type::NEGATIVE_INTEGER: return "an integer";
-    case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64: return "a float";
-    case msgpack::type::STR: return "a string";
-    case msgpack::type::BIN: return "binary data";
-    case msgpack::type::ARRAY: return "an array";
-    case msgpack::type::MAP: return "a map";
-    case msgpack::type::EXT: return "an extension";
-  }
-  return "?";
-}
 
 std::string as_string(const msgpack::object& o, const std::string& what) {
   if (o.type != msgpack::type::STR) invalid(what + " must be a string, not " + msgpack_type_name(o));
@@ -287,6 +271,23 @@ std::optional<uint64_t> read_saved_seed(const msgpack::object_map& metadata) {
 }
 
 }  // namespace
+
+const char* msgpack_type_name(const msgpack::object& o) {
+  switch (o.type) {
+    case msgpack::type::NIL: return "nil";
+    case msgpack::type::BOOLEAN: return "a boolean";
+    case msgpack::type::POSITIVE_INTEGER:
+    case msgpack::type::NEGATIVE_INTEGER: return "an integer";
+    case msgpack::type::FLOAT32:
+    case msgpack::type::FLOAT64: return "a float";
+    case msgpack::type::STR: return "a string";
+    case msgpack::type::BIN: return "binary data";
+    case msgpack::type::ARRAY: return "an array";
+    case msgpack::type::MAP: return "a map";
+    case msgpack::type::EXT: return "an extension";
+  }
+  return "?";
+}
 
 msgpack::object_handle unpack_program(const void* data, size_t size) {
   if (!data && size) argument_error("program data is NULL");

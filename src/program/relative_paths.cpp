@@ -33,22 +33,6 @@ bool is_text(const msgpack::object& o, const char* text) {
          std::memcmp(o.via.str.ptr, text, o.via.str.size) == 0;
 }
 
-const char* kind_name(const msgpack::object& o) {
-  switch (o.type) {
-    case msgpack::type::NIL: return "nil";
-    case msgpack::type::BOOLEAN: return "a boolean";
-    case msgpack::type::POSITIVE_INTEGER:
-    case msgpack::type::NEGATIVE_INTEGER: return "an integer";
-    case msgpack::type::FLOAT32:
-    case msgpack::type::FLOAT64: return "a float";
-    case msgpack::type::STR: return "a string";
-    case msgpack::type::BIN: return "binary data";
-    case msgpack::type::ARRAY: return "an array";
-    case msgpack::type::MAP: return "a map";
-    default: return "an extension";
-  }
-}
-
 // The value of the first string key `key` of a map, or nullptr (also when o is not a map: the
 // reader reports malformed program structure; here only the record is judged).
 msgpack::object* find(msgpack::object& o, const char* key) {
@@ -155,7 +139,7 @@ class Joiner {
 // A decimal constant index, as pixelpipes.save writes it ("0", "12").
 uint64_t constant_index(const msgpack::object& key, uint64_t count) {
   if (key.type != msgpack::type::STR)
-    invalid_record(std::string("constants has a key that is ") + kind_name(key) + ", not a constant index string");
+    invalid_record(std::string("constants has a key that is ") + msgpack_type_name(key) + ", not a constant index string");
   const std::string digits = text_of(key);
   bool decimal = !digits.empty() && digits.size() <= 19 && (digits == "0" || digits[0] != '0');
   for (char c : digits) decimal = decimal && c >= '0' && c <= '9';
@@ -176,17 +160,17 @@ void resolve_constant(Joiner& joiner, msgpack::object& constant, uint64_t index,
     return;
   }
   if (changed.type != msgpack::type::ARRAY)
-    invalid_record(where(index, {}) + " has " + kind_name(changed) + ": expected \"all\" or a list of item index paths");
+    invalid_record(where(index, {}) + " has " + msgpack_type_name(changed) + ": expected \"all\" or a list of item index paths");
   for (uint32_t p = 0; p < changed.via.array.size; ++p) {
     const msgpack::object& path = changed.via.array.ptr[p];
     if (path.type != msgpack::type::ARRAY)
-      invalid_record(where(index, {}) + " path " + std::to_string(p) + " is " + kind_name(path) +
+      invalid_record(where(index, {}) + " path " + std::to_string(p) + " is " + msgpack_type_name(path) +
                      ", not a list of item indices");
     std::vector<uint64_t> item;
     for (uint32_t k = 0; k < path.via.array.size; ++k) {
       const msgpack::object& i = path.via.array.ptr[k];
       if (i.type != msgpack::type::POSITIVE_INTEGER)
-        invalid_record(where(index, {}) + " path " + std::to_string(p) + " has " + kind_name(i) +
+        invalid_record(where(index, {}) + " path " + std::to_string(p) + " has " + msgpack_type_name(i) +
                        " where an item index (a non-negative integer) belongs");
       item.push_back(i.via.u64);
     }
@@ -223,22 +207,22 @@ std::string resolve_relative_paths(std::string bytes, const fs::path& folder) {
     if (&metadata->via.map.ptr[i].val != record && is_text(metadata->via.map.ptr[i].key, format::kRelativePathsKey))
       invalid_record("is given twice");
 
-  if (record->type != msgpack::type::MAP) invalid_record(std::string("must be a map, not ") + kind_name(*record));
+  if (record->type != msgpack::type::MAP) invalid_record(std::string("must be a map, not ") + msgpack_type_name(*record));
   for (uint32_t i = 0; i < record->via.map.size; ++i) {
     const msgpack::object& key = record->via.map.ptr[i].key;
     if (!is_text(key, "base") && !is_text(key, "constants"))
       invalid_record(key.type == msgpack::type::STR ? "has unknown field '" + text_of(key) + "'"
-                                                    : std::string("has a key that is ") + kind_name(key));
+                                                    : std::string("has a key that is ") + msgpack_type_name(key));
   }
   msgpack::object* base = find(*record, "base");
   if (!base) invalid_record("lacks 'base'");
   if (!is_text(*base, "program_dir"))
     invalid_record("base must be \"program_dir\" (the folder of the program file), not " +
-                   (base->type == msgpack::type::STR ? "'" + text_of(*base) + "'" : std::string(kind_name(*base))));
+                   (base->type == msgpack::type::STR ? "'" + text_of(*base) + "'" : std::string(msgpack_type_name(*base))));
   msgpack::object* changed = find(*record, "constants");
   if (!changed) invalid_record("lacks 'constants'");
   if (changed->type != msgpack::type::MAP)
-    invalid_record(std::string("constants must be a map, not ") + kind_name(*changed));
+    invalid_record(std::string("constants must be a map, not ") + msgpack_type_name(*changed));
 
   msgpack::object* constants = find(root, "constants");
   const uint64_t count = constants && constants->type == msgpack::type::ARRAY ? constants->via.array.size : 0;

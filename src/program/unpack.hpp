@@ -13,4 +13,7 @@ namespace pxp {
 // oversized, truncated, too deeply nested or trailing bytes, PXP_EINVALID_ARGUMENT for NULL data.
 msgpack::object_handle unpack_program(const void* data, size_t size);
 
+// "a string", "an array", ...: how error messages name the kind of object found.
+const char* msgpack_type_name(const msgpack::object& o);
+
 }  // namespace pxp
