@@ -21,7 +21,6 @@ namespace {
 
 [[noreturn]] void invalid(const std::string& message) { fail(PXP_EINVALID_PROGRAM, message); }
 
-
 std::string as_string(const msgpack::object& o, const std::string& what) {
   if (o.type != msgpack::type::STR) invalid(what + " must be a string, not " + msgpack_type_name(o));
   return std::string(o.via.str.ptr, o.via.str.size);
