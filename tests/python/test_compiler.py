@@ -1,4 +1,4 @@
-"""Compiler passes: folding, CSE, dead nodes, stable keys, macros, speed."""
+"""Compiler passes: folding, CSE, dead nodes, stable keys, macros, large graphs."""
 
 import numpy as np
 import pytest

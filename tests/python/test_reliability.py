@@ -4,7 +4,6 @@ shutdown (interrupting or dropping an iterator mid-batch leaves no native thread
 behind, 100 times in a row)."""
 import _thread
 import gc
-import os
 import threading
 import time
 
@@ -49,8 +48,6 @@ def files_pipeline(files, seed=0, threads=2):
         g.output("image", image.Resize(img, 8, 8))
         g.output("item", item)
     return pp.compile(g, seed=seed, threads=threads)
-
-
 
 
 # -- on_error -------------------------------------------------------------------------------------
