@@ -121,14 +121,23 @@ kernels::JpegOptions jpeg_options(const ExecContext& ctx, const char* scale_attr
   return o;
 }
 
-// The PNG decoder's options for the ops that accept both formats: always 8 bits.
-kernels::PngOptions png_options_8bit(const ExecContext& ctx) {
+// The PNG decoder's options from the op's mode ("indices" only for image.decode_png) and
+// max_pixels attributes.
+kernels::PngOptions png_options(const ExecContext& ctx) {
   const std::string& mode = ctx.attrs.get_string("mode");
   kernels::PngOptions o;
-  o.mode = mode == "rgb" ? kernels::PngMode::Rgb
-                         : (mode == "gray" ? kernels::PngMode::Gray : kernels::PngMode::Unchanged);
-  o.force_8bit = true;
+  o.mode = mode == "rgb"       ? kernels::PngMode::Rgb
+           : mode == "gray"    ? kernels::PngMode::Gray
+           : mode == "indices" ? kernels::PngMode::Indices
+                               : kernels::PngMode::Unchanged;
   o.max_pixels = max_pixels(ctx);
+  return o;
+}
+
+// The ops that accept both formats decode to u8 (16-bit PNGs keep their high byte).
+kernels::PngOptions png_options_8bit(const ExecContext& ctx) {
+  kernels::PngOptions o = png_options(ctx);
+  o.force_8bit = true;
   return o;
 }
 
@@ -372,14 +381,7 @@ void register_decoders(Registry& r) {
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
-          kernels::PngOptions o;
-          const std::string& mode = ctx.attrs.get_string("mode");
-          o.mode = mode == "rgb"      ? kernels::PngMode::Rgb
-                   : mode == "gray"   ? kernels::PngMode::Gray
-                   : mode == "indices" ? kernels::PngMode::Indices
-                                       : kernels::PngMode::Unchanged;
-          o.max_pixels = max_pixels(ctx);
-          return Value(kernels::decode_png(data.bytes(), data.nbytes(), o));
+          return Value(kernels::decode_png(data.bytes(), data.nbytes(), png_options(ctx)));
         });
     r.add(b.build());
   }

@@ -14,16 +14,14 @@ def thread_count() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def settled_thread_count(expected: int, timeout: float = 5.0) -> int:
-    """The thread count once it reaches ``expected`` or ``timeout`` passes. A Python thread's
-    join() returns just before its OS thread exits, so /proc can list it a moment longer (long
-    enough to see under ASan); a thread that never goes away still fails the caller's assert."""
+def wait_until_os_thread_exits(native_id: int, timeout: float = 5.0) -> None:
+    """A Python thread's join() returns just before its OS thread exits, so /proc can list it a
+    moment longer (long enough to see under ASan). Waits for that one thread only, so a count
+    taken after it still sees every other thread, workers left behind included."""
+    task = f"/proc/self/task/{native_id}"
     deadline = time.perf_counter() + timeout
-    count = thread_count()
-    while count != expected and time.perf_counter() < deadline:
-        time.sleep(0.005)
-        count = thread_count()
-    return count
+    while os.path.exists(task) and time.perf_counter() < deadline:
+        time.sleep(0.001)
 
 
 def rss_bytes() -> int:
