@@ -14,14 +14,18 @@ def thread_count() -> int:
     return len(os.listdir("/proc/self/task"))
 
 
-def wait_until_os_thread_exits(native_id: int, timeout: float = 5.0) -> None:
-    """A Python thread's join() returns just before its OS thread exits, so /proc can list it a
-    moment longer (long enough to see under ASan). Waits for that one thread only, so a count
-    taken after it still sees every other thread, workers left behind included."""
-    task = f"/proc/self/task/{native_id}"
+def settled_thread_count(expected: int, timeout: float = 5.0) -> int:
+    """The thread count once it equals ``expected``, or after ``timeout``. Joining a thread
+    (std::thread::join, Python's join) returns when the kernel clears the thread's id, a moment
+    before the task leaves /proc/self/task; under ASan that moment is long enough to see, for the
+    stream's workers and the test's own timer thread alike. A thread that stays fails the caller's
+    assert after the timeout; how fast a stream stops is the caller's own timing check."""
     deadline = time.perf_counter() + timeout
-    while os.path.exists(task) and time.perf_counter() < deadline:
+    count = thread_count()
+    while count != expected and time.perf_counter() < deadline:
         time.sleep(0.001)
+        count = thread_count()
+    return count
 
 
 def rss_bytes() -> int:

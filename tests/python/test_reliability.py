@@ -14,7 +14,7 @@ import pixelpipes as pp
 from pixelpipes.ops import image, io
 from pixelpipes.ops import filter as pfilter
 from pixelpipes.ops import random
-from process_probes import UNDER_ASAN, rss_bytes, thread_count, wait_until_os_thread_exits
+from process_probes import UNDER_ASAN, rss_bytes, settled_thread_count, thread_count
 
 
 def png_bytes(seed: int) -> bytes:
@@ -168,12 +168,10 @@ def test_interrupting_iteration_100_times_leaves_no_thread_or_memory():
             t = time.perf_counter()
             del it  # dropped mid-stream: the iterator's finalizer stops the stream
         slowest = max(slowest, time.perf_counter() - t)
-        if round % 2:
-            wait_until_os_thread_exits(timer.native_id)  # the timer is not a worker: don't count it
-        assert thread_count() == threads, f"round {round}: worker threads left behind"
+        assert settled_thread_count(threads) == threads, f"round {round}: worker threads left behind"
     gc.collect()
     assert slowest < 1.0
-    assert thread_count() == threads
+    assert settled_thread_count(threads) == threads
     if UNDER_ASAN:
         return  # ASan's quarantine holds freed memory (process_probes.py); make test checks RSS
     # native buffers are returned: RSS stays near its baseline (allocator slack allowed)
