@@ -73,7 +73,8 @@ PXP_API int32_t pxp_version_number(void);
 typedef struct pxp_error_info {
   pxp_status code;
   const char *message;     /* full human-readable message */
-  int64_t sample;          /* sample index being computed, or -1 */
+  int64_t sample;          /* sample index being computed, or -1 (also for
+                              indices >= 2^63: see pxp_error_last_sample) */
   int64_t instruction;     /* instruction index in the program, or -1 */
   const char *op;          /* op name ("math.add"), or "" */
   const char *node;        /* the user's node label, or "" */
@@ -84,6 +85,12 @@ typedef struct pxp_error_info {
  * strings if no call has failed yet). Returns PXP_EINVALID_ARGUMENT if out is
  * NULL. Does not change the last error. */
 PXP_API pxp_status pxp_error_last(pxp_error_info *out);
+
+/* The sample index of the last error of the calling thread, any uint64_t
+ * (pxp_error_info.sample holds only indices below 2^63). PXP_OK and *out set
+ * when the error names a sample; PXP_NOT_FOUND when it names none;
+ * PXP_EINVALID_ARGUMENT if out is NULL. Does not change the last error. */
+PXP_API pxp_status pxp_error_last_sample(uint64_t *out);
 
 /* The file the last error's sample was reading (the path given to the
  * io.read_file upstream of the failing op), or "" when none. Owned by the

@@ -47,10 +47,15 @@ typedef struct pxp_pipeline_options {
                                 failing sample's epoch and skips are counted per epoch */
   uint64_t max_batch_bytes;  /* limit on the bytes of one batch's outputs (0: none); a stream
                                 whose batch would exceed it fails with PXP_ENOMEM */
+  /* version 3 */
+  uint64_t max_file_bytes;   /* largest file io.read_file reads (0: the default, 2^30 bytes);
+                                a larger one fails with PXP_EIO naming the limit */
 } pxp_pipeline_options;
 
-#define PXP_PIPELINE_OPTIONS_VERSION 2
-#define PXP_PIPELINE_OPTIONS_INIT {PXP_PIPELINE_OPTIONS_VERSION, 0, 0, PXP_ON_ERROR_RAISE, 0, 0, 0, 0}
+#define PXP_PIPELINE_OPTIONS_VERSION 3
+#define PXP_PIPELINE_OPTIONS_INIT {PXP_PIPELINE_OPTIONS_VERSION, 0, 0, PXP_ON_ERROR_RAISE, 0, 0, 0, 0, 0}
+/* io.read_file's size limit when max_file_bytes is 0. */
+#define PXP_DEFAULT_MAX_FILE_BYTES (UINT64_C(1) << 30)
 
 typedef struct pxp_pipeline pxp_pipeline;
 typedef struct pxp_sample pxp_sample;
@@ -74,6 +79,20 @@ PXP_API pxp_status pxp_pipeline_run(pxp_sample **out, pxp_pipeline *pipeline, ui
  * sample with the lowest index. */
 PXP_API pxp_status pxp_pipeline_run_many(pxp_sample **out, pxp_pipeline *pipeline, uint64_t start,
                                          size_t count);
+
+/* Changes the number of worker threads (0: one per core; at most 1024). A pool
+ * already started with another count is stopped and joined first, so a
+ * pipeline never holds more than one pool of threads. PXP_ESTATE while a
+ * stream runs on the pipeline. */
+PXP_API pxp_status pxp_pipeline_set_threads(pxp_pipeline *pipeline, uint32_t threads);
+
+/* Interrupts a pxp_pipeline_run_many in progress (interrupted nonzero): it
+ * stops claiming samples, lets those in flight finish and fails with
+ * PXP_ESTATE "run_many was interrupted". Every later run_many fails the same
+ * way until this is called again with interrupted 0. The one function that
+ * may be called from another thread while the pipeline's driving thread is
+ * inside a call (this is how a binding turns Ctrl-C into a prompt stop). */
+PXP_API pxp_status pxp_pipeline_interrupt(pxp_pipeline *pipeline, uint32_t interrupted);
 
 /* Frees a sample and every value borrowed from it; NULL is a no-op. A sample
  * does not depend on its pipeline: it may outlive it. */

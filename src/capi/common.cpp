@@ -8,7 +8,8 @@ namespace {
 struct LastError {
   pxp_status code = PXP_OK;
   std::string message, op, node, source, file;
-  int64_t sample = -1, instruction = -1;
+  std::optional<uint64_t> sample;
+  int64_t instruction = -1;
 };
 thread_local LastError t_last;
 }  // namespace
@@ -63,11 +64,19 @@ PXP_API pxp_status pxp_error_last(pxp_error_info* out) {
   const auto& e = capi::t_last;
   out->code = e.code;
   out->message = e.message.c_str();
-  out->sample = e.sample;
+  // the struct's int64 field holds indices below 2^63; pxp_error_last_sample gives every index
+  out->sample = e.sample && *e.sample < (uint64_t(1) << 63) ? static_cast<int64_t>(*e.sample) : -1;
   out->instruction = e.instruction;
   out->op = e.op.c_str();
   out->node = e.node.c_str();
   out->source = e.source.c_str();
+  return PXP_OK;
+}
+
+PXP_API pxp_status pxp_error_last_sample(uint64_t* out) {
+  if (!out) return PXP_EINVALID_ARGUMENT;  // not recorded: reading the error must not change it
+  if (!capi::t_last.sample) return PXP_NOT_FOUND;
+  *out = *capi::t_last.sample;
   return PXP_OK;
 }
 

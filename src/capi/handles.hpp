@@ -13,7 +13,8 @@ struct pxp_program {
 
 struct pxp_pipeline {
   std::unique_ptr<pxp::Pipeline> pipeline;
-  std::unique_ptr<pxp::Stream> stream;  // declared last: destroyed before the pipeline it runs on
+  std::unique_ptr<pxp::Stream> stream;
+  ~pxp_pipeline() { pxp::Stream::destroy(stream); }  // before the pipeline it runs on
 };
 
 struct pxp_batch {

@@ -30,6 +30,7 @@ PXP_API pxp_status pxp_pipeline_create(pxp_pipeline** out, const pxp_program* pr
         opts.epoch_length = options->epoch_length;
         opts.max_batch_bytes = options->max_batch_bytes;
       }
+      if (options->version >= 3) opts.max_file_bytes = options->max_file_bytes;
     }
     if (opts.threads > 1024) argument_error("threads must be at most 1024, got " + std::to_string(opts.threads));
     ErrorPolicy policy;
@@ -47,8 +48,10 @@ PXP_API pxp_status pxp_pipeline_create(pxp_pipeline** out, const pxp_program* pr
     policy.fallback_index = opts.fallback_index;
     policy.epoch_length = opts.epoch_length;
     policy.max_batch_bytes = opts.max_batch_bytes;
+    RunLimits limits;
+    limits.max_file_bytes = opts.max_file_bytes ? opts.max_file_bytes : PXP_DEFAULT_MAX_FILE_BYTES;
     auto handle = std::make_unique<pxp_pipeline>();
-    handle->pipeline = std::make_unique<Pipeline>(program->program, opts.seed, opts.threads);
+    handle->pipeline = std::make_unique<Pipeline>(program->program, opts.seed, opts.threads, limits);
     handle->pipeline->set_error_policy(policy);
     *out = handle.release();
   });
@@ -83,6 +86,22 @@ PXP_API pxp_status pxp_pipeline_run_many(pxp_sample** out, pxp_pipeline* pipelin
   });
 }
 
+PXP_API pxp_status pxp_pipeline_set_threads(pxp_pipeline* pipeline, uint32_t threads) {
+  return guard([&] {
+    require(pipeline, "pipeline");
+    if (threads > 1024) argument_error("threads must be at most 1024, got " + std::to_string(threads));
+    if (pipeline->stream) fail(PXP_ESTATE, "cannot change the threads of a pipeline while its stream runs");
+    pipeline->pipeline->set_threads(threads);
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_interrupt(pxp_pipeline* pipeline, uint32_t interrupted) {
+  return guard([&] {
+    require(pipeline, "pipeline");
+    pipeline->pipeline->interrupt(interrupted != 0);
+  });
+}
+
 PXP_API void pxp_sample_free(pxp_sample* sample) { delete sample; }
 
 PXP_API pxp_status pxp_pipeline_start(pxp_pipeline* pipeline, const pxp_stream_options* options) {
@@ -99,7 +118,7 @@ PXP_API pxp_status pxp_pipeline_start(pxp_pipeline* pipeline, const pxp_stream_o
     o.rank = options->rank;
     o.world_size = options->world_size;
     o.pad_varying = options->pad_varying != 0;
-    pipeline->stream.reset();
+    Stream::destroy(pipeline->stream);
     pipeline->stream = std::make_unique<Stream>(*pipeline->pipeline, o);
   });
 }
@@ -119,7 +138,7 @@ PXP_API pxp_status pxp_pipeline_next_batch(pxp_batch** out, pxp_pipeline* pipeli
 PXP_API pxp_status pxp_pipeline_stop(pxp_pipeline* pipeline) {
   return guard([&] {
     require(pipeline, "pipeline");
-    pipeline->stream.reset();
+    Stream::destroy(pipeline->stream);
   });
 }
 

@@ -8,7 +8,7 @@ std::string Error::full_message() const {
     if (!where.empty()) where += ", ";
     where += part;
   };
-  if (sample >= 0) add("sample " + std::to_string(sample));
+  if (sample) add("sample " + std::to_string(*sample));
   if (!file.empty()) add("file '" + file + "'");
   if (instruction >= 0) add("instruction " + std::to_string(instruction));
   if (!op.empty()) add("op " + op);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -19,8 +20,8 @@ class Error : public std::exception {
   pxp_status code() const { return code_; }
   const std::string& message() const { return message_; }
 
-  // Where the error happened; -1 / "" when unknown.
-  int64_t sample = -1;
+  // Where the error happened; unset / -1 / "" when unknown.
+  std::optional<uint64_t> sample;
   int64_t instruction = -1;
   std::string op;
   std::string node;

@@ -2,13 +2,23 @@
 
 #include "core/buffer_cache.hpp"
 
+#include <algorithm>
 #include <cstdlib>
 #include <limits>
 #include <new>
 
 namespace pxp {
 
+void check_rank(const Shape& shape) {
+  if (shape.size() > static_cast<size_t>(kMaxDims))
+    range_error("a tensor of " + std::to_string(shape.size()) + " dimensions: the limit is " +
+                std::to_string(kMaxDims));
+}
+
 int64_t checked_numel(const Shape& shape, size_t elem_size) {
+  check_rank(shape);
+  for (int64_t d : shape)
+    if (d < 0) argument_error("negative dimension " + std::to_string(d) + " in a tensor shape");
   int64_t n = 1;
   for (int64_t d : shape) {
     if (d < 0) argument_error("negative dimension " + std::to_string(d) + " in a tensor shape");
@@ -68,6 +78,7 @@ Tensor Tensor::zeros(DType dtype, const Shape& shape) {
 }
 
 Tensor Tensor::view(std::shared_ptr<void> owner, const uint8_t* data, DType dtype, Shape shape, Shape strides) {
+  check_rank(shape);
   Tensor t;
   t.owner_ = std::move(owner);
   t.data_ = data;
@@ -82,6 +93,8 @@ Tensor Tensor::restrided(Shape shape, Shape strides, int64_t byte_offset) const 
 }
 
 int64_t Tensor::numel() const {
+  // zero first: a zero-element shape may have other dimensions whose product overflows
+  if (std::find(shape_.begin(), shape_.end(), 0) != shape_.end()) return 0;
   int64_t n = 1;
   for (int64_t d : shape_) n *= d;
   return n;
@@ -99,9 +112,9 @@ bool Tensor::is_contiguous() const {
 namespace {
 // Calls f(byte offset of element k) for every element in row-major order.
 template <typename F> void for_each_offset(const Shape& shape, const Shape& strides, F&& f) {
+  if (std::find(shape.begin(), shape.end(), 0) != shape.end()) return;
   int64_t n = 1;
   for (int64_t d : shape) n *= d;
-  if (n == 0) return;
   size_t nd = shape.size();
   std::vector<int64_t> idx(nd, 0);
   int64_t off = 0;

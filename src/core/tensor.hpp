@@ -19,7 +19,15 @@ using Shape = std::vector<int64_t>;
 // Upper bound on the bytes of one tensor: an absurd shape is an error, not an OOM kill.
 constexpr int64_t kMaxTensorBytes = int64_t(1) << 34;  // 16 GiB
 
-// Elements of a shape, or an error if it is negative or beyond kMaxTensorBytes for elem_size.
+// Dimensions of a tensor: the C ABI's views hold PXP_MAX_DIMS (8) shape entries. A batch adds one,
+// so an output is batched only with at most kMaxDims - 1 of its own.
+constexpr int kMaxDims = 8;
+
+// Fails with PXP_EOUT_OF_RANGE when a shape has more than kMaxDims dimensions.
+void check_rank(const Shape& shape);
+
+// Elements of a shape, or an error if it has more than kMaxDims dimensions, a negative one, or is
+// beyond kMaxTensorBytes for elem_size.
 int64_t checked_numel(const Shape& shape, size_t elem_size);
 
 class Tensor {

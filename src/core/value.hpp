@@ -14,6 +14,10 @@ namespace pxp {
 class Value;
 using List = std::vector<Value>;
 
+// The most elements a list may have: a typo in a count should be a clear error, not an allocation
+// of billions of values. Checked on types at load (verifier) and by the ops that build lists.
+constexpr int64_t kMaxListLength = int64_t(1) << 24;
+
 enum class ValueKind : uint8_t { None, Tensor, String, List };
 
 class Value {

@@ -4,8 +4,8 @@
 
 namespace pxp {
 
-Interpreter::Interpreter(std::shared_ptr<const Program> program)
-    : program_(std::move(program)), profile_(program_->size() + 1) {
+Interpreter::Interpreter(std::shared_ptr<const Program> program, RunLimits limits)
+    : program_(std::move(program)), limits_(limits), profile_(program_->size() + 1) {
   size_t n = program_->size();
   slots_.resize(n);
   refs_.resize(n);
@@ -45,7 +45,7 @@ void Interpreter::release(size_t i) {
 void Interpreter::locate(Error& e, size_t i, uint64_t sample) {
   for (auto& s : slots_) s = Value();
   const Program& p = *program_;
-  e.sample = static_cast<int64_t>(sample);
+  e.sample = sample;
   if (i < p.size()) {
     if (e.file.empty()) e.file = file_of(i);
     if (e.instruction < 0) {
@@ -97,7 +97,8 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample, const std::v
           break;
         case Control::Merge: {
           int64_t pick = refs_[ins.inputs[0]]->as_int();
-          if (pick < 0 || pick + 1 >= static_cast<int64_t>(ins.inputs.size()))
+          // (pick + 1 could overflow: compare against the branch count instead)
+          if (pick < 0 || pick >= static_cast<int64_t>(ins.inputs.size()) - 1)
             range_error("branch selector " + std::to_string(pick) + " is out of range: there are " +
                         std::to_string(ins.inputs.size() - 1) + " branches");
           const Value* v = refs_[ins.inputs[static_cast<size_t>(pick) + 1]];
@@ -112,7 +113,7 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample, const std::v
           args_.clear();
           for (uint32_t s : ins.inputs) args_.push_back(refs_[s]);
           if (reads_file_[i]) paths_[i] = *args_[0];
-          ExecContext ctx(ins.attrs, seed, sample, ins.key);
+          ExecContext ctx(ins.attrs, seed, sample, ins.key, limits_);
           if (destinations && output_of_[i] >= 0) {
             const Tensor& d = (*destinations)[static_cast<size_t>(output_of_[i])];
             if (d.defined()) ctx.destination = &d;

@@ -14,7 +14,7 @@ namespace pxp {
 
 class Interpreter {
  public:
-  explicit Interpreter(std::shared_ptr<const Program> program);
+  explicit Interpreter(std::shared_ptr<const Program> program, RunLimits limits = RunLimits());
 
   // The program's outputs for this sample, in output order. Errors are
   // pxp::Error located at the sample, instruction, op, node and source.
@@ -46,6 +46,7 @@ class Interpreter {
   void clear_paths();
 
   std::shared_ptr<const Program> program_;
+  RunLimits limits_;
   std::vector<Value> slots_;
   std::vector<const Value*> refs_;  // per slot: folded value in the program, or the local slot
   std::vector<const Value*> args_;

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <condition_variable>
 #include <exception>
+#include <mutex>
+#include <thread>
 
 #include <opencv2/core.hpp>
 #ifdef __GLIBC__
@@ -15,14 +17,13 @@
 
 namespace pxp {
 
-Pipeline::Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads)
-    : program_(std::move(program)), seed_(seed), threads_(threads), caller_(program_) {
+Pipeline::Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads, RunLimits limits)
+    : program_(std::move(program)), seed_(seed), threads_(threads), limits_(limits), caller_(program_, limits) {
   if (threads_ == 0) threads_ = std::max(1u, std::thread::hardware_concurrency());
 }
 
 Pipeline::~Pipeline() {
-  pool_.reset();  // joins the workers (the tasks they still hold finish first), then their interpreters go
-  workers_.clear();
+  drop_pool();  // joins the workers (the tasks they still hold finish first), then their interpreters go
 #ifdef __GLIBC__
   // The workers' malloc arenas keep the memory of their samples and of freed batch buffers; give it
   // back to the system now that they are gone (a process that opens and closes many streams would
@@ -71,6 +72,10 @@ void Pipeline::set_profiling(bool on) {
 std::vector<ProfileRow> Pipeline::profile_totals() const {
   std::vector<ProfileRow> totals(caller_.profile().size());
   caller_.profile().add_to(totals);
+  for (size_t r = 0; r < retired_profile_.size() && r < totals.size(); ++r) {
+    totals[r].count += retired_profile_[r].count;
+    totals[r].nanoseconds += retired_profile_[r].nanoseconds;
+  }
   for (const auto& w : workers_) w->profile().add_to(totals);
   return totals;
 }
@@ -87,18 +92,54 @@ std::vector<ProfileRow> Pipeline::profile() const {
   return rows;
 }
 
+namespace {
+// OpenCV's thread count is one setting of the whole process, not of the calling thread, and
+// setting it is not thread-safe (with the TBB backend it rebuilds a global arena). Parallelism is
+// ours, so it is set to 0 (OpenCV's parallel loops run serially) once, on the thread that starts
+// the first pool, before any worker exists: never by workers racing each other.
+void turn_off_opencv_threads() {
+  static std::once_flag once;
+  std::call_once(once, [] { cv::setNumThreads(0); });
+}
+}  // namespace
+
 void Pipeline::start_pool() {
-  if (pool_) return;
+  if (pool_ && !pool_->forked()) return;
+  if (pool_) drop_pool();  // made before a fork(): its threads are not in this process
+  turn_off_opencv_threads();
+  // Built aside and committed together, so a failure (no memory, no thread) leaves no half pool.
+  std::vector<std::unique_ptr<Interpreter>> interpreters;
   for (size_t w = 0; w < threads_; ++w) {
-    workers_.push_back(std::make_unique<Interpreter>(program_));
-    workers_.back()->set_profiling(profiling_);
+    interpreters.push_back(std::make_unique<Interpreter>(program_, limits_));
+    interpreters.back()->set_profiling(profiling_);
   }
-  // Parallelism is ours: OpenCV must not start its own threads inside a worker. Each worker keeps
-  // the pixel buffers its samples free for the next ones (core/buffer_cache.hpp).
-  pool_ = std::make_unique<ThreadPool>(threads_, [](size_t) {
-    cv::setNumThreads(0);
-    enable_buffer_cache_on_this_thread();
-  });
+  // Each worker keeps the pixel buffers its samples free for the next ones (core/buffer_cache.hpp).
+  auto pool = std::make_unique<ThreadPool>(threads_, [](size_t) { enable_buffer_cache_on_this_thread(); });
+  workers_ = std::move(interpreters);
+  pool_ = std::move(pool);
+}
+
+void Pipeline::drop_pool() {
+  if (pool_ && pool_->forked()) {
+    // The parent's workers may have held the pool's mutex or been mid-sample in an interpreter:
+    // joining or destroying either could hang, so both are left behind (a child pays this once).
+    (void)pool_.release();
+    for (auto& w : workers_) (void)w.release();
+  }
+  if (!workers_.empty()) {
+    if (retired_profile_.empty()) retired_profile_.resize(caller_.profile().size());
+    for (const auto& w : workers_)
+      if (w) w->profile().add_to(retired_profile_);
+  }
+  pool_.reset();
+  workers_.clear();
+}
+
+void Pipeline::set_threads(size_t threads) {
+  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  if (threads == threads_) return;
+  drop_pool();
+  threads_ = threads;
 }
 
 void Pipeline::submit(std::function<void(size_t)> task) {
@@ -113,24 +154,43 @@ std::vector<Sample> Pipeline::run_many(uint64_t start, size_t count) {
   std::mutex mutex;
   std::condition_variable done;
   // One task per worker claiming samples in turn: cheaper than a queued task per sample.
-  std::atomic<size_t> next{0};
+  std::atomic<size_t> next{0}, computed{0};
   size_t tasks = std::min(threads_, count);
-  size_t remaining = tasks;
+  size_t remaining = 0;  // tasks queued and not yet ended (mutex)
+  std::exception_ptr submit_error;
   for (size_t t = 0; t < tasks; ++t) {
-    pool_->submit([&](size_t worker) {
-      for (size_t k; (k = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
-        try {
-          out[k] = Sample{start + k, workers_[worker]->run(seed_, start + k)};
-        } catch (...) {
-          errors[k] = std::current_exception();
-        }
-      }
+    {
       std::lock_guard<std::mutex> lock(mutex);
-      if (--remaining == 0) done.notify_one();
-    });
+      ++remaining;
+    }
+    try {
+      pool_->submit([&](size_t worker) {
+        for (size_t k; !interrupted_.load(std::memory_order_relaxed) &&
+                       (k = next.fetch_add(1, std::memory_order_relaxed)) < count;) {
+          try {
+            out[k] = Sample{start + k, workers_[worker]->run(seed_, start + k)};
+          } catch (...) {
+            errors[k] = std::current_exception();
+          }
+          computed.fetch_add(1, std::memory_order_relaxed);
+        }
+        std::lock_guard<std::mutex> lock(mutex);
+        if (--remaining == 0) done.notify_one();
+      });
+    } catch (...) {
+      // The tasks queued so far reference this frame: they must end before it goes. They claim
+      // every sample between them, so one queued task is enough to go on.
+      std::lock_guard<std::mutex> lock(mutex);
+      --remaining;
+      if (t == 0) submit_error = std::current_exception();
+      break;
+    }
   }
   std::unique_lock<std::mutex> lock(mutex);
   done.wait(lock, [&] { return remaining == 0; });
+  if (submit_error) std::rethrow_exception(submit_error);
+  if (computed.load() < count)
+    fail(PXP_ESTATE, "run_many was interrupted");
   for (auto& e : errors)
     if (e) std::rethrow_exception(e);
   return out;

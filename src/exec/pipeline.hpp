@@ -3,6 +3,7 @@
 // split of samples over threads never changes a bit of the results.
 #pragma once
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -40,7 +41,7 @@ struct ErrorStats {
 
 class Pipeline {
  public:
-  Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads);
+  Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads, RunLimits limits = RunLimits());
   ~Pipeline();
 
   const Program& program() const { return *program_; }
@@ -50,7 +51,16 @@ class Pipeline {
   // One sample on the calling thread.
   Sample run(uint64_t index);
   // count samples from start on the workers; rethrows the error of the lowest failing index.
+  // Stops early with PXP_ESTATE "interrupted" once interrupt(true) is called (from any thread).
   std::vector<Sample> run_many(uint64_t start, size_t count);
+  // Makes a run_many in progress stop after the samples in flight (true), or lets the next ones
+  // run again (false). The one call that may come from another thread than the driving one.
+  void interrupt(bool on) { interrupted_.store(on, std::memory_order_relaxed); }
+
+  // Changes the number of workers (0: one per hardware thread). A pool already started is
+  // replaced: its threads are joined first, so a pipeline never holds more than one pool.
+  // Not while a stream runs on this pipeline (the caller's to ensure).
+  void set_threads(size_t threads);
 
   // For streams: queue a task on the workers, and the interpreter owned by a worker.
   void submit(std::function<void(size_t worker)> task);
@@ -76,6 +86,7 @@ class Pipeline {
   std::shared_ptr<const Program> program_;
   uint64_t seed_;
   size_t threads_;
+  RunLimits limits_;
   Interpreter caller_;                                // for run() on the calling thread
   std::vector<std::unique_ptr<Interpreter>> workers_;  // one per worker thread
   std::unique_ptr<ThreadPool> pool_;                  // started on first use
@@ -84,8 +95,12 @@ class Pipeline {
   ErrorStats stats_;
   bool profiling_ = false;
   std::vector<ProfileRow> profile_baseline_;  // totals at the last reset_profile()
+  std::vector<ProfileRow> retired_profile_;   // totals of the workers of pools since replaced
+  std::atomic<bool> interrupted_{false};
 
   void start_pool();
+  // Drops the pool and its interpreters: joined, or abandoned in a forked child (fork_generation.hpp).
+  void drop_pool();
   std::vector<ProfileRow> profile_totals() const;
 };
 

@@ -1,5 +1,7 @@
 #include "exec/stream.hpp"
 
+#include "exec/fork_generation.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -17,6 +19,7 @@ struct Stream::Job {
   // by workers deciding whether a sample is still needed.
   std::atomic<int64_t> error_sample{-1};
   std::exception_ptr error;
+  uint32_t error_attempts = 0;  // failed replacements of the sample whose error is `error`
   bool ready = false;
   ErrorStats errors;            // failing samples of this batch (error policy)
   uint64_t varying_bytes = 0;   // bytes of the non-stacked outputs so far
@@ -42,6 +45,9 @@ bool fully_known(const Type& t) {
 Value padded(const std::vector<Value>& items, const std::string& name, Value& lengths) {
   const Tensor& first = items.at(0).tensor();
   size_t ndim = static_cast<size_t>(first.ndim());
+  if (ndim + 1 > static_cast<size_t>(kMaxDims))
+    type_error("output '" + name + "' has samples of " + std::to_string(ndim) + " dimensions: padded into a batch " +
+               "they would need " + std::to_string(ndim + 1) + ", more than the limit of " + std::to_string(kMaxDims));
   Shape max_shape(ndim, 0);
   for (const auto& v : items) {
     const Tensor& t = v.tensor();
@@ -64,9 +70,9 @@ Value padded(const std::vector<Value>& items, const std::string& name, Value& le
     for (int64_t r = 0; r < rows && row_len > 0; ++r) {
       int64_t offset = static_cast<int64_t>(b) * out.strides()[0];
       int64_t rem = r;
-      for (size_t d = ndim - 1; d-- > 0;) {
-        offset += (rem % t.shape()[d]) * out.strides()[d + 1];
-        rem /= t.shape()[d];
+      for (size_t d = ndim; d-- > 1;) {  // the dimensions before the last, innermost first
+        offset += (rem % t.shape()[d - 1]) * out.strides()[d];
+        rem /= t.shape()[d - 1];
       }
       std::memcpy(out.mutable_bytes() + offset, t.bytes() + r * row_len * static_cast<int64_t>(elem),
                   static_cast<size_t>(row_len) * elem);
@@ -78,7 +84,8 @@ Value padded(const std::vector<Value>& items, const std::string& name, Value& le
 }  // namespace
 
 Stream::Stream(Pipeline& pipeline, StreamOptions options)
-    : pipeline_(pipeline), options_(options), buffers_(std::make_shared<BufferPool>()) {
+    : pipeline_(pipeline), options_(options), buffers_(std::make_shared<BufferPool>()),
+      generation_(fork_generation()) {
   if (options_.batch_size == 0) argument_error("batch size must be at least 1");
   if (options_.prefetch == 0) argument_error("prefetch must be at least 1");
   if (options_.world_size == 0 || options_.rank >= options_.world_size)
@@ -101,6 +108,7 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
     stacked_bytes_ = static_cast<uint64_t>(std::min<unsigned __int128>(total, ~uint64_t(0)));
   }
   any_varying_ = std::find(stacked_.begin(), stacked_.end(), false) != stacked_.end();
+  check_batchable_ranks();
   for (size_t o = 0; o < p.outputs.size(); ++o) {
     uint32_t slot = p.outputs[o].second;
     bool first_of_slot = true;  // a value output twice is written in place once, then copied
@@ -109,14 +117,54 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
                                   p.instructions[slot].op->writes_destination);
   }
   any_destination_ = std::find(writes_destination_.begin(), writes_destination_.end(), true) != writes_destination_.end();
-  std::lock_guard<std::mutex> lock(mutex_);
-  for (size_t k = 0; k < options_.prefetch; ++k) schedule(scheduled_++);
+  // A constructor that throws runs no destructor: the tasks already queued reference this stream,
+  // so they are cancelled and waited for here before the error leaves.
+  std::unique_lock<std::mutex> lock(mutex_);
+  try {
+    for (size_t k = 0; k < options_.prefetch; ++k) {
+      schedule(scheduled_);
+      ++scheduled_;
+    }
+  } catch (...) {
+    cancel_and_wait(lock);
+    throw;
+  }
+}
+
+// An output whose samples have rank r becomes a batch of rank r + 1 (stacked, or padded): reject
+// at start what no batch could hold, naming the output, instead of failing in every sample.
+void Stream::check_batchable_ranks() const {
+  const Program& p = pipeline_.program();
+  for (size_t o = 0; o < p.outputs.size(); ++o) {
+    const Type& t = p.instructions[p.outputs[o].second].type;
+    if (!t.is_tensor() || !t.shape || (!stacked_[o] && !options_.pad_varying)) continue;
+    size_t rank = t.shape->size();
+    if (rank + 1 > static_cast<size_t>(kMaxDims))
+      type_error("output '" + p.outputs[o].first + "' has " + std::to_string(rank) +
+                 " dimensions: a batch of it would need " + std::to_string(rank + 1) + ", more than the limit of " +
+                 std::to_string(kMaxDims) + " (run() can still compute its samples one by one)");
+  }
+}
+
+void Stream::cancel_and_wait(std::unique_lock<std::mutex>& lock) {
+  cancelled_ = true;
+  changed_.wait(lock, [this] { return tasks_in_flight_ == 0; });
 }
 
 Stream::~Stream() {
   std::unique_lock<std::mutex> lock(mutex_);
-  cancelled_ = true;
-  changed_.wait(lock, [this] { return tasks_in_flight_ == 0; });
+  cancel_and_wait(lock);
+}
+
+bool Stream::forked() const { return generation_ != fork_generation(); }
+
+void Stream::destroy(std::unique_ptr<Stream>& stream) {
+  // In a child of fork(), the workers that would end the stream's tasks do not exist, and its mutex
+  // and condition variable may be held by them: waiting would hang, so the stream is abandoned.
+  if (stream && stream->forked())
+    (void)stream.release();
+  else
+    stream.reset();
 }
 
 // Called with mutex_ held.
@@ -143,9 +191,23 @@ void Stream::schedule(uint64_t number) {
   size_t tasks = std::min(pipeline_.threads(), b.size);
   job->active_tasks = tasks;
   jobs_[number] = job;
-  tasks_in_flight_ += tasks;
   Job* claimed = job.get();  // alive in jobs_ until its last task has ended (see Job)
-  for (size_t t = 0; t < tasks; ++t) pipeline_.submit([this, claimed](size_t worker) { run_samples(*claimed, worker); });
+  // The tasks claim the batch's samples between them, so a batch with at least one task queued
+  // completes; if not even one can be queued, the batch is withdrawn and the error goes up. The
+  // workers cannot end a task before this returns: they need mutex_, which the caller holds.
+  size_t queued = 0;
+  try {
+    for (; queued < tasks; ++queued) {
+      pipeline_.submit([this, claimed](size_t worker) { run_samples(*claimed, worker); });
+      ++tasks_in_flight_;
+    }
+  } catch (...) {
+    job->active_tasks = queued;
+    if (queued == 0) {
+      jobs_.erase(number);
+      throw;
+    }
+  }
 }
 
 void Stream::run_samples(Job& job, size_t worker) {
@@ -166,6 +228,7 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
   int64_t failed_at = job.error_sample.load(std::memory_order_acquire);
   bool skip = cancelled_.load(std::memory_order_relaxed) || (failed_at >= 0 && static_cast<int64_t>(position) > failed_at);
   if (!skip) {
+    uint32_t failed_attempts = 0;
     try {
       // The sample's slots in the batch buffers, for the ops that can write their result there.
       std::vector<Tensor> destinations;
@@ -178,7 +241,8 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
           destinations[o] = dst.restrided(std::move(shape), std::move(strides), static_cast<int64_t>(slot) * dst.strides()[0]);
         }
       }
-      std::vector<Value> outputs = compute(job, position, worker, any_destination_ ? &destinations : nullptr);
+      std::vector<Value> outputs =
+          compute(job, position, worker, any_destination_ ? &destinations : nullptr, failed_attempts);
       // Profile: the copy into the batch is the profile's last row (padding in finish() is not timed).
       Interpreter& interpreter = pipeline_.interpreter(worker);
       const bool profiling = interpreter.profiling();
@@ -195,7 +259,7 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
           Error e(PXP_ENOMEM, "batch " + std::to_string(job.batch.number) + " holds more than max_batch_bytes = " +
                                   byte_text(limit) + " (" + byte_text(stacked_bytes_) + " of fixed-shape outputs and " +
                                   byte_text(job.varying_bytes) + " of varying ones so far)");
-          e.sample = static_cast<int64_t>(position);
+          e.sample = position;
           throw e;
         }
       }
@@ -210,7 +274,7 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
             !std::equal(src.shape().begin(), src.shape().end(), dst.shape().begin() + 1)) {
           Error e(PXP_EINTERNAL, "output '" + p.outputs[o].first + "' is " + outputs[o].describe() +
                                      " but its type at load was " + p.instructions[p.outputs[o].second].type.to_string());
-          e.sample = static_cast<int64_t>(position);
+          e.sample = position;
           throw e;
         }
         size_t bytes = src.nbytes();
@@ -230,6 +294,7 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
       std::lock_guard<std::mutex> lock(mutex_);
       if (!job.error || static_cast<int64_t>(position) < job.error_sample.load(std::memory_order_relaxed)) {
         job.error = std::current_exception();
+        job.error_attempts = failed_attempts;
         job.error_sample.store(static_cast<int64_t>(position), std::memory_order_release);
       }
     }
@@ -237,7 +302,7 @@ void Stream::run_sample(Job& job, size_t slot, size_t worker) {
 }
 
 std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker,
-                                   const std::vector<Tensor>* destinations) {
+                                   const std::vector<Tensor>* destinations, uint32_t& failed_attempts) {
   Interpreter& interpreter = pipeline_.interpreter(worker);
   const ErrorPolicy& policy = pipeline_.error_policy();
   uint64_t seed = pipeline_.seed();
@@ -287,6 +352,7 @@ std::vector<Value> Stream::compute(Job& job, uint64_t position, size_t worker,
     std::lock_guard<std::mutex> lock(mutex_);
     ++job.errors.failed;
   }
+  failed_attempts = tried;
   try {
     std::rethrow_exception(first);
   } catch (const Error& e) {
@@ -335,15 +401,46 @@ void Stream::finish(Job& job) {
 }
 
 std::shared_ptr<const Batch> Stream::next() {
+  if (forked())  // checked before mutex_, which a thread of the parent may have held at fork()
+    fail(PXP_ESTATE, "this stream was started in another process (before a fork()): its workers are not in this "
+                     "process; start a new stream here");
   std::unique_lock<std::mutex> lock(mutex_);
   uint64_t number = next_;
+  if (!jobs_.count(number)) {
+    // Nothing ahead: scheduling failed at earlier calls (no memory). Try now; if it fails again,
+    // this batch fails with that error and the stream moves past it, as for any failing batch.
+    try {
+      schedule(number);
+    } catch (...) {
+      scheduled_ = ++next_;
+      throw;
+    }
+    scheduled_ = number + 1;
+  }
   changed_.wait(lock, [&] { return jobs_.at(number)->ready; });
   std::shared_ptr<Job> job = jobs_.at(number);
   jobs_.erase(number);
   ++next_;
-  schedule(scheduled_++);  // keep `prefetch` batches ahead
+  // Keep `prefetch` batches ahead. A batch that cannot be allocated now is tried again at the next
+  // call (above), so running short of memory costs prefetch, not this batch.
+  try {
+    while (scheduled_ < next_ + options_.prefetch) {
+      schedule(scheduled_);
+      ++scheduled_;
+    }
+  } catch (...) {
+  }
+  // A batch that raises counts the one sample whose error it raises (and its failed replacements):
+  // which of its other samples ran before the failure stopped the batch depends on timing, so they
+  // are not counted.
+  if (job->error) {
+    ErrorStats raised;
+    raised.failed = 1;
+    raised.failed_attempts = job->error_attempts;
+    pipeline_.count_errors(raised);
+    std::rethrow_exception(job->error);
+  }
   pipeline_.count_errors(job->errors);
-  if (job->error) std::rethrow_exception(job->error);
   return std::shared_ptr<const Batch>(job, &job->batch);
 }
 

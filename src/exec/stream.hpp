@@ -44,6 +44,12 @@ class Stream {
   // (lowest failing sample) and moves on, so the following call gives the next batch.
   std::shared_ptr<const Batch> next();
 
+  // Destroys a stream, or abandons it (leaks it) in a child of fork(), where waiting for its
+  // workers would hang. Owners destroy streams through this.
+  static void destroy(std::unique_ptr<Stream>& stream);
+  // Started before a fork() in this process: next() fails with PXP_ESTATE.
+  bool forked() const;
+
   const StreamOptions& options() const { return options_; }
   uint64_t buffers_allocated() const { return buffers_->allocated(); }
   uint64_t buffers_reused() const { return buffers_->reused(); }
@@ -57,8 +63,12 @@ class Stream {
   void run_samples(Job& job, size_t worker);
   void run_sample(Job& job, size_t slot, size_t worker);
   // The outputs of the sample at `position`, with the pipeline's error policy applied.
-  std::vector<Value> compute(Job& job, uint64_t position, size_t worker, const std::vector<Tensor>* destinations);
+  // failed_attempts: set to the replacements that failed when the sample's error is thrown.
+  std::vector<Value> compute(Job& job, uint64_t position, size_t worker, const std::vector<Tensor>* destinations,
+                             uint32_t& failed_attempts);
   void finish(Job& job);
+  void check_batchable_ranks() const;
+  void cancel_and_wait(std::unique_lock<std::mutex>& lock);  // lock holds mutex_
 
   Pipeline& pipeline_;
   StreamOptions options_;
@@ -77,6 +87,7 @@ class Stream {
   uint64_t scheduled_ = 0;  // batches scheduled so far
   size_t tasks_in_flight_ = 0;
   std::atomic<bool> cancelled_{false};  // written under mutex_, read by workers without it
+  uint64_t generation_;                 // fork_generation() at construction
 };
 
 }  // namespace pxp

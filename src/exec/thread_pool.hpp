@@ -3,6 +3,7 @@
 #pragma once
 
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -14,6 +15,8 @@ namespace pxp {
 class ThreadPool {
  public:
   // threads == 0: one per hardware thread. on_start runs first on each worker (thread-local setup).
+  // When the system refuses a thread, the threads already started are joined and the constructor
+  // fails with PXP_ENOMEM naming how many threads were asked for.
   explicit ThreadPool(size_t threads, std::function<void(size_t worker)> on_start = nullptr);
   ~ThreadPool();
   ThreadPool(const ThreadPool&) = delete;
@@ -22,9 +25,12 @@ class ThreadPool {
   size_t size() const { return workers_.size(); }
   // Queues a task; it receives the index of the worker that runs it.
   void submit(std::function<void(size_t worker)> task);
+  // Made before a fork() in this process: its workers do not exist here (see fork_generation.hpp).
+  bool forked() const;
 
  private:
   void loop(size_t worker);
+  void stop_and_join();
 
   std::vector<std::thread> workers_;
   std::deque<std::function<void(size_t)>> tasks_;
@@ -32,6 +38,7 @@ class ThreadPool {
   std::condition_variable wake_;
   bool stopping_ = false;
   std::function<void(size_t)> on_start_;
+  uint64_t generation_;
 };
 
 }  // namespace pxp

@@ -29,6 +29,7 @@ struct ErrorManager {
   jpeg_error_mgr pub;
   std::jmp_buf jump;
   char message[JMSG_LENGTH_MAX];
+  bool strict = true;  // JpegOptions::strict
 };
 
 struct Decoder {
@@ -48,15 +49,40 @@ void on_error(j_common_ptr cinfo) {
   std::longjmp(err->jump, 1);
 }
 
-// Warnings are ignored except those that mean the pixels are not the file's: a premature end
-// (libjpeg would pad with gray) and entropy data that does not decode. Other warnings (extra
-// bytes between markers, odd but valid headers) leave a correct image, as other decoders accept.
+// Does this libjpeg warning mean that some pixels are not the file's (libjpeg goes on with gray
+// or garbage)? A premature end of the file or of a scan's data, Huffman codes that do not decode,
+// a lost restart marker, an inconsistent progression. Other warnings (extra bytes between
+// markers, an unknown JFIF revision or Adobe transform) leave a correct image.
+bool corrupts_pixels(int code) {
+  switch (code) {
+    case JWRN_JPEG_EOF:
+    case JWRN_HIT_MARKER:
+    case JWRN_HUFF_BAD_CODE:
+    case JWRN_MUST_RESYNC:
+    case JWRN_BOGUS_PROGRESSION:
+    case JWRN_NOT_SEQUENTIAL:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Strict decoding turns the warnings that corrupt pixels into errors; lenient decoding keeps them.
 void on_message(j_common_ptr cinfo, int level) {
   if (level >= 0) return;  // trace messages
-  int code = cinfo->err->msg_code;
-  if (code == JWRN_JPEG_EOF || code == JWRN_HUFF_BAD_CODE)
-    on_error(cinfo);
+  auto* err = reinterpret_cast<ErrorManager*>(cinfo->err);
+  if (err->strict && corrupts_pixels(cinfo->err->msg_code)) on_error(cinfo);
   cinfo->err->num_warnings++;
+}
+
+// Strict decoding: a header cannot declare more pixels than kMaxJpegPixelsPerByte per byte.
+void check_pixels_per_byte(uint64_t width, uint64_t height, size_t size, const JpegOptions& options) {
+  if (!options.strict || width * height <= kMaxJpegPixelsPerByte * size) return;
+  fail(PXP_EDECODE, "JPEG header declares " + std::to_string(width) + " x " + std::to_string(height) +
+                        " pixels in a file of " + std::to_string(size) + " bytes: more than the limit of " +
+                        std::to_string(kMaxJpegPixelsPerByte) +
+                        " pixels per byte of strict decoding (a corrupt or hostile header; strict=False decodes "
+                        "it, gray where data is missing)");
 }
 
 // Phase 1: header and output geometry (allocates only libjpeg's small fixed tables).
@@ -202,6 +228,7 @@ Tensor decode_jpeg(const uint8_t* data, size_t size, const JpegOptions& options)
   d.info.err = jpeg_std_error(&d.err.pub);
   d.err.pub.error_exit = on_error;
   d.err.pub.emit_message = on_message;
+  d.err.strict = options.strict;
   DecoderGuard guard{d};
 
   if (!read_header(&d, data, size)) decode_error(d);
@@ -213,6 +240,7 @@ Tensor decode_jpeg(const uint8_t* data, size_t size, const JpegOptions& options)
     fail(PXP_EDECODE, "JPEG image of " + std::to_string(width) + " x " + std::to_string(height) + " pixels (" +
                           std::to_string(width * height) + ") exceeds the limit of max_pixels = " +
                           std::to_string(options.max_pixels));
+  check_pixels_per_byte(width, height, size, options);
 
   J_COLOR_SPACE source = d.info.jpeg_color_space;
   bool gray = options.mode == JpegMode::Gray || (options.mode == JpegMode::Unchanged && source == JCS_GRAYSCALE);
@@ -299,9 +327,11 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
 
   Decoder d{};
   init_decoder(d);
+  d.err.strict = options.strict;
   DecoderGuard guard{d};
   if (!read_header(&d, data, size)) decode_error(d);
   check_pixels(d, options.max_pixels);
+  check_pixels_per_byte(d.info.image_width, d.info.image_height, size, options);
   int64_t full_w = d.info.image_width, full_h = d.info.image_height;
   PixelBox c = clip_box(box, full_h, full_w);
   if (c.width == 0 || c.height == 0)

@@ -21,7 +21,18 @@ struct JpegOptions {
   JpegMode mode = JpegMode::Rgb;
   int scale_denom = 1;  // 1, 2, 4 or 8: libjpeg scales by 1/denom while decoding (ceil of the size)
   int64_t max_pixels = int64_t(1) << 28;  // limit on width * height of the full-size image
+  // Strict (the default): warnings that mean the pixels are not all the file's (data cut short,
+  // a premature marker, bad entropy codes, an inconsistent progression) fail the decode, and a
+  // header may declare at most kMaxJpegPixelsPerByte pixels per byte of the file (a 2 KB file
+  // cannot hold a real 16384 x 16384 image; decoding it would allocate 805 MB of gray). Lenient:
+  // what libjpeg makes of the data, gray where it is missing, up to max_pixels.
+  bool strict = true;
 };
+
+// Strict decoding's bound on declared pixels per byte of file. Real JPEGs hold a few to ~200
+// pixels per byte (a flat image at the best compression); progressive files of flat images a few
+// times more.
+constexpr uint64_t kMaxJpegPixelsPerByte = 4096;
 
 // Does the buffer start with a JPEG SOI marker?
 bool is_jpeg(const uint8_t* data, size_t size);

@@ -14,9 +14,11 @@ namespace pxp::kernels {
 namespace {
 
 // Calls f(row, flags) with one 0/1 flag per pixel of each row (any channel nonzero); reads
-// through strides, so views need no copy.
+// through strides, so views need no copy. A mask without elements has no set pixel: no row is
+// visited (its other dimension may be huge, [2^34, 0], and must not cost time).
 template <typename F> void for_each_row_flags(const Tensor& mask, F&& f) {
   ImageShape s = image_shape(mask, "mask");
+  if (mask.numel() == 0) return;
   std::vector<uint8_t> flags(static_cast<size_t>(s.width));
   const int64_t rs = mask.strides()[0], cs = mask.strides()[1], chs = mask.ndim() == 3 ? mask.strides()[2] : 0;
   dispatch_dtype(mask.dtype(), [&](auto tag) {
@@ -91,6 +93,7 @@ std::array<double, 10> mask_moments(const Tensor& mask, bool binary) {
   require_one_channel(mask, "mask.moments");
   ImageShape s = image_shape(mask, "mask");
   std::array<double, 10> m{};
+  if (mask.numel() == 0) return m;  // all zero, whatever the size of the other dimension
   const int64_t rs = mask.strides()[0], cs = mask.strides()[1];
   dispatch_dtype(mask.dtype(), [&](auto tag) {
     using T = decltype(tag);

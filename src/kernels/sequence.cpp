@@ -103,6 +103,28 @@ std::pair<size_t, size_t> slice_bounds(int64_t begin, int64_t end, size_t size) 
   return {static_cast<size_t>(b), static_cast<size_t>(e)};
 }
 
+uint64_t value_footprint(const Value& v) {
+  uint64_t bytes = kValueOverheadBytes;
+  if (v.is_tensor()) return bytes + v.tensor().nbytes();
+  if (v.is_string()) return bytes + v.string().size();
+  if (v.is_list())
+    for (const Value& item : v.list()) {
+      bytes += value_footprint(item);
+      if (bytes > kMaxListBytes) return bytes;  // enough to fail the check; stop measuring
+    }
+  return bytes;
+}
+
+void check_list_size(uint64_t length, uint64_t bytes, const char* op) {
+  if (length > static_cast<uint64_t>(kMaxListLength))
+    range_error(std::string(op) + " would make a list of " + std::to_string(length) +
+                " elements, more than the limit of " + std::to_string(kMaxListLength));
+  if (bytes > kMaxListBytes)
+    range_error(std::string(op) + " would make a list of " + std::to_string(bytes) +
+                " bytes (16 per element plus its tensors' and strings' bytes), more than the limit of " +
+                std::to_string(kMaxListBytes));
+}
+
 int64_t range_length(int64_t start, int64_t stop, int64_t step) {
   if (step == 0) argument_error("list.range step must not be zero");
   // 128-bit: stop - start overflows int64 for extreme bounds.

@@ -14,9 +14,18 @@
 
 namespace pxp::kernels {
 
-// The most elements list.range, list.repeat and friends will make: a typo in a
-// count should be a clear error, not an allocation of billions of values.
-constexpr int64_t kMaxListLength = int64_t(1) << 24;
+// The most elements list.range, list.repeat and friends will make (core/value.hpp).
+using ::pxp::kMaxListLength;
+// The most bytes one list may hand to its user (value_footprint): list.repeat of a long string
+// shares one payload in C but becomes that many strings in Python.
+constexpr uint64_t kMaxListBytes = uint64_t(1) << 31;
+// What a value costs its user: the bytes of its tensors and strings plus 16 per value (the handle
+// every element costs in C and in Python), so lists of empty items are not free.
+constexpr uint64_t kValueOverheadBytes = 16;
+uint64_t value_footprint(const Value& v);
+// Fails with PXP_EOUT_OF_RANGE, naming `op` and the limit, when a list of `length` elements or
+// `bytes` footprint is over kMaxListLength or kMaxListBytes. Ops call it before allocating.
+void check_list_size(uint64_t length, uint64_t bytes, const char* op);
 
 // Load-time check of an input that must be "a 1-D tensor or a list of number
 // scalars" (weights, masks, indices); integers_only also rejects float dtypes.

@@ -118,6 +118,7 @@ kernels::JpegOptions jpeg_options(const ExecContext& ctx, const char* scale_attr
                          : (mode == "gray" ? kernels::JpegMode::Gray : kernels::JpegMode::Unchanged);
   if (scale_attr) o.scale_denom = scale_denominator(ctx.attrs.get_string(scale_attr));
   o.max_pixels = max_pixels(ctx);
+  o.strict = ctx.attrs.get_bool("strict");
   return o;
 }
 
@@ -204,6 +205,14 @@ OpBuilder& max_pixels_attr(OpBuilder& b) {
                     "Largest width * height accepted, checked against the header before any allocation.", 1);
 }
 
+OpBuilder& jpeg_strict_attr(OpBuilder& b) {
+  return b.attr_bool("strict", true,
+                     "JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut "
+                     "short, a premature marker, bad entropy codes) and when the header declares more than 4096 "
+                     "pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is "
+                     "missing, up to max_pixels.");
+}
+
 OpBuilder& border_attrs(OpBuilder& b) {
   return b
       .attr_enum("border", kernels::border_names(), std::string("constant"),
@@ -224,6 +233,7 @@ void register_decoders(Registry& r) {
                    "CMYK is converted).")
         .attr_enum("scale", {"1", "1/2", "1/4", "1/8"}, std::string("1"),
                    "Decode at this fraction of the size (each side rounded up).");
+    jpeg_strict_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_u8)
@@ -252,6 +262,7 @@ void register_decoders(Registry& r) {
                    "rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3.")
         .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
                    "The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).");
+    jpeg_strict_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_crop)
@@ -284,6 +295,7 @@ void register_decoders(Registry& r) {
         .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
                    "The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge "
                    "columns).");
+    jpeg_strict_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_crop)
@@ -394,6 +406,7 @@ void register_decoders(Registry& r) {
         .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
                    "rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels "
                    "(as image.decode_jpeg and image.decode_png with mode 'unchanged').");
+    jpeg_strict_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_u8)

@@ -1,6 +1,8 @@
 // list.*: building, measuring and indexing lists. Lists are homogeneous, so
 // type rules carry one element type and, when known, the length; indices
 // follow Python (negative counts from the end, slices clamp).
+#include <unordered_map>
+
 #include "kernels/sequence.hpp"
 #include "ops/families.hpp"
 #include "ops/op_helpers.hpp"
@@ -48,6 +50,19 @@ int64_t checked_count(int64_t count, const char* op) {
   return count;
 }
 
+// The footprint of the list made of these values, each distinct input measured once (list.make
+// and list.concat are often given the same slot many times).
+uint64_t footprint_of_items(const Args& args) {
+  std::unordered_map<const Value*, uint64_t> measured;
+  uint64_t bytes = kernels::kValueOverheadBytes;
+  for (size_t i = 0; i < args.size() && bytes <= kernels::kMaxListBytes; ++i) {
+    auto [it, fresh] = measured.try_emplace(&args[i], 0);
+    if (fresh) it->second = kernels::value_footprint(args[i]);
+    bytes += it->second;
+  }
+  return bytes;
+}
+
 }  // namespace
 
 void register_list_ops(Registry& r) {
@@ -71,6 +86,7 @@ void register_list_ops(Registry& r) {
                       return Type::list(unify_all(ctx.inputs), static_cast<int64_t>(ctx.inputs.size()));
                     })
             .exec([](ExecContext&, const Args& args) {
+              kernels::check_list_size(args.size(), footprint_of_items(args), "list.make");
               List items;
               items.reserve(args.size());
               for (size_t i = 0; i < args.size(); ++i) items.push_back(args[i]);
@@ -151,8 +167,11 @@ void register_list_ops(Registry& r) {
                       return Type::list(unify_all(elements), length);
                     })
             .exec([](ExecContext&, const Args& args) {
-              size_t total = 0;
+              uint64_t total = 0;
               for (size_t i = 0; i < args.size(); ++i) total += args[i].list().size();
+              // the lists' footprints less their own handles: the elements'
+              uint64_t bytes = footprint_of_items(args) - kernels::kValueOverheadBytes * args.size();
+              kernels::check_list_size(total, bytes, "list.concat");
               List out;
               out.reserve(total);
               for (size_t i = 0; i < args.size(); ++i)
@@ -175,6 +194,10 @@ void register_list_ops(Registry& r) {
                     })
             .exec([](ExecContext&, const Args& args) {
               int64_t count = checked_count(integer_value(args[1], "count"), "list.repeat");
+              uint64_t each = kernels::value_footprint(args[0]);
+              // count <= 2^24 and each is cut just past 2^31, so the product fits
+              kernels::check_list_size(static_cast<uint64_t>(count), kernels::kValueOverheadBytes + each * static_cast<uint64_t>(count),
+                                       "list.repeat");
               return Value(List(static_cast<size_t>(count), args[0]));
             })
             .build());
@@ -255,6 +278,11 @@ void register_list_ops(Registry& r) {
             .exec([](ExecContext&, const Args& args) {
               const List& items = args[0].list();
               std::vector<int64_t> indices = kernels::sequence_integers(args[1], "indices");
+              kernels::check_list_size(indices.size(), 0, "list.gather");
+              uint64_t bytes = kernels::kValueOverheadBytes;
+              for (size_t k = 0; k < indices.size() && bytes <= kernels::kMaxListBytes; ++k)
+                bytes += kernels::value_footprint(items[kernels::resolve_index(indices[k], items.size())]);
+              kernels::check_list_size(indices.size(), bytes, "list.gather");
               List out;
               out.reserve(indices.size());
               for (int64_t i : indices) out.push_back(items[kernels::resolve_index(i, items.size())]);

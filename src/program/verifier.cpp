@@ -236,6 +236,23 @@ size_t list_depth(const Type& t, size_t limit) {
   return depth;
 }
 
+// The limits every value keeps, checked on the inferred type of each instruction so that a program
+// that would build one is refused at load (the ops check again at run time for what types leave
+// unknown): tensors of at most kMaxDims dimensions, lists of at most kMaxListLength elements.
+void check_type_limits(const Program& p, size_t i, const Type& type) {
+  for (const Type* t = &type;; t = &t->element_type()) {
+    if (t->is_tensor() && t->shape && t->shape->size() > static_cast<size_t>(kMaxDims))
+      fail_at(p, i, PXP_EINVALID_PROGRAM,
+              "the result would be a tensor of " + std::to_string(t->shape->size()) +
+                  " dimensions: the limit is " + std::to_string(kMaxDims));
+    if (!t->is_list()) return;
+    if (t->length > kMaxListLength)
+      fail_at(p, i, PXP_EINVALID_PROGRAM,
+              "the result would be a list of " + std::to_string(t->length) + " elements, more than the limit of " +
+                  std::to_string(kMaxListLength));
+  }
+}
+
 void infer_and_fold(Program& p) {
   size_t n = p.size();
   p.folded.assign(n, Value());
@@ -261,6 +278,7 @@ void infer_and_fold(Program& p) {
       if (list_depth(ins.type, format::kMaxDepth) > format::kMaxDepth)
         fail_at(p, i, PXP_EINVALID_PROGRAM,
                 "the result nests lists more than " + std::to_string(format::kMaxDepth) + " deep (the limit)");
+      check_type_limits(p, i, ins.type);
     } catch (const Error& e) {
       if (e.instruction >= 0) throw;
       fail_at(p, i, e.code() == PXP_EINTERNAL ? PXP_EINTERNAL : PXP_ETYPE, e.message());

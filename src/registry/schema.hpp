@@ -50,11 +50,22 @@ struct InferContext {
   const Attributes& attrs;
 };
 
+// What a pipeline lets one op take from the outside world (pxp_pipeline_options).
+struct RunLimits {
+  uint64_t max_file_bytes = uint64_t(1) << 30;  // io.read_file: the largest file read
+};
+
 class ExecContext {
  public:
-  ExecContext(const Attributes& attrs, uint64_t seed, uint64_t sample, uint64_t key)
-      : attrs(attrs), seed_(seed), sample_(sample), key_(key) {}
+  ExecContext(const Attributes& attrs, uint64_t seed, uint64_t sample, uint64_t key,
+              const RunLimits& limits = default_limits())
+      : attrs(attrs), limits(limits), seed_(seed), sample_(sample), key_(key) {}
   const Attributes& attrs;
+  const RunLimits& limits;
+  static const RunLimits& default_limits() {
+    static const RunLimits defaults;
+    return defaults;
+  }
   // Where the result may go: when this instruction's value is a fixed-shape output of a stream,
   // the sample's slot in the batch buffer (a contiguous tensor of exactly the inferred type). Ops
   // declared writes_destination() may compute into it and return it, saving the copy into the

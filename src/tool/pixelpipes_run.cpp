@@ -38,7 +38,8 @@ int fail(const std::string& context) {
     if (value.empty() || message.find(value) != std::string::npos) return;  // already in the message
     where += (where.empty() ? "" : ", ") + label + " " + value;
   };
-  if (e.sample >= 0) add("sample", std::to_string(e.sample));
+  uint64_t sample = 0;
+  if (pxp_error_last_sample(&sample) == PXP_OK) add("sample", std::to_string(sample));
   add("op", e.op ? e.op : "");
   add("node", e.node ? e.node : "");
   add("source", e.source ? e.source : "");

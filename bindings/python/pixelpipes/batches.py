@@ -20,6 +20,7 @@ import numpy as np
 
 from . import dtypes
 from ._lib import ffi, lib
+from .arguments import integer
 from .errors import PixelpipesError, check
 from .values import to_python
 
@@ -109,14 +110,15 @@ class BatchIterator:
                  max_attempts: int = 16, fallback_index: Optional[int] = None,
                  epoch_length: Optional[int] = None, max_batch_bytes: Optional[int] = None,
                  profile: bool = False):
-        batch_size, start, prefetch, rank, world_size = (int(batch_size), int(start), int(prefetch), int(rank),
-                                                         int(world_size))
+        batch_size, start, prefetch = integer(batch_size, "batch_size"), integer(start, "start"), \
+            integer(prefetch, "prefetch")
+        rank, world_size = integer(rank, "rank"), integer(world_size, "world_size")
         if not 1 <= batch_size < 2 ** 32:
             raise ValueError(f"batch_size must be in [1, 2**32), not {batch_size}")
         if not 0 <= start < _MAX_POSITION:
             raise ValueError(f"start must be in [0, 2**64), not {start}")
         if stop is not None:
-            stop = int(stop)
+            stop = integer(stop, "stop")
             if not start <= stop <= _MAX_POSITION:
                 raise ValueError(f"stop must be in [start, 2**64], not {stop}")
         if prefetch < 1:
@@ -124,9 +126,9 @@ class BatchIterator:
         if world_size < 1 or not 0 <= rank < world_size:
             raise ValueError(f"rank must be in [0, world_size), got rank {rank} and world_size {world_size}")
         policy = _error_policy(on_error, max_attempts, fallback_index, epoch_length, max_batch_bytes)
-        threads = pipeline.threads if threads is None else int(threads)
-        if threads < 0:
-            raise ValueError(f"threads must be >= 0 (0: one per core), not {threads}")
+        threads = pipeline.threads if threads is None else integer(threads, "threads")
+        if not 0 <= threads <= 1024:
+            raise ValueError(f"threads must be in [0, 1024] (0: one per core), not {threads}")
 
         self.batch_size = batch_size
         self.start = start
@@ -159,10 +161,7 @@ class BatchIterator:
         if self._full == 0 and not self._partial:
             self._closed = True
             return
-        options = ffi.new("pxp_pipeline_options *")
-        options.version = lib.PXP_PIPELINE_OPTIONS_VERSION
-        options.seed = pipeline.seed
-        options.threads = threads
+        options = pipeline._native_options(threads)
         for key, value in policy.items():
             setattr(options, key, value)
         out = ffi.new("pxp_pipeline **")
@@ -370,14 +369,14 @@ def _error_policy(on_error, max_attempts, fallback_index, epoch_length, max_batc
     """The version-2 fields of pxp_pipeline_options for the corrupt-data policy and batch limit."""
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be 'raise', 'skip' or 'fallback', not {on_error!r}")
-    max_attempts = int(max_attempts)
+    max_attempts = integer(max_attempts, "max_attempts")
     if not 1 <= max_attempts <= 1024:
         raise ValueError(f"max_attempts must be in [1, 1024], not {max_attempts}")
     if (on_error == "fallback") != (fallback_index is not None):
         raise ValueError("fallback_index is needed with on_error='fallback', and only then")
-    fallback = 0 if fallback_index is None else int(fallback_index)
-    epoch = 0 if epoch_length is None else int(epoch_length)
-    limit = 0 if max_batch_bytes is None else int(max_batch_bytes)
+    fallback = 0 if fallback_index is None else integer(fallback_index, "fallback_index")
+    epoch = 0 if epoch_length is None else integer(epoch_length, "epoch_length")
+    limit = 0 if max_batch_bytes is None else integer(max_batch_bytes, "max_batch_bytes")
     for name, v in (("fallback_index", fallback), ("epoch_length", epoch), ("max_batch_bytes", limit)):
         if not 0 <= v < _MAX_POSITION:
             raise ValueError(f"{name} must be in [0, 2**64), not {v}")

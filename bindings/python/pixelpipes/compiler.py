@@ -27,6 +27,7 @@ from ._compile.layout import emit
 from ._compile.optimize import cse, fold, static_choices
 from ._compile.session import Session
 from ._compile.writer import Writer
+from .arguments import integer
 from .graph import Graph
 from .pipeline import Pipeline
 from .program import Program
@@ -78,16 +79,19 @@ def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, st
 
 
 def compile(graph: Graph, seed: int = 0, *, threads: int = 0, optimize: bool = True,
-            fuse: Union[bool, str] = True, metadata: Optional[Dict[str, Any]] = None) -> Pipeline:
+            fuse: Union[bool, str] = True, metadata: Optional[Dict[str, Any]] = None,
+            max_file_bytes: Optional[int] = None) -> Pipeline:
     """Compiles ``graph`` into a Pipeline with the given ``seed``.
 
     ``threads`` is the default worker count of ``run_many`` (0: one per core); ``optimize=False``
     skips folding and CSE (the library still folds constants when it loads the program).
     ``fuse=False`` keeps image.decode -> image.crop -> image.resize chains as written instead of
     fusing them into one decode of just the crop (``fuse="full_scale"``: fused, but without JPEG
-    DCT scaling); see docs/python.md.
+    DCT scaling); see docs/python.md. ``max_file_bytes``: the largest file ``io.read_file`` reads
+    (default 2**30 bytes; see docs/reliability.md).
     """
+    integer(seed, "seed")  # before the work of compiling
     program, stats = compile_program(graph, optimize=optimize, fuse=fuse, metadata=metadata)
-    pipeline = Pipeline(program, seed=seed, threads=threads)
+    pipeline = Pipeline(program, seed=seed, threads=threads, max_file_bytes=max_file_bytes)
     pipeline.compile_stats = stats
     return pipeline

@@ -111,7 +111,8 @@ def last_error(code: int) -> PixelpipesError:
     source = _text(info.source) or None
     op = _text(info.op) or None
     node = _text(info.node) or None
-    sample = info.sample if info.sample >= 0 else None
+    index = ffi.new("uint64_t *")  # every index, also those >= 2**63 that info.sample cannot hold
+    sample = int(index[0]) if lib.pxp_error_last_sample(index) == lib.PXP_OK else None
     instruction = info.instruction if info.instruction >= 0 else None
     file = _text(lib.pxp_error_last_file()) or None
     return error_class(code)(message, code, sample=sample, instruction=instruction, op=op, node=node,

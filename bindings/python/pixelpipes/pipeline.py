@@ -7,8 +7,9 @@ import threading
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 from ._lib import ffi, lib
+from .arguments import integer, optional_integer
 from .disasm import disassemble
-from .errors import check
+from .errors import check, last_error
 from .program import OutputInfo, Program
 from .values import sample_outputs
 
@@ -25,37 +26,54 @@ class Pipeline:
     (0-d arrays for scalars), strings as ``str`` and lists as Python lists.
     """
 
-    def __init__(self, program: Union[Program, bytes], seed: int = 0, threads: int = 0):
+    def __init__(self, program: Union[Program, bytes], seed: int = 0, threads: int = 0,
+                 max_file_bytes: Optional[int] = None):
         self.program = program if isinstance(program, Program) else Program(program)
-        if not 0 <= int(seed) < 2 ** 64:
+        seed, threads = integer(seed, "seed"), integer(threads, "threads")
+        max_file_bytes = optional_integer(max_file_bytes, "max_file_bytes")
+        if not 0 <= seed < 2 ** 64:
             raise ValueError(f"seed must be in [0, 2**64), not {seed}")
-        if int(threads) < 0:
-            raise ValueError(f"threads must be >= 0 (0: one per core), not {threads}")
-        self.seed = int(seed)
-        self.threads = int(threads)
-        self._handles: Dict[int, object] = {}
+        if not 0 <= threads <= MAX_THREADS:
+            raise ValueError(f"threads must be in [0, {MAX_THREADS}] (0: one per core), not {threads}")
+        if max_file_bytes is not None and not 1 <= max_file_bytes < 2 ** 64:
+            raise ValueError(f"max_file_bytes must be in [1, 2**64), not {max_file_bytes}")
+        self.seed = seed
+        self.threads = threads
+        #: largest file ``io.read_file`` reads (None: the library's default, 2**30 bytes)
+        self.max_file_bytes = max_file_bytes
+        self._native = None  # one native pipeline (and one pool of threads), made on first use
+        self._native_threads = threads
         # the C API drives a pipeline from one thread at a time; the GIL is released during calls
         self._lock = threading.Lock()
         self._names = self.program.output_names
 
+    def _native_options(self, threads: int):
+        """pxp_pipeline_options for a native pipeline over this program (also used by streams)."""
+        options = ffi.new("pxp_pipeline_options *")
+        options.version = lib.PXP_PIPELINE_OPTIONS_VERSION
+        options.seed = self.seed
+        options.threads = threads
+        options.max_file_bytes = self.max_file_bytes or 0
+        return options
+
     def _handle(self, threads: Optional[int] = None):
-        t = self.threads if threads is None else int(threads)
-        h = self._handles.get(t)
-        if h is None:
-            options = ffi.new("pxp_pipeline_options *")
-            options.version = lib.PXP_PIPELINE_OPTIONS_VERSION
-            options.seed = self.seed
-            options.threads = t
+        """The native pipeline, with ``threads`` workers (default: the pipeline's). One per
+        Pipeline: asking for another count resizes its pool instead of adding one."""
+        t = self.threads if threads is None else threads
+        if self._native is None:
             out = ffi.new("pxp_pipeline **")
-            check(lib.pxp_pipeline_create(out, self.program.handle, options))
-            h = ffi.gc(out[0], lib.pxp_pipeline_free)
-            self._handles[t] = h
-        return h
+            check(lib.pxp_pipeline_create(out, self.program.handle, self._native_options(t)))
+            self._native = ffi.gc(out[0], lib.pxp_pipeline_free)
+            self._native_threads = t
+        elif t != self._native_threads:
+            check(lib.pxp_pipeline_set_threads(self._native, t))
+            self._native_threads = t
+        return self._native
 
     # -- running -------------------------------------------------------------------------------
     def run(self, index: int) -> dict:
         """Computes sample ``index`` on the calling thread."""
-        index = _index(index)
+        index = _index(index, "index")
         out = ffi.new("pxp_sample **")
         with self._lock:
             check(lib.pxp_pipeline_run(out, self._handle(), index))
@@ -64,18 +82,25 @@ class Pipeline:
 
     def run_many(self, start: int, count: int, threads: Optional[int] = None) -> List[dict]:
         """Computes samples ``start .. start+count-1`` on ``threads`` worker threads (default: the
-        pipeline's; 0: one per core). The results do not depend on the number of threads."""
-        start = _index(start)
-        count = int(count)
+        pipeline's; 0: one per core). The results do not depend on the number of threads.
+
+        The pipeline keeps one pool of worker threads: another ``threads`` resizes it. Ctrl-C
+        (KeyboardInterrupt) stops the computation after the samples in flight."""
+        start = _index(start, "start")
+        count = integer(count, "count")
+        threads = optional_integer(threads, "threads")
         if count < 0:
             raise ValueError(f"count must be >= 0, not {count}")
+        if start + count > 2 ** 64:
+            raise ValueError("the samples run past index 2**64 - 1")
         if count == 0:
             return []
-        if threads is not None and int(threads) < 0:
-            raise ValueError(f"threads must be >= 0, not {threads}")
+        if threads is not None and not 0 <= threads <= MAX_THREADS:
+            raise ValueError(f"threads must be in [0, {MAX_THREADS}], not {threads}")
         out = ffi.new("pxp_sample *[]", count)
         with self._lock:
-            check(lib.pxp_pipeline_run_many(out, self._handle(threads), start, count))
+            handle = self._handle(threads)
+            run_interruptibly(handle, lambda: lib.pxp_pipeline_run_many(out, handle, start, count))
         return [sample_outputs(ffi.gc(out[k], lib.pxp_sample_free), self._names) for k in range(count)]
 
     def batches(self, batch_size: int, start: int = 0, threads: Optional[int] = None, prefetch: int = 2,
@@ -135,11 +160,11 @@ class Pipeline:
         The samples' outputs are dropped without making Python objects, so only native time is
         measured. Profiling is off again afterwards (it costs two clock reads per instruction)."""
         from .profiling import enable, read_profile, reset
-        start, samples = _index(start), int(samples)
+        start, samples, threads = _index(start, "start"), integer(samples, "samples"), integer(threads, "threads")
         if samples < 1:
             raise ValueError(f"samples must be at least 1, not {samples}")
-        if int(threads) < 0:
-            raise ValueError(f"threads must be >= 0 (0: one per core), not {threads}")
+        if not 0 <= threads <= MAX_THREADS:
+            raise ValueError(f"threads must be in [0, {MAX_THREADS}] (0: one per core), not {threads}")
         if start + samples > 2 ** 64:
             raise ValueError("the samples run past index 2**64 - 1")
         chunk = min(samples, 256)  # samples alive at once: bounds the memory of a long profile
@@ -151,7 +176,7 @@ class Pipeline:
             try:
                 for first in range(start, start + samples, chunk):
                     count = min(chunk, start + samples - first)
-                    check(lib.pxp_pipeline_run_many(out, handle, first, count))
+                    run_interruptibly(handle, lambda: lib.pxp_pipeline_run_many(out, handle, first, count))
                     for k in range(count):
                         lib.pxp_sample_free(out[k])
                 return read_profile(handle, self.program.description)
@@ -207,13 +232,15 @@ class Pipeline:
 
     def __getstate__(self):
         # pickled as its program bytes (for DataLoader workers and processes that spawn)
-        return {"data": self.program.data, "seed": self.seed, "threads": self.threads}
+        return {"data": self.program.data, "seed": self.seed, "threads": self.threads,
+                "max_file_bytes": self.max_file_bytes}
 
     def __setstate__(self, state):
-        self.__init__(Program(state["data"]), seed=state["seed"], threads=state["threads"])
+        self.__init__(Program(state["data"]), seed=state["seed"], threads=state["threads"],
+                      max_file_bytes=state.get("max_file_bytes"))
 
     def with_seed(self, seed: int) -> "Pipeline":
-        return Pipeline(self.program, seed=seed, threads=self.threads)
+        return Pipeline(self.program, seed=seed, threads=self.threads, max_file_bytes=self.max_file_bytes)
 
 
 def _constant_previews(data: bytes) -> List[str]:
@@ -241,19 +268,50 @@ _NUMPY = {"u8": "u1", "i8": "i1", "u16": "<u2", "i16": "<i2", "i32": "<i4", "i64
           "bool": "?"}
 
 
-def _index(i) -> int:
-    i = int(i)
+#: the most worker threads a pipeline may have (the library's limit)
+MAX_THREADS = 1024
+
+
+def _index(i, name: str) -> int:
+    i = integer(i, name)
     if not 0 <= i < 2 ** 64:
-        raise ValueError(f"sample index must be in [0, 2**64), not {i}")
+        raise ValueError(f"{name} must be a sample index in [0, 2**64), not {i}")
     return i
 
 
-def load(path: PathLike, seed: int = 0, threads: int = 0) -> Pipeline:
+def run_interruptibly(handle, call) -> None:
+    """Runs ``call`` (a native call on ``handle`` that may run long, such as run_many; it returns
+    a status) so that Ctrl-C stops it: the call runs on a helper thread (it holds no GIL) while
+    this thread waits in short, interruptible steps. On KeyboardInterrupt the native pipeline is
+    interrupted (it stops after the samples in flight), the helper joined, and the interrupt
+    raised. A failing status raises its error here (read on the helper thread: the library's last
+    error is per thread)."""
+    outcome = []
+
+    def run():
+        status = call()
+        outcome.append(last_error(status) if status < 0 else None)
+
+    helper = threading.Thread(target=run, name="pixelpipes-run", daemon=True)
+    helper.start()
+    try:
+        while helper.is_alive():
+            helper.join(0.05)
+    except BaseException:
+        lib.pxp_pipeline_interrupt(handle, 1)
+        helper.join()
+        lib.pxp_pipeline_interrupt(handle, 0)
+        raise
+    if outcome[0] is not None:
+        raise outcome[0]
+
+
+def load(path: PathLike, seed: int = 0, threads: int = 0, max_file_bytes: Optional[int] = None) -> Pipeline:
     """A pipeline over a program file written by ``Pipeline.save``."""
     with open(path, "rb") as f:
         data = f.read()
-    return Pipeline(Program(data), seed=seed, threads=threads)
+    return Pipeline(Program(data), seed=seed, threads=threads, max_file_bytes=max_file_bytes)
 
 
-def from_bytes(data: bytes, seed: int = 0, threads: int = 0) -> Pipeline:
-    return Pipeline(Program(data), seed=seed, threads=threads)
+def from_bytes(data: bytes, seed: int = 0, threads: int = 0, max_file_bytes: Optional[int] = None) -> Pipeline:
+    return Pipeline(Program(data), seed=seed, threads=threads, max_file_bytes=max_file_bytes)

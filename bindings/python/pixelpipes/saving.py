@@ -106,11 +106,13 @@ def save(pipeline: Pipeline, path: PathLike, relative: bool = True) -> None:
     os.replace(tmp, path)
 
 
-def load(path: PathLike, seed: Optional[int] = None, threads: int = 0) -> Pipeline:
+def load(path: PathLike, seed: Optional[int] = None, threads: int = 0,
+         max_file_bytes: Optional[int] = None) -> Pipeline:
     """A pipeline over a program file (``save``, ``Pipeline.save`` or any program writer). Relative
     file paths recorded by ``save`` are taken from the file's folder (by the library, as in C).
     ``seed``: default the seed recorded by ``save``, else 0. The pipeline's ``to_bytes()`` are
     then the program with those paths absolute, so it pickles and re-saves like a compiled one."""
     program = Program.from_file(path)
     saved_seed = program.saved_seed
-    return Pipeline(program, seed=(saved_seed or 0) if seed is None else seed, threads=threads)
+    return Pipeline(program, seed=(saved_seed or 0) if seed is None else seed, threads=threads,
+                    max_file_bytes=max_file_bytes)

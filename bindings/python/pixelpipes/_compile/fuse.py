@@ -33,7 +33,7 @@ FUSED_DECODES = {
 #: size readers answered from the header instead of the pixels -> index in [height, width]
 SIZE_READERS = {"image.height": 0, "image.width": 1}
 #: attributes the fused op takes over from the decode
-DECODE_ATTRIBUTES = ("mode", "max_pixels")
+DECODE_ATTRIBUTES = ("mode", "max_pixels", "strict")
 
 
 
