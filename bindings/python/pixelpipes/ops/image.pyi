@@ -65,11 +65,12 @@ class Decode(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels (as image.decode_jpeg and image.decode_png with mode 'unchanged').
+            strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeCrop(OpNode):
@@ -87,11 +88,12 @@ class DecodeCrop(OpNode):
         Attributes (keyword-only, fixed at compile time):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels (as image.decode).
             max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge columns).
+            strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeJpeg(OpNode):
@@ -106,11 +108,12 @@ class DecodeJpeg(OpNode):
         Attributes (keyword-only, fixed at compile time):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3 (RGB; CMYK is converted).
             scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1'): Decode at this fraction of the size (each side rounded up).
+            strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', scale: Literal['1', '1/2', '1/4', '1/8'] = '1', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', scale: Literal['1', '1/2', '1/4', '1/8'] = '1', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeJpegCrop(OpNode):
@@ -128,11 +131,12 @@ class DecodeJpegCrop(OpNode):
         Attributes (keyword-only, fixed at compile time):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3.
             max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).
+            strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodePng(OpNode):

@@ -8,7 +8,7 @@ __all__ = ['ReadFile']
 
 class ReadFile(OpNode):
     """
-        The whole content of a file as bytes, for the decoders (`image.decode` ...). A missing or unreadable file fails with PXP_EIO naming the path and the system's reason.
+        The whole content of a file as bytes, for the decoders (`image.decode` ...). A missing or unreadable file fails with PXP_EIO naming the path and the system's reason; so does a path that is not a regular file (a directory, a device, a FIFO) and a file larger than the pipeline's max_file_bytes (default 2^30 bytes).
 
         Op ``io.read_file``.
         Impure: depends on the sample index or the outside world.
