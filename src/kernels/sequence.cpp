@@ -121,7 +121,7 @@ void check_list_size(uint64_t length, uint64_t bytes, const char* op) {
                 " elements, more than the limit of " + std::to_string(kMaxListLength));
   if (bytes > kMaxListBytes)
     range_error(std::string(op) + " would make a list of " + std::to_string(bytes) +
-                " bytes (16 per element plus its tensors' and strings' bytes), more than the limit of " +
+                " bytes (128 per element plus its tensors' and strings' bytes), more than the limit of " +
                 std::to_string(kMaxListBytes));
 }
 

@@ -283,23 +283,37 @@ def run_interruptibly(handle, call) -> None:
     """Runs ``call`` (a native call on ``handle`` that may run long, such as run_many; it returns
     a status) so that Ctrl-C stops it: the call runs on a helper thread (it holds no GIL) while
     this thread waits in short, interruptible steps. On KeyboardInterrupt the native pipeline is
-    interrupted (it stops after the samples in flight), the helper joined, and the interrupt
-    raised. A failing status raises its error here (read on the helper thread: the library's last
-    error is per thread)."""
+    interrupted (it stops after the samples in flight), the helper is waited for, and the
+    interrupt raised. A failing status raises its error here (read on the helper thread: the
+    library's last error is per thread).
+
+    The wait is on an Event, not Thread.join: in CPython 3.11 a join interrupted by a signal can
+    mark a thread that still runs as finished, and the pipeline would then be driven by two
+    threads at once."""
     outcome = []
+    done = threading.Event()
 
     def run():
-        status = call()
-        outcome.append(last_error(status) if status < 0 else None)
+        try:
+            status = call()
+            outcome.append(last_error(status) if status < 0 else None)
+        except BaseException as e:  # (not expected from a native call; raised on the caller's thread)
+            outcome.append(e)
+        finally:
+            done.set()
 
-    helper = threading.Thread(target=run, name="pixelpipes-run", daemon=True)
-    helper.start()
+    threading.Thread(target=run, name="pixelpipes-run", daemon=True).start()
     try:
-        while helper.is_alive():
-            helper.join(0.05)
+        while not done.wait(0.05):
+            pass
     except BaseException:
         lib.pxp_pipeline_interrupt(handle, 1)
-        helper.join()
+        while True:  # the samples in flight finish; a second Ctrl-C must not leave them running
+            try:
+                done.wait()
+                break
+            except KeyboardInterrupt:
+                pass
         lib.pxp_pipeline_interrupt(handle, 0)
         raise
     if outcome[0] is not None:
