@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: help setup conan build python test test-cpp test-python demo package install-check sanitize tsan fuzz docs clean
+.PHONY: help setup conan build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
@@ -27,6 +27,8 @@ help:
 	@echo "make sanitize  ASan+UBSan build: every C++ test, then the Python ABI-level tests on it"
 	@echo "make tsan      ThreadSanitizer build: the executor and batcher tests"
 	@echo "make fuzz      libFuzzer targets (clang), each run FUZZ_SECONDS (default 60)"
+	@echo "make fuzz-structural       mutated programs loaded and run through the Python package (MUTANTS, default 20000)"
+	@echo "make fuzz-structural-asan  the same on the ASan build of the package"
 	@echo "make docs      regenerate docs/ops.md from the registry"
 
 # Debian packages needed before pip and Conan can run (Conan installs the libraries).
@@ -101,17 +103,24 @@ docs: build
 # Python: the interpreter itself keeps memory until exit; the C++ suite checks leaks.
 PY_ABI_TESTS := test_native.py test_errors.py test_pipeline.py test_batches.py test_reliability.py
 ASAN_RUNTIME = $(shell $(CXX) -print-file-name=libasan.so) $(shell $(CXX) -print-file-name=libubsan.so)
+# The environment that runs Python on the ASan package (also used by fuzz-structural-asan).
+PY_ASAN_ENV = PYTHONPATH=$(CURDIR)/build/python-asan/site LD_PRELOAD="$(ASAN_RUNTIME)" \
+  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+# Builds and installs only that package (into build/python-asan/site).
+PY_ASAN_INSTALL = $(VPY) -m pip install -q --no-build-isolation --no-deps --upgrade --target build/python-asan/site \
+  -C build-dir=build/python-asan/build -C cmake.build-type=RelWithDebInfo \
+  -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN) -C cmake.define.PIXELPIPES_SANITIZE=ON \
+  -C cmake.define.CMAKE_MAP_IMPORTED_CONFIG_RELWITHDEBINFO="Release;None;" .
 sanitize: $(STAMPS)/conan
 	cmake --preset asan >/dev/null
 	cmake --build --preset asan -j $(JOBS)
 	ctest --preset asan -j $(JOBS)
-	$(VPY) -m pip install -q --no-build-isolation --no-deps --upgrade --target build/python-asan/site \
-	  -C build-dir=build/python-asan/build -C cmake.build-type=RelWithDebInfo \
-	  -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN) -C cmake.define.PIXELPIPES_SANITIZE=ON \
-	  -C cmake.define.CMAKE_MAP_IMPORTED_CONFIG_RELWITHDEBINFO="Release;None;" .
-	cd tests/python && PYTHONPATH=$(CURDIR)/build/python-asan/site LD_PRELOAD="$(ASAN_RUNTIME)" \
-	  ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-	  $(VPY) -m pytest -q -p no:cacheprovider $(PY_ABI_TESTS)
+	$(PY_ASAN_INSTALL)
+	cd tests/python && $(PY_ASAN_ENV) $(VPY) -m pytest -q -p no:cacheprovider $(PY_ABI_TESTS)
+
+# The ASan build of the Python package alone (what `make sanitize` installs), for fuzz-structural-asan.
+python-asan: $(STAMPS)/conan
+	$(PY_ASAN_INSTALL)
 
 # ThreadSanitizer: the tests of the executor (interpreter, thread pool, streams, determinism,
 # error policy, shutdown); the filter is in the tsan test preset.
@@ -148,6 +157,23 @@ fuzz: $(STAMPS)/conan $(STAMPS)/clang
 	done; \
 	if [ $$status != 0 ]; then echo "fuzzing found something: see build/fuzz/findings/ and build/fuzz/*.log"; fi; \
 	exit $$status
+
+# The structural program fuzzer (tests/fuzz/structural_fuzz.py; no clang needed): valid programs
+# (tests/programs/valid, one per op from tests/python/op_cases.py, the examples) mutated field by
+# field, each mutant loaded and run (samples, run_many, every batches() mode) in a persistent worker
+# process under a memory cap and a timeout. MUTANTS mutants; FUZZ_STRUCTURAL_ARGS adds options,
+# e.g. FUZZ_STRUCTURAL_ARGS='--seconds 300 --seed 7 --workers 4'. Findings (crashes, sanitizer
+# reports, timeouts, unexpected Python exceptions, memory-cap hits) go to
+# build/fuzz/structural/findings/<outcome>/ and fail the target (memory-cap hits do not);
+# `tests/fuzz/structural_fuzz.py --replay FILE` runs one again.
+MUTANTS ?= 20000
+FUZZ_STRUCTURAL_ARGS ?=
+fuzz-structural: python
+	$(VPY) tests/fuzz/structural_fuzz.py --mutants $(MUTANTS) $(FUZZ_STRUCTURAL_ARGS)
+
+# The same on the ASan + UBSan build of the package, in the environment of `make sanitize`.
+fuzz-structural-asan: python-asan
+	$(PY_ASAN_ENV) $(VPY) tests/fuzz/structural_fuzz.py --asan --mutants $(MUTANTS) $(FUZZ_STRUCTURAL_ARGS)
 
 clean:
 	rm -rf build $(STAMPS)

@@ -17,18 +17,22 @@ void check_rank(const Shape& shape) {
 
 int64_t checked_numel(const Shape& shape, size_t elem_size) {
   check_rank(shape);
-  for (int64_t d : shape)
-    if (d < 0) argument_error("negative dimension " + std::to_string(d) + " in a tensor shape");
+  // The product of the non-zero dimensions is bounded even when another one is 0: strides are
+  // that product, and NumPy (and every consumer) must be able to describe the shape.
   int64_t n = 1;
+  bool empty = false;
   for (int64_t d : shape) {
     if (d < 0) argument_error("negative dimension " + std::to_string(d) + " in a tensor shape");
-    if (d == 0) return 0;
+    if (d == 0) {
+      empty = true;
+      continue;
+    }
     if (n > kMaxTensorBytes / d) fail(PXP_ENOMEM, "tensor shape is too large (over 16 GiB)");
     n *= d;
   }
   if (elem_size > 0 && n > kMaxTensorBytes / static_cast<int64_t>(elem_size))
     fail(PXP_ENOMEM, "tensor shape is too large (over 16 GiB)");
-  return n;
+  return empty ? 0 : n;
 }
 
 Shape contiguous_strides(const Shape& shape, size_t elem_size) {
@@ -78,7 +82,7 @@ Tensor Tensor::zeros(DType dtype, const Shape& shape) {
 }
 
 Tensor Tensor::view(std::shared_ptr<void> owner, const uint8_t* data, DType dtype, Shape shape, Shape strides) {
-  check_rank(shape);
+  checked_numel(shape, dtype_size(dtype));  // a view's shape obeys the limits of a new tensor
   Tensor t;
   t.owner_ = std::move(owner);
   t.data_ = data;

@@ -17,6 +17,13 @@ using List = std::vector<Value>;
 // The most elements a list may have: a typo in a count should be a clear error, not an allocation
 // of billions of values. Checked on types at load (verifier) and by the ops that build lists.
 constexpr int64_t kMaxListLength = int64_t(1) << 24;
+// The most bytes one list may hand to its user: list.repeat of a long string shares one payload
+// in C but becomes that many strings in Python. A value counts the bytes of its tensors and
+// strings plus kValueOverheadBytes (about what an element costs besides its payload, in C: the
+// value, a tensor's shape and shared buffer; in Python: a 0-d array or a str), so lists of small
+// or empty items are not free: a list of 2^24 scalars is over the byte limit.
+constexpr uint64_t kMaxListBytes = uint64_t(1) << 31;
+constexpr uint64_t kValueOverheadBytes = 128;
 
 enum class ValueKind : uint8_t { None, Tensor, String, List };
 

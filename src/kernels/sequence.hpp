@@ -16,14 +16,10 @@ namespace pxp::kernels {
 
 // The most elements list.range, list.repeat and friends will make (core/value.hpp).
 using ::pxp::kMaxListLength;
-// The most bytes one list may hand to its user (value_footprint): list.repeat of a long string
-// shares one payload in C but becomes that many strings in Python.
-constexpr uint64_t kMaxListBytes = uint64_t(1) << 31;
-// What a value costs its user: the bytes of its tensors and strings plus 128 per value (about what
-// an element costs besides its payload, in C: the value, a tensor's shape and shared buffer; in
-// Python: a 0-d array or a str), so lists of small or empty items are not free. A list of 2^24
-// scalars is therefore over the byte limit: the element limit binds for lists of shared items.
-constexpr uint64_t kValueOverheadBytes = 128;
+using ::pxp::kMaxListBytes;
+using ::pxp::kValueOverheadBytes;
+// What a value costs its user: the bytes of its tensors and strings plus kValueOverheadBytes per
+// value, through nested lists (core/value.hpp).
 uint64_t value_footprint(const Value& v);
 // Fails with PXP_EOUT_OF_RANGE, naming `op` and the limit, when a list of `length` elements or
 // `bytes` footprint is over kMaxListLength or kMaxListBytes. Ops call it before allocating.

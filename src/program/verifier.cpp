@@ -236,21 +236,45 @@ size_t list_depth(const Type& t, size_t limit) {
   return depth;
 }
 
+// The least a value of this type costs (core/value.hpp's footprint): what its known lengths and
+// shapes say, saturating far above kMaxListBytes.
+uint64_t least_footprint(const Type& t) {
+  constexpr uint64_t kCap = uint64_t(1) << 62;
+  uint64_t bytes = kValueOverheadBytes;
+  if (t.is_tensor() && t.dtype && t.shape) {
+    uint64_t n = dtype_size(*t.dtype);
+    for (int64_t d : *t.shape) n = d < 0 ? 0 : (d > 0 && n > kCap / static_cast<uint64_t>(d) ? kCap : n * static_cast<uint64_t>(d));
+    return std::min(kCap, bytes + n);
+  }
+  if (t.is_list() && t.length > 0) {
+    uint64_t each = least_footprint(t.element_type());
+    uint64_t length = static_cast<uint64_t>(t.length);
+    return each > kCap / length ? kCap : std::min(kCap, bytes + each * length);
+  }
+  return bytes;
+}
+
 // The limits every value keeps, checked on the inferred type of each instruction so that a program
-// that would build one is refused at load (the ops check again at run time for what types leave
-// unknown): tensors of at most kMaxDims dimensions, lists of at most kMaxListLength elements.
+// that would build one is refused at load, before anything is folded (the ops check again at run
+// time for what types leave unknown): tensors of at most kMaxDims dimensions, lists of at most
+// kMaxListLength elements and kMaxListBytes bytes.
 void check_type_limits(const Program& p, size_t i, const Type& type) {
   for (const Type* t = &type;; t = &t->element_type()) {
     if (t->is_tensor() && t->shape && t->shape->size() > static_cast<size_t>(kMaxDims))
       fail_at(p, i, PXP_EINVALID_PROGRAM,
               "the result would be a tensor of " + std::to_string(t->shape->size()) +
                   " dimensions: the limit is " + std::to_string(kMaxDims));
-    if (!t->is_list()) return;
+    if (!t->is_list()) break;
     if (t->length > kMaxListLength)
       fail_at(p, i, PXP_EINVALID_PROGRAM,
               "the result would be a list of " + std::to_string(t->length) + " elements, more than the limit of " +
                   std::to_string(kMaxListLength));
   }
+  if (type.is_list() && least_footprint(type) > kMaxListBytes)
+    fail_at(p, i, PXP_EINVALID_PROGRAM,
+            "the result would be a list of at least " + std::to_string(least_footprint(type)) +
+                " bytes (128 per element plus its tensors' and strings' bytes), more than the limit of " +
+                std::to_string(kMaxListBytes));
 }
 
 void infer_and_fold(Program& p) {
