@@ -435,7 +435,7 @@ std::shared_ptr<const Batch> Stream::next() {
   // are not counted.
   if (job->error) {
     ErrorStats raised;
-    raised.failed = 1;
+    raised.failed = job->error_sample.load() >= 0 ? 1 : 0;  // (padding a batch fails no sample)
     raised.failed_attempts = job->error_attempts;
     pipeline_.count_errors(raised);
     std::rethrow_exception(job->error);
