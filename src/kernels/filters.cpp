@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -145,6 +146,12 @@ Tensor bilateral_filter(const Tensor& image, int diameter, double sigma_color, d
   if (cn != 1 && cn != 3) argument_error("filter.bilateral takes 1- or 3-channel images, not " + std::to_string(cn));
   if (!(sigma_color > 0.0) || !(sigma_space > 0.0) || !std::isfinite(sigma_color) || !std::isfinite(sigma_space))
     range_error("filter.bilateral: sigma_color and sigma_space must be finite and > 0");
+  // OpenCV indexes a lookup table by the difference of two f32 pixels: a NaN or infinite pixel,
+  // or two whose difference overflows, reads far outside it.
+  if (image.dtype() == DType::F32 &&
+      !cv::checkRange(as_mat(image), true, nullptr, -std::numeric_limits<float>::max() / 2,
+                      std::numeric_limits<float>::max() / 2))
+    range_error("filter.bilateral: f32 pixels must be finite and within +-1.7e38");
   int radius = diameter > 0 ? diameter / 2 : cvRound(std::min(sigma_space, 1e6) * 1.5);
   if (radius > 255) range_error("filter.bilateral: the neighborhood (diameter or 3 * sigma_space) is too large");
   cv::Mat dst = output_mat();

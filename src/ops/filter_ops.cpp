@@ -102,7 +102,8 @@ void register_filter_ops(Registry& r) {
             .build());
   {
     OpBuilder b("filter.bilateral");
-    b.doc("Edge-preserving bilateral filter (cv::bilateralFilter). u8 or f32, 1 or 3 channels.")
+    b.doc("Edge-preserving bilateral filter (cv::bilateralFilter). u8 or f32, 1 or 3 channels; f32 pixels must be "
+          "finite and within +-1.7e38 (a range error otherwise).")
         .input("image", "Image, H x W x C or H x W; u8 or f32; 1 or 3 channels.")
         .attr_int("diameter", 5, "Neighborhood diameter in pixels; <= 0 derives it from sigma_space (3 sigma).", -1, 511)
         .attr_float("sigma_color", 50.0, "Range sigma, in the image's value units (> 0).")

@@ -18,11 +18,17 @@ namespace {
 // meets a negative or absurd shape.
 const Shape& shape_attr(const Attributes& attrs) { return attrs.get_ints("shape"); }
 
+// The most values one sampling op draws per sample (a 16384 x 16384 noise image): drawing is a few
+// nanoseconds a value, so the 16 GiB a tensor may hold would be minutes of one sample's time.
+constexpr int64_t kMaxRandomDraws = int64_t(1) << 28;
+
 Shape checked_shape(const InferContext& ctx, DType dtype) {
   const Shape& shape = shape_attr(ctx.attrs);
   for (int64_t d : shape)
     if (d < 0) type_error("attribute 'shape' has a negative dimension " + std::to_string(d));
-  checked_numel(shape, dtype_size(dtype));
+  if (checked_numel(shape, dtype_size(dtype)) > kMaxRandomDraws)
+    type_error("attribute 'shape' asks for " + std::to_string(checked_numel(shape, 0)) +
+               " values, more than the limit of " + std::to_string(kMaxRandomDraws) + " per sample");
   return shape;
 }
 
@@ -80,7 +86,7 @@ AttrSpec float_dtype_spec() {
 }
 
 const char* kShapeDoc = "Shape of the result; [] (the default) draws a single scalar, otherwise independent draws "
-                        "fill the tensor in row-major order.";
+                        "fill the tensor in row-major order. At most 2^28 values (checked at load).";
 
 }  // namespace
 

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <climits>
+#include <limits>
 #include <cstdio>
 #include <dirent.h>
 #include <thread>
@@ -318,6 +319,29 @@ TEST(HostileUse, JpegHeaderDeclaringFarMorePixelsThanItsBytesIsRefused) {
   } catch (const Error& e) {
     EXPECT_EQ(e.code(), PXP_EDECODE);
   }
+}
+
+// Found by the structural fuzzer under ASan: OpenCV's bilateral filter indexes a table by the
+// difference of two f32 pixels, and an infinite pixel read far outside it.
+TEST(HostileUse, BilateralFilterRefusesNonFinitePixels) {
+  Tensor image = tensor<float>({1.5f, std::numeric_limits<float>::infinity(), 3.25f, 0.0f, 4.0f, 1.0f}, {2, 3});
+  EXPECT_EQ(error_code("filter.bilateral", {Value(image)}, {{"sigma_space", 1e-30}}), PXP_EOUT_OF_RANGE);
+  Tensor wide = tensor<float>({3e38f, -3e38f, 0.0f, 1.0f}, {2, 2});
+  EXPECT_EQ(error_code("filter.bilateral", {Value(wide)}), PXP_EOUT_OF_RANGE);
+  Tensor fine = tensor<float>({1.5f, 2.0f, 3.25f, 0.0f, 4.0f, 1.0f}, {2, 3});
+  EXPECT_EQ(error_code("filter.bilateral", {Value(fine)}), PXP_OK);
+}
+
+// Also the fuzzer's: a bernoulli draw of 2^31 values took 15 s (a minute and more under ASan).
+TEST(HostileUse, SamplingOpsDrawAtMostTwoToTheTwentyEightValues) {
+  for (const Shape& shape : {Shape{int64_t(1) << 31}, Shape{65536, 32768}}) {
+    ProgramBuilder b;
+    b.output("x", b.op("random.bernoulli", {b.scalar<float>(0.5f)}, {{"shape", shape}}));
+    EXPECT_THROW(b.load(), Error);
+  }
+  ProgramBuilder b;
+  b.output("x", b.op("random.bernoulli", {b.scalar<float>(0.5f)}, {{"shape", Shape{16, 16}}}));
+  EXPECT_NO_THROW(b.load());
 }
 
 }  // namespace

@@ -8,7 +8,7 @@ __all__ = ['Bilateral', 'BoxBlur', 'BoxKernel', 'Canny', 'Convolve', 'GaussianBl
 
 class Bilateral(OpNode):
     """
-        Edge-preserving bilateral filter (cv::bilateralFilter). u8 or f32, 1 or 3 channels.
+        Edge-preserving bilateral filter (cv::bilateralFilter). u8 or f32, 1 or 3 channels; f32 pixels must be finite and within +-1.7e38 (a range error otherwise).
 
         Op ``filter.bilateral``.
 

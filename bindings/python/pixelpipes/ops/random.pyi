@@ -17,7 +17,7 @@ class Bernoulli(OpNode):
             p: Probability of true, in [0, 1].
 
         Attributes (keyword-only, fixed at compile time):
-            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order.
+            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order. At most 2^28 values (checked at load).
 
         Output: a bool tensor of the given shape (a scalar by default)
     """
@@ -36,7 +36,7 @@ class Integer(OpNode):
             high: Exclusive upper bound (an integer greater than low).
 
         Attributes (keyword-only, fixed at compile time):
-            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order.
+            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order. At most 2^28 values (checked at load).
 
         Output: an i64 tensor of the given shape (a scalar by default)
     """
@@ -56,7 +56,7 @@ class Normal(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             dtype (enum; one of 'f32', 'f64'; default 'f32'): Element type of the result.
-            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order.
+            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order. At most 2^28 values (checked at load).
 
         Output: a dtype tensor of the given shape (a scalar by default)
     """
@@ -106,7 +106,7 @@ class Uniform(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             dtype (enum; one of 'f32', 'f64'; default 'f32'): Element type of the result.
-            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order.
+            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order. At most 2^28 values (checked at load).
 
         Output: a dtype tensor of the given shape (a scalar by default)
     """
