@@ -82,6 +82,31 @@ TEST(HostileUse, ThreadPoolThatCannotStartEveryThreadJoinsTheOthers) {
   EXPECT_EQ(settled_thread_count(before), before);
 }
 
+// Finding 16 (3 crashes in ~13,000 ASan runs inside cv::setNumThreads while a pool started):
+// OpenCV's thread count is process-wide and, with the TBB backend, setting it rebuilds a global
+// arena without a lock, so workers of concurrent pools racing to set it could crash. It is now
+// set once, before the first worker exists. Many pools starting at once, on many threads, with
+// OpenCV work in the samples: a stress test (the race was never reproduced on demand).
+TEST(HostileUse, ManyPoolsStartAtOnce) {
+  ProgramBuilder b;
+  uint32_t zero = b.scalar<float>(0.0f), one = b.scalar<float>(1.0f);
+  uint32_t image = b.op("random.uniform", {zero, one}, {{"shape", std::vector<int64_t>{32, 32, 3}}});
+  b.output("blurred", b.op("filter.gaussian_blur", {image, b.scalar<float>(1.5f)}));
+  auto program = b.load();
+  size_t before = thread_count();
+  for (int round = 0; round < 10; ++round) {
+    std::vector<std::thread> starters;
+    for (int k = 0; k < 8; ++k)
+      starters.emplace_back([&] {
+        Pipeline p(program, 0, 3);
+        EXPECT_EQ(p.run_many(0, 6).size(), 6u);
+      });
+    for (auto& t : starters) t.join();
+  }
+  // OpenCV's parallel loops ran on the calling workers: no thread of its own (TBB's) is left
+  EXPECT_EQ(settled_thread_count(before), before);
+}
+
 TEST(HostileUse, OnePoolPerPipelineWhateverTheThreadCounts) {
   Pipeline p(scalar_varying_program(), 0, 1);
   size_t before = thread_count();
