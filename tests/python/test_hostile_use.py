@@ -791,3 +791,20 @@ def test_numpy_integers_stay_accepted(small):
     it = p.batches(i64(2), on_error="fallback", fallback_index=i64(0), max_attempts=i64(3), epoch_length=i64(10))
     assert next(it)["i"].tolist() == [0, 1]
     it.close()
+
+
+@pytest.mark.skipif(not CAPS_WORK, reason="Python-level argument checks; torch is not loaded into the ASan "
+                                          "interpreter (test_torch.py runs in make test)")
+def test_no_silent_coercion_in_the_torch_dataset(small):
+    """Finding 15, for PyTorch users: PixelpipesDataset and set_epoch take integers only."""
+    from pixelpipes.torch import PixelpipesDataset
+    _, p = small
+    for kwargs, name in (({"batch_size": 1.5}, "batch_size"), ({"batch_size": 4, "epoch_length": 8.0}, "epoch_length"),
+                         ({"batch_size": 4, "prefetch": "2"}, "prefetch"), ({"batch_size": 4, "epoch": 1.0}, "epoch"),
+                         ({"batch_size": 4, "threads": 2.0}, "threads")):
+        with pytest.raises(TypeError, match=name):
+            PixelpipesDataset(p, **kwargs)
+    ds = PixelpipesDataset(p, batch_size=4, epoch_length=8)
+    with pytest.raises(TypeError, match="epoch"):
+        ds.set_epoch(1.5)
+    ds.set_epoch(np.int64(1))

@@ -23,6 +23,7 @@ import numpy as np
 import torch
 import torch.utils.data
 
+from .arguments import integer, optional_integer
 from .batches import Batch, BatchIterator
 from .pipeline import Pipeline
 
@@ -100,28 +101,32 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
         super().__init__()
         if not isinstance(pipeline, Pipeline):
             raise TypeError(f"pipeline must be a pixelpipes.Pipeline, not {type(pipeline).__name__}")
-        if int(batch_size) < 1:
+        batch_size, prefetch, epoch = integer(batch_size, "batch_size"), integer(prefetch, "prefetch"), \
+            integer(epoch, "epoch")
+        epoch_length, threads = optional_integer(epoch_length, "epoch_length"), optional_integer(threads, "threads")
+        rank, world_size = optional_integer(rank, "rank"), optional_integer(world_size, "world_size")
+        if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, not {batch_size}")
-        if epoch_length is not None and int(epoch_length) < 1:
+        if epoch_length is not None and epoch_length < 1:
             raise ValueError(f"epoch_length must be at least 1, not {epoch_length}")
         if (rank is None) != (world_size is None):
             raise ValueError("give both rank and world_size, or neither (then torch.distributed decides)")
-        if world_size is not None and not 0 <= int(rank) < int(world_size):
+        if world_size is not None and not 0 <= rank < world_size:
             raise ValueError(f"rank must be in [0, world_size), got {rank} and {world_size}")
         self.pipeline = pipeline
-        self.batch_size = int(batch_size)
-        self.epoch_length = None if epoch_length is None else int(epoch_length)
+        self.batch_size = batch_size
+        self.epoch_length = epoch_length
         self.threads = threads
-        self.prefetch = int(prefetch)
+        self.prefetch = prefetch
         self.drop_last = bool(drop_last)
         self.pad_varying = bool(pad_varying)
-        self.rank = None if rank is None else int(rank)
-        self.world_size = None if world_size is None else int(world_size)
+        self.rank = rank
+        self.world_size = world_size
         self.pin_memory = bool(pin_memory) and torch.cuda.is_available()
         if pin_memory and not self.pin_memory:
             warnings.warn("pixelpipes: pin_memory=True does nothing: CUDA is not available", RuntimeWarning,
                           stacklevel=2)
-        self._epoch = int(epoch)
+        self._epoch = epoch
         self._position = self._epoch_start()
         self._yielded = 0
 
@@ -141,7 +146,7 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
     def set_epoch(self, epoch: int) -> None:
         """Selects the epoch that the next iteration goes through (like DistributedSampler's).
         Setting the epoch it is already in keeps its position, so a resumed epoch continues."""
-        epoch = int(epoch)
+        epoch = integer(epoch, "epoch")
         if epoch < 0:
             raise ValueError(f"epoch must be >= 0, not {epoch}")
         if epoch != self._epoch:
