@@ -23,6 +23,12 @@ def _library_version() -> tuple:
     return numbers
 
 
+def version() -> str:
+    """"MAJOR.MINOR.PATCH" of the binding (the header it was built against; check_versions makes
+    sure the loaded library is the same)."""
+    return ".".join(map(str, _header_version()))
+
+
 def check_versions() -> str:
     """Raises ImportError unless header macros and pxp_version() agree; returns the version."""
     header = _header_version()

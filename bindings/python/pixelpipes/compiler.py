@@ -23,10 +23,12 @@ from ._compile.expand import expand_all
 from ._compile.fuse import check_mode as check_fuse_mode
 from ._compile.fuse import fuse as fuse_chains
 from ._compile.fuse_pixels import fuse_pixel_chains
+from ._compile.infer import infer_node
 from ._compile.layout import emit
 from ._compile.optimize import cse, fold, static_choices
 from ._compile.session import Session
 from ._compile.writer import Writer
+from . import type_lookup
 from .arguments import integer
 from .graph import Graph
 from .pipeline import Pipeline
@@ -48,7 +50,7 @@ def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, st
     keys.assign(session, graph.nodes)
     names = list(graph.outputs)
     roots = [graph.outputs[n] for n in names]
-    with session:
+    with type_lookup.answering(lambda node: infer_node(session, node)):  # macros may ask node.type
         order = expand_all(session, roots)
     session.stats["nodes"] = len(order)
     if optimize:

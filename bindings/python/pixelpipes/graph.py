@@ -95,10 +95,5 @@ class Graph:
         self.outputs[name] = node
         return node
 
-    def compile(self, seed: int = 0, **options):
-        """Same as ``pixelpipes.compile(self, seed, ...)``."""
-        from .compiler import compile as _compile
-        return _compile(self, seed=seed, **options)
-
     def __repr__(self) -> str:
         return f"<pixelpipes.Graph {self.name or ''} nodes={len(self.nodes)} outputs={list(self.outputs)}>"

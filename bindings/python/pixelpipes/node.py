@@ -8,6 +8,7 @@ import numpy as np
 
 from .graph import current_graph
 from .source import user_location
+from .type_lookup import active as active_type_inference
 
 _ids = itertools.count()
 
@@ -48,10 +49,9 @@ class Node:
     def type(self):
         """The inferred type (a ``pixelpipes.types.Type``); known while macros expand at compile time."""
         if self._type is None:
-            from ._compile.session import active_session
-            session = active_session()
-            if session is not None:
-                session.infer_node(self)
+            infer_node = active_type_inference()
+            if infer_node is not None:
+                infer_node(self)
                 return self._type
             raise RuntimeError(f"{self.source_text()}: the type of {self!r} is known only at compile time, "
                                "inside a Macro's expand()")

@@ -10,6 +10,19 @@ from .session import Session
 from .writer import flat_program
 
 
+def infer_node(session: Session, node: Node) -> None:
+    """Infers the type of a node made during expansion (a macro asking for its own nodes' types);
+    the compiler installs it for ``Node.type`` (pixelpipes.type_lookup)."""
+    from ..macro import Macro
+    nodes = session.topo([node])
+    pending = [n for n in nodes if isinstance(n, Macro)]
+    if pending:
+        raise RuntimeError(f"{node.source_text()}: the type of {node!r} depends on the macro "
+                           f"{pending[0]!r}, which is expanded later; return the node instead")
+    if any(n._type is None for n in nodes):
+        infer(session, nodes)
+
+
 def infer(session: Session, nodes: List[Node]) -> None:
     """Sets ``node._type`` for every node in ``nodes`` (a closed, topologically ordered list).
 

@@ -1,20 +1,10 @@
 """State shared by the passes of one compilation: node replacements, keys, display labels."""
 from __future__ import annotations
 
-import threading
-from typing import Dict, Iterable, List, Optional
+from typing import Dict, Iterable, List
 
 from ..graph import Graph
 from ..node import Node
-
-
-_local = threading.local()
-
-
-def active_session() -> Optional["Session"]:
-    """The compilation running on this thread (while macros expand), if any."""
-    stack = getattr(_local, "stack", None)
-    return stack[-1] if stack else None
 
 
 class Session:
@@ -26,28 +16,6 @@ class Session:
         self.display: Dict[int, str] = {}   # node id -> label shown in programs and errors
         self.stats: Dict[str, int] = {"macros": 0, "folded": 0, "merged": 0, "fused": 0, "inference_rounds": 0}
         self._scratch: Graph = None
-
-    def __enter__(self) -> "Session":
-        if not hasattr(_local, "stack"):
-            _local.stack = []
-        _local.stack.append(self)
-        return self
-
-    def __exit__(self, *exc) -> bool:
-        _local.stack.pop()
-        return False
-
-    def infer_node(self, node: Node) -> None:
-        """Infers the type of a node made during expansion (a macro asking for its own nodes' types)."""
-        from ..macro import Macro
-        from .infer import infer
-        nodes = self.topo([node])
-        pending = [n for n in nodes if isinstance(n, Macro)]
-        if pending:
-            raise RuntimeError(f"{node.source_text()}: the type of {node!r} depends on the macro "
-                               f"{pending[0]!r}, which is expanded later; return the node instead")
-        if any(n._type is None for n in nodes):
-            infer(self, nodes)
 
     def resolve(self, node: Node) -> Node:
         alias = self.alias

@@ -5,8 +5,7 @@ from typing import Any, Dict, List, Optional
 
 import msgpack
 
-from .. import __version__
-from .._lib import lib
+from .._lib import lib, version
 from ..constant_value import encode, identity
 from ..flow import Choice
 from ..node import Constant, Node
@@ -73,7 +72,7 @@ class Writer:
         return slot
 
     def to_bytes(self, outputs: Dict[str, int], metadata: Optional[Dict[str, Any]] = None) -> bytes:
-        meta = {"generator": f"pixelpipes-python {__version__}"}
+        meta = {"generator": f"pixelpipes-python {version()}"}
         if metadata:
             meta.update(metadata)
         program = {
