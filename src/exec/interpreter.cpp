@@ -13,7 +13,7 @@ Interpreter::Interpreter(std::shared_ptr<const Program> program, RunLimits limit
   reads_file_.resize(n);
   for (size_t i = 0; i < n; ++i) {
     const Instruction& ins = program_->instructions[i];
-    reads_file_[i] = ins.op->name == "io.read_file" && !ins.inputs.empty();
+    reads_file_[i] = ins.op->reads_file && !ins.inputs.empty();
   }
   paths_.resize(n);
   output_of_.assign(n, -1);

@@ -50,7 +50,7 @@ class Interpreter {
   std::vector<Value> slots_;
   std::vector<const Value*> refs_;  // per slot: folded value in the program, or the local slot
   std::vector<const Value*> args_;
-  std::vector<bool> reads_file_;  // per instruction: io.read_file (its input 0 is the path)
+  std::vector<bool> reads_file_;  // per instruction: an op that reads_file (its input 0 is the path)
   std::vector<int32_t> output_of_;  // per instruction: the first output it computes, or -1
   std::vector<Value> paths_;      // per io.read_file instruction: the path it read for this sample
   size_t executed_ = 0;

@@ -43,32 +43,6 @@ template <typename Out> std::vector<Out> read_sequence(const Value& v, const cha
 }
 }  // namespace
 
-int64_t check_sequence_type(const Type& t, const char* what, bool integers_only) {
-  const char* of = integers_only ? "integers" : "numbers";
-  auto reject = [&]() {
-    type_error(quoted(what) + " must be a 1-D tensor or a list of " + of + ", not " + t.to_string());
-  };
-  if (t.is_any()) return kUnknownDim;
-  if (t.is_tensor()) {
-    if (t.shape && t.shape->size() != 1) reject();
-    if (integers_only && t.dtype && float_or_bool(*t.dtype)) reject();
-    return t.shape ? (*t.shape)[0] : kUnknownDim;
-  }
-  if (t.is_list()) {
-    const Type& e = t.element_type();
-    if (!e.may_be_tensor() || (e.shape && !e.shape->empty())) reject();
-    if (integers_only && e.dtype && float_or_bool(*e.dtype)) reject();
-    return t.length;
-  }
-  reject();
-  return kUnknownDim;
-}
-
-void check_integer_scalar_type(const Type& t, const char* what) {
-  if (!t.may_be_tensor() || (t.shape && !t.shape->empty()) || (t.dtype && float_or_bool(*t.dtype)))
-    type_error(quoted(what) + " must be a single integer, not " + t.to_string());
-}
-
 int64_t integer_value(const Value& v, const char* what) {
   if (!v.is_tensor() || v.tensor().numel() != 1 || float_or_bool(v.tensor().dtype()))
     type_error(quoted(what) + " must be a single integer, not " + v.describe());

@@ -25,15 +25,8 @@ uint64_t value_footprint(const Value& v);
 // `bytes` footprint is over kMaxListLength or kMaxListBytes. Ops call it before allocating.
 void check_list_size(uint64_t length, uint64_t bytes, const char* op);
 
-// Load-time check of an input that must be "a 1-D tensor or a list of number
-// scalars" (weights, masks, indices); integers_only also rejects float dtypes.
-// Returns the length when the type knows it, else kUnknownDim. Throws type_error.
-int64_t check_sequence_type(const Type& t, const char* what, bool integers_only);
-
-// Load-time check of a single integer (an index, a count, a bound): a 0-d
-// tensor whose dtype, when known, is an integer type (not float, not bool).
-void check_integer_scalar_type(const Type& t, const char* what);
-// The same at run time: the value of a one-element integer tensor.
+// The value of a one-element integer tensor (an index, a count, a bound): not float, not bool.
+// (The type rules' checks of the same inputs are in ops/op_helpers.hpp.)
 int64_t integer_value(const Value& v, const char* what);
 
 // The same sequence at run time, element by element in order. Throws type_error

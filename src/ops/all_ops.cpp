@@ -1,9 +1,10 @@
-// The one list of op families. Explicit calls (no static initializers) keep
-// every op in a static build too.
+// The one list of op families, and the library's registry made of them. Explicit
+// calls (no static initializers) keep every op in a static build too.
 #include "ops/families.hpp"
 
 namespace pxp {
 
+namespace {
 void register_all_ops(Registry& r) {
   register_core_ops(r);
   register_flow_ops(r);
@@ -19,6 +20,17 @@ void register_all_ops(Registry& r) {
   register_noise_ops(r);
   register_mask_ops(r);
   register_dataset_ops(r);
+}
+}  // namespace
+
+const Registry& Registry::global() {
+  // Built on first use (thread-safe static init), never from static initializers of op files.
+  static const Registry registry = [] {
+    Registry r;
+    register_all_ops(r);
+    return r;
+  }();
+  return registry;
 }
 
 }  // namespace pxp

@@ -19,6 +19,7 @@ void register_io_ops(Registry& r) {
                       return Type::tensor(DType::U8, Shape{kUnknownDim});
                     })
             .impure()
+            .reads_file()
             .exec([](ExecContext& ctx, const Args& args) {
               if (!args[0].is_string())
                 type_error("input 'path' must be a string, not " + args[0].describe());

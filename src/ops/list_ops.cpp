@@ -11,7 +11,6 @@ namespace pxp {
 
 namespace {
 
-using kernels::check_integer_scalar_type;
 using kernels::integer_value;
 
 Type list_of_input(const InferContext& ctx, size_t i, const char* what) {
@@ -245,7 +244,7 @@ void register_list_ops(Registry& r) {
             .output("a list of the same element type (length unknown)",
                     [](const InferContext& ctx) {
                       Type list = list_of_input(ctx, 0, "list");
-                      int64_t n = kernels::check_sequence_type(ctx.inputs[1], "mask", false);
+                      int64_t n = check_sequence_type(ctx.inputs[1], "mask", false);
                       if (list.length >= 0 && n >= 0 && n != list.length)
                         type_error("input 'mask' has " + std::to_string(n) + " entries but the list has " +
                                    std::to_string(list.length) + " elements");
@@ -272,7 +271,7 @@ void register_list_ops(Registry& r) {
             .output("a list of the same element type, as long as indices",
                     [](const InferContext& ctx) {
                       Type list = list_of_input(ctx, 0, "list");
-                      int64_t n = kernels::check_sequence_type(ctx.inputs[1], "indices", true);
+                      int64_t n = check_sequence_type(ctx.inputs[1], "indices", true);
                       return Type::list(list.element_type(), n);
                     })
             .exec([](ExecContext&, const Args& args) {

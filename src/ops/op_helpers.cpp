@@ -3,6 +3,38 @@
 namespace pxp {
 
 namespace {
+std::string input_name(const char* what) { return std::string("input '") + what + "'"; }
+bool not_integer(DType d) { return !is_integer(d); }
+}  // namespace
+
+int64_t check_sequence_type(const Type& t, const char* what, bool integers_only) {
+  const char* of = integers_only ? "integers" : "numbers";
+  auto reject = [&]() {
+    type_error(input_name(what) + " must be a 1-D tensor or a list of " + of + ", not " + t.to_string());
+  };
+  if (t.is_any()) return kUnknownDim;
+  if (t.is_tensor()) {
+    if (t.shape && t.shape->size() != 1) reject();
+    if (integers_only && t.dtype && not_integer(*t.dtype)) reject();
+    return t.shape ? (*t.shape)[0] : kUnknownDim;
+  }
+  if (t.is_list()) {
+    const Type& e = t.element_type();
+    if (!e.may_be_tensor() || (e.shape && !e.shape->empty())) reject();
+    if (integers_only && e.dtype && not_integer(*e.dtype)) reject();
+    return t.length;
+  }
+  reject();
+  return kUnknownDim;
+}
+
+void check_integer_scalar_type(const Type& t, const char* what) {
+  if (!t.may_be_tensor() || (t.shape && !t.shape->empty()) || (t.dtype && not_integer(*t.dtype)))
+    type_error(input_name(what) + " must be a single integer, not " + t.to_string());
+}
+
+
+namespace {
 std::string got(const Type& t) { return t.to_string(); }
 }  // namespace
 

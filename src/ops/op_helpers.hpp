@@ -15,6 +15,14 @@ void expect_scalar(const InferContext& ctx, size_t i, const char* what);  // a 0
 void expect_list(const InferContext& ctx, size_t i, const char* what);
 void expect_string(const InferContext& ctx, size_t i, const char* what);
 
+// An input that must be "a 1-D tensor or a list of number scalars" (weights, masks, indices);
+// integers_only also rejects float and bool dtypes. Returns the length when the type knows it,
+// else kUnknownDim.
+int64_t check_sequence_type(const Type& t, const char* what, bool integers_only);
+// A single integer (an index, a count, a bound): a 0-d tensor whose dtype, when known, is an
+// integer type (not float, not bool). kernels::integer_value reads it at run time.
+void check_integer_scalar_type(const Type& t, const char* what);
+
 // The constant value of input i if it is known at load time, else nullptr.
 inline const Value* constant_input(const InferContext& ctx, size_t i) {
   return i < ctx.constants.size() ? ctx.constants[i] : nullptr;

@@ -163,8 +163,8 @@ void register_random_ops(Registry& r) {
             .attr_ints("shape", std::vector<int64_t>{}, kShapeDoc)
             .output("an i64 tensor of the given shape (a scalar by default)",
                     [](const InferContext& ctx) {
-                      kernels::check_integer_scalar_type(ctx.inputs[0], "low");
-                      kernels::check_integer_scalar_type(ctx.inputs[1], "high");
+                      check_integer_scalar_type(ctx.inputs[0], "low");
+                      check_integer_scalar_type(ctx.inputs[1], "high");
                       return Type::tensor(DType::I64, checked_shape(ctx, DType::I64));
                     })
             .random()
@@ -188,7 +188,7 @@ void register_random_ops(Registry& r) {
             .input("weights", "A 1-D tensor or a list of numbers; non-negative, finite, not all zero.")
             .output("i64 scalar",
                     [](const InferContext& ctx) {
-                      int64_t n = kernels::check_sequence_type(ctx.inputs[0], "weights", false);
+                      int64_t n = check_sequence_type(ctx.inputs[0], "weights", false);
                       if (n == 0) type_error("random.weighted_choice needs at least one weight");
                       return Type::scalar(DType::I64);
                     })
@@ -226,7 +226,7 @@ void register_random_ops(Registry& r) {
             .input("n", "Number of elements (an integer, not negative).")
             .output("i64 1-D tensor of n elements (length known when n is a constant)",
                     [](const InferContext& ctx) {
-                      kernels::check_integer_scalar_type(ctx.inputs[0], "n");
+                      check_integer_scalar_type(ctx.inputs[0], "n");
                       int64_t length = kUnknownDim;
                       if (const Value* n = constant_input(ctx, 0)) {
                         length = kernels::integer_value(*n, "n");

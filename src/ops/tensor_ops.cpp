@@ -290,7 +290,7 @@ Shape kept(const Shape& s, const std::vector<bool>& drop) {
 }
 
 void expect_integer_scalar(const InferContext& ctx, size_t i, const char* what) {
-  kernels::check_integer_scalar_type(ctx.inputs[i], what);
+  check_integer_scalar_type(ctx.inputs[i], what);
 }
 
 }  // namespace

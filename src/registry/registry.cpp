@@ -28,14 +28,4 @@ const std::string* Registry::schema_json(const std::string& name) const {
   return it == json_.end() ? nullptr : &it->second;
 }
 
-const Registry& Registry::global() {
-  // Built on first use (thread-safe static init), never from static initializers of op files.
-  static const Registry registry = [] {
-    Registry r;
-    register_all_ops(r);
-    return r;
-  }();
-  return registry;
-}
-
 }  // namespace pxp

@@ -1,5 +1,6 @@
-// The op registry: filled once by register_all_ops (src/ops/all_ops.cpp),
-// read-only afterwards, so lookups need no lock.
+// The op registry: filled once, read-only afterwards, so lookups need no lock.
+// This layer knows no op: the library's registry instance, with every family,
+// is made where the library is assembled (Registry::global, src/ops/all_ops.cpp).
 #pragma once
 
 #include <map>
@@ -21,7 +22,8 @@ class Registry {
   const std::vector<std::string>& names() const { return names_; }
   const std::string* schema_json(const std::string& name) const;
 
-  // The process-wide registry with every built-in op.
+  // The process-wide registry with every built-in op. Defined by the unit that assembles the
+  // library's op families (src/ops/all_ops.cpp), not by this layer.
   static const Registry& global();
 
  private:
@@ -29,8 +31,5 @@ class Registry {
   std::map<std::string, std::string> json_;
   std::vector<std::string> names_;
 };
-
-// Defined in src/ops/all_ops.cpp: calls every register_<family>_ops.
-void register_all_ops(Registry& registry);
 
 }  // namespace pxp
