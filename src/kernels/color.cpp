@@ -15,26 +15,8 @@ namespace pxp::kernels {
 
 namespace {
 
-template <typename T> constexpr float max_of() {
-  if constexpr (std::is_floating_point_v<T>) return 1.0f;
-  else return static_cast<float>(std::numeric_limits<T>::max());
-}
+template <typename T> constexpr float max_of() { return static_cast<float>(pixel_max<T>()); }
 
-// Integers: rounded to nearest and saturated; floats: clamped to [0, 1] (torchvision's bound).
-template <typename T> inline T store_clamped(float v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!(v > 0.0f)) return 0.0f;
-    return v < 1.0f ? v : 1.0f;
-  } else {
-    return cv::saturate_cast<T>(v);
-  }
-}
-
-// Integers: rounded to nearest and saturated; floats unchanged.
-template <typename T> inline T store_saturated(float v) {
-  if constexpr (std::is_floating_point_v<T>) return v;
-  else return cv::saturate_cast<T>(v);
-}
 
 Tensor like(const Tensor& image, DType dtype) { return Tensor::empty(dtype, image.shape()); }
 

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/image_dtype.hpp"
 
 namespace pxp::kernels {
 
@@ -55,15 +56,6 @@ void check_odd_size(const char* op, int64_t k, int64_t min = 1) {
   if (k < min || k > kMaxKernelSize || k % 2 == 0)
     range_error(std::string(op) + ": kernel size must be odd and in [" + std::to_string(min) + ", " +
                 std::to_string(kMaxKernelSize) + "], not " + std::to_string(k));
-}
-
-template <typename T> inline T store_clamped(float v) {
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!(v > 0.0f)) return 0.0f;
-    return v < 1.0f ? v : 1.0f;
-  } else {
-    return cv::saturate_cast<T>(v);
-  }
 }
 
 template <typename T> void sharpen_typed(const T* src, T* dst, int64_t h, int64_t w, int64_t c, float amount) {

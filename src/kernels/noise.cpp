@@ -15,16 +15,6 @@ namespace pxp::kernels {
 
 namespace {
 
-template <typename T> constexpr double full_intensity() {
-  if constexpr (std::is_floating_point_v<T>) return 1.0;
-  else return static_cast<double>(std::numeric_limits<T>::max());
-}
-
-// Integers rounded and saturated; floats as they are.
-template <typename T> inline T store(double v) {
-  if constexpr (std::is_floating_point_v<T>) return static_cast<T>(v);
-  else return cv::saturate_cast<T>(v);
-}
 
 Tensor copy_of(const Tensor& image) {
   Tensor out = Tensor::empty(image.dtype(), image.shape());
@@ -62,7 +52,7 @@ template <typename Draw> Tensor add_per_element(const Tensor& image, Draw&& draw
     const T* src = image.data<T>();
     T* dst = out.mutable_data<T>();
     const int64_t n = image.numel();
-    for (int64_t i = 0; i < n; ++i) dst[i] = store<T>(static_cast<double>(src[i]) + draw());
+    for (int64_t i = 0; i < n; ++i) dst[i] = store_saturated<T, double>(static_cast<double>(src[i]) + draw());
     return out;
   });
 }
@@ -83,7 +73,7 @@ Tensor salt_and_pepper(const Tensor& image, double amount, double salt_ratio, Ra
     T* dst = out.mutable_data<T>();
     const int64_t c = channels_of(image), n = image.dim(0) * image.dim(1);
     const double salt = amount * salt_ratio;
-    const T hi = static_cast<T>(full_intensity<T>());
+    const T hi = static_cast<T>(pixel_max<T>());
     for (int64_t i = 0; i < n; ++i) {
       double u = rng.uniform01();
       if (u >= amount) continue;
@@ -98,7 +88,7 @@ Tensor pixel_dropout(const Tensor& image, double p, double value, bool per_chann
     using T = decltype(tag);
     Tensor out = copy_of(image);
     T* dst = out.mutable_data<T>();
-    const T v = store<T>(value);
+    const T v = store_saturated<T, double>(value);
     if (per_channel) {
       const int64_t n = image.numel();
       for (int64_t i = 0; i < n; ++i)
@@ -124,7 +114,7 @@ Tensor coarse_dropout(const Tensor& image, const HoleSpec& spec, RandomStream& r
     using T = decltype(tag);
     Tensor out = copy_of(image);
     if (h == 0 || w == 0) return out;
-    const std::vector<T> fill(static_cast<size_t>(channels_of(image)), store<T>(spec.fill));
+    const std::vector<T> fill(static_cast<size_t>(channels_of(image)), store_saturated<T, double>(spec.fill));
     const int64_t holes = rng.integer(spec.min_holes, spec.max_holes);
     for (int64_t i = 0; i < holes; ++i) {
       int64_t hh = rng.integer(min_h, max_h), ww = rng.integer(min_w, max_w);
@@ -164,12 +154,12 @@ Tensor random_erasing(const Tensor& image, const ErasingSpec& spec, RandomStream
           T* row = base + (y * width + left) * c;
           for (int64_t i = 0; i < w * c; ++i) {
             if constexpr (std::is_floating_point_v<T>) row[i] = static_cast<T>(rng.normal());
-            else row[i] = static_cast<T>(rng.integer(0, static_cast<int64_t>(full_intensity<T>())));
+            else row[i] = static_cast<T>(rng.integer(0, static_cast<int64_t>(pixel_max<T>())));
           }
         }
       } else {
         std::vector<T> fill(static_cast<size_t>(c));
-        for (int64_t k = 0; k < c; ++k) fill[static_cast<size_t>(k)] = store<T>(spec.value[spec.value.size() == 1 ? 0 : static_cast<size_t>(k)]);
+        for (int64_t k = 0; k < c; ++k) fill[static_cast<size_t>(k)] = store_saturated<T, double>(spec.value[spec.value.size() == 1 ? 0 : static_cast<size_t>(k)]);
         fill_box<T>(out, top, left, h, w, fill.data());
       }
       return out;

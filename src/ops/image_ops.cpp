@@ -142,8 +142,13 @@ kernels::PngOptions png_options_8bit(const ExecContext& ctx) {
   return o;
 }
 
-[[noreturn]] void unknown_image_format(const Tensor& data) {
-  if (data.nbytes() == 0) fail(PXP_EDECODE, "cannot decode an image from empty data");
+// The one place that tells the formats apart, by their signatures: on_jpeg() or on_png(), or
+// PXP_EDECODE saying what the data is not (`what`: "decode an image", "read an image size").
+template <typename OnJpeg, typename OnPng>
+auto by_format(const Tensor& data, const char* what, OnJpeg&& on_jpeg, OnPng&& on_png) {
+  if (kernels::is_jpeg(data.bytes(), data.nbytes())) return on_jpeg();
+  if (kernels::is_png(data.bytes(), data.nbytes())) return on_png();
+  if (data.nbytes() == 0) fail(PXP_EDECODE, std::string("cannot ") + what + " from empty data");
   fail(PXP_EDECODE, "unknown image format (neither JPEG nor PNG signature) in " + std::to_string(data.nbytes()) +
                         " bytes");
 }
@@ -303,16 +308,17 @@ void register_decoders(Registry& r) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
           int64_t width = int_arg(args, 2, "width"), height = int_arg(args, 3, "height");
-          if (kernels::is_jpeg(data.bytes(), data.nbytes())) {
-            return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height,
-                                                   jpeg_options(ctx, "max_scale")));
-          }
-          if (kernels::is_png(data.bytes(), data.nbytes())) {
-            Tensor full = kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx));
-            return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height,
-                                         Interpolation::Linear));
-          }
-          unknown_image_format(data);
+          return by_format(
+              data, "decode an image",
+              [&] {
+                return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height,
+                                                       jpeg_options(ctx, "max_scale")));
+              },
+              [&] {
+                Tensor full = kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx));
+                return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height,
+                                             Interpolation::Linear));
+              });
         });
     r.add(b.build());
   }
@@ -330,18 +336,16 @@ void register_decoders(Registry& r) {
             .exec([](ExecContext&, const Args& args) {
               Tensor holder;
               const Tensor& data = bytes_arg(args, holder);
-              int64_t height, width;
-              if (kernels::is_jpeg(data.bytes(), data.nbytes())) {
-                kernels::JpegHeader h = kernels::read_jpeg_header(data.bytes(), data.nbytes());
-                height = h.height, width = h.width;
-              } else if (kernels::is_png(data.bytes(), data.nbytes())) {
-                kernels::PngHeader h = kernels::read_png_header(data.bytes(), data.nbytes());
-                height = h.height, width = h.width;
-              } else {
-                fail(PXP_EDECODE, data.nbytes() == 0 ? std::string("cannot read an image size from empty data")
-                                                     : "unknown image format (neither JPEG nor PNG signature) in " +
-                                                           std::to_string(data.nbytes()) + " bytes");
-              }
+              auto [height, width] = by_format(
+                  data, "read an image size",
+                  [&] {
+                    kernels::JpegHeader h = kernels::read_jpeg_header(data.bytes(), data.nbytes());
+                    return std::pair<int64_t, int64_t>(h.height, h.width);
+                  },
+                  [&] {
+                    kernels::PngHeader h = kernels::read_png_header(data.bytes(), data.nbytes());
+                    return std::pair<int64_t, int64_t>(h.height, h.width);
+                  });
               Tensor out = Tensor::empty(DType::I64, {2});
               out.mutable_data<int64_t>()[0] = height;
               out.mutable_data<int64_t>()[1] = width;
@@ -413,11 +417,10 @@ void register_decoders(Registry& r) {
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
-          if (kernels::is_jpeg(data.bytes(), data.nbytes()))
-            return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), jpeg_options(ctx, nullptr)));
-          if (kernels::is_png(data.bytes(), data.nbytes()))
-            return Value(kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx)));
-          unknown_image_format(data);
+          return by_format(
+              data, "decode an image",
+              [&] { return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), jpeg_options(ctx, nullptr))); },
+              [&] { return Value(kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx))); });
         });
     r.add(b.build());
   }

@@ -70,11 +70,6 @@ OpBuilder& OpBuilder::attr_float(std::string n, std::optional<double> def, std::
   if (def) a.default_value = *def;
   return attr(std::move(a));
 }
-OpBuilder& OpBuilder::attr_string(std::string n, std::optional<std::string> def, std::string d) {
-  AttrSpec a{std::move(n), AttrType::String, std::nullopt, std::nullopt, std::nullopt, {}, std::move(d)};
-  if (def) a.default_value = *def;
-  return attr(std::move(a));
-}
 OpBuilder& OpBuilder::attr_ints(std::string n, std::optional<std::vector<int64_t>> def, std::string d) {
   AttrSpec a{std::move(n), AttrType::IntList, std::nullopt, std::nullopt, std::nullopt, {}, std::move(d)};
   if (def) a.default_value = *def;

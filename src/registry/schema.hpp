@@ -133,7 +133,6 @@ class OpBuilder {
                       std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
   OpBuilder& attr_float(std::string name, std::optional<double> def, std::string doc,
                         std::optional<double> min = std::nullopt, std::optional<double> max = std::nullopt);
-  OpBuilder& attr_string(std::string name, std::optional<std::string> def, std::string doc);
   OpBuilder& attr_ints(std::string name, std::optional<std::vector<int64_t>> def, std::string doc);
   OpBuilder& attr_floats(std::string name, std::optional<std::vector<double>> def, std::string doc);
   OpBuilder& attr_dtype(std::string name, std::optional<std::string> def, std::string doc);
