@@ -29,6 +29,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
+from . import registry as _registry
 from .flow import Choice, Conditional
 from .macro import Macro
 from .node import Constant, Node, as_node
@@ -37,9 +38,11 @@ from .ops import flow as _flow
 from .ops import math as _math
 from .resource import SPATIAL_KINDS, Resource
 
-INTERPOLATIONS = ("nearest", "linear", "cubic", "lanczos")
-RESIZE_INTERPOLATIONS = INTERPOLATIONS + ("area",)
-BORDERS = ("constant", "replicate", "reflect", "wrap")
+# The choices the ops publish in the registry (one list, in C++): warps take these interpolations
+# and borders, resizing also "area".
+INTERPOLATIONS = _registry.schema("image.warp").attribute("interpolation").choices
+RESIZE_INTERPOLATIONS = _registry.schema("image.resize").attribute("interpolation").choices
+BORDERS = _registry.schema("image.warp").attribute("border").choices
 _BORDER_ALIASES = {"edge": "replicate", "symmetric": "reflect"}
 
 

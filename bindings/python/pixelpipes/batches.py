@@ -18,11 +18,10 @@ from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
-from . import dtypes
 from ._lib import ffi, lib
 from .arguments import integer
 from .errors import PixelpipesError, check
-from .values import to_python
+from .values import TensorMemory, tensor_to_numpy, to_python
 
 _MAX_POSITION = 2 ** 64
 
@@ -50,35 +49,6 @@ def _describe(v) -> str:
     if isinstance(v, list):
         return f"list[{len(v)}]"
     return type(v).__name__
-
-
-class _Memory:
-    """Exposes one tensor view through ``__array_interface__`` and owns the native batch."""
-
-    __slots__ = ("__array_interface__", "_owner")
-
-    def __init__(self, interface: dict, owner):
-        self.__array_interface__ = interface
-        self._owner = owner
-
-
-_NUMPY_BY_CODE = {code: dtypes.NUMPY[name] for name, code in dtypes.CODES.items()}
-
-
-def _tensor(view, owner, writable: bool) -> np.ndarray:
-    dtype = _NUMPY_BY_CODE[view.dtype]
-    ndim = view.ndim
-    shape = tuple(view.shape[0:ndim])
-    if 0 in shape or view.data == ffi.NULL:
-        return np.zeros(shape, dtype=dtype)
-    interface = {
-        "version": 3,
-        "shape": shape,
-        "typestr": dtype.str,
-        "data": (int(ffi.cast("uintptr_t", view.data)), not writable),
-        "strides": tuple(view.strides[0:ndim]),
-    }
-    return np.asarray(_Memory(interface, owner))
 
 
 def batch_count(batch_size: int, start: int, stop: Optional[int], rank: int, world_size: int,
@@ -297,21 +267,21 @@ class BatchIterator:
                     check(lib.pxp_value_tensor(view, v))
                 t = templates[i]
                 if t is None or t["shape"][0] != view.shape[0]:
-                    batch[name] = _tensor(view, keep, True)
+                    batch[name] = tensor_to_numpy(view, keep, writable=True)
                     templates[i] = dict(batch[name].base.__array_interface__) if batch[name].base is not None \
                         else None
                     continue
                 interface = t.copy()
                 interface["data"] = (int(ffi.cast("uintptr_t", view.data)), False)
-                batch[name] = np.asarray(_Memory(interface, keep))
+                batch[name] = np.asarray(TensorMemory(interface, keep))
                 continue
             check(lib.pxp_value_kind_get(self._kind, v))
             if self._kind[0] == lib.PXP_VALUE_TENSOR:  # a padded output
                 check(lib.pxp_value_tensor(view, v))
-                batch[name] = _tensor(view, keep, True)
+                batch[name] = tensor_to_numpy(view, keep, writable=True)
                 check(lib.pxp_batch_lengths(value, owner, i))
                 check(lib.pxp_value_tensor(view, value[0]))
-                batch[name + "_lengths"] = _tensor(view, keep, True)
+                batch[name + "_lengths"] = tensor_to_numpy(view, keep, writable=True)
             else:
                 batch[name] = to_python(v, keep)  # a list of per-sample values
         return batch

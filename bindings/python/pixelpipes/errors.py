@@ -125,5 +125,3 @@ def check(status: int) -> int:
         raise last_error(status)
     return status
 
-
-_check = check

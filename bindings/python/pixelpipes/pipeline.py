@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 from ._lib import ffi, lib
 from .arguments import integer, optional_integer
+from .atomic_file import write_atomically
 from .disasm import disassemble
 from .errors import check, last_error
 from .program import OutputInfo, Program
@@ -225,10 +226,7 @@ class Pipeline:
 
     def save(self, path: PathLike) -> None:
         """Writes the program bytes to ``path`` (runnable by ``pixelpipes.load`` or pixelpipes-run)."""
-        tmp = f"{os.fspath(path)}.tmp{os.getpid()}"
-        with open(tmp, "wb") as f:
-            f.write(self.program.data)
-        os.replace(tmp, path)
+        write_atomically(path, self.program.data)
 
     def __getstate__(self):
         # pickled as its program bytes (for DataLoader workers and processes that spawn)
@@ -318,13 +316,6 @@ def run_interruptibly(handle, call) -> None:
         raise
     if outcome[0] is not None:
         raise outcome[0]
-
-
-def load(path: PathLike, seed: int = 0, threads: int = 0, max_file_bytes: Optional[int] = None) -> Pipeline:
-    """A pipeline over a program file written by ``Pipeline.save``."""
-    with open(path, "rb") as f:
-        data = f.read()
-    return Pipeline(Program(data), seed=seed, threads=threads, max_file_bytes=max_file_bytes)
 
 
 def from_bytes(data: bytes, seed: int = 0, threads: int = 0, max_file_bytes: Optional[int] = None) -> Pipeline:

@@ -10,10 +10,6 @@ from typing import Dict, List
 from ._lib import ffi, lib
 from .errors import check
 
-#: ``op`` of the row after the instructions: streams copying samples into batch buffers.
-BATCH_COPY = "(batch copy)"
-
-
 def read_profile(handle, description: Dict) -> List[Dict]:
     """Rows ``{index, op, label, source, count, seconds, seconds_per_call}`` in program order:
     every instruction computed per sample (those folded at load are left out; an instruction

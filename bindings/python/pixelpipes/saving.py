@@ -25,6 +25,7 @@ from typing import Any, Dict, List, Optional, Tuple, Union
 
 import msgpack
 
+from .atomic_file import write_atomically
 from .pipeline import Pipeline
 from .program import Program
 
@@ -100,10 +101,7 @@ def save(pipeline: Pipeline, path: PathLike, relative: bool = True) -> None:
     path = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(path))
     data = relativize(pipeline.to_bytes(), folder, seed=pipeline.seed) if relative else pipeline.to_bytes()
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+    write_atomically(path, data)
 
 
 def load(path: PathLike, seed: Optional[int] = None, threads: int = 0,

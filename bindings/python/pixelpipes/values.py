@@ -13,8 +13,9 @@ from ._lib import ffi, lib
 from .errors import check
 
 
-class _TensorMemory:
-    """Exposes one tensor view through ``__array_interface__`` and owns the sample."""
+class TensorMemory:
+    """Exposes one tensor view through ``__array_interface__`` and owns the native sample or batch
+    it lies in (the array's ``base``)."""
 
     __slots__ = ("__array_interface__", "_owner")
 
@@ -23,21 +24,22 @@ class _TensorMemory:
         self._owner = owner
 
 
-def tensor_to_numpy(view, owner) -> np.ndarray:
+def tensor_to_numpy(view, owner, writable: bool = False) -> np.ndarray:
+    """A zero-copy array over a ``pxp_tensor_view`` whose memory ``owner`` keeps alive (read-only
+    unless ``writable``: a sample's tensors may be shared, a batch's buffer is the caller's)."""
     dtype = dtypes.to_numpy(dtypes.from_code(view.dtype))
     ndim = view.ndim
-    shape = tuple(int(view.shape[i]) for i in range(ndim))
-    strides = tuple(int(view.strides[i]) for i in range(ndim))
+    shape = tuple(view.shape[0:ndim])
     if 0 in shape or view.data == ffi.NULL:
         return np.zeros(shape, dtype=dtype)
     interface = {
         "version": 3,
         "shape": shape,
         "typestr": dtype.str,
-        "data": (int(ffi.cast("uintptr_t", view.data)), True),  # read-only
-        "strides": strides,
+        "data": (int(ffi.cast("uintptr_t", view.data)), not writable),
+        "strides": tuple(view.strides[0:ndim]),
     }
-    return np.asarray(_TensorMemory(interface, owner))
+    return np.asarray(TensorMemory(interface, owner))
 
 
 def to_python(value, owner):

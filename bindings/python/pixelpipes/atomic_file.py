@@ -1,0 +1,21 @@
+"""Writing a whole file so that readers never see half of it: into a temporary name beside it,
+then renamed over it (a rename within one folder is atomic)."""
+from __future__ import annotations
+
+import os
+from typing import Union
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+def write_atomically(path: PathLike, data: bytes) -> None:
+    path = os.fspath(path)
+    tmp = f"{path}.tmp{os.getpid()}"
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
