@@ -46,7 +46,7 @@ $(STAMPS)/venv: requirements-dev.txt $(STAMPS)/system
 
 setup: $(STAMPS)/conan
 
-# Conan: export the system recipes, then install (apt-installs OpenCV, libjpeg-turbo,
+# Conan: export the system recipes, then install (apt-installs OpenCV, libjpeg-turbo, libpng,
 # msgpack-cxx, GoogleTest) and write the CMake toolchain into build/conan.
 $(STAMPS)/conan: $(STAMPS)/venv conanfile.py $(PROFILE) $(wildcard conan/recipes/*/conanfile.py)
 	for recipe in conan/recipes/*/; do $(CONAN) export $$recipe -nr >/dev/null; done

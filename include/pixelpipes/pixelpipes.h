@@ -1,8 +1,11 @@
 /* pixelpipes/pixelpipes.h: the whole public C ABI of pixelpipes.
  *
- * Conventions: functions are pxp_<module>_<verb>; every function returns a
- * pxp_status (PXP_OK = 0, negative on error) and writes results through the
- * out-parameters that come first. A T** out gives the caller ownership, freed
+ * Conventions: functions are pxp_<module>_<verb>; every function that can
+ * fail returns a pxp_status (PXP_OK = 0, negative on error) and writes
+ * results through the out-parameters that come first. Those that cannot fail
+ * return their result directly: the pxp_*_free functions and
+ * pxp_error_clear (void), pxp_status_name, pxp_version, pxp_version_number,
+ * pxp_error_last_file, pxp_dtype_name and pxp_dtype_size. A T** out gives the caller ownership, freed
  * with pxp_T_free (NULL is a no-op). No C++ exception crosses this ABI.
  * See docs/c-api.md for lifetimes, thread safety and the stability promise.
  */

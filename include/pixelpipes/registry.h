@@ -21,7 +21,9 @@ PXP_API pxp_status pxp_registry_name(const char **out, size_t index);
 
 /* JSON schema of an op: {"name", "doc", "inputs": [{"name","doc","variadic"}],
  * "attributes": [{"name","type","default"?,"min"?,"max"?,"choices"?,"doc"}],
- * "output": "<type rule in words>", "random": bool, "pure": bool}.
+ * "output": "<type rule in words>", "random": bool, "pure": bool,
+ * "control": "none" | "jump" | "branch" | "merge" | "constant"} (control: what
+ * the interpreter does besides calling the op: the flow ops and constants).
  * The string is static. PXP_EUNKNOWN_OP if no op has that name. */
 PXP_API pxp_status pxp_registry_schema(const char **out, const char *op_name);
 

@@ -135,3 +135,14 @@ def test_stubs_are_valid_python(tmp_path):
     for path in written:
         with open(path, encoding="utf-8") as f:
             compile(f.read(), path, "exec")
+
+
+def test_bounded_float_attributes_refuse_nan_when_the_node_is_made():
+    """The verifier's rule, at the user's line: NaN is outside every bounded range."""
+    from pixelpipes.ops import filter as pfilter
+    from pixelpipes.ops import random as prandom
+    with pp.Graph():
+        x = prandom.Uniform(0.0, 1.0, shape=[4, 4])
+        with pytest.raises(ValueError, match="'low' = nan is out of its range"):
+            pfilter.Canny(x, low=float("nan"))
+        pfilter.Canny(x, low=10.0)

@@ -52,7 +52,8 @@ __all__ = [
 ]
 
 #: submodules imported on first use (``pp.datasets.Synthetic()``): they are not needed to run programs
-_LAZY = ("augment", "resource", "datasets", "preview", "progress", "saving", "cli")
+#: (``saving`` is imported above, for ``pp.load`` and ``pp.save``)
+_LAZY = ("augment", "resource", "datasets", "preview", "progress", "cli")
 
 
 def __getattr__(name):

@@ -14,7 +14,10 @@ def _fail(where: str, spec: AttrSpec, message: str, exc=ValueError):
 
 
 def _bounds(where: str, spec: AttrSpec, x: float):
-    if (spec.min is not None and x < spec.min) or (spec.max is not None and x > spec.max):
+    # the verifier's rule (src/program/verifier.cpp): NaN compares false with everything, so a
+    # bounded attribute rejects it explicitly
+    bounded = spec.min is not None or spec.max is not None
+    if (bounded and x != x) or (spec.min is not None and x < spec.min) or (spec.max is not None and x > spec.max):
         lo = "-inf" if spec.min is None else f"{spec.min:g}"
         hi = "inf" if spec.max is None else f"{spec.max:g}"
         _fail(where, spec, f"= {x!r} is out of its range [{lo}, {hi}]")
