@@ -14,8 +14,10 @@ void register_all_ops(Registry& r) {
   register_tensor_ops(r);
   register_io_ops(r);
   register_image_ops(r);
-  register_geometry_ops(r);
-  register_color_ops(r);
+  register_geometry_matrix_ops(r);
+  register_geometry_annotation_ops(r);
+  register_color_adjust_ops(r);
+  register_color_value_ops(r);
   register_filter_ops(r);
   register_noise_ops(r);
   register_mask_ops(r);
