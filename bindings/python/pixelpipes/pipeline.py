@@ -57,16 +57,17 @@ class Pipeline:
         options.max_file_bytes = self.max_file_bytes or 0
         return options
 
-    def _handle(self, threads: Optional[int] = None):
+    def _handle(self, threads: Optional[int] = None, workers: bool = True):
         """The native pipeline, with ``threads`` workers (default: the pipeline's). One per
-        Pipeline: asking for another count resizes its pool instead of adding one."""
+        Pipeline: asking for another count resizes its pool instead of adding one. ``workers=False``
+        (a sample computed on the calling thread) leaves the pool as it is."""
         t = self.threads if threads is None else threads
         if self._native is None:
             out = ffi.new("pxp_pipeline **")
             check(lib.pxp_pipeline_create(out, self.program.handle, self._native_options(t)))
             self._native = ffi.gc(out[0], lib.pxp_pipeline_free)
             self._native_threads = t
-        elif t != self._native_threads:
+        elif workers and t != self._native_threads:
             check(lib.pxp_pipeline_set_threads(self._native, t))
             self._native_threads = t
         return self._native
@@ -77,7 +78,7 @@ class Pipeline:
         index = _index(index, "index")
         out = ffi.new("pxp_sample **")
         with self._lock:
-            check(lib.pxp_pipeline_run(out, self._handle(), index))
+            check(lib.pxp_pipeline_run(out, self._handle(workers=False), index))
         sample = ffi.gc(out[0], lib.pxp_sample_free)
         return sample_outputs(sample, self._names)
 
