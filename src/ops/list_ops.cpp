@@ -55,6 +55,10 @@ uint64_t footprint_of_items(const Args& args) {
   std::unordered_map<const Value*, uint64_t> measured;
   uint64_t bytes = kernels::kValueOverheadBytes;
   for (size_t i = 0; i < args.size() && bytes <= kernels::kMaxListBytes; ++i) {
+    if (!args[i].is_list()) {  // a tensor or string costs O(1) to measure: no memo (no allocation)
+      bytes += kernels::value_footprint(args[i]);
+      continue;
+    }
     auto [it, fresh] = measured.try_emplace(&args[i], 0);
     if (fresh) it->second = kernels::value_footprint(args[i]);
     bytes += it->second;

@@ -16,6 +16,7 @@
 #include "kernels/png_decoder.hpp"
 #include "kernels/sequence.hpp"
 #include "pixelpipes/pixelpipes.h"
+#include "process_probes.hpp"
 #include "program_builder.hpp"
 
 namespace pxp::test {
@@ -66,16 +67,6 @@ std::vector<int64_t> indices(const Batch& b) {
   std::vector<int64_t> out;
   for (double v : values(b.outputs[1].tensor())) out.push_back(static_cast<int64_t>(v));
   return out;
-}
-
-size_t thread_count() {
-  size_t n = 0;
-  if (DIR* d = ::opendir("/proc/self/task")) {
-    while (dirent* e = ::readdir(d))
-      if (e->d_name[0] != '.') ++n;
-    ::closedir(d);
-  }
-  return n;
 }
 
 TEST(ErrorPolicy, ReplacementIsDeterministicInTheEpochAndNeverTheSamePosition) {

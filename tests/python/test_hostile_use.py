@@ -337,6 +337,20 @@ _FORK = """
                 os.waitpid(pid, 0)
                 return "HUNG"
             time.sleep(0.01)
+
+    def in_forked_child(body):
+        # body() in a child of os.fork(): its exit code (0 when body returned), or "HUNG"
+        pid = os.fork()
+        if pid == 0:
+            code = 3
+            try:
+                body()
+                code = 0
+            except BaseException as e:
+                print("CHILD-ERROR", repr(e), flush=True)
+            finally:
+                os._exit(code)
+        return wait_child(pid, 8)
 """
 
 
@@ -346,17 +360,8 @@ def test_fork_after_run_many():
     r = run_child(_FORK + """
     parent = digest(p.run_many(0, 8, threads=2))
     print("PARENT", parent, flush=True)
-    pid = os.fork()
-    if pid == 0:
-        code = 3
-        try:
-            print("CHILD", digest(p.run_many(0, 8, threads=2)), flush=True)
-            code = 0
-        except BaseException as e:
-            print("CHILD-ERROR", repr(e), flush=True)
-        finally:
-            os._exit(code)
-    print("CHILD-EXIT", wait_child(pid, 8), flush=True)
+    print("CHILD-EXIT", in_forked_child(lambda: print("CHILD", digest(p.run_many(0, 8, threads=2)), flush=True)),
+          flush=True)
     print("PARENT-AGAIN", digest(p.run_many(0, 8, threads=2)), flush=True)
     """, timeout=25)
     assert_child_ok(r, "PARENT", "CHILD-EXIT")
@@ -371,27 +376,21 @@ def test_fork_with_an_open_stream():
     r = run_child(_FORK + """
     it = p.batches(4, threads=2)
     first = next(it)
-    pid = os.fork()
-    if pid == 0:
-        code = 3
+
+    def child():
         try:
-            try:
-                next(it)
-                print("CHILD-NEXT-WORKED", flush=True)
-            except pp.StateError as e:
-                assert isinstance(e, RuntimeError)
-                print("CHILD-STATE-ERROR", str(e).replace("\\n", " "), flush=True)
-            t = time.perf_counter()
-            it.close()
-            print("CHILD-CLOSE", time.perf_counter() - t, flush=True)
-            fresh = next(p.batches(4, threads=2))
-            print("CHILD-NEW", digest([fresh]) == digest([first]), flush=True)
-            code = 0
-        except BaseException as e:
-            print("CHILD-ERROR", repr(e), flush=True)
-        finally:
-            os._exit(code)
-    print("CHILD-EXIT", wait_child(pid, 8), flush=True)
+            next(it)
+            print("CHILD-NEXT-WORKED", flush=True)
+        except pp.StateError as e:
+            assert isinstance(e, RuntimeError)
+            print("CHILD-STATE-ERROR", str(e).replace("\\n", " "), flush=True)
+        t = time.perf_counter()
+        it.close()
+        print("CHILD-CLOSE", time.perf_counter() - t, flush=True)
+        fresh = next(p.batches(4, threads=2))
+        print("CHILD-NEW", digest([fresh]) == digest([first]), flush=True)
+
+    print("CHILD-EXIT", in_forked_child(child), flush=True)
     second = next(it)
     print("PARENT-NEXT", second.first_position, flush=True)
     it.close()

@@ -1,0 +1,34 @@
+// What the shutdown and hostile-use tests measure about this process: its OS threads.
+#pragma once
+
+#include <dirent.h>
+
+#include <chrono>
+#include <cstddef>
+#include <thread>
+
+namespace pxp::test {
+
+inline size_t thread_count() {
+  size_t n = 0;
+  if (DIR* d = ::opendir("/proc/self/task")) {
+    while (dirent* e = ::readdir(d))
+      if (e->d_name[0] != '.') ++n;
+    ::closedir(d);
+  }
+  return n;
+}
+
+// The thread count once it equals `expected`, or after 5 s: a joined thread leaves
+// /proc/self/task a moment after join returns.
+inline size_t settled_thread_count(size_t expected) {
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  size_t n = thread_count();
+  while (n != expected && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    n = thread_count();
+  }
+  return n;
+}
+
+}  // namespace pxp::test
