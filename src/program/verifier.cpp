@@ -270,9 +270,10 @@ void check_type_limits(const Program& p, size_t i, const Type& type) {
               "the result would be a list of " + std::to_string(t->length) + " elements, more than the limit of " +
                   std::to_string(kMaxListLength));
   }
-  if (type.is_list() && least_footprint(type) > kMaxListBytes)
+  uint64_t bytes = type.is_list() ? least_footprint(type) : 0;
+  if (bytes > kMaxListBytes)
     fail_at(p, i, PXP_EINVALID_PROGRAM,
-            "the result would be a list of at least " + std::to_string(least_footprint(type)) +
+            "the result would be a list of at least " + std::to_string(bytes) +
                 " bytes (128 per element plus its tensors' and strings' bytes), more than the limit of " +
                 std::to_string(kMaxListBytes));
 }
