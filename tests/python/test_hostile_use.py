@@ -376,6 +376,10 @@ def test_fork_with_an_open_stream():
     r = run_child(_FORK + """
     it = p.batches(4, threads=2)
     first = next(it)
+    # Let the workers finish the batches they compute ahead before forking: GCC 12's ASan runtime
+    # does not lock its allocator around fork(), so a worker inside malloc at that moment leaves
+    # the child's allocator locked (glibc's malloc, without ASan, is fork-safe).
+    time.sleep(0.5)
 
     def child():
         try:
