@@ -101,14 +101,15 @@ def stream_time(p, batch_size, threads, seconds, prefetch=2):
 
 def raw_stream_time(p, batch_size, threads, seconds, prefetch=2):
     """The same stream, driven through the C ABI with no Python objects per batch."""
-    options = ffi.new("pxp_pipeline_options *", {"version": lib.PXP_PIPELINE_OPTIONS_VERSION, "seed": p.seed,
-                                                  "threads": threads})
+    options = ffi.new("pxp_pipeline_options *")
+    assert lib.pxp_pipeline_options_init(options, lib.PXP_PIPELINE_OPTIONS_VERSION) == 0
+    options.seed, options.threads = p.seed, threads
     out = ffi.new("pxp_pipeline **")
     assert lib.pxp_pipeline_create(out, p.program.handle, options) == 0
     handle = out[0]
-    so = ffi.new("pxp_stream_options *", {"version": lib.PXP_STREAM_OPTIONS_VERSION, "start": 0,
-                                          "batch_size": batch_size, "prefetch": prefetch, "rank": 0,
-                                          "world_size": 1, "pad_varying": 0})
+    so = ffi.new("pxp_stream_options *")
+    assert lib.pxp_stream_options_init(so, lib.PXP_STREAM_OPTIONS_VERSION) == 0
+    so.batch_size, so.prefetch = batch_size, prefetch
     assert lib.pxp_pipeline_start(handle, so) == 0
     batch = ffi.new("pxp_batch **")
 
@@ -122,8 +123,9 @@ def raw_stream_time(p, batch_size, threads, seconds, prefetch=2):
 
 def raw_run_many_time(p, batch_size, threads, seconds):
     """pxp_pipeline_run_many of batch_size samples (the ops' own time on these threads)."""
-    options = ffi.new("pxp_pipeline_options *", {"version": lib.PXP_PIPELINE_OPTIONS_VERSION, "seed": p.seed,
-                                                  "threads": threads})
+    options = ffi.new("pxp_pipeline_options *")
+    assert lib.pxp_pipeline_options_init(options, lib.PXP_PIPELINE_OPTIONS_VERSION) == 0
+    options.seed, options.threads = p.seed, threads
     out = ffi.new("pxp_pipeline **")
     assert lib.pxp_pipeline_create(out, p.program.handle, options) == 0
     handle = out[0]

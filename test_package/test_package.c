@@ -11,9 +11,8 @@
 #include "pixelpipes/pixelpipes.h"
 
 static int fail(const char *what) {
-  pxp_error_info e;
-  pxp_error_last(&e);
-  fprintf(stderr, "test_package: %s: %s: %s\n", what, pxp_status_name(e.code), e.message);
+  const pxp_error *e = pxp_error_last();
+  fprintf(stderr, "test_package: %s: %s: %s\n", what, pxp_status_name(e->code), e->message);
   return 1;
 }
 
@@ -63,8 +62,8 @@ int main(int argc, char **argv) {
   const char *names[3] = {"index", "linear", "product"};
   pxp_program *program = NULL;
   pxp_pipeline *pipeline = NULL;
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
-  pxp_stream_options stream = PXP_STREAM_OPTIONS_INIT;
+  pxp_pipeline_options options;
+  pxp_stream_options stream;
   size_t size = 0, outputs = 0, o;
   char *bytes;
   int b, failed = 0;
@@ -94,11 +93,13 @@ int main(int argc, char **argv) {
     }
   }
 
+  if (pxp_pipeline_options_init(&options, PXP_PIPELINE_OPTIONS_VERSION) != PXP_OK) return fail("options");
   options.seed = 7;
   options.threads = 2;
   if (pxp_pipeline_create(&pipeline, program, &options) != PXP_OK) return fail("pipeline");
   pxp_program_free(program); /* the pipeline keeps its own reference */
 
+  if (pxp_stream_options_init(&stream, PXP_STREAM_OPTIONS_VERSION) != PXP_OK) return fail("stream options");
   stream.start = 10;
   stream.batch_size = 4;
   if (pxp_pipeline_start(pipeline, &stream) != PXP_OK) return fail("start");

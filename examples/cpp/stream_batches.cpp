@@ -26,9 +26,8 @@ using Batch = std::unique_ptr<pxp_batch, BatchFree>;
 
 void check(pxp_status status, const char* what) {
   if (status >= 0) return;
-  pxp_error_info e;
-  pxp_error_last(&e);
-  throw std::runtime_error(std::string(what) + ": " + pxp_status_name(e.code) + ": " + e.message);
+  const pxp_error* e = pxp_error_last();
+  throw std::runtime_error(std::string(what) + ": " + pxp_status_name(e->code) + ": " + e->message);
 }
 
 // pxp_program_load_file resolves the file paths that pixelpipes.save stored relative to the
@@ -64,9 +63,11 @@ int main(int argc, char** argv) try {
     return 2;
   }
   const unsigned long batches = argc > 2 ? std::strtoul(argv[2], nullptr, 10) : 10;
-  pxp_stream_options stream = PXP_STREAM_OPTIONS_INIT;
+  pxp_stream_options stream;
+  check(pxp_stream_options_init(&stream, PXP_STREAM_OPTIONS_VERSION), "stream options");
   stream.batch_size = argc > 3 ? static_cast<uint32_t>(std::strtoul(argv[3], nullptr, 10)) : 16;
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options options;
+  check(pxp_pipeline_options_init(&options, PXP_PIPELINE_OPTIONS_VERSION), "options");
   options.threads = argc > 4 ? static_cast<uint32_t>(std::strtoul(argv[4], nullptr, 10)) : 0;
   options.seed = argc > 5 ? std::strtoull(argv[5], nullptr, 10) : 0;
 

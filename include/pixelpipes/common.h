@@ -67,36 +67,25 @@ PXP_API const char *pxp_version(void);
 /* Version of the loaded library as MAJOR * 10000 + MINOR * 100 + PATCH. */
 PXP_API int32_t pxp_version_number(void);
 
-/* Description of the last error on the calling thread. Fields that are not
- * known are -1 (integers) or "" (strings). Strings are owned by the library
- * and live until the next failing call on the same thread. */
-typedef struct pxp_error_info {
-  pxp_status code;
+/* The last error of the calling thread. The library owns the struct and its
+ * strings; they stay valid until the next failing call on the same thread.
+ * Fields are only ever added at the end (the caller never allocates it), so a
+ * new field needs no new function. Fields that are not known are -1, 0 or "". */
+typedef struct pxp_error {
+  pxp_status code;         /* PXP_OK if no call has failed on this thread */
   const char *message;     /* full human-readable message */
-  int64_t sample;          /* sample index being computed, or -1 (also for
-                              indices >= 2^63: see pxp_error_last_sample) */
+  uint32_t has_sample;     /* nonzero: the error names a sample (the field below) */
+  uint64_t sample;         /* the sample index being computed, any uint64_t */
   int64_t instruction;     /* instruction index in the program, or -1 */
   const char *op;          /* op name ("math.add"), or "" */
   const char *node;        /* the user's node label, or "" */
   const char *source;      /* the user's "file:line", or "" */
-} pxp_error_info;
+  const char *file;        /* the file the failing sample was reading (the path given
+                              to the io.read_file upstream of the failing op), or "" */
+} pxp_error;
 
-/* Fills *out with the last error of the calling thread (code PXP_OK and empty
- * strings if no call has failed yet). Returns PXP_EINVALID_ARGUMENT if out is
- * NULL. Does not change the last error. */
-PXP_API pxp_status pxp_error_last(pxp_error_info *out);
-
-/* The sample index of the last error of the calling thread, any uint64_t
- * (pxp_error_info.sample holds only indices below 2^63). PXP_OK and *out set
- * when the error names a sample; PXP_NOT_FOUND when it names none;
- * PXP_EINVALID_ARGUMENT if out is NULL. Does not change the last error. */
-PXP_API pxp_status pxp_error_last_sample(uint64_t *out);
-
-/* The file the last error's sample was reading (the path given to the
- * io.read_file upstream of the failing op), or "" when none. Owned by the
- * library, valid until the next failing call on the same thread. The full
- * message names it too. */
-PXP_API const char *pxp_error_last_file(void);
+/* The last error of the calling thread; never NULL. Does not change it. */
+PXP_API const pxp_error *pxp_error_last(void);
 
 /* Clears the last error of the calling thread. */
 PXP_API void pxp_error_clear(void);

@@ -33,35 +33,41 @@ enum {
   PXP_ON_ERROR_FALLBACK = 2
 };
 
-/* Options of pxp_pipeline_create. Start from PXP_PIPELINE_OPTIONS_INIT; new
- * fields are only ever added at the end, and version says which are set. */
+/* Options of pxp_pipeline_create. Fill with pxp_pipeline_options_init, then
+ * set what you need: the library owns every default and limit. New fields are
+ * only ever added at the end, and version says which are set. */
 typedef struct pxp_pipeline_options {
   uint32_t version;   /* PXP_PIPELINE_OPTIONS_VERSION */
   uint64_t seed;      /* pipeline seed */
   uint32_t threads;   /* worker threads for pxp_pipeline_run_many; 0: one per core */
   /* version 2 */
   uint32_t on_error;         /* PXP_ON_ERROR_*, for streams */
-  uint32_t max_attempts;     /* skip: replacements tried per failing sample (0: 16; at most 1024) */
+  uint32_t max_attempts;     /* skip: replacements tried per failing sample (1 .. 1024; 0: the default) */
   uint64_t fallback_index;   /* fallback: the position computed instead of a failing one */
   uint64_t epoch_length;     /* positions per epoch (0: unknown): replacements stay in the
                                 failing sample's epoch and skips are counted per epoch */
   uint64_t max_batch_bytes;  /* limit on the bytes of one batch's outputs (0: none); a stream
                                 whose batch would exceed it fails with PXP_ENOMEM */
   /* version 3 */
-  uint64_t max_file_bytes;   /* largest file io.read_file reads (0: the default, 2^30 bytes);
-                                a larger one fails with PXP_EIO naming the limit */
+  uint64_t max_file_bytes;   /* largest file io.read_file reads (0: the default); a larger
+                                one fails with PXP_EIO naming the limit */
 } pxp_pipeline_options;
 
 #define PXP_PIPELINE_OPTIONS_VERSION 3
-#define PXP_PIPELINE_OPTIONS_INIT {PXP_PIPELINE_OPTIONS_VERSION, 0, 0, PXP_ON_ERROR_RAISE, 0, 0, 0, 0, 0}
-/* io.read_file's size limit when max_file_bytes is 0. */
-#define PXP_DEFAULT_MAX_FILE_BYTES (UINT64_C(1) << 30)
+
+/* Fills *options with the library's defaults for the fields of struct version
+ * `version` (1 .. PXP_PIPELINE_OPTIONS_VERSION; pass PXP_PIPELINE_OPTIONS_VERSION)
+ * and sets options->version. The limits are checked by pxp_pipeline_create,
+ * which names the field out of range. */
+PXP_API pxp_status pxp_pipeline_options_init(pxp_pipeline_options *options, uint32_t version);
 
 typedef struct pxp_pipeline pxp_pipeline;
 typedef struct pxp_sample pxp_sample;
 
 /* Creates a pipeline over a program (the pipeline keeps its own reference).
- * options may be NULL for the defaults. The caller owns *out. */
+ * options may be NULL for the defaults; fields that the caller's version of
+ * the struct does not have take their defaults. PXP_EINVALID_ARGUMENT names an
+ * option out of its range. The caller owns *out. */
 PXP_API pxp_status pxp_pipeline_create(pxp_pipeline **out, const pxp_program *program,
                                        const pxp_pipeline_options *options);
 
@@ -122,10 +128,22 @@ typedef struct pxp_stream_options {
   uint32_t rank;        /* this rank, < world_size */
   uint32_t world_size;  /* number of ranks sharing every global batch (>= 1) */
   uint32_t pad_varying; /* nonzero: varying-shape outputs padded instead of listed */
+  /* version 2 */
+  uint32_t has_stop;    /* nonzero: the stream ends at position stop; otherwise at 2^64,
+                           the end of all positions (positions never wrap around) */
+  uint64_t stop;        /* has_stop: end (exclusive) of the stream's positions, >= start */
+  uint32_t drop_last;   /* nonzero: the global batch that the end cuts short is not
+                           returned, by any rank (every rank has the same count);
+                           otherwise its part of it is returned with fewer samples
+                           (pxp_batch_info.size) */
 } pxp_stream_options;
 
-#define PXP_STREAM_OPTIONS_VERSION 1
-#define PXP_STREAM_OPTIONS_INIT {PXP_STREAM_OPTIONS_VERSION, 0, 1, 2, 0, 1, 0}
+#define PXP_STREAM_OPTIONS_VERSION 2
+
+/* Fills *options with the library's defaults for struct version `version`
+ * (1 .. PXP_STREAM_OPTIONS_VERSION) and sets options->version: from position 0,
+ * batches of 1, 2 computed ahead, one rank, no stop. */
+PXP_API pxp_status pxp_stream_options_init(pxp_stream_options *options, uint32_t version);
 
 typedef struct pxp_batch pxp_batch;
 
@@ -134,9 +152,17 @@ typedef struct pxp_batch pxp_batch;
 PXP_API pxp_status pxp_pipeline_start(pxp_pipeline *pipeline, const pxp_stream_options *options);
 
 /* The next batch, in order; blocks until it is ready. The caller owns *out.
- * A sample's error is returned here (with its sample index, op and node); the
- * stream then moves past that batch. PXP_ESTATE if no stream was started. */
+ * After the stream's last batch: PXP_END_OF_STREAM (not an error) and *out
+ * NULL, at every later call. A sample's error is returned here (with its
+ * sample index, op and node); the stream then moves past that batch.
+ * PXP_ESTATE if no stream was started. */
 PXP_API pxp_status pxp_pipeline_next_batch(pxp_batch **out, pxp_pipeline *pipeline);
+
+/* The number of batches the current stream returns in all (those already
+ * returned included), saturated at UINT64_MAX for a stream that ends only at
+ * 2^64. A rank's last batch may be short (drop_last 0), and a rank may have one
+ * batch fewer than lower ranks. PXP_ESTATE if no stream was started. */
+PXP_API pxp_status pxp_pipeline_stream_batch_count(uint64_t *out, const pxp_pipeline *pipeline);
 
 /* Stops the stream: work not yet started is dropped, work in flight finishes.
  * Batches already returned stay valid. No-op without a stream. */

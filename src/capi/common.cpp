@@ -5,24 +5,40 @@
 namespace pxp::capi {
 
 namespace {
+// The strings, and the ABI struct that points into them (kept in step by set_last_error).
 struct LastError {
-  pxp_status code = PXP_OK;
   std::string message, op, node, source, file;
-  std::optional<uint64_t> sample;
-  int64_t instruction = -1;
+  pxp_error view{PXP_OK, "", 0, 0, -1, "", "", "", ""};
 };
 thread_local LastError t_last;
 }  // namespace
 
+// The view points into t_last's own strings, so it is set once they are in place; recording
+// must not throw (it runs in guard's handlers): short of memory, the code is kept with a fixed text.
 void set_last_error(const Error& e) {
-  t_last.code = e.code();
-  t_last.message = e.full_message();
-  t_last.sample = e.sample;
-  t_last.instruction = e.instruction;
-  t_last.op = e.op;
-  t_last.node = e.node;
-  t_last.source = e.source;
-  t_last.file = e.file;
+  LastError next;
+  bool complete = true;
+  try {
+    next.message = e.full_message();
+    next.op = e.op;
+    next.node = e.node;
+    next.source = e.source;
+    next.file = e.file;
+  } catch (...) {
+    next = LastError();  // empty strings need no allocation
+    complete = false;
+  }
+  t_last = std::move(next);
+  pxp_error& v = t_last.view;
+  v.code = e.code();
+  v.message = complete ? t_last.message.c_str() : "(out of memory while recording this error's message)";
+  v.has_sample = e.sample.has_value();
+  v.sample = e.sample.value_or(0);
+  v.instruction = e.instruction;
+  v.op = t_last.op.c_str();
+  v.node = t_last.node.c_str();
+  v.source = t_last.source.c_str();
+  v.file = t_last.file.c_str();
 }
 
 void set_last_error(pxp_status code, const std::string& message) { set_last_error(Error(code, message)); }
@@ -59,28 +75,9 @@ PXP_API int32_t pxp_version_number(void) {
   return PXP_VERSION_MAJOR * 10000 + PXP_VERSION_MINOR * 100 + PXP_VERSION_PATCH;
 }
 
-PXP_API pxp_status pxp_error_last(pxp_error_info* out) {
-  if (!out) return PXP_EINVALID_ARGUMENT;  // not recorded: reading the error must not change it
-  const auto& e = capi::t_last;
-  out->code = e.code;
-  out->message = e.message.c_str();
-  // the struct's int64 field holds indices below 2^63; pxp_error_last_sample gives every index
-  out->sample = e.sample && *e.sample < (uint64_t(1) << 63) ? static_cast<int64_t>(*e.sample) : -1;
-  out->instruction = e.instruction;
-  out->op = e.op.c_str();
-  out->node = e.node.c_str();
-  out->source = e.source.c_str();
-  return PXP_OK;
+PXP_API const pxp_error* pxp_error_last(void) {
+  return &capi::t_last.view;
 }
-
-PXP_API pxp_status pxp_error_last_sample(uint64_t* out) {
-  if (!out) return PXP_EINVALID_ARGUMENT;  // not recorded: reading the error must not change it
-  if (!capi::t_last.sample) return PXP_NOT_FOUND;
-  *out = *capi::t_last.sample;
-  return PXP_OK;
-}
-
-PXP_API const char* pxp_error_last_file(void) { return capi::t_last.file.c_str(); }
 
 PXP_API void pxp_error_clear(void) { capi::t_last = capi::LastError(); }
 

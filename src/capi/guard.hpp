@@ -6,6 +6,7 @@
 #include <exception>
 #include <new>
 #include <string>
+#include <type_traits>
 
 #include "core/error.hpp"
 #include "pixelpipes/common.h"
@@ -16,10 +17,15 @@ namespace pxp::capi {
 void set_last_error(const Error& e);
 void set_last_error(pxp_status code, const std::string& message);
 
+// body returns nothing (PXP_OK) or a non-error status of its own (PXP_END_OF_STREAM).
 template <typename F> pxp_status guard(F&& body) noexcept {
   try {
-    body();
-    return PXP_OK;
+    if constexpr (std::is_void_v<decltype(body())>) {
+      body();
+      return PXP_OK;
+    } else {
+      return body();
+    }
   } catch (const Error& e) {
     set_last_error(e);
     return e.code();

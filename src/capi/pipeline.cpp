@@ -2,6 +2,7 @@
 #include "capi/guard.hpp"
 #include "pixelpipes/pixelpipes.h"
 #include "capi/handles.hpp"
+#include "capi/run_options.hpp"
 
 using namespace pxp;
 using capi::guard;
@@ -15,44 +16,8 @@ PXP_API pxp_status pxp_pipeline_create(pxp_pipeline** out, const pxp_program* pr
     require(out, "out");
     require(program, "program");
     *out = nullptr;
-    pxp_pipeline_options opts = PXP_PIPELINE_OPTIONS_INIT;
-    if (options) {
-      if (options->version == 0 || options->version > PXP_PIPELINE_OPTIONS_VERSION)
-        argument_error("pxp_pipeline_options.version is " + std::to_string(options->version) +
-                       "; this library knows versions 1.." + std::to_string(PXP_PIPELINE_OPTIONS_VERSION));
-      // a version 1 caller's struct ends after threads: read only the fields its version has
-      opts.seed = options->seed;
-      opts.threads = options->threads;
-      if (options->version >= 2) {
-        opts.on_error = options->on_error;
-        opts.max_attempts = options->max_attempts;
-        opts.fallback_index = options->fallback_index;
-        opts.epoch_length = options->epoch_length;
-        opts.max_batch_bytes = options->max_batch_bytes;
-      }
-      if (options->version >= 3) opts.max_file_bytes = options->max_file_bytes;
-    }
-    if (opts.threads > 1024) argument_error("threads must be at most 1024, got " + std::to_string(opts.threads));
-    ErrorPolicy policy;
-    switch (opts.on_error) {
-      case PXP_ON_ERROR_RAISE: policy.mode = ErrorPolicy::Mode::Raise; break;
-      case PXP_ON_ERROR_SKIP: policy.mode = ErrorPolicy::Mode::Skip; break;
-      case PXP_ON_ERROR_FALLBACK: policy.mode = ErrorPolicy::Mode::Fallback; break;
-      default:
-        argument_error("on_error must be PXP_ON_ERROR_RAISE (0), PXP_ON_ERROR_SKIP (1) or PXP_ON_ERROR_FALLBACK (2), got " +
-                       std::to_string(opts.on_error));
-    }
-    if (opts.max_attempts > 1024)
-      argument_error("max_attempts must be at most 1024, got " + std::to_string(opts.max_attempts));
-    policy.max_attempts = opts.max_attempts ? opts.max_attempts : 16;
-    policy.fallback_index = opts.fallback_index;
-    policy.epoch_length = opts.epoch_length;
-    policy.max_batch_bytes = opts.max_batch_bytes;
-    RunLimits limits;
-    limits.max_file_bytes = opts.max_file_bytes ? opts.max_file_bytes : PXP_DEFAULT_MAX_FILE_BYTES;
     auto handle = std::make_unique<pxp_pipeline>();
-    handle->pipeline = std::make_unique<Pipeline>(program->program, opts.seed, opts.threads, limits);
-    handle->pipeline->set_error_policy(policy);
+    handle->pipeline = std::make_unique<Pipeline>(program->program, capi::from_abi(options));
     *out = handle.release();
   });
 }
@@ -89,7 +54,6 @@ PXP_API pxp_status pxp_pipeline_run_many(pxp_sample** out, pxp_pipeline* pipelin
 PXP_API pxp_status pxp_pipeline_set_threads(pxp_pipeline* pipeline, uint32_t threads) {
   return guard([&] {
     require(pipeline, "pipeline");
-    if (threads > 1024) argument_error("threads must be at most 1024, got " + std::to_string(threads));
     if (pipeline->stream) fail(PXP_ESTATE, "cannot change the threads of a pipeline while its stream runs");
     pipeline->pipeline->set_threads(threads);
   });
@@ -108,16 +72,7 @@ PXP_API pxp_status pxp_pipeline_start(pxp_pipeline* pipeline, const pxp_stream_o
   return guard([&] {
     require(pipeline, "pipeline");
     require(options, "options");
-    if (options->version == 0 || options->version > PXP_STREAM_OPTIONS_VERSION)
-      argument_error("pxp_stream_options.version is " + std::to_string(options->version) +
-                     "; this library knows versions 1.." + std::to_string(PXP_STREAM_OPTIONS_VERSION));
-    StreamOptions o;
-    o.start = options->start;
-    o.batch_size = options->batch_size;
-    o.prefetch = options->prefetch;
-    o.rank = options->rank;
-    o.world_size = options->world_size;
-    o.pad_varying = options->pad_varying != 0;
+    StreamOptions o = capi::from_abi(*options);
     Stream::destroy(pipeline->stream);
     pipeline->stream = std::make_unique<Stream>(*pipeline->pipeline, o);
   });
@@ -131,7 +86,18 @@ PXP_API pxp_status pxp_pipeline_next_batch(pxp_batch** out, pxp_pipeline* pipeli
     if (!pipeline->stream) fail(PXP_ESTATE, "no stream: call pxp_pipeline_start first");
     auto batch = std::make_unique<pxp_batch>();
     batch->batch = pipeline->stream->next();
+    if (!batch->batch) return PXP_END_OF_STREAM;
     *out = batch.release();
+    return PXP_OK;
+  });
+}
+
+PXP_API pxp_status pxp_pipeline_stream_batch_count(uint64_t* out, const pxp_pipeline* pipeline) {
+  return guard([&] {
+    require(out, "out");
+    require(pipeline, "pipeline");
+    if (!pipeline->stream) fail(PXP_ESTATE, "no stream: call pxp_pipeline_start first");
+    *out = pipeline->stream->batch_count();
   });
 }
 

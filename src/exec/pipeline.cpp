@@ -17,9 +17,21 @@
 
 namespace pxp {
 
-Pipeline::Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads, RunLimits limits)
-    : program_(std::move(program)), seed_(seed), threads_(threads), limits_(limits), caller_(program_, limits) {
+Pipeline::Pipeline(std::shared_ptr<const Program> program, const PipelineOptions& options)
+    : program_(std::move(program)), seed_(options.seed), threads_(options.threads), limits_(options.limits),
+      caller_(program_, options.limits), policy_(options.errors) {
+  validate(options);
   if (threads_ == 0) threads_ = std::max(1u, std::thread::hardware_concurrency());
+}
+
+Pipeline::Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads, RunLimits limits)
+    : Pipeline(std::move(program), PipelineOptions{seed, threads, ErrorPolicy(), limits}) {}
+
+void Pipeline::set_error_policy(const ErrorPolicy& policy) {
+  PipelineOptions options;
+  options.errors = policy;
+  validate(options);
+  policy_ = policy;
 }
 
 Pipeline::~Pipeline() {
@@ -136,6 +148,7 @@ void Pipeline::drop_pool() {
 }
 
 void Pipeline::set_threads(size_t threads) {
+  check_threads(threads);
   if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
   if (threads == threads_) return;
   drop_pool();

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "exec/interpreter.hpp"
+#include "exec/run_options.hpp"
 #include "exec/thread_pool.hpp"
 
 namespace pxp {
@@ -17,16 +18,6 @@ namespace pxp {
 struct Sample {
   uint64_t index = 0;
   std::vector<Value> outputs;
-};
-
-// What a stream does with a failing sample (pxp_pipeline_options.on_error).
-struct ErrorPolicy {
-  enum class Mode { Raise, Skip, Fallback };
-  Mode mode = Mode::Raise;
-  uint32_t max_attempts = 16;   // skip: replacements tried before the error is raised
-  uint64_t fallback_index = 0;  // fallback: the position computed instead
-  uint64_t epoch_length = 0;    // replacements stay in the failing position's epoch (0: blocks of 2^32)
-  uint64_t max_batch_bytes = 0; // limit on one batch's output bytes (0: none)
 };
 
 // The position tried instead of failing position `position` at attempt (1, 2, ...): a pure function
@@ -41,6 +32,8 @@ struct ErrorStats {
 
 class Pipeline {
  public:
+  // Validated (run_options.hpp): PXP_EINVALID_ARGUMENT for an option out of its range.
+  Pipeline(std::shared_ptr<const Program> program, const PipelineOptions& options);
   Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads, RunLimits limits = RunLimits());
   ~Pipeline();
 
@@ -60,14 +53,14 @@ class Pipeline {
   // Changes the number of workers (0: one per hardware thread). A pool already started is
   // replaced: its threads are joined first, so a pipeline never holds more than one pool.
   // Not while a stream runs on this pipeline (the caller's to ensure).
-  void set_threads(size_t threads);
+  void set_threads(size_t threads);  // PXP_EINVALID_ARGUMENT above kMaxThreads
 
   // For streams: queue a task on the workers, and the interpreter owned by a worker.
   void submit(std::function<void(size_t worker)> task);
   Interpreter& interpreter(size_t worker) { return *workers_[worker]; }
 
   const ErrorPolicy& error_policy() const { return policy_; }
-  void set_error_policy(const ErrorPolicy& policy) { policy_ = policy; }
+  void set_error_policy(const ErrorPolicy& policy);  // validated like PipelineOptions::errors
   ErrorStats error_stats() const;
   // Called by a stream for each batch it hands out.
   void count_errors(const ErrorStats& batch);

@@ -86,11 +86,8 @@ Value padded(const std::vector<Value>& items, const std::string& name, Value& le
 Stream::Stream(Pipeline& pipeline, StreamOptions options)
     : pipeline_(pipeline), options_(options), buffers_(std::make_shared<BufferPool>()),
       generation_(fork_generation()) {
-  if (options_.batch_size == 0) argument_error("batch size must be at least 1");
-  if (options_.prefetch == 0) argument_error("prefetch must be at least 1");
-  if (options_.world_size == 0 || options_.rank >= options_.world_size)
-    argument_error("rank " + std::to_string(options_.rank) + " is not below the world size " +
-                   std::to_string(options_.world_size));
+  validate(options_);
+  batch_count_ = static_cast<uint64_t>(std::min<unsigned __int128>(stream_batch_count(options_), ~uint64_t(0)));
   const Program& p = pipeline_.program();
   for (const auto& o : p.outputs) stacked_.push_back(fully_known(p.instructions[o.second].type));
   uint64_t limit = pipeline_.error_policy().max_batch_bytes;
@@ -121,7 +118,7 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
   // so they are cancelled and waited for here before the error leaves.
   std::unique_lock<std::mutex> lock(mutex_);
   try {
-    for (size_t k = 0; k < options_.prefetch; ++k) {
+    for (size_t k = 0; k < options_.prefetch && scheduled_ < batch_count_; ++k) {
       schedule(scheduled_);
       ++scheduled_;
     }
@@ -172,7 +169,7 @@ void Stream::schedule(uint64_t number) {
   auto job = std::make_shared<Job>();
   Batch& b = job->batch;
   b.number = number;
-  b.size = options_.batch_size;
+  b.size = stream_batch_size(options_, number);
   b.first_position = options_.start + (number * options_.world_size + options_.rank) * options_.batch_size;
   const Program& p = pipeline_.program();
   b.outputs.resize(p.outputs.size());
@@ -406,6 +403,7 @@ std::shared_ptr<const Batch> Stream::next() {
                      "process; start a new stream here");
   std::unique_lock<std::mutex> lock(mutex_);
   uint64_t number = next_;
+  if (number >= batch_count_) return nullptr;  // the end of the stream
   if (!jobs_.count(number)) {
     // Nothing ahead: scheduling failed at earlier calls (no memory). Try now; if it fails again,
     // this batch fails with that error and the stream moves past it, as for any failing batch.
@@ -424,7 +422,7 @@ std::shared_ptr<const Batch> Stream::next() {
   // Keep `prefetch` batches ahead. A batch that cannot be allocated now is tried again at the next
   // call (above), so running short of memory costs prefetch, not this batch.
   try {
-    while (scheduled_ < next_ + options_.prefetch) {
+    while (scheduled_ < next_ + options_.prefetch && scheduled_ < batch_count_) {
       schedule(scheduled_);
       ++scheduled_;
     }

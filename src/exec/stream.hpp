@@ -17,14 +17,6 @@
 
 namespace pxp {
 
-struct StreamOptions {
-  uint64_t start = 0;
-  size_t batch_size = 1;
-  size_t prefetch = 2;
-  size_t rank = 0, world_size = 1;
-  bool pad_varying = false;  // varying-shape outputs: padded tensor + lengths instead of a list
-};
-
 struct Batch {
   uint64_t number = 0;          // k: the k-th batch of the stream
   uint64_t first_position = 0;  // stream position of its first sample
@@ -40,9 +32,12 @@ class Stream {
   Stream(const Stream&) = delete;
   Stream& operator=(const Stream&) = delete;
 
-  // The next batch in order; blocks until it is ready. Rethrows the batch's error
-  // (lowest failing sample) and moves on, so the following call gives the next batch.
+  // The next batch in order; blocks until it is ready; null after the last batch (the stream's
+  // end: run_options.hpp). Rethrows the batch's error (lowest failing sample) and moves on, so the
+  // following call gives the next batch.
   std::shared_ptr<const Batch> next();
+  // Batches this stream returns in all (saturated at 2^64 - 1).
+  uint64_t batch_count() const { return batch_count_; }
 
   // Destroys a stream, or abandons it (leaks it) in a child of fork(), where waiting for its
   // workers would hang. Owners destroy streams through this.
@@ -72,6 +67,7 @@ class Stream {
 
   Pipeline& pipeline_;
   StreamOptions options_;
+  uint64_t batch_count_;  // stream_batch_count(options_), saturated
   std::shared_ptr<BufferPool> buffers_;
   std::vector<bool> stacked_;  // per output: fixed shape known at load -> one contiguous buffer
   uint64_t stacked_bytes_ = 0; // bytes of one batch's stacked outputs

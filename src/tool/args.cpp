@@ -32,7 +32,7 @@ const char* usage_text() {
          "  --seed S           pipeline seed (default: the seed pixelpipes.save recorded in the\n"
          "                     program, else 0)\n"
          "  --start I          index of the first streamed sample (default 0)\n"
-         "  --prefetch P       batches computed ahead (default 2)\n"
+         "  --prefetch P       batches computed ahead (default: the library's, pxp_stream_options_init)\n"
          "  --print            print every sample's outputs (values of small 0-d and 1-d tensors)\n"
          "  --digest           print 'digest <hex>': a 64-bit hash of every output bit of every sample\n"
          "  --save-npy DIR     write the outputs of the --samples as DIR/sample_<i>_<output>.npy\n"
@@ -66,7 +66,7 @@ std::string parse_args(int argc, const char* const* argv, RunArgs* out) {
       if (err.empty() && v == 0) err = opt + " must be at least 1";
       a.batch = static_cast<uint32_t>(v);
     } else if (opt == "--threads") {
-      err = number(1024, &v);
+      err = number(u32, &v);  // the library checks its limit
       a.threads = static_cast<uint32_t>(v);
     } else if (opt == "--seed") {
       err = number(u64, &a.seed);

@@ -15,7 +15,7 @@ struct RunArgs {
   uint64_t seed = 0;              // --seed (default: the program's saved seed, else 0)
   bool seed_given = false;        // --seed was given (else the tool takes the saved seed)
   uint64_t start = 0;             // --start: index of the first streamed sample
-  uint32_t prefetch = 2;          // --prefetch: batches computed ahead
+  uint32_t prefetch = 0;          // --prefetch: batches computed ahead (0: not given, the library's default)
   bool print = false;             // --print: every sample's outputs, small values included
   bool digest = false;            // --digest: one hash of every output bit of every sample
   std::string save_dir;           // --save-npy DIR

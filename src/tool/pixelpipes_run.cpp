@@ -30,20 +30,18 @@ using namespace pxp::tool;
 // Prints "pixelpipes-run: <context>: <STATUS>: <message> (sample .., op .., node .., source ..)" as
 // one line from the calling thread's last error, and returns the exit status 1.
 int fail(const std::string& context) {
-  pxp_error_info e;
-  pxp_error_last(&e);
-  std::string message = e.message ? e.message : "";
+  const pxp_error* e = pxp_error_last();
+  std::string message = e->message;
   std::string where;
   auto add = [&where, &message](const std::string& label, const std::string& value) {
     if (value.empty() || message.find(value) != std::string::npos) return;  // already in the message
     where += (where.empty() ? "" : ", ") + label + " " + value;
   };
-  uint64_t sample = 0;
-  if (pxp_error_last_sample(&sample) == PXP_OK) add("sample", std::to_string(sample));
-  add("op", e.op ? e.op : "");
-  add("node", e.node ? e.node : "");
-  add("source", e.source ? e.source : "");
-  std::string line = "pixelpipes-run: " + context + ": " + pxp_status_name(e.code) + ": " + message;
+  if (e->has_sample) add("sample", std::to_string(e->sample));
+  add("op", e->op);
+  add("node", e->node);
+  add("source", e->source);
+  std::string line = "pixelpipes-run: " + context + ": " + pxp_status_name(e->code) + ": " + message;
   if (!where.empty()) line += " (" + where + ")";
   std::replace(line.begin(), line.end(), '\n', ' ');
   std::fprintf(stderr, "%s\n", line.c_str());
@@ -95,39 +93,45 @@ int save_samples(pxp_pipeline* pipeline, const RunArgs& args, const std::vector<
   return 0;
 }
 
-// Streams args.samples samples in batches and reports shapes, throughput and the digest.
+// Streams args.samples samples in batches (the last one short if they do not fill it) and reports
+// shapes, throughput and the digest.
 int stream(pxp_pipeline* pipeline, const RunArgs& args, const std::vector<std::string>& names) {
-  pxp_stream_options options = PXP_STREAM_OPTIONS_INIT;
+  pxp_stream_options options;
+  if (pxp_stream_options_init(&options, PXP_STREAM_OPTIONS_VERSION) != PXP_OK)
+    return fail("cannot make the stream options");
   options.start = args.start;
   options.batch_size = args.batch ? args.batch : static_cast<uint32_t>(std::min<uint64_t>(32, args.samples));
-  options.prefetch = args.prefetch;
-  const uint64_t batches = (args.samples + options.batch_size - 1) / options.batch_size;
+  options.prefetch = args.prefetch ? args.prefetch : options.prefetch;
+  options.has_stop = 1;
+  options.stop = args.start + args.samples;
 
   Digest digest;
   auto t0 = std::chrono::steady_clock::now();
   if (pxp_pipeline_start(pipeline, &options) != PXP_OK) return fail("cannot start the stream");
-  uint64_t done = 0;
-  for (uint64_t k = 0; k < batches; ++k) {
+  uint64_t done = 0, batches = 0;
+  for (;;) {
     pxp_batch* batch = nullptr;
-    if (pxp_pipeline_next_batch(&batch, pipeline) != PXP_OK) return fail("batch " + std::to_string(k) + " failed");
+    pxp_status status = pxp_pipeline_next_batch(&batch, pipeline);
+    if (status == PXP_END_OF_STREAM) break;
+    if (status != PXP_OK) return fail("batch " + std::to_string(batches) + " failed");
+    pxp_batch_info info;
+    pxp_batch_info_get(&info, batch);
     std::vector<const pxp_value*> outputs(names.size());
     for (size_t o = 0; o < names.size(); ++o) pxp_batch_output(&outputs[o], batch, o);
-    if (k == 0) {
+    if (batches == 0) {
       std::printf("batch of %" PRIu32 " (seed %" PRIu64 ", start %" PRIu64 ", threads %" PRIu32 ", prefetch %" PRIu32
                   "):\n",
-                  options.batch_size, args.seed, args.start, args.threads, args.prefetch);
+                  info.size, args.seed, args.start, args.threads, options.prefetch);
       for (size_t o = 0; o < names.size(); ++o) std::printf("  %s: %s\n", names[o].c_str(), describe(outputs[o]).c_str());
     }
-    // Only the first args.samples samples count (the last batch may run past them).
-    const uint64_t rows = std::min<uint64_t>(options.batch_size, args.samples - done);
     if (args.print || args.digest) {
-      for (uint64_t j = 0; j < rows; ++j) {
-        if (args.print) std::printf("sample %" PRIu64 ":", args.start + done + j);
+      for (uint32_t j = 0; j < info.size; ++j) {
+        if (args.print) std::printf("sample %" PRIu64 ":", info.first_position + j);
         for (size_t o = 0; o < names.size(); ++o) {
           Item item;
           if (!batch_item(&item, outputs[o], static_cast<size_t>(j))) {
             pxp_batch_free(batch);
-            return fail_plain("output " + names[o] + " of batch " + std::to_string(k) + " has no row " +
+            return fail_plain("output " + names[o] + " of batch " + std::to_string(batches) + " has no row " +
                               std::to_string(j));
           }
           if (args.print) std::printf("  %s: %s%s", names[o].c_str(), describe(item).c_str(), small_values(item).c_str());
@@ -136,14 +140,14 @@ int stream(pxp_pipeline* pipeline, const RunArgs& args, const std::vector<std::s
         if (args.print) std::printf("\n");
       }
     }
-    done += rows;
+    done += info.size;
+    ++batches;
     pxp_batch_free(batch);
   }
   pxp_pipeline_stop(pipeline);
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const uint64_t computed = batches * options.batch_size;
-  std::printf("%" PRIu64 " samples (%" PRIu64 " batches of %" PRIu32 ") in %.3f s: %.0f images/s\n", done, batches,
-              options.batch_size, seconds, static_cast<double>(computed) / std::max(seconds, 1e-9));
+  std::printf("%" PRIu64 " samples (%" PRIu64 " batches of %" PRIu32 ") in %.3f s: %.0f images/s\n", done,
+              batches, options.batch_size, seconds, static_cast<double>(done) / std::max(seconds, 1e-9));
   if (args.digest) std::printf("digest %016" PRIx64 "\n", digest.value());
   return 0;
 }
@@ -181,7 +185,11 @@ int main(int argc, char** argv) {
   std::printf("pixelpipes %s: %s (%zu instructions, %zu outputs)\n", pxp_version(), args.program.c_str(),
               n_instructions, n_outputs);
 
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options options;
+  if (pxp_pipeline_options_init(&options, PXP_PIPELINE_OPTIONS_VERSION) != PXP_OK) {
+    pxp_program_free(program);
+    return fail("cannot make the pipeline options");
+  }
   options.seed = args.seed;
   options.threads = args.threads;
   pxp_pipeline* pipeline = nullptr;

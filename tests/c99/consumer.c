@@ -15,9 +15,8 @@ static const unsigned char k_program[] = {
     0xa7, 'o', 'u', 't', 'p', 'u', 't', 's', 0x81, 0xa1, 'i', 0x00};
 
 static int fail(const char *what) {
-  pxp_error_info e;
-  pxp_error_last(&e);
-  fprintf(stderr, "%s: %s: %s\n", what, pxp_status_name(e.code), e.message);
+  const pxp_error *e = pxp_error_last();
+  fprintf(stderr, "%s: %s: %s\n", what, pxp_status_name(e->code), e->message);
   return 1;
 }
 
@@ -27,7 +26,7 @@ int main(void) {
   pxp_sample *sample = NULL;
   const pxp_value *value = NULL;
   pxp_tensor_view view;
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options options;
   size_t ops = 0;
   const char *schema = NULL;
   pxp_status status;
@@ -36,6 +35,7 @@ int main(void) {
   if (pxp_registry_count(&ops) != PXP_OK || ops < 3) return fail("registry");
   if (pxp_registry_schema(&schema, "core.sample_index") != PXP_OK) return fail("schema");
   if (pxp_program_load(&program, k_program, sizeof k_program) != PXP_OK) return fail("load");
+  if (pxp_pipeline_options_init(&options, PXP_PIPELINE_OPTIONS_VERSION) != PXP_OK) return fail("options");
   options.seed = 5;
   options.threads = 2;
   if (pxp_pipeline_create(&pipeline, program, &options) != PXP_OK) return fail("create");

@@ -204,17 +204,13 @@ TEST(HostileUse, SampleIndicesPastTwoToTheSixtyThreeAreReported) {
   for (uint64_t sample : {(uint64_t(1) << 63) + 5, UINT64_MAX}) {
     pxp_sample* out = nullptr;
     ASSERT_EQ(pxp_pipeline_run(&out, pipeline, sample), PXP_EIO);
-    uint64_t reported = 0;
-    EXPECT_EQ(pxp_error_last_sample(&reported), PXP_OK);
-    EXPECT_EQ(reported, sample);
-    pxp_error_info info;
-    pxp_error_last(&info);
-    EXPECT_EQ(info.sample, -1);  // the int64 field cannot hold it
+    const pxp_error& info = *pxp_error_last();
+    EXPECT_TRUE(info.has_sample);
+    EXPECT_EQ(info.sample, sample);
     EXPECT_NE(std::string(info.message).find(std::to_string(sample)), std::string::npos);
   }
   pxp_error_clear();
-  uint64_t none = 0;
-  EXPECT_EQ(pxp_error_last_sample(&none), PXP_NOT_FOUND);
+  EXPECT_FALSE(pxp_error_last()->has_sample);
   pxp_pipeline_free(pipeline);
   pxp_program_free(program);
 }

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "abi_options.hpp"
 #include "exec/stream.hpp"
 #include "pixelpipes/pixelpipes.h"
 #include "program_builder.hpp"
@@ -191,7 +192,7 @@ TEST(InterpreterProfile, CApi) {
   std::string bytes = profile_program_bytes();
   pxp_program* program = nullptr;
   ASSERT_EQ(pxp_program_load(&program, bytes.data(), bytes.size()), PXP_OK);
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options options = pipeline_options();
   options.threads = 2;
   pxp_pipeline* pipeline = nullptr;
   ASSERT_EQ(pxp_pipeline_create(&pipeline, program, &options), PXP_OK);
@@ -220,7 +221,7 @@ TEST(InterpreterProfile, CApi) {
   std::vector<uint64_t> expected = expected_counts(0, 7);
   for (size_t r = 0; r < rows.size(); ++r) EXPECT_EQ(rows[r].count, expected[r]) << "row " << r;
 
-  pxp_stream_options stream = PXP_STREAM_OPTIONS_INIT;
+  pxp_stream_options stream = stream_options();
   stream.batch_size = 2;
   stream.prefetch = 1;
   ASSERT_EQ(pxp_pipeline_start(pipeline, &stream), PXP_OK);

@@ -23,6 +23,7 @@
 #include <utility>
 #include <vector>
 
+#include "abi_options.hpp"
 #include "pixelpipes/pixelpipes.h"
 
 namespace {
@@ -230,8 +231,7 @@ using PipelinePtr = std::unique_ptr<pxp_pipeline, PipelineFree>;
 using SamplePtr = std::unique_ptr<pxp_sample, SampleFree>;
 
 std::string last_message() {
-  pxp_error_info e;
-  pxp_error_last(&e);
+  const pxp_error& e = *pxp_error_last();
   return std::string(pxp_status_name(e.code)) + ": " + e.message;
 }
 
@@ -247,7 +247,7 @@ pxp_status load(ProgramPtr& out, const std::string& bytes) {
 
 // Runs sample `index` of a new pipeline with `seed`; on success the sample holds the outputs.
 pxp_status run(SamplePtr& out, const pxp_program* program, uint64_t seed, uint64_t index) {
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options options = pipeline_options();
   options.seed = seed;
   options.threads = 1;
   pxp_pipeline* pipe = nullptr;
@@ -421,8 +421,7 @@ TEST(ProgramCorpus, InvalidProgramsGiveTheirStatusAndMessage) {
     ProgramPtr program;
     pxp_error_clear();
     pxp_status status = load(program, read_file(file));
-    pxp_error_info e;
-    ASSERT_EQ(pxp_error_last(&e), PXP_OK);
+    const pxp_error& e = *pxp_error_last();
     EXPECT_EQ(std::string(pxp_status_name(status)), want.at("status").string) << e.message;
     EXPECT_EQ(program, nullptr);
     EXPECT_EQ(e.code, status);
@@ -589,8 +588,7 @@ TEST(ProgramCorpus, RandomAndMutatedBytesNeverCrashTheLoader) {
       ASSERT_LT(status, PXP_OK) << "case " << iteration;
       ASSERT_NE(status, PXP_EINTERNAL) << "case " << iteration << ": " << last_message();
       ASSERT_EQ(program, nullptr);
-      pxp_error_info e;
-      pxp_error_last(&e);
+      const pxp_error& e = *pxp_error_last();
       ASSERT_EQ(e.code, status);
       ASSERT_GT(std::strlen(e.message), 0u);
     }

@@ -115,8 +115,7 @@ void make_dataset(const fs::path& dir) {
 }
 
 std::string last_message() {
-  pxp_error_info e;
-  pxp_error_last(&e);
+  const pxp_error& e = *pxp_error_last();
   return e.message;
 }
 
@@ -245,7 +244,7 @@ TEST(ProgramFile, BytesHaveNoFolderSoPathsStayAsStored) {
   pxp_sample* sample = nullptr;
   // io.read_file of "images/a.txt" runs against the test's working directory, not dir.
   EXPECT_EQ(pxp_pipeline_run(&sample, pipeline, 0), PXP_EIO);
-  EXPECT_STREQ(pxp_error_last_file(), "images/a.txt");
+  EXPECT_STREQ(pxp_error_last()->file, "images/a.txt");
   pxp_sample_free(sample);
   pxp_pipeline_free(pipeline);
   EXPECT_NE(description(r.program).find("pixelpipes.relative_paths"), std::string::npos);
@@ -430,8 +429,7 @@ TEST(ProgramFile, SavedSeedIsExposedOrNotFound) {
   pxp_error_clear();
   EXPECT_EQ(pxp_program_saved_seed(&seed, plain.program), PXP_NOT_FOUND);
   EXPECT_EQ(seed, 0u);
-  pxp_error_info e;
-  pxp_error_last(&e);
+  const pxp_error& e = *pxp_error_last();
   EXPECT_EQ(e.code, PXP_OK) << "PXP_NOT_FOUND is not an error: no last error is set";
   EXPECT_STREQ(pxp_status_name(PXP_NOT_FOUND), "PXP_NOT_FOUND");
   EXPECT_GT(PXP_NOT_FOUND, 0);

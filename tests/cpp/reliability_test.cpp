@@ -10,6 +10,7 @@
 #include <fstream>
 #include <set>
 
+#include "abi_options.hpp"
 #include "exec/buffer_pool.hpp"
 #include "exec/stream.hpp"
 #include "image_test_codecs.hpp"
@@ -128,13 +129,13 @@ TEST(ErrorPolicy, MissingFileErrorNamesTheFileThroughTheAbi) {
   ASSERT_EQ(pxp_pipeline_create(&pipeline, program, nullptr), PXP_OK);
   pxp_sample* sample = nullptr;
   EXPECT_EQ(pxp_pipeline_run(&sample, pipeline, 3), PXP_EIO);
-  EXPECT_EQ(std::string(pxp_error_last_file()), missing);
-  pxp_error_info info;
-  ASSERT_EQ(pxp_error_last(&info), PXP_OK);
-  EXPECT_EQ(info.sample, 3);
+  EXPECT_EQ(std::string(pxp_error_last()->file), missing);
+  const pxp_error& info = *pxp_error_last();
+  EXPECT_TRUE(info.has_sample);
+  EXPECT_EQ(info.sample, 3u);
   EXPECT_EQ(std::string(info.op), "io.read_file");
   pxp_error_clear();
-  EXPECT_EQ(std::string(pxp_error_last_file()), "");
+  EXPECT_EQ(std::string(pxp_error_last()->file), "");
   pxp_pipeline_free(pipeline);
   pxp_program_free(program);
 }
@@ -249,16 +250,16 @@ TEST(ErrorPolicy, OptionsAndStatsThroughTheAbi) {
   ASSERT_EQ(pxp_pipeline_create(&pipeline, program, reinterpret_cast<const pxp_pipeline_options*>(&v1)), PXP_OK);
   pxp_pipeline_free(pipeline);
 
-  pxp_pipeline_options bad = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options bad = pipeline_options();
   bad.on_error = 7;
   EXPECT_EQ(pxp_pipeline_create(&pipeline, program, &bad), PXP_EINVALID_ARGUMENT);
 
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options options = pipeline_options();
   options.threads = 2;
   options.on_error = PXP_ON_ERROR_SKIP;
   options.epoch_length = 5;
   ASSERT_EQ(pxp_pipeline_create(&pipeline, program, &options), PXP_OK);
-  pxp_stream_options so = PXP_STREAM_OPTIONS_INIT;
+  pxp_stream_options so = stream_options();
   so.batch_size = 5;
   ASSERT_EQ(pxp_pipeline_start(pipeline, &so), PXP_OK);
   for (int k = 0; k < 3; ++k) {
@@ -351,8 +352,7 @@ TEST(Limits, ProgramSize) {
   pxp_program* program = nullptr;
   // the size is checked before a byte is read
   EXPECT_EQ(pxp_program_load(&program, &byte, (size_t(1) << 31) + 1), PXP_EINVALID_PROGRAM);
-  pxp_error_info info;
-  pxp_error_last(&info);
+  const pxp_error& info = *pxp_error_last();
   EXPECT_NE(std::string(info.message).find("larger than 2 GiB"), std::string::npos) << info.message;
 }
 
@@ -374,8 +374,7 @@ TEST(Limits, InstructionCount) {
   pk.pack_map(0);
   pxp_program* program = nullptr;
   EXPECT_EQ(pxp_program_load(&program, buffer.data(), buffer.size()), PXP_EINVALID_PROGRAM);
-  pxp_error_info info;
-  pxp_error_last(&info);
+  const pxp_error& info = *pxp_error_last();
   EXPECT_NE(std::string(info.message).find("more than 2^20 instructions"), std::string::npos) << info.message;
 }
 

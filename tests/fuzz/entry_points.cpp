@@ -14,8 +14,8 @@ namespace pxp::fuzz {
 namespace {
 // A failing status must come with a last error whose code matches: a mismatch is a finding.
 void expect_consistent_error(pxp_status status) {
-  pxp_error_info info;
-  if (pxp_error_last(&info) != PXP_OK || info.code != status || !info.message || !info.message[0]) std::abort();
+  const pxp_error* info = pxp_error_last();
+  if (!info || info->code != status || !info->message || !info->message[0]) std::abort();
 }
 }  // namespace
 
@@ -43,7 +43,8 @@ void program_load(const uint8_t* data, size_t size) {
   // A loaded program makes a pipeline; no sample is run (a valid program may legitimately take
   // long or allocate much: that is what the limits and the stream options are for).
   pxp_pipeline* pipeline = nullptr;
-  pxp_pipeline_options options = PXP_PIPELINE_OPTIONS_INIT;
+  pxp_pipeline_options options;
+  if (pxp_pipeline_options_init(&options, PXP_PIPELINE_OPTIONS_VERSION) != PXP_OK) std::abort();
   options.threads = 1;
   if (pxp_pipeline_create(&pipeline, program, &options) != PXP_OK) std::abort();
   pxp_pipeline_free(pipeline);

@@ -142,9 +142,38 @@ def test_stop_ends_the_stream_with_or_without_a_short_batch(pipeline):
     # ranks: drop_last drops the whole short global batch, so every rank has the same count
     counts = [len(list(pipeline.batches(3, stop=20, rank=r, world_size=2, drop_last=True))) for r in range(2)]
     assert counts == [3, 3]
+    # ... also when the cut global batch holds a full batch of rank 0 ([18, 21) of [18, 24) at stop 22)
+    counts = [len(list(pipeline.batches(3, stop=22, rank=r, world_size=2, drop_last=True))) for r in range(2)]
+    assert counts == [3, 3]
     tail = [list(pipeline.batches(3, stop=20, rank=r, world_size=2)) for r in range(2)]
     assert [b["index"].tolist() for b in tail[0]][-1] == [18, 19]
     assert len(tail[1]) == 3
+
+
+def test_streams_end_at_two_to_the_sixty_four_instead_of_wrapping():
+    with pp.Graph() as g:
+        g.output("index", pp.SampleIndex())
+    pipeline = pp.compile(g)
+    top = 2 ** 64
+    with_stop = [b["index"].astype(np.uint64).tolist() for b in pipeline.batches(4, start=top - 6, stop=top)]
+    assert with_stop == [[top - 6, top - 5, top - 4, top - 3], [top - 2, top - 1]]
+    endless = pipeline.batches(4, start=top - 6)
+    assert [b.size for b in endless] == [4, 2]  # then StopIteration: position 0 never comes back
+    assert len(pipeline.batches(4, start=top - 6, stop=top)) == 2
+    with pytest.raises(ValueError, match="stop"):
+        pipeline.batches(4, stop=top + 1)
+
+
+def test_the_library_fills_the_defaults_and_checks_the_ranges(pipeline):
+    """Python sets only what the caller gave; the library's defaults and checks do the rest."""
+    it = pipeline.batches(2, stop=4)
+    assert it.prefetch >= 1  # the library's default, read back from pxp_stream_options_init
+    with pytest.raises(pp.InvalidArgumentError, match="threads"):
+        pipeline.batches(2, threads=5000)
+    with pytest.raises(pp.InvalidArgumentError, match="max_attempts"):
+        pipeline.batches(2, on_error="skip", max_attempts=5000)
+    with pytest.raises(pp.InvalidArgumentError, match="threads"):
+        pp.Pipeline(pipeline.program, threads=5000)
 
 
 # -- epochs and datasets ------------------------------------------------------------------------------

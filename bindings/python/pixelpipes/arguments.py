@@ -22,3 +22,13 @@ def integer(value, name: str) -> int:
 def optional_integer(value, name: str) -> Optional[int]:
     """``None`` or :func:`integer`."""
     return None if value is None else integer(value, name)
+
+
+def unsigned(value, name: str, bits: int) -> int:
+    """:func:`integer` that fits the C field it goes to (``0 <= value < 2**bits``), or a
+    ValueError naming ``name``. Only the width is checked here: the library checks the range that
+    its policy allows, and names the option."""
+    value = integer(value, name)
+    if not 0 <= value < 2 ** bits:
+        raise ValueError(f"{name} must be in [0, 2**{bits}), not {value}")
+    return value

@@ -19,7 +19,7 @@ from typing import Callable, Dict, List, Optional
 import numpy as np
 
 from ._lib import ffi, lib
-from .arguments import integer
+from .arguments import unsigned
 from .errors import PixelpipesError, check
 from .values import TensorMemory, tensor_to_numpy, to_python
 
@@ -51,19 +51,6 @@ def _describe(v) -> str:
     return type(v).__name__
 
 
-def batch_count(batch_size: int, start: int, stop: Optional[int], rank: int, world_size: int,
-                drop_last: bool):
-    """(full batches, size of a last partial batch or 0) of a rank's stream that ends at ``stop``
-    (``None``: endless, returns ``(None, 0)``)."""
-    if stop is None:
-        return None, 0
-    span = stop - start - (rank + 1) * batch_size  # room left after this rank's block of batch 0
-    full = span // (world_size * batch_size) + 1 if span >= 0 else 0
-    first = start + (full * world_size + rank) * batch_size
-    partial = stop - first if (not drop_last and first < stop) else 0
-    return full, partial
-
-
 class BatchIterator:
     """Iterator of :class:`Batch` es over a native stream that it owns.
 
@@ -74,45 +61,45 @@ class BatchIterator:
     """
 
     def __init__(self, pipeline, batch_size: int, start: int = 0, stop: Optional[int] = None,
-                 threads: Optional[int] = None, prefetch: int = 2, drop_last: bool = False,
+                 threads: Optional[int] = None, prefetch: Optional[int] = None, drop_last: bool = False,
                  pad_varying: bool = False, rank: int = 0, world_size: int = 1,
                  convert: Optional[Callable[[Batch], object]] = None, on_error: str = "raise",
-                 max_attempts: int = 16, fallback_index: Optional[int] = None,
+                 max_attempts: Optional[int] = None, fallback_index: Optional[int] = None,
                  epoch_length: Optional[int] = None, max_batch_bytes: Optional[int] = None,
                  profile: bool = False):
-        batch_size, start, prefetch = integer(batch_size, "batch_size"), integer(start, "start"), \
-            integer(prefetch, "prefetch")
-        rank, world_size = integer(rank, "rank"), integer(world_size, "world_size")
-        if not 1 <= batch_size < 2 ** 32:
-            raise ValueError(f"batch_size must be in [1, 2**32), not {batch_size}")
-        if not 0 <= start < _MAX_POSITION:
-            raise ValueError(f"start must be in [0, 2**64), not {start}")
+        # Only what Python spells differently from C is checked here (an int that must fit its
+        # field, None for "not given"); the library checks every range and fills every default.
+        options = pipeline._native_options(pipeline.threads if threads is None else unsigned(threads, "threads", 32))
+        for key, value in _error_policy(on_error, max_attempts, fallback_index, epoch_length, max_batch_bytes).items():
+            setattr(options, key, value)
+        stream = ffi.new("pxp_stream_options *")
+        check(lib.pxp_stream_options_init(stream, lib.PXP_STREAM_OPTIONS_VERSION))
+        stream.batch_size = unsigned(batch_size, "batch_size", 32)
+        stream.start = unsigned(start, "start", 64)
+        if prefetch is not None:
+            stream.prefetch = unsigned(prefetch, "prefetch", 32)
+        stream.rank, stream.world_size = unsigned(rank, "rank", 32), unsigned(world_size, "world_size", 32)
+        stream.pad_varying = 1 if pad_varying else 0
+        stream.drop_last = 1 if drop_last else 0
         if stop is not None:
-            stop = integer(stop, "stop")
-            if not start <= stop <= _MAX_POSITION:
-                raise ValueError(f"stop must be in [start, 2**64], not {stop}")
-        if prefetch < 1:
-            raise ValueError(f"prefetch must be at least 1, not {prefetch}")
-        if world_size < 1 or not 0 <= rank < world_size:
-            raise ValueError(f"rank must be in [0, world_size), got rank {rank} and world_size {world_size}")
-        policy = _error_policy(on_error, max_attempts, fallback_index, epoch_length, max_batch_bytes)
-        threads = pipeline.threads if threads is None else integer(threads, "threads")
-        if not 0 <= threads <= 1024:
-            raise ValueError(f"threads must be in [0, 1024] (0: one per core), not {threads}")
+            stop = unsigned(stop, "stop", 65)
+            if stop > _MAX_POSITION:
+                raise ValueError(f"stop must be in [0, 2**64], not {stop}")
+            if stop < _MAX_POSITION:  # a stream without a stop ends at 2**64
+                stream.has_stop, stream.stop = 1, stop
 
-        self.batch_size = batch_size
-        self.start = start
+        self.batch_size = stream.batch_size
+        self.start = stream.start
         self.stop = stop
-        self.rank = rank
-        self.world_size = world_size
-        self.prefetch = prefetch
+        self.rank = stream.rank
+        self.world_size = stream.world_size
+        self.prefetch = stream.prefetch
         self.pad_varying = bool(pad_varying)
-        self.threads = threads
+        self.threads = options.threads
         self._convert = convert
         self._names = pipeline.output_names
         self._stacked = [_fixed(o) for o in pipeline.outputs]
         self._templates: List[Optional[dict]] = [None] * len(self._names)
-        self._full, self._partial = batch_count(batch_size, start, stop, rank, world_size, drop_last)
         self._yielded = 0
         self._lock = threading.Lock()
         self._closed = False
@@ -128,38 +115,18 @@ class BatchIterator:
         self._view = ffi.new("pxp_tensor_view *")
         self._info = ffi.new("pxp_batch_info *")
 
-        if self._full == 0 and not self._partial:
-            self._closed = True
-            return
-        options = pipeline._native_options(threads)
-        for key, value in policy.items():
-            setattr(options, key, value)
         out = ffi.new("pxp_pipeline **")
         check(lib.pxp_pipeline_create(out, pipeline.program.handle, options))
         self._handle = ffi.gc(out[0], lib.pxp_pipeline_free)
         if profile:
             from .profiling import enable
             enable(self._handle, True)  # before the stream starts computing ahead
-        if self._full is None or self._full > 0:
-            self._start(start, batch_size, rank, world_size, min(prefetch, self._full or prefetch))
-        else:
-            self._start_partial()
-
-    # -- the stream ----------------------------------------------------------------------------
-    def _start(self, start, batch_size, rank, world_size, prefetch):
-        o = ffi.new("pxp_stream_options *")
-        o.version = lib.PXP_STREAM_OPTIONS_VERSION
-        o.start = start
-        o.batch_size = batch_size
-        o.prefetch = prefetch
-        o.rank = rank
-        o.world_size = world_size
-        o.pad_varying = 1 if self.pad_varying else 0
-        check(lib.pxp_pipeline_start(self._handle, o))
-
-    def _start_partial(self):
-        first = self.start + (self._full * self.world_size + self.rank) * self.batch_size
-        self._start(first, self.stop - first, 0, 1, 1)
+        check(lib.pxp_pipeline_start(self._handle, stream))
+        total = ffi.new("uint64_t *")
+        check(lib.pxp_pipeline_stream_batch_count(total, self._handle))
+        self._total = int(total[0])  # batches of this rank's stream (2**64 - 1: it ends only at 2**64)
+        if self._total == 0:
+            self._close()
 
     @property
     def position(self) -> int:
@@ -173,9 +140,9 @@ class BatchIterator:
 
     def __len__(self) -> int:
         """Batches left (TypeError for an endless stream)."""
-        if self._full is None:
+        if self.stop is None:
             raise TypeError("an endless stream has no length (give stop=)")
-        return max(self._full + (1 if self._partial else 0) - self._yielded, 0)
+        return max(self._total - self._yielded, 0)
 
     def stats(self) -> Dict[str, object]:
         """``buffers_allocated`` and ``buffers_reused`` of the current native stream (in steady
@@ -219,6 +186,9 @@ class BatchIterator:
                 raise StopIteration
             try:
                 batch = self._next_batch()
+                if batch is None:  # the end of the stream
+                    self._close()
+                    raise StopIteration
             except PixelpipesError:
                 self._yielded += 1  # the stream moved past the failing batch
                 self._after_batch()
@@ -231,14 +201,10 @@ class BatchIterator:
         return batch if self._convert is None else self._convert(batch)
 
     def _after_batch(self):
-        if self._full is None:
-            return
-        if self._yielded == self._full and self._partial:
-            self._start_partial()
-        elif self._yielded >= self._full + (1 if self._partial else 0):
+        if self._yielded >= self._total:  # the last batch: the workers can go now
             self._close()
 
-    def _next_batch(self) -> Batch:
+    def _next_batch(self) -> Optional[Batch]:
         # The out-parameter owns the batch before the call writes it: a KeyboardInterrupt raised
         # the moment the call returns (before any other line here runs) drops the holder, and with
         # it the batch, instead of leaking the batch's buffers.
@@ -246,6 +212,8 @@ class BatchIterator:
         status = lib.pxp_pipeline_next_batch(holder, self._handle)  # blocks, without the GIL
         if status < 0:
             check(status)
+        if status == lib.PXP_END_OF_STREAM:
+            return None
         # the batch pointer that views keep (as ``array.base._owner``); it keeps the holder, whose
         # finalizer frees the batch once the last of them is gone
         owner = keep = ffi.gc(holder[0], lambda _batch, _holder=holder: None)
@@ -336,26 +304,23 @@ _ON_ERROR = {"raise": 0, "skip": 1, "fallback": 2}
 
 
 def _error_policy(on_error, max_attempts, fallback_index, epoch_length, max_batch_bytes) -> Dict[str, int]:
-    """The version-2 fields of pxp_pipeline_options for the corrupt-data policy and batch limit."""
+    """The version-2 fields of pxp_pipeline_options for the corrupt-data policy and batch limit
+    that the caller gave (the others keep the library's defaults). ``None`` is Python's "not
+    given", so 0 is refused where C reads 0 as "none"."""
     if on_error not in _ON_ERROR:
         raise ValueError(f"on_error must be 'raise', 'skip' or 'fallback', not {on_error!r}")
-    max_attempts = integer(max_attempts, "max_attempts")
-    if not 1 <= max_attempts <= 1024:
-        raise ValueError(f"max_attempts must be in [1, 1024], not {max_attempts}")
     if (on_error == "fallback") != (fallback_index is not None):
         raise ValueError("fallback_index is needed with on_error='fallback', and only then")
-    fallback = 0 if fallback_index is None else integer(fallback_index, "fallback_index")
-    epoch = 0 if epoch_length is None else integer(epoch_length, "epoch_length")
-    limit = 0 if max_batch_bytes is None else integer(max_batch_bytes, "max_batch_bytes")
-    for name, v in (("fallback_index", fallback), ("epoch_length", epoch), ("max_batch_bytes", limit)):
-        if not 0 <= v < _MAX_POSITION:
-            raise ValueError(f"{name} must be in [0, 2**64), not {v}")
-    if epoch_length is not None and epoch == 0:
-        raise ValueError("epoch_length must be positive")
-    if max_batch_bytes is not None and limit == 0:
-        raise ValueError("max_batch_bytes must be positive")
-    return {"on_error": _ON_ERROR[on_error], "max_attempts": max_attempts, "fallback_index": fallback,
-            "epoch_length": epoch, "max_batch_bytes": limit}
+    fields = {"on_error": _ON_ERROR[on_error]}
+    if fallback_index is not None:
+        fields["fallback_index"] = unsigned(fallback_index, "fallback_index", 64)
+    for name, value, bits in (("max_attempts", max_attempts, 32), ("epoch_length", epoch_length, 64),
+                              ("max_batch_bytes", max_batch_bytes, 64)):
+        if value is not None:
+            fields[name] = unsigned(value, name, bits)
+            if fields[name] == 0:
+                raise ValueError(f"{name} must be positive (None: not given)")
+    return fields
 
 
 def _error_stats(handle) -> Dict[str, object]:

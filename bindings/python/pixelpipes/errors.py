@@ -103,20 +103,15 @@ def _text(ptr) -> str:
 
 def last_error(code: int) -> PixelpipesError:
     """The exception describing the calling thread's last error (status ``code``)."""
-    info = ffi.new("pxp_error_info *")
-    if lib.pxp_error_last(info) != lib.PXP_OK or info.code != code:
+    info = lib.pxp_error_last()
+    if info.code != code:
         name = _text(lib.pxp_status_name(code))
         return error_class(code)(f"{name} (no further details)", code)
-    message = _text(info.message) or _text(lib.pxp_status_name(code))
-    source = _text(info.source) or None
-    op = _text(info.op) or None
-    node = _text(info.node) or None
-    index = ffi.new("uint64_t *")  # every index, also those >= 2**63 that info.sample cannot hold
-    sample = int(index[0]) if lib.pxp_error_last_sample(index) == lib.PXP_OK else None
-    instruction = info.instruction if info.instruction >= 0 else None
-    file = _text(lib.pxp_error_last_file()) or None
-    return error_class(code)(message, code, sample=sample, instruction=instruction, op=op, node=node,
-                             source=source, file=file)
+    return error_class(code)(_text(info.message) or _text(lib.pxp_status_name(code)), code,
+                             sample=int(info.sample) if info.has_sample else None,
+                             instruction=info.instruction if info.instruction >= 0 else None,
+                             op=_text(info.op) or None, node=_text(info.node) or None,
+                             source=_text(info.source) or None, file=_text(info.file) or None)
 
 
 def check(status: int) -> int:

@@ -7,7 +7,7 @@ import threading
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
 from ._lib import ffi, lib
-from .arguments import integer, optional_integer
+from .arguments import integer, optional_integer, unsigned
 from .atomic_file import write_atomically
 from .disasm import disassemble
 from .errors import check, last_error
@@ -30,31 +30,31 @@ class Pipeline:
     def __init__(self, program: Union[Program, bytes], seed: int = 0, threads: int = 0,
                  max_file_bytes: Optional[int] = None):
         self.program = program if isinstance(program, Program) else Program(program)
-        seed, threads = integer(seed, "seed"), integer(threads, "threads")
-        max_file_bytes = optional_integer(max_file_bytes, "max_file_bytes")
-        if not 0 <= seed < 2 ** 64:
-            raise ValueError(f"seed must be in [0, 2**64), not {seed}")
-        if not 0 <= threads <= MAX_THREADS:
-            raise ValueError(f"threads must be in [0, {MAX_THREADS}] (0: one per core), not {threads}")
-        if max_file_bytes is not None and not 1 <= max_file_bytes < 2 ** 64:
-            raise ValueError(f"max_file_bytes must be in [1, 2**64), not {max_file_bytes}")
-        self.seed = seed
-        self.threads = threads
+        self.seed = unsigned(seed, "seed", 64)
+        self.threads = unsigned(threads, "threads", 32)
         #: largest file ``io.read_file`` reads (None: the library's default, 2**30 bytes)
-        self.max_file_bytes = max_file_bytes
-        self._native = None  # one native pipeline (and one pool of threads), made on first use
-        self._native_threads = threads
+        self.max_file_bytes = None if max_file_bytes is None else unsigned(max_file_bytes, "max_file_bytes", 64)
+        if self.max_file_bytes == 0:  # C reads 0 as "the default": Python's spelling of that is None
+            raise ValueError("max_file_bytes must be positive (None: the library's default)")
         # the C API drives a pipeline from one thread at a time; the GIL is released during calls
         self._lock = threading.Lock()
         self._names = self.program.output_names
+        # One native pipeline (and one pool of threads, started on first use). Made now, so that the
+        # library checks the options here, where the user gave them.
+        out = ffi.new("pxp_pipeline **")
+        check(lib.pxp_pipeline_create(out, self.program.handle, self._native_options(self.threads)))
+        self._native = ffi.gc(out[0], lib.pxp_pipeline_free)
+        self._native_threads = self.threads
 
     def _native_options(self, threads: int):
-        """pxp_pipeline_options for a native pipeline over this program (also used by streams)."""
+        """pxp_pipeline_options for a native pipeline over this program (also used by streams):
+        the library's defaults, and what this Pipeline was given."""
         options = ffi.new("pxp_pipeline_options *")
-        options.version = lib.PXP_PIPELINE_OPTIONS_VERSION
+        check(lib.pxp_pipeline_options_init(options, lib.PXP_PIPELINE_OPTIONS_VERSION))
         options.seed = self.seed
         options.threads = threads
-        options.max_file_bytes = self.max_file_bytes or 0
+        if self.max_file_bytes is not None:
+            options.max_file_bytes = self.max_file_bytes
         return options
 
     def _handle(self, threads: Optional[int] = None, workers: bool = True):
@@ -62,12 +62,7 @@ class Pipeline:
         Pipeline: asking for another count resizes its pool instead of adding one. ``workers=False``
         (a sample computed on the calling thread) leaves the pool as it is."""
         t = self.threads if threads is None else threads
-        if self._native is None:
-            out = ffi.new("pxp_pipeline **")
-            check(lib.pxp_pipeline_create(out, self.program.handle, self._native_options(t)))
-            self._native = ffi.gc(out[0], lib.pxp_pipeline_free)
-            self._native_threads = t
-        elif workers and t != self._native_threads:
+        if workers and t != self._native_threads:
             check(lib.pxp_pipeline_set_threads(self._native, t))
             self._native_threads = t
         return self._native
@@ -90,24 +85,23 @@ class Pipeline:
         (KeyboardInterrupt) stops the computation after the samples in flight."""
         start = _index(start, "start")
         count = integer(count, "count")
-        threads = optional_integer(threads, "threads")
+        threads = None if threads is None else unsigned(threads, "threads", 32)
         if count < 0:
             raise ValueError(f"count must be >= 0, not {count}")
         if start + count > 2 ** 64:
             raise ValueError("the samples run past index 2**64 - 1")
         if count == 0:
             return []
-        if threads is not None and not 0 <= threads <= MAX_THREADS:
-            raise ValueError(f"threads must be in [0, {MAX_THREADS}], not {threads}")
         out = ffi.new("pxp_sample *[]", count)
         with self._lock:
             handle = self._handle(threads)
             run_interruptibly(handle, lambda: lib.pxp_pipeline_run_many(out, handle, start, count))
         return [sample_outputs(ffi.gc(out[k], lib.pxp_sample_free), self._names) for k in range(count)]
 
-    def batches(self, batch_size: int, start: int = 0, threads: Optional[int] = None, prefetch: int = 2,
-                drop_last: bool = False, pad_varying: bool = False, rank: int = 0, world_size: int = 1,
-                stop: Optional[int] = None, on_error: str = "raise", max_attempts: int = 16,
+    def batches(self, batch_size: int, start: int = 0, threads: Optional[int] = None,
+                prefetch: Optional[int] = None, drop_last: bool = False, pad_varying: bool = False,
+                rank: int = 0, world_size: int = 1, stop: Optional[int] = None, on_error: str = "raise",
+                max_attempts: Optional[int] = None,
                 fallback_index: Optional[int] = None, epoch_length: Optional[int] = None,
                 max_batch_bytes: Optional[int] = None, profile: bool = False) -> "BatchIterator":
         """Batches of ``batch_size`` samples computed ahead on C++ worker threads.
@@ -124,8 +118,8 @@ class Pipeline:
         process with ``batch_size * world_size`` samples. The stream is endless unless ``stop``
         (a stream position, exclusive) is given; then a last batch shorter than ``batch_size`` is
         returned, or dropped with ``drop_last=True``. ``threads``: worker threads (default: the
-        pipeline's; 0: one per core); ``prefetch``: batches computed ahead (>= 1). The bits of
-        every sample are the same for any of these settings.
+        pipeline's; 0: one per core); ``prefetch``: batches computed ahead (>= 1; default: the
+        library's, 2). The bits of every sample are the same for any of these settings.
 
         The iterator owns its native stream: ``close()``, ``del``, a ``with`` block or the end
         of iteration stop the workers at once, even while arrays of earlier batches are alive.
@@ -133,8 +127,9 @@ class Pipeline:
         Corrupt data (``on_error``): ``"raise"`` (default) raises the failing sample's error (its
         index, file, op and node); ``"skip"`` replaces the sample by another position of its
         epoch (``epoch_length`` positions; blocks of 2**32 when not given) drawn from (seed,
-        position, attempt), up to ``max_attempts`` tries; ``"fallback"`` replaces it by the sample
-        at ``fallback_index``. Both are deterministic and counted: see
+        position, attempt), up to ``max_attempts`` tries (1 to 1024; default: the library's,
+        16); ``"fallback"`` replaces it by the sample at ``fallback_index``. Both are
+        deterministic and counted: see
         :meth:`BatchIterator.stats` (``failed``, ``skipped``, ``fallbacks``, ``skipped_by_epoch``).
         ``max_batch_bytes`` limits the output memory of one batch (an ``OutOfMemoryError``).
 
@@ -162,11 +157,9 @@ class Pipeline:
         The samples' outputs are dropped without making Python objects, so only native time is
         measured. Profiling is off again afterwards (it costs two clock reads per instruction)."""
         from .profiling import enable, read_profile, reset
-        start, samples, threads = _index(start, "start"), integer(samples, "samples"), integer(threads, "threads")
+        start, samples, threads = _index(start, "start"), integer(samples, "samples"), unsigned(threads, "threads", 32)
         if samples < 1:
             raise ValueError(f"samples must be at least 1, not {samples}")
-        if not 0 <= threads <= MAX_THREADS:
-            raise ValueError(f"threads must be in [0, {MAX_THREADS}] (0: one per core), not {threads}")
         if start + samples > 2 ** 64:
             raise ValueError("the samples run past index 2**64 - 1")
         chunk = min(samples, 256)  # samples alive at once: bounds the memory of a long profile
@@ -265,10 +258,6 @@ def _constant_previews(data: bytes) -> List[str]:
 
 _NUMPY = {"u8": "u1", "i8": "i1", "u16": "<u2", "i16": "<i2", "i32": "<i4", "i64": "<i8", "f32": "<f4", "f64": "<f8",
           "bool": "?"}
-
-
-#: the most worker threads a pipeline may have (the library's limit)
-MAX_THREADS = 1024
 
 
 def _index(i, name: str) -> int:

@@ -95,13 +95,13 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
     """
 
     def __init__(self, pipeline: Pipeline, batch_size: int, epoch_length: Optional[int] = None, *,
-                 epoch: int = 0, threads: Optional[int] = None, prefetch: int = 2, drop_last: bool = False,
+                 epoch: int = 0, threads: Optional[int] = None, prefetch: Optional[int] = None, drop_last: bool = False,
                  pad_varying: bool = False, pin_memory: bool = False, rank: Optional[int] = None,
                  world_size: Optional[int] = None):
         super().__init__()
         if not isinstance(pipeline, Pipeline):
             raise TypeError(f"pipeline must be a pixelpipes.Pipeline, not {type(pipeline).__name__}")
-        batch_size, prefetch, epoch = integer(batch_size, "batch_size"), integer(prefetch, "prefetch"), \
+        batch_size, prefetch, epoch = integer(batch_size, "batch_size"), optional_integer(prefetch, "prefetch"), \
             integer(epoch, "epoch")
         epoch_length, threads = optional_integer(epoch_length, "epoch_length"), optional_integer(threads, "threads")
         rank, world_size = optional_integer(rank, "rank"), optional_integer(world_size, "world_size")
