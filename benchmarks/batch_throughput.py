@@ -99,14 +99,19 @@ def stream_time(p, batch_size, threads, seconds, prefetch=2):
     return t, stats
 
 
-def raw_stream_time(p, batch_size, threads, seconds, prefetch=2):
-    """The same stream, driven through the C ABI with no Python objects per batch."""
+def native_pipeline(p, threads):
+    """A native pipeline over p's program, made through the C ABI (the caller frees it)."""
     options = ffi.new("pxp_pipeline_options *")
     assert lib.pxp_pipeline_options_init(options, lib.PXP_PIPELINE_OPTIONS_VERSION) == 0
     options.seed, options.threads = p.seed, threads
     out = ffi.new("pxp_pipeline **")
     assert lib.pxp_pipeline_create(out, p.program.handle, options) == 0
-    handle = out[0]
+    return out[0]
+
+
+def raw_stream_time(p, batch_size, threads, seconds, prefetch=2):
+    """The same stream, driven through the C ABI with no Python objects per batch."""
+    handle = native_pipeline(p, threads)
     so = ffi.new("pxp_stream_options *")
     assert lib.pxp_stream_options_init(so, lib.PXP_STREAM_OPTIONS_VERSION) == 0
     so.batch_size, so.prefetch = batch_size, prefetch
@@ -123,12 +128,7 @@ def raw_stream_time(p, batch_size, threads, seconds, prefetch=2):
 
 def raw_run_many_time(p, batch_size, threads, seconds):
     """pxp_pipeline_run_many of batch_size samples (the ops' own time on these threads)."""
-    options = ffi.new("pxp_pipeline_options *")
-    assert lib.pxp_pipeline_options_init(options, lib.PXP_PIPELINE_OPTIONS_VERSION) == 0
-    options.seed, options.threads = p.seed, threads
-    out = ffi.new("pxp_pipeline **")
-    assert lib.pxp_pipeline_create(out, p.program.handle, options) == 0
-    handle = out[0]
+    handle = native_pipeline(p, threads)
     samples = ffi.new("pxp_sample *[]", batch_size)
     start = [0]
 

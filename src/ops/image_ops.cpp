@@ -84,6 +84,19 @@ void expect_bytes(const InferContext& ctx) {
     type_error("input 'data' must be a u8 tensor of shape [n] (file bytes), not " + t.to_string());
 }
 
+// Header readers: [height, width] of the image in u8 bytes.
+Type infer_size_of_bytes(const InferContext& ctx) {
+  expect_bytes(ctx);
+  return Type::tensor(DType::I64, Shape{2});
+}
+
+Value size_value(int64_t height, int64_t width) {
+  Tensor out = Tensor::empty(DType::I64, {2});
+  out.mutable_data<int64_t>()[0] = height;
+  out.mutable_data<int64_t>()[1] = width;
+  return Value(out);
+}
+
 // Decoders to u8 with a `mode` attribute: 3 channels for rgb, 1 for gray, unknown for unchanged.
 Type infer_decoded_u8(const InferContext& ctx) {
   expect_bytes(ctx);
@@ -328,11 +341,7 @@ void register_decoders(Registry& r) {
                  "it fuses into image.decode_crop. Other formats and data whose header cannot be read fail with "
                  "PXP_EDECODE.")
             .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
-            .output("i64 tensor [2]",
-                    [](const InferContext& ctx) {
-                      expect_bytes(ctx);
-                      return Type::tensor(DType::I64, Shape{2});
-                    })
+            .output("i64 tensor [2]", infer_size_of_bytes)
             .exec([](ExecContext&, const Args& args) {
               Tensor holder;
               const Tensor& data = bytes_arg(args, holder);
@@ -346,10 +355,7 @@ void register_decoders(Registry& r) {
                     kernels::PngHeader h = kernels::read_png_header(data.bytes(), data.nbytes());
                     return std::pair<int64_t, int64_t>(h.height, h.width);
                   });
-              Tensor out = Tensor::empty(DType::I64, {2});
-              out.mutable_data<int64_t>()[0] = height;
-              out.mutable_data<int64_t>()[1] = width;
-              return Value(out);
+              return size_value(height, width);
             })
             .build());
   r.add(OpBuilder("image.jpeg_size")
@@ -357,19 +363,12 @@ void register_decoders(Registry& r) {
                  "crop box be drawn before image.decode_jpeg_crop. Data whose header cannot be read fails with "
                  "PXP_EDECODE.")
             .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
-            .output("i64 tensor [2]",
-                    [](const InferContext& ctx) {
-                      expect_bytes(ctx);
-                      return Type::tensor(DType::I64, Shape{2});
-                    })
+            .output("i64 tensor [2]", infer_size_of_bytes)
             .exec([](ExecContext&, const Args& args) {
               Tensor holder;
               const Tensor& data = bytes_arg(args, holder);
               kernels::JpegHeader h = kernels::read_jpeg_header(data.bytes(), data.nbytes());
-              Tensor out = Tensor::empty(DType::I64, {2});
-              out.mutable_data<int64_t>()[0] = h.height;
-              out.mutable_data<int64_t>()[1] = h.width;
-              return Value(out);
+              return size_value(h.height, h.width);
             })
             .build());
   {

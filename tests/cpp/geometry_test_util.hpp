@@ -19,16 +19,7 @@ inline Value run_const(const std::string& op, const std::vector<Value>& inputs, 
 
 // Run-time inputs: each hidden behind flow.select on the sample index (select(c, x, x) is x).
 inline Value run_dynamic(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {}) {
-  ProgramBuilder b;
-  uint32_t index = b.op("core.sample_index");
-  std::vector<uint32_t> slots;
-  for (const auto& v : inputs) {
-    uint32_t s = b.constant(v);
-    slots.push_back(b.op("flow.select", {index, s, s}));
-  }
-  b.output("out", b.op(op, slots, attrs, 12345, "under_test", "test.py:1"));
-  Pipeline pipeline(b.load(), 0, 1);
-  return pipeline.run(0).outputs.at(0);
+  return run_unfolded(op, inputs, attrs);
 }
 
 // Both paths must give the same bits.
@@ -39,15 +30,7 @@ inline Value run(const std::string& op, const std::vector<Value>& inputs, const 
   return folded;
 }
 
-inline pxp_status error_code(const std::function<void()>& f, std::string* message = nullptr) {
-  try {
-    f();
-  } catch (const Error& e) {
-    if (message) *message = e.message();
-    return e.code();
-  }
-  return PXP_OK;
-}
+using test::error_code;
 
 // The inferred type of the last op of a program, as a string.
 inline std::string inferred(const std::function<uint32_t(ProgramBuilder&)>& build) {

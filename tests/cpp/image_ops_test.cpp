@@ -22,16 +22,7 @@ using kernels::as_mat;
 // Inputs pass through flow.select on the sample index, so nothing is folded at load and errors
 // keep their run-time codes (run_op's as_runtime mode needs math ops from another family).
 Value run(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {}) {
-  ProgramBuilder b;
-  uint32_t index = b.op("core.sample_index");
-  std::vector<uint32_t> slots;
-  for (const auto& v : inputs) {
-    uint32_t s = b.constant(v);
-    slots.push_back(b.op("flow.select", {index, s, s}));
-  }
-  b.output("out", b.op(op, slots, attrs, 12345, "under_test", "test.py:1"));
-  Pipeline pipeline(b.load(), 0, 1);
-  return pipeline.run(0).outputs.at(0);
+  return run_unfolded(op, inputs, attrs);
 }
 
 Error run_error(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {}) {

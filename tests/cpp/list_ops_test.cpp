@@ -20,16 +20,7 @@ Value run(const std::string& op, const std::vector<Value>& inputs, const AttrLis
 
 // Run-time inputs: each hidden behind flow.select on the sample index (select(c, x, x) is x).
 Value run_dynamic(const std::string& op, const std::vector<Value>& inputs, uint64_t seed = 0, uint64_t sample = 0) {
-  ProgramBuilder b;
-  uint32_t index = b.op("core.sample_index");
-  std::vector<uint32_t> slots;
-  for (const auto& v : inputs) {
-    uint32_t s = b.constant(v);
-    slots.push_back(b.op("flow.select", {index, s, s}));
-  }
-  b.output("out", b.op(op, slots, {}, kKey, "under_test", "test.py:1"));
-  Pipeline pipeline(b.load(), seed, 1);
-  return pipeline.run(sample).outputs.at(0);
+  return run_unfolded(op, inputs, {}, seed, sample);
 }
 
 // Both paths must agree; returns the value.
@@ -40,15 +31,6 @@ Value run_both(const std::string& op, const std::vector<Value>& inputs) {
   return folded;
 }
 
-pxp_status error_code(const std::function<void()>& f, std::string* message = nullptr) {
-  try {
-    f();
-  } catch (const Error& e) {
-    if (message) *message = e.message();
-    return e.code();
-  }
-  return PXP_OK;
-}
 
 Value i64(int64_t x) { return Value::scalar<int64_t>(x); }
 Value str(const char* s) { return Value(std::string(s)); }

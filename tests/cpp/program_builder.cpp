@@ -104,6 +104,30 @@ Value run_op(const std::string& op, const std::vector<Value>& inputs, const Attr
   return pipeline.run(sample).outputs.at(0);
 }
 
+Value run_unfolded(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs, uint64_t seed,
+                   uint64_t sample) {
+  ProgramBuilder b;
+  uint32_t index = b.op("core.sample_index");
+  std::vector<uint32_t> slots;
+  for (const auto& v : inputs) {
+    uint32_t s = b.constant(v);
+    slots.push_back(b.op("flow.select", {index, s, s}));
+  }
+  b.output("out", b.op(op, slots, attrs, 12345, "under_test", "test.py:1"));
+  Pipeline pipeline(b.load(), seed, 1);
+  return pipeline.run(sample).outputs.at(0);
+}
+
+pxp_status error_code(const std::function<void()>& f, std::string* message) {
+  try {
+    f();
+  } catch (const Error& e) {
+    if (message) *message = e.message();
+    return e.code();
+  }
+  return PXP_OK;
+}
+
 std::vector<double> values(const Tensor& t) {
   Tensor c = t.contiguous();
   std::vector<double> out(static_cast<size_t>(c.numel()));

@@ -4,6 +4,7 @@
 
 #include <msgpack.hpp>
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -59,8 +60,15 @@ template <typename T> Tensor tensor(const std::vector<T>& values, const Shape& s
 // Contents of a tensor as doubles (any dtype, any strides).
 std::vector<double> values(const Tensor& t);
 
+// Runs `op` once with each input behind flow.select on the sample index itself (select(i, x, x)
+// is x for any i): nothing is folded at load and no op of another family is involved.
+Value run_unfolded(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {},
+                   uint64_t seed = 0, uint64_t sample = 0);
+
 // The status run_op ends with (PXP_OK when it succeeds).
 pxp_status error_code(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {});
+// The status of the pxp::Error that f throws (PXP_OK when it throws none); *message gets its message.
+pxp_status error_code(const std::function<void()>& f, std::string* message = nullptr);
 inline Value f32(double v) { return Value::scalar<float>(static_cast<float>(v)); }
 inline Value i64(int64_t v) { return Value::scalar<int64_t>(v); }
 // A deterministic u8/u16/f32 image with values spread over the dtype's range; salt picks the sequence.

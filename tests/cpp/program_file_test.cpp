@@ -18,6 +18,7 @@
 
 #include "pixelpipes/pixelpipes.h"
 #include "program_builder.hpp"
+#include "shell_command.hpp"
 
 namespace pxp::test {
 namespace {
@@ -449,22 +450,10 @@ TEST(ProgramFile, SavedSeedIsExposedOrNotFound) {
 }
 
 // pixelpipes-run from another working directory: stdout and exit status.
-struct ToolRun {
-  int status = -1;
-  std::string out;
-};
+using ToolRun = CommandResult;
 
 ToolRun run_tool_in(const fs::path& cwd, const std::string& args) {
-  const std::string cmd = "cd '" + cwd.string() + "' && " + PXP_RUN_TOOL + " " + args + " 2>&1";
-  ToolRun r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
-  return r;
+  return run_command("cd '" + cwd.string() + "' && " + PXP_RUN_TOOL + " " + args + " 2>&1");
 }
 
 std::string digest_of(const ToolRun& r) {

@@ -20,16 +20,7 @@ constexpr uint64_t kKey = 12345;  // the node key run_op gives the op under test
 // sample index, so the op sees run-time values (select(c, x, x) is x for any c).
 Value run_dynamic(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {},
                   uint64_t seed = 0, uint64_t sample = 0) {
-  ProgramBuilder b;
-  uint32_t index = b.op("core.sample_index");
-  std::vector<uint32_t> slots;
-  for (const auto& v : inputs) {
-    uint32_t s = b.constant(v);
-    slots.push_back(b.op("flow.select", {index, s, s}));
-  }
-  b.output("out", b.op(op, slots, attrs, kKey, "under_test", "test.py:1"));
-  Pipeline pipeline(b.load(), seed, 1);
-  return pipeline.run(sample).outputs.at(0);
+  return run_unfolded(op, inputs, attrs, seed, sample);
 }
 
 Value run(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs = {}, uint64_t seed = 0,
@@ -37,15 +28,6 @@ Value run(const std::string& op, const std::vector<Value>& inputs, const AttrLis
   return run_op(op, inputs, attrs, seed, sample, false);
 }
 
-pxp_status error_code(const std::function<void()>& f, std::string* message = nullptr) {
-  try {
-    f();
-  } catch (const Error& e) {
-    if (message) *message = e.message();
-    return e.code();
-  }
-  return PXP_OK;
-}
 
 // Many samples of one scalar-producing op, on one pipeline.
 std::vector<int64_t> sample_ints(const std::string& op, const Value& input, size_t count, uint64_t seed = 7) {

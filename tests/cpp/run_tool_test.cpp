@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "shell_command.hpp"
+
 namespace pxp::test {
 namespace {
 
@@ -36,15 +38,10 @@ ToolRun run_tool(const std::string& args) {
   // ctest runs tests as parallel processes: the pid keeps their files apart.
   const std::string err_path =
       (dir / ("stderr_" + std::to_string(getpid()) + "_" + std::to_string(++counter) + ".txt")).string();
-  const std::string cmd = std::string(PXP_RUN_TOOL) + " " + args + " 2>" + err_path;
+  CommandResult done = run_command(std::string(PXP_RUN_TOOL) + " " + args + " 2>" + err_path);
   ToolRun r;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) r.out.append(buf, n);
-  int raw = pclose(pipe);
-  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.status = done.status;
+  r.out = std::move(done.out);
   r.err = slurp(err_path);
   return r;
 }

@@ -12,6 +12,7 @@ import numpy as np
 
 import pixelpipes as pp
 from pixelpipes import ops
+from op_runner import varying
 
 H, W = 12, 16
 
@@ -60,23 +61,18 @@ def _bytes_tensor(data: bytes):
     return pp.Constant(np.frombuffer(data, dtype=np.uint8).copy())
 
 
-def _varying(x):
-    """x, but not a compile-time constant: keeps the op in the program instead of folded away."""
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
-
-
 def build_cases(tmp_file: str):
     m, c, f, g, i, l, r, t = ops.math, ops.color, ops.filter, ops.geometry, ops.image, ops.list, ops.random, ops.tensor
     mask_op, io, noise = ops.mask, ops.io, ops.noise
-    img = lambda: _varying(image())  # noqa: E731
-    imgf = lambda: _varying(image().astype(np.float32) / 255)  # noqa: E731
-    msk = lambda: _varying(mask())  # noqa: E731
-    boxes = lambda: _varying(BOXES)  # noqa: E731
-    pts = lambda: _varying(POINTS)  # noqa: E731
+    img = lambda: varying(image())  # noqa: E731
+    imgf = lambda: varying(image().astype(np.float32) / 255)  # noqa: E731
+    msk = lambda: varying(mask())  # noqa: E731
+    boxes = lambda: varying(BOXES)  # noqa: E731
+    pts = lambda: varying(POINTS)  # noqa: E731
     mat = lambda: g.Rotate(r.Uniform(10.0, 20.0), 8.0, 6.0)  # noqa: E731
-    x = lambda: _varying(np.array([[1.5, -2.0, 3.25], [0.5, 4.0, -1.0]], dtype=np.float32))  # noqa: E731
+    x = lambda: varying(np.array([[1.5, -2.0, 3.25], [0.5, 4.0, -1.0]], dtype=np.float32))  # noqa: E731
     k = lambda: pp.SampleIndex() + 1  # noqa: E731
-    names = lambda: _varying(["a", "b", "c", "d"])  # noqa: E731
+    names = lambda: varying(["a", "b", "c", "d"])  # noqa: E731
     cases = {
         "color.blend": lambda: c.Blend(img(), c.Invert(img()), 0.25),
         "color.brightness": lambda: c.Brightness(img(), 1.2),
@@ -106,11 +102,11 @@ def build_cases(tmp_file: str):
         "dataset.item": lambda: ops.dataset.Item(pp.SampleIndex(), 7),
         "filter.bilateral": lambda: f.Bilateral(img()),
         "filter.box_blur": lambda: f.BoxBlur(img()),
-        "filter.box_kernel": lambda: f.BoxKernel(_varying(3)),
+        "filter.box_kernel": lambda: f.BoxKernel(varying(3)),
         "filter.canny": lambda: f.Canny(img()),
         "filter.convolve": lambda: f.Convolve(imgf(), f.GaussianKernel(3, 1.0)),
         "filter.gaussian_blur": lambda: f.GaussianBlur(img(), 1.5),
-        "filter.gaussian_kernel": lambda: f.GaussianKernel(_varying(5), 1.0),
+        "filter.gaussian_kernel": lambda: f.GaussianKernel(varying(5), 1.0),
         "filter.laplacian": lambda: f.Laplacian(img()),
         "filter.median_blur": lambda: f.MedianBlur(img()),
         "filter.sharpen": lambda: f.Sharpen(img(), 0.5),
@@ -120,16 +116,16 @@ def build_cases(tmp_file: str):
         "flow.merge": lambda: pp.Switch([k(), k() * 2, k() * 3], [1, 1, 1]),
         "flow.select": lambda: pp.Select(pp.SampleIndex() < 1, 1.0, 2.0),
         "geometry.box_to_points": lambda: g.BoxToPoints(boxes()),
-        "geometry.center_on_box": lambda: g.CenterOnBox(_varying(BOX), 32, 32),
+        "geometry.center_on_box": lambda: g.CenterOnBox(varying(BOX), 32, 32),
         "geometry.chain": lambda: g.Chain(mat(), g.Translate(1.0, 2.0), g.Scale(2.0, 2.0, 0.0, 0.0)),
         "geometry.clip_boxes": lambda: g.ClipBoxes(boxes(), W, H),
         "geometry.filter_boxes": lambda: g.FilterBoxes(boxes(), 12, 10),
-        "geometry.flip_matrix": lambda: g.FlipMatrix(_varying(W), H),
-        "geometry.focus_on_box": lambda: g.FocusOnBox(_varying(BOX), 32, 32, 0.1),
+        "geometry.flip_matrix": lambda: g.FlipMatrix(varying(W), H),
+        "geometry.focus_on_box": lambda: g.FocusOnBox(varying(BOX), 32, 32, 0.1),
         "geometry.identity": lambda: g.Identity(),
         "geometry.invert": lambda: g.Invert(mat()),
         "geometry.points_bounds": lambda: g.PointsBounds(pts()),
-        "geometry.resize_matrix": lambda: g.ResizeMatrix(_varying(W), H, 32, 24),
+        "geometry.resize_matrix": lambda: g.ResizeMatrix(varying(W), H, 32, 24),
         "geometry.rotate": lambda: g.Rotate(r.Uniform(-30.0, 30.0), 8.0, 6.0),
         "geometry.scale": lambda: g.Scale(r.Uniform(0.5, 2.0), 1.5, 8.0, 6.0),
         "geometry.shear": lambda: g.Shear(r.Uniform(0.0, 0.2), 0.0),
@@ -141,15 +137,15 @@ def build_cases(tmp_file: str):
         "image.channels": lambda: i.Channels(img()),
         "image.crop": lambda: i.Crop(img(), BOX),
         "image.crop_pad": lambda: i.CropPad(img(), np.array([-2, -2, 10, 9], np.float32)),
-        "image.decode": lambda: i.Decode(_varying(np.frombuffer(JPEG, np.uint8).copy())),
-        "image.decode_crop": lambda: i.DecodeCrop(_varying(np.frombuffer(png_bytes(image()), np.uint8).copy()),
+        "image.decode": lambda: i.Decode(varying(np.frombuffer(JPEG, np.uint8).copy())),
+        "image.decode_crop": lambda: i.DecodeCrop(varying(np.frombuffer(png_bytes(image()), np.uint8).copy()),
                                                   BOX, 7, 5),
-        "image.decoded_size": lambda: i.DecodedSize(_varying(np.frombuffer(JPEG, np.uint8).copy())),
-        "image.decode_jpeg": lambda: i.DecodeJpeg(_varying(np.frombuffer(JPEG, np.uint8).copy()), scale="1/2"),
-        "image.decode_jpeg_crop": lambda: i.DecodeJpegCrop(_varying(np.frombuffer(JPEG, np.uint8).copy()),
+        "image.decoded_size": lambda: i.DecodedSize(varying(np.frombuffer(JPEG, np.uint8).copy())),
+        "image.decode_jpeg": lambda: i.DecodeJpeg(varying(np.frombuffer(JPEG, np.uint8).copy()), scale="1/2"),
+        "image.decode_jpeg_crop": lambda: i.DecodeJpegCrop(varying(np.frombuffer(JPEG, np.uint8).copy()),
                                                            BOX, 7, 5),
-        "image.jpeg_size": lambda: i.JpegSize(_varying(np.frombuffer(JPEG, np.uint8).copy())),
-        "image.decode_png": lambda: i.DecodePng(_varying(np.frombuffer(png_bytes(image()), np.uint8).copy())),
+        "image.jpeg_size": lambda: i.JpegSize(varying(np.frombuffer(JPEG, np.uint8).copy())),
+        "image.decode_png": lambda: i.DecodePng(varying(np.frombuffer(png_bytes(image()), np.uint8).copy())),
         "image.flip": lambda: i.Flip(img(), axis="vertical"),
         "image.height": lambda: i.Height(img()),
         "image.info": lambda: i.Info(img()),
@@ -159,7 +155,7 @@ def build_cases(tmp_file: str):
         "image.transpose": lambda: i.Transpose(img()),
         "image.warp": lambda: i.Warp(img(), mat(), W, H),
         "image.width": lambda: i.Width(img()),
-        "io.read_file": lambda: io.ReadFile(_varying(tmp_file)),
+        "io.read_file": lambda: io.ReadFile(varying(tmp_file)),
         "list.concat": lambda: l.Concat(names(), ["e"]),
         "list.element": lambda: names()[pp.SampleIndex() % 4],
         "list.filter": lambda: l.Filter(names(), [True, False, True, True]),
@@ -242,4 +238,4 @@ def build_cases(tmp_file: str):
 
 def _maps():
     yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-    return _varying(xx[:, ::-1].copy()), _varying(yy)
+    return varying(xx[:, ::-1].copy()), varying(yy)

@@ -8,30 +8,14 @@ import pytest
 
 import pixelpipes as pp
 from pixelpipes import ops
+from op_runner import random_image as image, run_graph
 
 c = ops.color
 SIZES = [(1, 1), (1, 7), (5, 3), (4, 9)]
 
 
-def _varying(x):
-    """Keeps x out of constant folding, so the op runs in the pipeline for each sample."""
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
-
-
 def run(build, *arrays):
-    with pp.Graph() as g:
-        g.output("out", build(*[_varying(a) for a in arrays]))
-    return pp.compile(g, seed=1).run(0)["out"]
-
-
-def image(h, w, ch, dtype, seed=0):
-    rng = np.random.default_rng(seed + h * 31 + w * 7 + ch)
-    shape = (h, w, ch) if ch else (h, w)
-    if dtype == np.uint8:
-        return rng.integers(0, 256, shape, dtype=np.uint8)
-    if dtype == np.uint16:
-        return rng.integers(0, 65536, shape, dtype=np.uint16)
-    return rng.random(shape, dtype=np.float32)
+    return run_graph(build, *arrays, seed=1)
 
 
 def close(got, want, dtype=None):

@@ -10,6 +10,7 @@ import pytest
 
 import pixelpipes as pp
 from pixelpipes import ops
+from op_runner import random_image as image, run_graph
 
 f = ops.filter
 SIZES = [(1, 1, 1), (1, 7, 3), (5, 3, 1), (4, 9, 3), (6, 5, 0)]
@@ -17,22 +18,8 @@ NP_MODE = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", 
 BORDERS = list(NP_MODE)
 
 
-def _varying(x):
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
-
-
 def run(build, *arrays):
-    with pp.Graph() as g:
-        g.output("out", build(*[_varying(a) for a in arrays]))
-    return pp.compile(g, seed=1).run(0)["out"]
-
-
-def image(h, w, ch, dtype, seed=0):
-    rng = np.random.default_rng(seed + h * 31 + w * 7 + ch)
-    shape = (h, w, ch) if ch else (h, w)
-    if dtype == np.uint8:
-        return rng.integers(0, 256, shape, dtype=np.uint8)
-    return rng.random(shape, dtype=np.float32)
+    return run_graph(build, *arrays, seed=1)
 
 
 def padded_filter(img, top, bottom, left, right, border, value, fn):

@@ -15,13 +15,9 @@ import pytest
 
 import pixelpipes as pp
 from pixelpipes.ops import geometry, image, mask
+from op_runner import varying
 
 TOL = dict(rtol=1e-4, atol=1e-4)
-
-
-def _varying(x):
-    """x, hidden from constant folding (so the op runs at run time, per sample)."""
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
 
 
 def run(build, sample=0):
@@ -46,35 +42,35 @@ def apply(m, pts):
 
 @pytest.mark.parametrize("angle", [0.0, 30.0, -45.0, 90.0, 180.0, 270.0, 400.0, -123.4])
 def test_rotate_matches_cv2_get_rotation_matrix(angle):
-    got = run(lambda: geometry.Rotate(_varying(angle), 3.5, -2.0))
+    got = run(lambda: geometry.Rotate(varying(angle), 3.5, -2.0))
     assert got.dtype == np.float32 and got.shape == (3, 3)
     ref = np.vstack([cv2.getRotationMatrix2D((3.5, -2.0), angle, 1.0), [0, 0, 1]])
     np.testing.assert_allclose(got, ref, **TOL)
 
 
 def test_rotate_is_counterclockwise_on_screen_and_exact_for_quarter_turns():
-    m = run(lambda: geometry.Rotate(_varying(90.0), 0.0, 0.0))
+    m = run(lambda: geometry.Rotate(varying(90.0), 0.0, 0.0))
     assert apply(m, [1, 0]).tolist() == [[0.0, -1.0]]  # right of the center goes up (y down)
 
 
 def test_basic_matrices():
     np.testing.assert_array_equal(run(lambda: geometry.Identity()), np.eye(3, dtype=np.float32))
-    np.testing.assert_allclose(run(lambda: geometry.Translate(_varying(2.5), -3.0)),
+    np.testing.assert_allclose(run(lambda: geometry.Translate(varying(2.5), -3.0)),
                                [[1, 0, 2.5], [0, 1, -3], [0, 0, 1]])
-    np.testing.assert_allclose(run(lambda: geometry.Scale(_varying(2.0), 3.0, 1.0, 1.0)),
+    np.testing.assert_allclose(run(lambda: geometry.Scale(varying(2.0), 3.0, 1.0, 1.0)),
                                [[2, 0, -1], [0, 3, -2], [0, 0, 1]])
-    np.testing.assert_allclose(run(lambda: geometry.Shear(_varying(0.5), 0.25)),
+    np.testing.assert_allclose(run(lambda: geometry.Shear(varying(0.5), 0.25)),
                                [[1, 0.5, 0], [0.25, 1, 0], [0, 0, 1]])
-    np.testing.assert_allclose(run(lambda: geometry.ResizeMatrix(_varying(10), 4, 5, 12)),
+    np.testing.assert_allclose(run(lambda: geometry.ResizeMatrix(varying(10), 4, 5, 12)),
                                [[0.5, 0, 0], [0, 3, 0], [0, 0, 1]])
     for axis, ref in [("horizontal", [[-1, 0, 7], [0, 1, 0]]), ("vertical", [[1, 0, 0], [0, -1, 5]]),
                       ("both", [[-1, 0, 7], [0, -1, 5]])]:
-        np.testing.assert_allclose(run(lambda: geometry.FlipMatrix(_varying(7), 5, axis=axis)), ref + [[0, 0, 1]])
+        np.testing.assert_allclose(run(lambda: geometry.FlipMatrix(varying(7), 5, axis=axis)), ref + [[0, 0, 1]])
 
 
 def test_chain_applies_first_to_last():
     def build():
-        t = geometry.Translate(_varying(1.0), 0.0)
+        t = geometry.Translate(varying(1.0), 0.0)
         s = geometry.Scale(2.0, 2.0, 0.0, 0.0)
         return {"ts": geometry.Chain(t, s), "st": geometry.Chain(s, t), "none": geometry.Chain()}
     out = run(build)
@@ -90,24 +86,24 @@ def test_invert_matches_numpy_and_rejects_singular():
         m[2] = [rng.uniform(-0.1, 0.1), rng.uniform(-0.1, 0.1), 1]
         if abs(np.linalg.det(m)) < 0.1:
             continue
-        np.testing.assert_allclose(run(lambda: geometry.Invert(_varying(m))), np.linalg.inv(m.astype(np.float64)),
+        np.testing.assert_allclose(run(lambda: geometry.Invert(varying(m))), np.linalg.inv(m.astype(np.float64)),
                                    rtol=1e-4, atol=1e-4)
     singular = np.array([[1, 2, 3], [2, 4, 6], [0, 0, 1]], np.float32)
     with pytest.raises(pp.PixelpipesError, match="singular"):
-        run(lambda: geometry.Invert(_varying(singular)))
+        run(lambda: geometry.Invert(varying(singular)))
 
 
 def test_center_and_focus_on_box():
     box = np.array([2, 1, 4, 3], np.float32)
-    np.testing.assert_allclose(run(lambda: geometry.CenterOnBox(_varying(box), 10, 8)),
+    np.testing.assert_allclose(run(lambda: geometry.CenterOnBox(varying(box), 10, 8)),
                                [[1, 0, 2], [0, 1, 2], [0, 0, 1]])
     # a 4 x 2 box in a 10 x 10 canvas with a 25% margin: 4 * 1.5 = 6 fills the width
-    f = run(lambda: geometry.FocusOnBox(_varying(np.array([1, 1, 5, 3], np.float32)), 10, 10, 0.25))
+    f = run(lambda: geometry.FocusOnBox(varying(np.array([1, 1, 5, 3], np.float32)), 10, 10, 0.25))
     tl, br = apply(f, [[1, 1], [5, 3]])
     np.testing.assert_allclose([br[0] - tl[0], br[1] - tl[1]], [10 / 1.5, 5 / 1.5], **TOL)
     np.testing.assert_allclose((tl + br) / 2, [5, 5], **TOL)
     with pytest.raises(pp.PixelpipesError):
-        run(lambda: geometry.FocusOnBox(_varying(np.array([3, 3, 3, 3], np.float32)), 10, 10, 0.0))
+        run(lambda: geometry.FocusOnBox(varying(np.array([3, 3, 3, 3], np.float32)), 10, 10, 0.0))
 
 
 # --- annotations ------------------------------------------------------------------------------
@@ -127,15 +123,15 @@ def test_transform_points_matches_cv2_perspective_transform(dtype):
     for _ in range(5):
         m = _random_matrix(rng)
         pts = rng.uniform(-20, 120, (7, 2)).astype(dtype)
-        got = run(lambda: geometry.TransformPoints(_varying(pts), m))
+        got = run(lambda: geometry.TransformPoints(varying(pts), m))
         assert got.dtype == np.float32 and got.shape == (7, 2)
         ref = cv2.perspectiveTransform(pts.astype(np.float64)[None], m.astype(np.float64))[0]
         np.testing.assert_allclose(got, ref, rtol=1e-5, atol=1e-3)
         # polygons: the same, also in lists
-        polys = run(lambda: geometry.TransformPolygon(_varying([pts, pts[:3]]), m))
+        polys = run(lambda: geometry.TransformPolygon(varying([pts, pts[:3]]), m))
         np.testing.assert_array_equal(polys[0], got)
         np.testing.assert_array_equal(polys[1], got[:3])
-    assert run(lambda: geometry.TransformPoints(_varying(np.zeros((0, 2), np.float32)), np.eye(3))).shape == (0, 2)
+    assert run(lambda: geometry.TransformPoints(varying(np.zeros((0, 2), np.float32)), np.eye(3))).shape == (0, 2)
 
 
 def test_transform_boxes_is_the_box_of_the_moved_corners():
@@ -143,22 +139,22 @@ def test_transform_boxes_is_the_box_of_the_moved_corners():
     boxes = np.array([[0, 0, 10, 5], [20, 30, 25, 60], [3, 3, 3, 3]], np.float32)
     for _ in range(5):
         m = _random_matrix(rng)
-        out = run(lambda: {"boxes": geometry.TransformBoxes(_varying(boxes), m),
-                           "corners": geometry.BoxToPoints(_varying(boxes))})
+        out = run(lambda: {"boxes": geometry.TransformBoxes(varying(boxes), m),
+                           "corners": geometry.BoxToPoints(varying(boxes))})
         corners = apply(m, out["corners"]).reshape(-1, 4, 2)
         ref = np.concatenate([corners.min(1), corners.max(1)], 1)
         np.testing.assert_allclose(out["boxes"], ref, rtol=1e-5, atol=1e-3)
-    np.testing.assert_array_equal(run(lambda: geometry.BoxToPoints(_varying(boxes[:1]))),
+    np.testing.assert_array_equal(run(lambda: geometry.BoxToPoints(varying(boxes[:1]))),
                                   [[0, 0], [10, 0], [10, 5], [0, 5]])
-    one = run(lambda: geometry.TransformBoxes(_varying(np.array([1, 2, 4, 3], np.float32)),
+    one = run(lambda: geometry.TransformBoxes(varying(np.array([1, 2, 4, 3], np.float32)),
                                               geometry.Rotate(90.0, 0.0, 0.0)))
     assert one.shape == (4,) and one.tolist() == [2, -4, 3, -1]
 
 
 def test_points_bounds():
     pts = np.array([[3, 1], [-2, 5], [4, 4]], np.float32)
-    assert run(lambda: geometry.PointsBounds(_varying(pts))).tolist() == [-2, 1, 4, 5]
-    assert run(lambda: geometry.PointsBounds(_varying(np.zeros((0, 2), np.float32)))).tolist() == [0, 0, 0, 0]
+    assert run(lambda: geometry.PointsBounds(varying(pts))).tolist() == [-2, 1, 4, 5]
+    assert run(lambda: geometry.PointsBounds(varying(np.zeros((0, 2), np.float32)))).tolist() == [0, 0, 0, 0]
 
 
 BOXES = np.array([[-5, -5, 5, 5],      # 25% visible
@@ -183,10 +179,10 @@ def _numpy_visible(boxes, w, h, min_visible, min_size):
 def test_clip_filter_and_visible_boxes(min_visible, min_size):
     keep, clipped = _numpy_visible(BOXES, 10, 8, min_visible, min_size)
     out = run(lambda: {
-        "clip": geometry.ClipBoxes(_varying(BOXES), 10, 8),
-        "filter": geometry.FilterBoxes(_varying(BOXES), 10, 8, min_visible=min_visible, min_size=min_size),
-        "mask": geometry.VisibleBoxes(_varying(BOXES), 10, 8, min_visible=min_visible, min_size=min_size),
-        "idx": geometry.VisibleBoxes(_varying(BOXES), 10, 8, min_visible=min_visible, min_size=min_size,
+        "clip": geometry.ClipBoxes(varying(BOXES), 10, 8),
+        "filter": geometry.FilterBoxes(varying(BOXES), 10, 8, min_visible=min_visible, min_size=min_size),
+        "mask": geometry.VisibleBoxes(varying(BOXES), 10, 8, min_visible=min_visible, min_size=min_size),
+        "idx": geometry.VisibleBoxes(varying(BOXES), 10, 8, min_visible=min_visible, min_size=min_size,
                                      output="indices"),
     })
     np.testing.assert_array_equal(out["clip"], clipped)
@@ -199,15 +195,15 @@ def test_clip_filter_and_visible_boxes(min_visible, min_size):
 
 def test_visible_boxes_filters_labels_alongside():
     labels = ["a", "b", "c", "d", "e", "f"]
-    out = run(lambda: pp.ops.list.Filter(pp.Constant(labels), geometry.VisibleBoxes(_varying(BOXES), 10, 8)))
+    out = run(lambda: pp.ops.list.Filter(pp.Constant(labels), geometry.VisibleBoxes(varying(BOXES), 10, 8)))
     assert out == ["a", "b", "e", "f"]
 
 
 def test_type_errors_at_compile_time():
     with pytest.raises(pp.PixelpipesError):
-        run(lambda: geometry.TransformPoints(_varying(np.zeros((3, 3), np.float32)), np.eye(3)))
+        run(lambda: geometry.TransformPoints(varying(np.zeros((3, 3), np.float32)), np.eye(3)))
     with pytest.raises(pp.PixelpipesError):
-        run(lambda: geometry.TransformBoxes(_varying(np.zeros((3, 4), np.float32)), np.eye(2)))
+        run(lambda: geometry.TransformBoxes(varying(np.zeros((3, 4), np.float32)), np.eye(2)))
 
 
 # --- co-transform -----------------------------------------------------------------------------
@@ -302,8 +298,8 @@ def test_cotransform_points_through_a_pipeline(kind):
 def test_cotransform_flip_is_exact(axis, w, h):
     box = np.array([0.3 * w, 0.2 * h, 0.7 * w + 0.5, 0.9 * h], np.float32)
     out = run(lambda: {
-        "got": mask.BoundingBox(image.Flip(mask.RenderBoxes(_varying(box), w, h), axis=axis)),
-        "expected": geometry.TransformBoxes(mask.BoundingBox(mask.RenderBoxes(_varying(box), w, h)),
+        "got": mask.BoundingBox(image.Flip(mask.RenderBoxes(varying(box), w, h), axis=axis)),
+        "expected": geometry.TransformBoxes(mask.BoundingBox(mask.RenderBoxes(varying(box), w, h)),
                                             geometry.FlipMatrix(w, h, axis=axis)),
     })
     np.testing.assert_array_equal(out["got"], out["expected"])
@@ -313,7 +309,7 @@ def test_cotransform_resize_with_resize_matrix():
     # nearest resize by integer factors moves a pixel-aligned box exactly
     box = np.array([3, 2, 9, 7], np.float32)
     out = run(lambda: {
-        "got": mask.BoundingBox(image.Resize(mask.RenderBoxes(_varying(box), 13, 9), 39, 18, interpolation="nearest")),
+        "got": mask.BoundingBox(image.Resize(mask.RenderBoxes(varying(box), 13, 9), 39, 18, interpolation="nearest")),
         "expected": geometry.TransformBoxes(box, geometry.ResizeMatrix(13, 9, 39, 18)),
     })
     np.testing.assert_array_equal(out["got"], out["expected"])

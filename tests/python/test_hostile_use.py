@@ -17,14 +17,10 @@ import pytest
 import pixelpipes as pp
 from pixelpipes.ops import image, io, mask, random
 from subprocess_probe import CAPS_WORK, NO_CAP_REASON, assert_child_ok, run_child
+from op_runner import varying
 
 needs_cap = pytest.mark.skipif(not CAPS_WORK, reason=NO_CAP_REASON)
 LIST_LIMIT = 2 ** 24  # 16777216: the documented list length limit
-
-
-def varying(x):
-    """x, hidden from constant folding so that the op using it runs in the pipeline."""
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
 
 
 # -- 1: padding a varying output whose samples are scalars ---------------------------------------

@@ -14,6 +14,7 @@ import pytest
 
 import pixelpipes as pp
 from pixelpipes.ops import image, io
+from op_runner import run_graph, varying
 
 INTERPOLATIONS = ["nearest", "linear", "area", "cubic", "lanczos"]
 CV_RESIZE = {"nearest": cv2.INTER_NEAREST_EXACT, "linear": cv2.INTER_LINEAR, "area": cv2.INTER_AREA,
@@ -28,16 +29,8 @@ NP_PAD = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", "
 SIZES = [(1, 1), (1, 7), (6, 1), (9, 13), (16, 11)]
 
 
-def varying(x):
-    """x, hidden from constant folding so the op runs in the pipeline."""
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
-
-
 def run(build, *inputs, sample=0):
-    """Output of build(*varying inputs) for one sample."""
-    with pp.Graph() as g:
-        g.output("out", build(*[varying(x) if isinstance(x, (np.ndarray, str)) else x for x in inputs]))
-    return pp.compile(g, seed=0).run(sample)["out"]
+    return run_graph(build, *inputs, seed=0, sample=sample)
 
 
 def pattern(h, w, c, dtype=np.uint8, seed=0):

@@ -11,12 +11,9 @@ import pytest
 
 import pixelpipes as pp
 from pixelpipes.ops import mask
+from op_runner import varying
 
 SIZES = [(1, 1), (1, 9), (7, 1), (13, 8), (31, 40)]  # (height, width)
-
-
-def _varying(x):
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
 
 
 def run(build):
@@ -42,7 +39,7 @@ def test_render_boxes_matches_center_sampling(h, w):
     rng = np.random.default_rng(h * 100 + w)
     boxes = np.sort(rng.uniform(-2, max(h, w) + 2, (5, 4)).reshape(5, 2, 2), axis=1).reshape(5, 4)
     boxes = boxes[:, [0, 2, 1, 3]].astype(np.float32)  # x1 y1 x2 y2 with x1 <= x2, y1 <= y2
-    got = run(lambda: mask.RenderBoxes(_varying(boxes), w, h, value=9))
+    got = run(lambda: mask.RenderBoxes(varying(boxes), w, h, value=9))
     assert got.dtype == np.uint8 and got.shape == (h, w, 1)
     cx, cy = centers(h, w)
     ref = np.zeros((h, w), bool)
@@ -52,12 +49,12 @@ def test_render_boxes_matches_center_sampling(h, w):
 
 
 def test_render_boxes_integer_box_is_exact_and_sizes_checked():
-    got = run(lambda: mask.RenderBoxes(_varying(np.array([1, 2, 4, 3], np.float32)), 6, 5))
+    got = run(lambda: mask.RenderBoxes(varying(np.array([1, 2, 4, 3], np.float32)), 6, 5))
     ref = np.zeros((5, 6), np.uint8)
     ref[2:3, 1:4] = 255
     np.testing.assert_array_equal(got[..., 0], ref)
     with pytest.raises(pp.PixelpipesError):
-        run(lambda: mask.RenderBoxes(np.zeros(4, np.float32), _varying(-1), 3))
+        run(lambda: mask.RenderBoxes(np.zeros(4, np.float32), varying(-1), 3))
 
 
 def _even_odd(poly, h, w):
@@ -83,7 +80,7 @@ def test_render_polygons_matches_even_odd_center_sampling(h, w):
     rng = np.random.default_rng(h + w)
     for n in range(3, 9):
         poly = rng.uniform(-3, [w + 3, h + 3], (n, 2)).astype(np.float32)
-        got = run(lambda: mask.RenderPolygons(_varying([poly]), w, h))[..., 0]
+        got = run(lambda: mask.RenderPolygons(varying([poly]), w, h))[..., 0]
         inside, near = _even_odd(poly.astype(np.float64), h, w)
         far = near > 1e-3
         np.testing.assert_array_equal(got[far] != 0, inside[far])
@@ -99,7 +96,7 @@ def test_render_polygons_agrees_with_cv2_fill_poly_away_from_edges():
         ang = np.sort(rng.uniform(0, 2 * np.pi, 7))
         r = rng.uniform(4, 9, 7)
         poly = (c + np.c_[np.cos(ang) * r, np.sin(ang) * r]).astype(np.float32)  # star-shaped, simple
-        got = run(lambda: mask.RenderPolygons(_varying(poly), w, h))[..., 0]
+        got = run(lambda: mask.RenderPolygons(varying(poly), w, h))[..., 0]
         ref = np.zeros((h, w), np.uint8)
         cv2.fillPoly(ref, [np.round((poly - 0.5) * 256).astype(np.int32)], 255, lineType=cv2.LINE_8, shift=8)
         _, near = _even_odd(poly.astype(np.float64), h, w)
@@ -109,10 +106,10 @@ def test_render_polygons_agrees_with_cv2_fill_poly_away_from_edges():
 
 def test_render_polygons_unites_a_list_and_matches_render_boxes():
     rect = np.array([[1, 1], [4, 1], [4, 3], [1, 3]], np.float32)
-    a = run(lambda: mask.RenderPolygons(_varying(rect), 7, 5))
-    b = run(lambda: mask.RenderBoxes(_varying(np.array([1, 1, 4, 3], np.float32)), 7, 5))
+    a = run(lambda: mask.RenderPolygons(varying(rect), 7, 5))
+    b = run(lambda: mask.RenderBoxes(varying(np.array([1, 1, 4, 3], np.float32)), 7, 5))
     np.testing.assert_array_equal(a, b)
-    two = run(lambda: mask.RenderPolygons(_varying([rect, rect + 2]), 7, 5))[..., 0]
+    two = run(lambda: mask.RenderPolygons(varying([rect, rect + 2]), 7, 5))[..., 0]
     ref = np.zeros((5, 7), np.uint8)
     ref[1:3, 1:4] = 255
     ref[3:5, 3:6] = 255
@@ -124,7 +121,7 @@ def test_render_polygons_unites_a_list_and_matches_render_boxes():
 def test_render_points_matches_numpy(radius, h, w):
     rng = np.random.default_rng(int(radius * 10) + h)
     pts = rng.uniform(-1, [w + 1, h + 1], (4, 2)).astype(np.float32)
-    got = run(lambda: mask.RenderPoints(_varying(pts), w, h, radius=radius))[..., 0]
+    got = run(lambda: mask.RenderPoints(varying(pts), w, h, radius=radius))[..., 0]
     cx, cy = centers(h, w)
     ref = np.zeros((h, w), bool)
     for x, y in pts.astype(np.float64):
@@ -143,8 +140,8 @@ def test_bounding_box_and_is_empty(dtype, h, w):
     for rank in (2, 3):
         for density in (0.0, 0.05, 0.5):
             m = random_mask(rng, h, w, dtype, density, rank)
-            got = run(lambda: mask.BoundingBox(_varying(m)))
-            empty = run(lambda: mask.IsEmpty(_varying(m)))
+            got = run(lambda: mask.BoundingBox(varying(m)))
+            empty = run(lambda: mask.IsEmpty(varying(m)))
             ys, xs = np.nonzero(m.reshape(h, w))
             assert bool(empty) == (len(xs) == 0)
             ref = [0, 0, 0, 0] if len(xs) == 0 else [xs.min(), ys.min(), xs.max() + 1, ys.max() + 1]
@@ -158,7 +155,7 @@ def test_moments_match_cv2_with_centers_at_half_pixels(dtype, h, w):
     rng = np.random.default_rng(4)
     m = random_mask(rng, h, w, dtype, 0.4, rank=2)
     for binary in (True, False):
-        got = run(lambda: mask.Moments(_varying(m), binary=binary))
+        got = run(lambda: mask.Moments(varying(m), binary=binary))
         assert got.dtype == np.float64 and got.shape == (10,)
         # direct definition: pixel (i, j) is a point mass at (j + 0.5, i + 0.5)
         wgt = (m != 0).astype(np.float64) if binary else m.astype(np.float64)
@@ -179,7 +176,7 @@ def test_moments_match_cv2_with_centers_at_half_pixels(dtype, h, w):
 def test_connected_components_match_cv2_in_raster_order(connectivity, dtype, h, w):
     rng = np.random.default_rng(h * w)
     m = random_mask(rng, h, w, dtype, 0.45)
-    got = run(lambda: mask.ConnectedComponents(_varying(m), connectivity=connectivity))
+    got = run(lambda: mask.ConnectedComponents(varying(m), connectivity=connectivity))
     assert got.dtype == np.int32 and got.shape == m.shape
     n, ref = cv2.connectedComponents((m[..., 0] != 0).astype(np.uint8), connectivity=connectivity, ltype=cv2.CV_32S)
     # same partition; labels numbered by first appearance in raster order
@@ -196,7 +193,7 @@ def test_connected_components_match_cv2_in_raster_order(connectivity, dtype, h, 
 def test_distance_transform_matches_cv2(metric, cv_metric, h, w):
     rng = np.random.default_rng(6)
     m = random_mask(rng, h, w, np.uint8, 0.8, rank=2)
-    got = run(lambda: mask.DistanceTransform(_varying(m), metric=metric))
+    got = run(lambda: mask.DistanceTransform(varying(m), metric=metric))
     assert got.dtype == np.float32 and got.shape == (h, w)
     ref = cv2.distanceTransform(m, cv_metric, cv2.DIST_MASK_PRECISE if metric == "l2" else 3)
     if np.all(m != 0):
@@ -207,9 +204,9 @@ def test_distance_transform_matches_cv2(metric, cv_metric, h, w):
 def test_distance_transform_by_hand():
     m = np.ones((3, 3), np.float32)
     m[0, 0] = 0
-    assert run(lambda: mask.DistanceTransform(_varying(m), metric="l1"))[2, 2] == 4
-    assert run(lambda: mask.DistanceTransform(_varying(m), metric="linf"))[2, 2] == 2
-    np.testing.assert_allclose(run(lambda: mask.DistanceTransform(_varying(m)))[2, 2], np.sqrt(8), rtol=1e-6)
+    assert run(lambda: mask.DistanceTransform(varying(m), metric="l1"))[2, 2] == 4
+    assert run(lambda: mask.DistanceTransform(varying(m), metric="linf"))[2, 2] == 2
+    np.testing.assert_allclose(run(lambda: mask.DistanceTransform(varying(m)))[2, 2], np.sqrt(8), rtol=1e-6)
 
 
 # --- morphology -------------------------------------------------------------------------------
@@ -228,7 +225,7 @@ def test_morphology_matches_cv2(op, cv_op, dtype, h, w, c):
     for shape, cv_shape in SHAPES:
         for ksize in (1, 3, 5):
             for iterations in (1, 2):
-                got = run(lambda: op(_varying(img), kernel_shape=shape, kernel_size=ksize, iterations=iterations))
+                got = run(lambda: op(varying(img), kernel_shape=shape, kernel_size=ksize, iterations=iterations))
                 assert got.dtype == dtype and got.shape == img.shape
                 ref = cv2.morphologyEx(img, cv_op, cv2.getStructuringElement(cv_shape, (ksize, ksize)),
                                        iterations=iterations).reshape(img.shape)
@@ -238,10 +235,10 @@ def test_morphology_matches_cv2(op, cv_op, dtype, h, w, c):
 def test_morphology_rank2_and_errors():
     m = np.zeros((5, 5), np.uint8)
     m[2, 2] = 255
-    got = run(lambda: mask.Dilate(_varying(m), kernel_shape="cross"))
+    got = run(lambda: mask.Dilate(varying(m), kernel_shape="cross"))
     assert got.shape == (5, 5)
     assert (got != 0).sum() == 5
     with pytest.raises(pp.PixelpipesError):
-        run(lambda: mask.Dilate(_varying(np.zeros((4, 4), np.int32))))
+        run(lambda: mask.Dilate(varying(np.zeros((4, 4), np.int32))))
     with pytest.raises((pp.PixelpipesError, ValueError)):
-        run(lambda: mask.Dilate(_varying(m), kernel_size=4))
+        run(lambda: mask.Dilate(varying(m), kernel_size=4))

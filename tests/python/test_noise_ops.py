@@ -6,17 +6,14 @@ import pytest
 
 import pixelpipes as pp
 from pixelpipes import ops
+from op_runner import varying
 
 n = ops.noise
 
 
-def _varying(x):
-    return pp.Select(pp.SampleIndex() >= 0, x, x)
-
-
 def pipeline(build, img, seed=3):
     with pp.Graph() as g:
-        g.output("out", build(_varying(img)))
+        g.output("out", build(varying(img)))
     return pp.compile(g, seed=seed)
 
 
