@@ -47,9 +47,9 @@ def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, st
         raise ValueError("the graph has no outputs: declare some with graph.output(name, node)")
     started = time.perf_counter()
     session = Session(graph)
-    keys.assign(session, graph.nodes)
     names = list(graph.outputs)
     roots = [graph.outputs[n] for n in names]
+    keys.assign(session, graph.nodes, used=keys.used_by(roots))
     with type_lookup.answering(lambda node: infer_node(session, node)):  # macros may ask node.type
         order = expand_all(session, roots)
     session.stats["nodes"] = len(order)

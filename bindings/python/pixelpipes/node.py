@@ -118,12 +118,16 @@ class Constant(Node):
     """A compile-time value: bool, int (i64), float (f32), str, NumPy array (keeps its dtype), or a
     list of those. ``Constant(x)`` is made implicitly wherever a Python value meets a node."""
 
-    def __init__(self, value: Any, *, label: Optional[str] = None):
+    def __init__(self, value: Any, *, label: Optional[str] = None, identity: Any = None):
         from .constant_value import normalize
         try:
             self.value = normalize(value)
         except (TypeError, OverflowError) as e:
             raise type(e)(f"{user_location()}: {e}") from None
+        #: what random streams downstream know this constant by, instead of its value (None: the
+        #: value): a dataset's file list is known by its paths relative to their folder, so
+        #: moving the data does not change a stream
+        self.identity = identity
         super().__init__(label=label)
 
     def __repr__(self) -> str:

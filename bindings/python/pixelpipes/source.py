@@ -65,9 +65,3 @@ class expansion_scope:
     def __exit__(self, *exc):
         _local.stack.pop()
         return False
-
-
-def key_part(source: str) -> str:
-    """The part of a location that node keys hash: ``basename:line``, so that random streams do
-    not depend on the working directory or on where the project is checked out."""
-    return os.path.basename(source)

@@ -70,8 +70,19 @@ class Dataset:
         table = self._constants.setdefault(graph, {})
         node = table.get(name)
         if node is None:
-            node = table[name] = Constant(make())
+            value = make()
+            node = table[name] = Constant(value, identity=location_free_identity(value))
         return node
+
+
+def location_free_identity(value) -> Optional[tuple]:
+    """For a list of absolute paths, what the random streams know it by: the paths relative to
+    their common folder, so a copy of the data under another root gives the same streams. None
+    (the value itself) for anything else."""
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and os.path.isabs(v) for v in value):
+        return None
+    folder = os.path.commonpath([os.path.dirname(v) for v in value])
+    return ("paths relative to their folder", tuple(os.path.relpath(v, folder) for v in value))
 
 
 def absolute_paths(paths: Sequence[str], root: Optional[str] = None) -> List[str]:
