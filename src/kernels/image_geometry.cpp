@@ -9,6 +9,7 @@
 #include <opencv2/core.hpp>
 
 #include "kernels/cv_bridge.hpp"
+#include "kernels/rounding.hpp"
 
 namespace pxp::kernels {
 
@@ -24,8 +25,6 @@ Shape image_shape_like(const Tensor& like, int64_t height, int64_t width) {
 size_t pixel_bytes(const Tensor& image) {
   return dtype_size(image.dtype()) * static_cast<size_t>(image_shape(image).channels);
 }
-
-int64_t round_half_up(double v) { return static_cast<int64_t>(std::floor(v + 0.5)); }
 
 // One pixel of `value` converted to the dtype, repeated over the channels.
 std::vector<uint8_t> constant_pixel(DType dtype, int64_t channels, double value) {
@@ -68,7 +67,7 @@ PixelBox pixel_box(double x1, double y1, double x2, double y2) {
   constexpr double kLimit = 1e15;  // keeps the rounding and the sums below in int64 range
   if (std::fabs(x1) > kLimit || std::fabs(y1) > kLimit || std::fabs(x2) > kLimit || std::fabs(y2) > kLimit)
     range_error("box coordinates are too large");
-  return {round_half_up(x1), round_half_up(y1), round_half_up(x2 - x1), round_half_up(y2 - y1)};
+  return {round_half_even(x1), round_half_even(y1), round_half_even(x2 - x1), round_half_even(y2 - y1)};
 }
 
 PixelBox clip_box(const PixelBox& box, int64_t height, int64_t width) {

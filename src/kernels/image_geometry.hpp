@@ -13,8 +13,8 @@ namespace pxp::kernels {
 Tensor with_contiguous_rows(const Tensor& image);
 
 // A box (x1, y1, x2, y2) in continuous pixel coordinates, rounded to whole pixels: the origin
-// is the nearest pixel corner to (x1, y1) and the size the nearest whole size, so a box moved by
-// a fraction keeps its size. A range error for non-finite values or x2 < x1, y2 < y1.
+// is the nearest pixel corner to (x1, y1) and the size the nearest whole size (ties to even:
+// kernels/rounding.hpp), so a box moved by a fraction keeps its size. A range error for non-finite values or x2 < x1, y2 < y1.
 struct PixelBox {
   int64_t x, y, width, height;
 };

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "kernels/image_dtype.hpp"
+#include "kernels/rounding.hpp"
 
 namespace pxp::kernels {
 
@@ -28,7 +29,7 @@ int64_t channels_of(const Tensor& image) { return image.ndim() == 3 ? image.dim(
 int64_t hole_side(double v, int64_t side) {
   if (!std::isfinite(v) || v < 0) range_error("noise.coarse_dropout: hole sizes must be finite and >= 0");
   double px = v < 1.0 ? v * static_cast<double>(side) : v;
-  return std::min<int64_t>(static_cast<int64_t>(std::llround(std::min(px, 1e15))), side);
+  return std::min<int64_t>(round_half_even(std::min(px, 1e15)), side);
 }
 
 template <typename T> void fill_box(Tensor& out, int64_t top, int64_t left, int64_t h, int64_t w, const T* values) {
@@ -141,8 +142,8 @@ Tensor random_erasing(const Tensor& image, const ErasingSpec& spec, RandomStream
     const double erase_area = area * rng.uniform(spec.scale_min, spec.scale_max);
     const double aspect = std::exp(rng.uniform(log_lo, log_hi));
     // Python's round (ties to even), as torchvision.
-    const int64_t h = static_cast<int64_t>(std::nearbyint(std::sqrt(erase_area * aspect)));
-    const int64_t w = static_cast<int64_t>(std::nearbyint(std::sqrt(erase_area / aspect)));
+    const int64_t h = round_half_even(std::sqrt(erase_area * aspect));
+    const int64_t w = round_half_even(std::sqrt(erase_area / aspect));
     if (!(h < height && w < width)) continue;
     const int64_t top = rng.integer(0, height - h), left = rng.integer(0, width - w);
     return dispatch_image(image.dtype(), [&](auto tag) {

@@ -476,7 +476,7 @@ void register_properties(Registry& r) {
 void register_pixel_geometry(Registry& r) {
   r.add(OpBuilder("image.crop")
             .doc("The part of the image inside `box`, clipped to the image (a box outside gives a 0 x 0 image). "
-                 "The box is rounded to whole pixels: origin round(x1, y1), size round(x2 - x1, y2 - y1); a box "
+                 "The box is rounded to whole pixels, half to even: origin round(x1, y1), size round(x2 - x1, y2 - y1); a box "
                  "with x2 < x1 or y2 < y1 is a range error. Shares the input's memory.")
             .input("image", "H x W x C or H x W tensor (any dtype).")
             .input("box", "4 numbers x1, y1, x2, y2 in pixels (continuous coordinates).")

@@ -398,3 +398,27 @@ def test_flip_transpose_rotate90(dtype, h, w):
         assert np.array_equal(run(lambda x: image.Rotate90(x, k), img), np.rot90(img, k))
     gray = img[..., 0].copy()
     assert np.array_equal(run(lambda x: image.Rotate90(x, 1), gray), np.rot90(gray))
+
+
+# -- one rounding rule: half to even -----------------------------------------------------------------
+HALF_BOXES = [(0.5, 1.5, 4.5, 5.5), (2.5, 0.5, 5.0, 3.5), (1.5, 2.5, 2.5, 6.5)]
+
+
+def _half_even_box(box):
+    x1, y1, x2, y2 = box
+    x, y = round(x1), round(y1)  # Python's round: ties to even
+    return x, y, round(x2 - x1), round(y2 - y1)
+
+
+@pytest.mark.parametrize("box", HALF_BOXES)
+def test_crops_round_half_coordinates_to_even(box):
+    """image.crop, image.crop_pad and the fused decode-crop agree with Python's round at .5."""
+    img = np.arange(10 * 12 * 3, dtype=np.uint8).reshape(10, 12, 3)
+    x, y, w, h = _half_even_box(box)
+    want = img[y:y + h, x:x + w]
+    b = np.array(box, np.float32)
+    assert np.array_equal(run(image.Crop, img, b), want)
+    assert np.array_equal(run(image.CropPad, img, b), want)
+    # the fused PNG path of decode_crop crops exactly as image.crop, then resizes (to the same size)
+    png = np.frombuffer(cv2.imencode(".png", img[..., ::-1])[1].tobytes(), np.uint8)
+    assert np.array_equal(run(lambda d, bb: image.DecodeCrop(d, bb, w, h), png, b), want)

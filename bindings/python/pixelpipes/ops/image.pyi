@@ -22,7 +22,7 @@ class Channels(OpNode):
 
 class Crop(OpNode):
     """
-        The part of the image inside `box`, clipped to the image (a box outside gives a 0 x 0 image). The box is rounded to whole pixels: origin round(x1, y1), size round(x2 - x1, y2 - y1); a box with x2 < x1 or y2 < y1 is a range error. Shares the input's memory.
+        The part of the image inside `box`, clipped to the image (a box outside gives a 0 x 0 image). The box is rounded to whole pixels, half to even: origin round(x1, y1), size round(x2 - x1, y2 - y1); a box with x2 < x1 or y2 < y1 is a range error. Shares the input's memory.
 
         Op ``image.crop``.
 

@@ -1,0 +1,16 @@
+// The one rule that turns coordinates and sizes into whole pixels: round half to even, like
+// Python's round() and torchvision (math.round does the same for tensors). Every op that picks
+// pixels from continuous numbers (crop boxes, hole and patch sizes) rounds with this.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+
+namespace pxp::kernels {
+
+// v must be finite and well inside the int64 range (callers bound their coordinates first).
+// nearbyint rounds ties to even in the default floating-point environment, which the library
+// never changes.
+inline int64_t round_half_even(double v) { return static_cast<int64_t>(std::nearbyint(v)); }
+
+}  // namespace pxp::kernels
