@@ -129,6 +129,28 @@ struct Modulo {
   };
 };
 
+// Python's //: floor(a / b), so a == (a // b) * b + a % b with Modulo above.
+struct FloorDivide {
+  static constexpr bool kCompare = false;
+  template <class C> struct K {
+    using W = std::conditional_t<std::is_floating_point_v<C>, C, int64_t>;
+    using O = C;
+    static O f(W a, W b) {
+      if constexpr (std::is_floating_point_v<C>) {
+        if (b == 0) return a / b;  // inf or nan, as a / b
+        return std::floor(a / b);
+      } else {
+        if (b == 0) range_error("floor division by zero");
+        if (b == -1) return static_cast<O>(W(0) - a);  // INT64_MIN / -1 is UB; wraps like negate
+        W q = a / b;
+        if ((a % b != 0) && ((a < 0) != (b < 0))) --q;
+        return static_cast<O>(q);
+      }
+    }
+    static W scalar(const Tensor& s) { return single_value<W>(s); }
+  };
+};
+
 template <bool Max> struct MinMax {
   static constexpr bool kCompare = false;
   template <class C> struct K {
@@ -354,6 +376,7 @@ const char* binary_op_name(BinaryOp op) {
     case BinaryOp::Multiply: return "multiply";
     case BinaryOp::Divide: return "divide";
     case BinaryOp::Modulo: return "modulo";
+    case BinaryOp::FloorDivide: return "floor_divide";
     case BinaryOp::Power: return "power";
     case BinaryOp::Minimum: return "minimum";
     case BinaryOp::Maximum: return "maximum";
@@ -432,6 +455,7 @@ DType binary_result_dtype(BinaryOp op, DType a, bool a_is_0d, DType b, bool b_is
     case BinaryOp::Add:
     case BinaryOp::Multiply:
     case BinaryOp::Modulo:
+    case BinaryOp::FloorDivide:
     case BinaryOp::Minimum:
     case BinaryOp::Maximum: return c;
     case BinaryOp::Divide:
@@ -473,6 +497,7 @@ Tensor binary(BinaryOp op, const Tensor& a, const Tensor& b, bool saturate) {
     case BinaryOp::Power: r = run_binary<FloatBinary<1>>(a, b, c, *shape); break;
     case BinaryOp::Atan2: r = run_binary<FloatBinary<2>>(a, b, c, *shape); break;
     case BinaryOp::Modulo: r = run_binary<Modulo>(a, b, c, *shape); break;
+    case BinaryOp::FloorDivide: r = run_binary<FloorDivide>(a, b, c, *shape); break;
     case BinaryOp::Minimum: r = run_binary<MinMax<false>>(a, b, c, *shape); break;
     case BinaryOp::Maximum: r = run_binary<MinMax<true>>(a, b, c, *shape); break;
     case BinaryOp::Equal: r = run_binary<Compare<0>>(a, b, c, *shape); break;

@@ -13,7 +13,7 @@
 namespace pxp::kernels {
 
 enum class BinaryOp : uint8_t {
-  Add, Subtract, Multiply, Divide, Modulo, Power, Minimum, Maximum, Atan2,
+  Add, Subtract, Multiply, Divide, Modulo, FloorDivide, Power, Minimum, Maximum, Atan2,
   Equal, NotEqual, Less, LessEqual, Greater, GreaterEqual,
   LogicalAnd, LogicalOr,
 };

@@ -99,6 +99,11 @@ void register_math_ops(Registry& r) {
        "Element-wise remainder of a / b with the sign of b (Python's %). Integer modulo by zero is an error; "
        "for floats it is nan.",
        same, false},
+      {BinaryOp::FloorDivide,
+       "Element-wise floor division (Python's //): the largest whole number not above a / b, in the promoted "
+       "dtype, so a == (a // b) * b + a % b. Integer division by zero is an error; for floats it gives inf or "
+       "nan as a / b does.",
+       same, false},
       {BinaryOp::Power, "Element-wise a raised to the power b, in floating point.", floating, false},
       {BinaryOp::Minimum, "Element-wise smaller of a and b; nan if either is nan.", same, false},
       {BinaryOp::Maximum, "Element-wise larger of a and b; nan if either is nan.", same, false},

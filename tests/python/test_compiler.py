@@ -203,3 +203,54 @@ def test_types_are_only_known_at_compile_time():
         x = random.Uniform(0.0, 1.0)
         with pytest.raises(RuntimeError, match="compile time"):
             x.type
+
+
+# -- sizes known from types fold; // and the other number operators ---------------------------------
+def test_a_size_computed_from_a_known_image_size_is_known_and_its_batches_stack():
+    """image.width/height of an image whose size the types know fold to constants, and folding
+    carries them through arithmetic: a resize by 0.4 of a 50 x 50 crop has a known shape."""
+    from pixelpipes import augment
+    from pixelpipes.ops import image
+    with pp.Graph() as g:
+        img = pp.Select(pp.SampleIndex() >= 0, np.zeros((64, 80, 3), np.uint8), np.ones((64, 80, 3), np.uint8))
+        crop = augment.RandomResizedCrop(img, 50)
+        small = image.Resize(crop, image.Width(crop) * 4 // 10, round(image.Height(crop) * 0.4))
+        g.output("small", small)
+    p = pp.compile(g, seed=1)
+    out = p.outputs[0]
+    assert out.shape == (20, 20, 3) and out.dtype == "u8"
+    batch = next(p.batches(4))
+    assert isinstance(batch["small"], np.ndarray) and batch["small"].shape == (4, 20, 20, 3)
+
+
+@pytest.mark.parametrize("a,b", [(7, 2), (-7, 2), (7, -2), (-7, -2), (6, 3), (0, 5)])
+def test_floor_division_and_divmod_follow_python(a, b):
+    with pp.Graph() as g:
+        x = pp.Select(pp.SampleIndex() >= 0, a, a)  # not folded: the op runs in the pipeline
+        q, r = divmod(x, b)
+        g.output("q", q)
+        g.output("r", r)
+        g.output("fq", (x * 1.5) // b)
+        g.output("rev", 100 // (x + 1000))
+    s = pp.compile(g).run(0)
+    assert (int(s["q"]), int(s["r"])) == divmod(a, b)
+    assert float(s["fq"]) == (a * 1.5) // b
+    assert int(s["rev"]) == 100 // (a + 1000)
+    assert s["q"].dtype == np.int64
+
+
+def test_round_floor_and_ceil_work_on_nodes_and_int_says_why_it_cannot():
+    import math
+    with pp.Graph() as g:
+        x = pp.Select(pp.SampleIndex() >= 0, 2.5, 2.5)
+        g.output("round", round(x))
+        g.output("floor", math.floor(x + 0.7))
+        g.output("ceil", math.ceil(x))
+        with pytest.raises(TypeError, match="test_compiler.py:[0-9]+: int\\(\\) of a node is not possible"):
+            int(x)
+        with pytest.raises(TypeError, match="float\\(\\) of a node"):
+            float(x)
+        with pytest.raises(TypeError, match="round\\(node, ndigits\\)"):
+            round(x, 2)
+    s = pp.compile(g).run(0)
+    assert (float(s["round"]), float(s["floor"]), float(s["ceil"])) == (2.0, 3.0, 3.0)  # half to even

@@ -214,13 +214,22 @@ def test_a_decoded_image_used_elsewhere_is_not_fused():
         full = image.DecodeJpeg(d)
         return {"a": image.Resize(image.Crop(full, BOX), 16, 16), "b": image.Resize(image.Crop(full, BOX + 1), 8, 8)}
 
-    def channels(d):
-        full = image.Decode(d)
+    def channels(d):  # the channels of an "unchanged" decode are known only from the data
+        full = image.Decode(d, mode="unchanged")
         return {"crop": image.Resize(image.Crop(full, BOX), 16, 16), "c": image.Channels(full)}
 
     for build in (also_flipped, also_output, crop_used_twice, two_crops, channels):
         p = _simple(build)
         assert p.compile_stats["fused"] == 0 and "image.crop" in ops_of(p), build.__name__
+
+
+def test_channels_known_from_the_type_do_not_keep_the_full_decode():
+    """An rgb decode has 3 channels whatever the data: image.channels folds to 3, so the decode is
+    used by the crop only, and fuses."""
+    p = _simple(lambda d: {"crop": image.Resize(image.Crop(image.Decode(d), BOX), 16, 16),
+                           "c": image.Channels(image.Decode(d))})
+    assert p.compile_stats["fused"] == 1 and "image.channels" not in ops_of(p)
+    assert int(p.run(0)["c"]) == 3
 
 
 def test_a_scaled_jpeg_decode_and_fuse_false_are_not_fused():

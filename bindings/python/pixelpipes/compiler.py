@@ -24,6 +24,7 @@ from ._compile.fuse import check_mode as check_fuse_mode
 from ._compile.fuse import fuse as fuse_chains
 from ._compile.fuse_pixels import fuse_pixel_chains
 from ._compile.infer import infer_node
+from ._compile.known_sizes import fold_known_sizes
 from ._compile.layout import emit
 from ._compile.optimize import cse, fold, static_choices
 from ._compile.session import Session
@@ -33,6 +34,9 @@ from .arguments import integer
 from .graph import Graph
 from .pipeline import Pipeline
 from .program import Program
+
+#: rounds of (sizes known from types -> constants -> folding); each round can only add constants
+MAX_SIZE_ROUNDS = 4
 
 
 def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, str] = True,
@@ -58,6 +62,14 @@ def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, st
         order = session.topo(roots)
         fold(session, order, roots)
         order = session.topo(roots)
+        # sizes the types know become constants and fold on through arithmetic, which may make
+        # more shapes known (image.resize by a folded size): to a fixpoint, a few rounds at most
+        for _ in range(MAX_SIZE_ROUNDS):
+            if not fold_known_sizes(session, order):
+                break
+            order = session.topo(roots)
+            fold(session, order, roots)
+            order = session.topo(roots)
         static_choices(session, order)
         order = session.topo(roots)
         cse(session, order, roots)

@@ -86,6 +86,35 @@ class Node:
     def __rtruediv__(self, other): return _op("div", other, self)
     def __mod__(self, other): return _op("mod", self, other)
     def __rmod__(self, other): return _op("mod", other, self)
+    def __floordiv__(self, other): return _op("floordiv", self, other)
+    def __rfloordiv__(self, other): return _op("floordiv", other, self)
+    def __divmod__(self, other): return (_op("floordiv", self, other), _op("mod", self, other))
+    def __rdivmod__(self, other): return (_op("floordiv", other, self), _op("mod", other, self))
+
+    def __round__(self, ndigits=None):
+        if ndigits is not None:
+            raise TypeError(f"{user_location()}: round(node, ndigits) is not supported: use round(node * 10 ** n) "
+                            "/ 10 ** n")
+        return _op("round", self)
+
+    def __floor__(self): return _op("floor", self)
+    def __ceil__(self): return _op("ceil", self)
+    def __trunc__(self):
+        raise TypeError(f"{user_location()}: math.trunc() of a node is not supported: use math.floor/math.ceil, "
+                        "or round()")
+
+    def __int__(self):
+        raise TypeError(f"{user_location()}: int() of a node is not possible: the node has no value until a "
+                        "sample runs; use round(node), math.floor(node) or node // 1 for a whole number, and "
+                        "pixelpipes.ops.tensor.Cast(node, dtype='i64') for an integer dtype")
+
+    def __float__(self):
+        raise TypeError(f"{user_location()}: float() of a node is not possible: the node has no value until a "
+                        "sample runs; use pixelpipes.ops.tensor.Cast(node, dtype='f32')")
+
+    def __index__(self):
+        raise TypeError(f"{user_location()}: a node cannot be used as a Python integer (an index, a range "
+                        "bound, a size): it has no value until a sample runs")
     def __pow__(self, other): return _op("pow", self, other)
     def __rpow__(self, other): return _op("pow", other, self)
     def __neg__(self): return _op("neg", self)

@@ -10,15 +10,17 @@ from .source import user_location
 #: operator -> the op that implements it
 OPERATORS: Dict[str, str] = {
     "add": "math.add", "sub": "math.subtract", "mul": "math.multiply", "div": "math.divide",
-    "mod": "math.modulo", "pow": "math.power", "neg": "math.negate", "abs": "math.abs",
+    "mod": "math.modulo", "floordiv": "math.floor_divide", "pow": "math.power", "neg": "math.negate", "abs": "math.abs",
     "eq": "math.equal", "ne": "math.not_equal", "lt": "math.less", "le": "math.less_equal",
     "gt": "math.greater", "ge": "math.greater_equal", "and": "math.logical_and", "or": "math.logical_or",
-    "not": "math.logical_not", "index": "list.element", "length": "list.length",
+    "not": "math.logical_not", "index": "list.element", "length": "list.length", "round": "math.round",
+    "floor": "math.floor", "ceil": "math.ceil",
 }
 
-_SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "pow": "**", "neg": "unary -",
+_SYMBOL = {"add": "+", "sub": "-", "mul": "*", "div": "/", "mod": "%", "floordiv": "//", "pow": "**", "neg": "unary -",
            "abs": "abs()", "eq": "==", "ne": "!=", "lt": "<", "le": "<=", "gt": ">", "ge": ">=",
-           "and": "&", "or": "|", "not": "~", "index": "[]", "length": ".length()"}
+           "and": "&", "or": "|", "not": "~", "index": "[]", "length": ".length()", "round": "round()",
+           "floor": "math.floor()", "ceil": "math.ceil()"}
 
 
 def op_for(operator: str) -> str:

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Abs', 'Add', 'Atan2', 'Ceil', 'Cos', 'Divide', 'Equal', 'Exp', 'Floor', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'LogicalNot', 'LogicalOr', 'Maximum', 'Minimum', 'Modulo', 'Multiply', 'Negate', 'NotEqual', 'Power', 'Round', 'Sin', 'Sqrt', 'Subtract', 'Tan']
+__all__ = ['Abs', 'Add', 'Atan2', 'Ceil', 'Cos', 'Divide', 'Equal', 'Exp', 'Floor', 'FloorDivide', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'LogicalNot', 'LogicalOr', 'Maximum', 'Minimum', 'Modulo', 'Multiply', 'Negate', 'NotEqual', 'Power', 'Round', 'Sin', 'Sqrt', 'Subtract', 'Tan']
 
 class Abs(OpNode):
     """
@@ -137,6 +137,21 @@ class Floor(OpNode):
         Output: the dtype and shape of x
     """
     def __init__(self, x: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class FloorDivide(OpNode):
+    """
+        Element-wise floor division (Python's //): the largest whole number not above a / b, in the promoted dtype, so a == (a // b) * b + a % b. Integer division by zero is an error; for floats it gives inf or nan as a / b does. Works on scalars and tensors of any dtype with NumPy broadcasting. A 0-d operand next to a tensor is a weak scalar: the tensor's dtype wins unless the scalar is a float and the tensor is not (then f32), so u8 + 10 stays u8 and u8 * 0.5 is f32.
+
+        Op ``math.floor_divide``.
+
+        Inputs:
+            a: A number or tensor.
+            b: A number or tensor, broadcast against a.
+
+        Output: the promoted dtype of a and b (weak scalars keep the tensor's dtype), with the broadcast shape
+    """
+    def __init__(self, a: NodeLike, b: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Greater(OpNode):
