@@ -132,6 +132,19 @@ void register_color_adjust_ops(Registry& r) {
                   if (with_flip) expect_scalar(ctx, 1, "flip");
                   expect_tensor(ctx, moments, "mean");
                   expect_tensor(ctx, moments + 1, "std");
+                  // a mean or std of the wrong length fails here, at compile time, not in every sample
+                  if (t.shape && (t.shape->size() == 2 || (*t.shape)[2] >= 0)) {
+                    const int64_t channels = t.shape->size() == 3 ? (*t.shape)[2] : 1;
+                    for (size_t i : {moments, moments + 1}) {
+                      const Type& m = ctx.inputs[i];
+                      if (!m.shape || m.shape->size() > 1) continue;
+                      const int64_t n = m.shape->empty() ? 1 : (*m.shape)[0];
+                      if (n >= 0 && n != 1 && n != channels)
+                        type_error(std::string("input '") + (i == moments ? "mean" : "std") + "' has " +
+                                   std::to_string(n) + " numbers for an image of " + std::to_string(channels) +
+                                   " channels: give 1 or " + std::to_string(channels));
+                    }
+                  }
                   if (!t.shape) return Type::tensor(DType::F32);
                   Shape s = *t.shape;
                   if (ctx.attrs.get_bool("chw") && s.size() == 3) s = {s[2], s[0], s[1]};

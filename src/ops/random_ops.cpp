@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <limits>
 
+#include "kernels/distributions.hpp"
 #include "kernels/sequence.hpp"
 #include "ops/families.hpp"
 #include "ops/op_helpers.hpp"
@@ -132,6 +133,62 @@ void register_random_ops(Registry& r) {
                                " and std " + num(stddev));
               double inf = std::numeric_limits<double>::infinity();
               return sample_floats(ctx, [&](RandomStream& rng) { return rng.normal(mean, stddev); }, -inf, inf);
+            })
+            .build());
+
+  r.add(OpBuilder("random.gamma")
+            .doc("Gamma-distributed random numbers with shape k (alpha) and scale theta (mean k * theta). Each "
+                 "element is theta times a Gamma(k, 1) variate by Marsaglia and Tsang's method (kernels/"
+                 "distributions.hpp): per attempt one normal (two 53-bit uniforms) and one 53-bit uniform, "
+                 "repeated while rejected (under 5% of attempts); for k < 1 one more uniform u scales a "
+                 "Gamma(k + 1) draw by u^(1/k). Elements in row-major order.")
+            .input("concentration", "Shape k (alpha), a finite number > 0.")
+            .input("scale", "Scale theta, a finite number > 0.")
+            .attr(float_dtype_spec())
+            .attr_ints("shape", std::vector<int64_t>{}, kShapeDoc)
+            .output("a dtype tensor of the given shape (a scalar by default), values >= 0",
+                    [](const InferContext& ctx) {
+                      expect_scalar(ctx, 0, "concentration");
+                      expect_scalar(ctx, 1, "scale");
+                      DType dtype = float_dtype_attr(ctx.attrs);
+                      return Type::tensor(dtype, checked_shape(ctx, dtype));
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              double k = scalar_arg(args, 0, "concentration"), theta = scalar_arg(args, 1, "scale");
+              if (!(k > 0.0) || !std::isfinite(k) || !(theta > 0.0) || !std::isfinite(theta))
+                argument_error("random.gamma needs a finite concentration > 0 and a finite scale > 0, got " +
+                               num(k) + " and " + num(theta));
+              double inf = std::numeric_limits<double>::infinity();
+              return sample_floats(ctx, [&](RandomStream& rng) { return theta * kernels::gamma_variate(rng, k); },
+                                   -inf, inf);
+            })
+            .build());
+
+  r.add(OpBuilder("random.beta")
+            .doc("Beta(a, b)-distributed random numbers in [0, 1] (mixup's and cutmix's weight with a = b = "
+                 "alpha). Each element is X / (X + Y) with X ~ Gamma(a, 1) drawn first, then Y ~ Gamma(b, 1), "
+                 "as random.gamma consumes the stream; if both underflow to 0 one more uniform picks 1 with "
+                 "probability a / (a + b), else 0. Elements in row-major order.")
+            .input("a", "First concentration (alpha), a finite number > 0.")
+            .input("b", "Second concentration (beta), a finite number > 0.")
+            .attr(float_dtype_spec())
+            .attr_ints("shape", std::vector<int64_t>{}, kShapeDoc)
+            .output("a dtype tensor of the given shape (a scalar by default), values in [0, 1]",
+                    [](const InferContext& ctx) {
+                      expect_scalar(ctx, 0, "a");
+                      expect_scalar(ctx, 1, "b");
+                      DType dtype = float_dtype_attr(ctx.attrs);
+                      return Type::tensor(dtype, checked_shape(ctx, dtype));
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              double a = scalar_arg(args, 0, "a"), b = scalar_arg(args, 1, "b");
+              if (!(a > 0.0) || !std::isfinite(a) || !(b > 0.0) || !std::isfinite(b))
+                argument_error("random.beta needs finite a > 0 and b > 0, got " + num(a) + " and " + num(b));
+              double inf = std::numeric_limits<double>::infinity();
+              return sample_floats(ctx, [&](RandomStream& rng) { return kernels::beta_variate(rng, a, b); }, -inf,
+                                   inf);
             })
             .build());
 

@@ -18,6 +18,8 @@ def build() -> pp.Graph:
         g.output("uniform", u)
         g.output("normal", random.Normal(0.0, 2.0, dtype="f64", shape=[2, 2]))
         g.output("bernoulli", random.Bernoulli(0.3, shape=[4]))
+        g.output("beta", random.Beta(0.4, 0.4, shape=[3]))
+        g.output("gamma", random.Gamma(0.6, 2.0, dtype="f64", shape=[2]))
         g.output("integer", random.Integer(-5, 5, shape=[3]))
         g.output("choice", random.WeightedChoice([1.0, 2.0, 3.0]))
         g.output("perm", random.Permutation(6))

@@ -217,6 +217,8 @@ def build_cases(tmp_file: str):
         "noise.random_erasing": lambda: noise.RandomErasing(img(), p=1.0),
         "noise.salt_and_pepper": lambda: noise.SaltAndPepper(img(), 0.1),
         "noise.uniform": lambda: noise.Uniform(imgf(), -0.1, 0.1),
+        "random.beta": lambda: r.Beta(0.5, 2.0, shape=[3]),
+        "random.gamma": lambda: r.Gamma(0.7, 1.5, shape=[3]),
         "random.bernoulli": lambda: r.Bernoulli(0.3, shape=[5]),
         "random.integer": lambda: r.Integer(0, 10, shape=[2, 2]),
         "random.normal": lambda: r.Normal(0.0, 1.0, dtype="f64", shape=[3]),

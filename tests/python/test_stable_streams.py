@@ -33,9 +33,9 @@ with pp.Graph() as g:
     image = pp.Toggle(0.4, filter.GaussianBlur(image, 1.0), image)
     image = pp.Switch([image, color.Invert(image), color.Solarize(image, 128)], [3, 1, 1])
     partner = augment.RandomResizedCrop(ds.load(ds.item(label="partner")), 32, scale=(0.5, 1.0))
-    lam = random.Uniform(0.0, 1.0)
-    g.output("image", color.Blend(image, partner.image, lam))
-    g.output("lam", lam)
+    mixed = mix.mixup(image, partner.image, alpha=0.4)
+    g.output("image", mixed.image)
+    g.output("lam", mixed.weight)
     g.output("labels", tensor.Stack(r.label, partner.label))
 #MID2
     g.output("bernoulli", random.Bernoulli(0.3))
@@ -45,12 +45,15 @@ with pp.Graph() as g:
     g.output("shuffle", tensor.FromList(random.Shuffle(plist.Range(0, 5, 1))))
     g.output("uniform", random.Uniform(-1.0, 1.0, shape=[2]))
     g.output("choice", random.WeightedChoice(np.array([1.0, 2.0, 3.0])))
+    g.output("beta", random.Beta(0.5, 0.5, shape=[2]))
+    g.output("gamma", random.Gamma(2.0, 1.0))
+    g.output("u01", random.Uniform(0.0, 1.0))  # "leftover" in variant (b) is an unused copy made earlier
 '''
 
 HEADER = '''import sys
 import numpy as np
 import pixelpipes as pp
-from pixelpipes import augment, datasets
+from pixelpipes import augment, datasets, mix
 from pixelpipes.ops import color, filter, list as plist, random, tensor
 '''
 
@@ -64,7 +67,7 @@ np.savez(sys.argv[1], **{{k: np.concatenate(v) for k, v in out.items()}})
 '''
 
 ORIGINAL = ["image", "lam", "labels", "bernoulli", "integer", "normal", "permutation", "shuffle", "uniform",
-            "choice"]
+            "choice", "beta", "gamma", "u01"]
 
 
 def _image_folder(root: str) -> str:

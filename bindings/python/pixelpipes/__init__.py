@@ -53,7 +53,7 @@ __all__ = [
 
 #: submodules imported on first use (``pp.datasets.Synthetic()``): they are not needed to run programs
 #: (``saving`` is imported above, for ``pp.load`` and ``pp.save``)
-_LAZY = ("augment", "resource", "datasets", "preview", "progress", "cli")
+_LAZY = ("augment", "mix", "resource", "datasets", "preview", "progress", "cli")
 
 
 def __getattr__(name):

@@ -37,6 +37,7 @@ from .ops import color, geometry, image, random, tensor
 from .ops import flow as _flow
 from .ops import math as _math
 from .resource import SPATIAL_KINDS, Resource
+from .source import user_location
 
 # The choices the ops publish in the registry (one list, in C++): warps take these interpolations
 # and borders, resizing also "area".
@@ -221,7 +222,11 @@ class Augmentation(Macro, metaclass=_AugmentationMeta):
     # -- building (while the user's graph is built) ------------------------------------------
     @classmethod
     def _build(cls, source, *args, label: Optional[str] = None, **kwargs):
-        config = cls.configure(*args, **kwargs)
+        try:
+            config = cls.configure(*args, **kwargs)
+        except (ValueError, TypeError) as e:  # a bad argument: name the user's line, like op errors
+            message = str(e).replace(f"{cls.__name__}.configure() ", "")
+            raise type(e)(f"{user_location()}: {cls.__name__}: {message}") from None
         return cls._apply_to(source, config, label)
 
     @classmethod

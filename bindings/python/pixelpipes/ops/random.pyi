@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Bernoulli', 'Integer', 'Normal', 'Permutation', 'Shuffle', 'Uniform', 'WeightedChoice']
+__all__ = ['Bernoulli', 'Beta', 'Gamma', 'Integer', 'Normal', 'Permutation', 'Shuffle', 'Uniform', 'WeightedChoice']
 
 class Bernoulli(OpNode):
     """
@@ -22,6 +22,46 @@ class Bernoulli(OpNode):
         Output: a bool tensor of the given shape (a scalar by default)
     """
     def __init__(self, p: NodeLike, *, shape: Sequence[int] = [], label: Optional[str] = None) -> None: ...
+
+
+class Beta(OpNode):
+    """
+        Beta(a, b)-distributed random numbers in [0, 1] (mixup's and cutmix's weight with a = b = alpha). Each element is X / (X + Y) with X ~ Gamma(a, 1) drawn first, then Y ~ Gamma(b, 1), as random.gamma consumes the stream; if both underflow to 0 one more uniform picks 1 with probability a / (a + b), else 0. Elements in row-major order.
+
+        Op ``random.beta``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            a: First concentration (alpha), a finite number > 0.
+            b: Second concentration (beta), a finite number > 0.
+
+        Attributes (keyword-only, fixed at compile time):
+            dtype (enum; one of 'f32', 'f64'; default 'f32'): Element type of the result.
+            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order. At most 2^28 values (checked at load).
+
+        Output: a dtype tensor of the given shape (a scalar by default), values in [0, 1]
+    """
+    def __init__(self, a: NodeLike, b: NodeLike, *, dtype: Literal['f32', 'f64'] = 'f32', shape: Sequence[int] = [], label: Optional[str] = None) -> None: ...
+
+
+class Gamma(OpNode):
+    """
+        Gamma-distributed random numbers with shape k (alpha) and scale theta (mean k * theta). Each element is theta times a Gamma(k, 1) variate by Marsaglia and Tsang's method (kernels/distributions.hpp): per attempt one normal (two 53-bit uniforms) and one 53-bit uniform, repeated while rejected (under 5% of attempts); for k < 1 one more uniform u scales a Gamma(k + 1) draw by u^(1/k). Elements in row-major order.
+
+        Op ``random.gamma``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            concentration: Shape k (alpha), a finite number > 0.
+            scale: Scale theta, a finite number > 0.
+
+        Attributes (keyword-only, fixed at compile time):
+            dtype (enum; one of 'f32', 'f64'; default 'f32'): Element type of the result.
+            shape (int_list; default []): Shape of the result; [] (the default) draws a single scalar, otherwise independent draws fill the tensor in row-major order. At most 2^28 values (checked at load).
+
+        Output: a dtype tensor of the given shape (a scalar by default), values >= 0
+    """
+    def __init__(self, concentration: NodeLike, scale: NodeLike, *, dtype: Literal['f32', 'f64'] = 'f32', shape: Sequence[int] = [], label: Optional[str] = None) -> None: ...
 
 
 class Integer(OpNode):
