@@ -148,7 +148,17 @@ TEST(ColorOps, NormalizeFusesScaleMeanStdAndLayout) {
   auto in2 = values(two);
   EXPECT_NEAR(v2[1 * 6 + 0], (in2[1] - 0.5) / 2.0, 1e-6);
   EXPECT_EQ(run("color.normalize", {pattern(DType::U16, {1, 1}), f32(0), f32(1)}, {{"chw", true}}).shape(), (Shape{1, 1}));
-  EXPECT_EQ(error_code("color.normalize", {img, tensor<float>({1, 2}, {2}), f32(1)}), PXP_EINVALID_ARGUMENT);
+  // a mean of the wrong length is a type error when the program loads (its length is in the type)...
+  EXPECT_EQ(error_code("color.normalize", {img, tensor<float>({1, 2}, {2}), f32(1)}), PXP_ETYPE);
+  // ... and an argument error in the sample when it is not known before (a list made per sample)
+  auto per_sample_mean = [&] {
+    test::ProgramBuilder b;
+    uint32_t count = b.op("core.sample_index");
+    uint32_t mean = b.op("tensor.from_list", {b.op("list.repeat", {b.scalar<float>(1.0f), count})});
+    b.output("out", b.op("color.normalize", {b.constant(Value(img)), mean, b.scalar<float>(1.0f)}));
+    Pipeline(b.load(), 0, 1).run(2);
+  };
+  EXPECT_EQ(test::error_code(per_sample_mean), PXP_EINVALID_ARGUMENT);
   EXPECT_EQ(error_code("color.normalize", {img, f32(0), f32(0)}), PXP_EINVALID_ARGUMENT);
 }
 
