@@ -165,8 +165,15 @@ Tensor decode_png(const uint8_t* data, size_t size, const PngOptions& options) {
   check_pixels(width, height, options.max_pixels);
   int color = png_get_color_type(d.png, d.info);
   int depth = png_get_bit_depth(d.png, d.info);
-  if (options.mode == PngMode::Indices && color != PNG_COLOR_TYPE_PALETTE)
-    fail(PXP_EDECODE, "mode 'indices' needs a palette PNG, but this PNG has no palette");
+  // Label maps come as palette PNGs (the index is the class) or as plain gray PNGs whose values
+  // are the classes; anything else has no class index to read.
+  if (options.mode == PngMode::Indices && color != PNG_COLOR_TYPE_PALETTE &&
+      !(color == PNG_COLOR_TYPE_GRAY && depth <= 8))
+    fail(PXP_EDECODE, "mode 'indices' reads palette PNGs and gray PNGs of 8 bits or fewer (label maps), but this "
+                      "PNG is " + std::string(color == PNG_COLOR_TYPE_GRAY ? "16-bit gray" :
+                                              color == PNG_COLOR_TYPE_GRAY_ALPHA ? "gray with alpha" :
+                                              color == PNG_COLOR_TYPE_RGB ? "RGB" : "RGBA") +
+                      ": decode it with mode 'unchanged' or 'rgb'");
 
   Transform t{options.mode, options.force_8bit, host_is_little_endian()};
   if (!configure(&d, &t)) decode_error(d);

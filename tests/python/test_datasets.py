@@ -2,6 +2,7 @@
 import json
 import os
 
+import cv2
 import msgpack
 import numpy as np
 import pytest
@@ -176,3 +177,38 @@ def test_png_writer_round_trip(tmp_path):
     np.testing.assert_array_equal(s["rgb"], rgb)
     np.testing.assert_array_equal(s["idx"][:, :, 0], idx)
     np.testing.assert_array_equal(s["colors"], datasets.PALETTE[idx])
+
+
+# -- formats that are not decoded are never dropped silently; gray label maps ----------------------
+def test_image_folder_warns_about_formats_it_does_not_decode(tmp_path):
+    import warnings
+    for c in ("a", "b"):
+        (tmp_path / c).mkdir()
+        cv2.imwrite(str(tmp_path / c / "one.png"), np.zeros((4, 4, 3), np.uint8))
+    for name in ("a/x.webp", "a/y.bmp", "b/z.tif", "b/w.webp"):
+        (tmp_path / name).write_bytes(b"not decoded")
+    with pytest.warns(UserWarning, match=r"test_datasets.py:\d+: ImageFolder.*leaves out 4 image files.*"
+                                         r"1 \.bmp, 1 \.tif, 2 \.webp"):
+        ds = datasets.ImageFolder(str(tmp_path))
+    assert len(ds) == 2
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (tmp_path / "c").mkdir()
+        cv2.imwrite(str(tmp_path / "c" / "only.png"), np.zeros((4, 4, 3), np.uint8))
+        datasets.ImageFolder(str(tmp_path), classes=["c"])  # no undecoded file there: no warning
+
+
+def test_segmentation_pairs_read_gray_label_maps(tmp_path):
+    (tmp_path / "img").mkdir()
+    (tmp_path / "lab").mkdir()
+    labels = (np.arange(6 * 8).reshape(6, 8) % 19).astype(np.uint8)  # class ids 0..18, Cityscapes-style
+    cv2.imwrite(str(tmp_path / "img" / "s.png"), np.zeros((6, 8, 3), np.uint8))
+    cv2.imwrite(str(tmp_path / "lab" / "s.png"), labels)  # a plain 8-bit gray PNG
+    ds = datasets.SegmentationPairs(str(tmp_path / "img"), str(tmp_path / "lab"))
+    with pp.Graph() as g:
+        g.output("mask", ds.load(0)["mask"])
+    assert np.array_equal(pp.compile(g).run(0)["mask"][..., 0], labels)
+    # an RGB label map has no class index: the error says what it is and what to do
+    cv2.imwrite(str(tmp_path / "lab" / "s.png"), np.zeros((6, 8, 3), np.uint8))
+    with pytest.raises(pp.DecodeError, match="this PNG is RGB: decode it with mode 'unchanged' or 'rgb'"):
+        pp.compile(g).run(0)

@@ -15,6 +15,10 @@ from ..resource import Resource
 
 #: file name endings that the image sources pick up
 IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
+#: image formats that other loaders read (torchvision's ImageFolder among them) and PixelPipes does
+#: not decode yet: a source that meets them says so instead of leaving them out silently
+UNDECODED_IMAGE_EXTENSIONS = (".webp", ".bmp", ".tif", ".tiff", ".gif", ".ppm", ".pgm", ".pbm", ".pnm", ".jp2",
+                              ".jxl", ".avif", ".heic")
 
 
 class Dataset:
@@ -96,6 +100,28 @@ def list_images(folder: str, extensions: Sequence[str] = IMAGE_EXTENSIONS) -> Li
     ext = tuple(e.lower() for e in extensions)
     return sorted(os.path.join(folder, f) for f in os.listdir(folder)
                   if f.lower().endswith(ext) and os.path.isfile(os.path.join(folder, f)))
+
+
+def warn_undecoded(folders: Sequence[str], extensions: Sequence[str], source: str) -> None:
+    """Warns once, with counts and an example, about image files of ``folders`` in formats that
+    are not decoded (so not listed): they would otherwise be left out without a word."""
+    wanted = tuple(e.lower() for e in extensions)
+    counts: Dict[str, int] = {}
+    example = None
+    for folder in folders:
+        for name in sorted(os.listdir(folder)):
+            low = name.lower()
+            if low.endswith(UNDECODED_IMAGE_EXTENSIONS) and not low.endswith(wanted):
+                ext = os.path.splitext(low)[1]
+                counts[ext] = counts.get(ext, 0) + 1
+                example = example or os.path.join(folder, name)
+    if counts:
+        import warnings
+        from ..source import user_location
+        listed = ", ".join(f"{n} {ext}" for ext, n in sorted(counts.items()))
+        warnings.warn(f"{user_location()}: {source} leaves out {sum(counts.values())} image files in formats "
+                      f"PixelPipes does not decode yet ({listed}; e.g. {example}); convert them to PNG or JPEG "
+                      f"to use them", UserWarning, stacklevel=3)
 
 
 def read_image(path: Node, mode: str = "rgb") -> Node:

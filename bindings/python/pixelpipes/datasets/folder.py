@@ -6,7 +6,7 @@ from typing import Optional, Sequence
 
 from ..node import NodeLike
 from ..resource import Resource
-from .base import IMAGE_EXTENSIONS, Dataset, list_images, read_image
+from .base import IMAGE_EXTENSIONS, Dataset, list_images, read_image, warn_undecoded
 
 
 class ImageFolder(Dataset):
@@ -16,6 +16,8 @@ class ImageFolder(Dataset):
     Fields of :meth:`load`: ``image`` (u8 H x W x 3, or 1 channel with ``mode="gray"``),
     ``label`` (i64 scalar), ``item``; with ``names=True`` also ``name`` (the class name, a
     string). ``files`` and ``labels`` are the index (absolute paths, sorted by class then name).
+    Files in formats PixelPipes does not decode yet (.webp, .bmp, .tif, ...) are not listed, and a
+    UserWarning says how many there are of each format.
     """
 
     fields = {"image": "image", "label": "other", "item": "other", "name": "other"}
@@ -39,6 +41,8 @@ class ImageFolder(Dataset):
             images = list_images(os.path.join(root, c), extensions)
             self.files += images
             self.labels += [k] * len(images)
+        folders = [os.path.join(root, c) for c in self.classes]
+        warn_undecoded(folders, extensions, f"ImageFolder({root!r})")
         if not self.files:
             raise FileNotFoundError(f"no images ({', '.join(extensions)}) in the class folders of {root!r}")
 

@@ -7,16 +7,17 @@ from typing import Optional, Sequence
 from ..node import NodeLike
 from ..ops import image, io
 from ..resource import Resource
-from .base import IMAGE_EXTENSIONS, Dataset, absolute_paths, list_images, read_image
+from .base import IMAGE_EXTENSIONS, Dataset, absolute_paths, list_images, read_image, warn_undecoded
 
 
 class SegmentationPairs(Dataset):
     """Images and their label maps, paired by file name without extension (``a.jpg`` with
     ``a.png``), from two folders, or given as two lists of paths.
 
-    Label maps are palette PNGs decoded with ``image.decode_png(mode="indices")``: the pixel
-    values are the palette indices (class ids), as written, not colors. ``mask_mode="gray"`` or
-    ``"unchanged"`` reads plain gray PNGs instead.
+    Label maps are PNGs decoded with ``image.decode_png(mode="indices")``: palette PNGs give
+    their palette indices (class ids) as written, not colors, and plain gray PNGs of 8 bits or
+    fewer (Cityscapes' and ADE20K's layout) their values as written. ``mask_mode="gray"`` (luma of
+    any PNG) or ``"unchanged"`` read other label maps.
 
     Fields of :meth:`load`: ``image`` (u8 H x W x 3), ``mask`` (u8 H x W x 1 class indices),
     ``item``. ``classes`` names the indices when given.
@@ -29,6 +30,7 @@ class SegmentationPairs(Dataset):
         super().__init__()
         if isinstance(images, (str, os.PathLike)) and isinstance(masks, (str, os.PathLike)):
             image_files = list_images(os.fspath(images), extensions)
+            warn_undecoded([os.fspath(images)], extensions, f"SegmentationPairs({os.fspath(images)!r})")
             mask_files = {os.path.splitext(os.path.basename(m))[0]: m for m in list_images(os.fspath(masks), (".png",))}
             pairs = []
             for f in image_files:

@@ -141,7 +141,7 @@ class DecodeJpegCrop(OpNode):
 
 class DecodePng(OpNode):
     """
-        Decodes PNG bytes with libpng: 8-bit files give u8, 16-bit files u16; every color type, interlaced or not. Mode 'indices' returns a palette PNG's raw palette indices (label maps). Corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
+        Decodes PNG bytes with libpng: 8-bit files give u8, 16-bit files u16; every color type, interlaced or not. Mode 'indices' reads label maps: a palette PNG's raw palette indices, or a gray PNG's values as written (8 bits or fewer, no alpha: Cityscapes' and ADE20K's layout). Corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
 
         Op ``image.decode_png``.
 
@@ -149,7 +149,7 @@ class DecodePng(OpNode):
             data: u8 tensor of shape [n]: the file's bytes (io.read_file).
 
         Attributes (keyword-only, fixed at compile time):
-            mode (enum; one of 'unchanged', 'rgb', 'gray', 'indices'; default 'unchanged'): unchanged: the file's channels (gray 1, gray+alpha 2, RGB 3, RGBA 4; palettes become RGB, or RGBA with a transparency chunk, which also adds alpha to gray and RGB files); rgb: 3 channels, alpha dropped; gray: 1 channel, 0.299 R + 0.587 G + 0.114 B, alpha dropped; indices: palette files only (others fail), u8 [H, W, 1] of palette indices.
+            mode (enum; one of 'unchanged', 'rgb', 'gray', 'indices'; default 'unchanged'): unchanged: the file's channels (gray 1, gray+alpha 2, RGB 3, RGBA 4; palettes become RGB, or RGBA with a transparency chunk, which also adds alpha to gray and RGB files); rgb: 3 channels, alpha dropped; gray: 1 channel, 0.299 R + 0.587 G + 0.114 B, alpha dropped; indices: palette or gray label maps (8 bits or fewer, no alpha; others fail naming their color type), u8 [H, W, 1] of palette indices or gray values as written.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 or u16 (the file's depth; u8 for indices) tensor [H, W, C]: C is 3 for rgb, 1 for gray and indices, unknown for unchanged
