@@ -40,12 +40,13 @@ std::string describe(DType dtype, const Shape& shape) {
 
 // The process's mappings by path. Its lock is held only around the map itself (never while a
 // file is opened or read), and taken around fork() so that a child never inherits it locked
-// (a PyTorch DataLoader forks its workers while pipeline threads may be running).
+// (a PyTorch DataLoader forks its workers while pipeline threads may be running). Never
+// destroyed: worker threads of pipelines that nobody freed may still read rows during exit.
 class Cache {
  public:
   static Cache& get() {
-    static Cache cache;
-    return cache;
+    static Cache* cache = new Cache;
+    return *cache;
   }
   std::mutex mutex;
   std::unordered_map<std::string, std::shared_ptr<const NpyFile>> files;
