@@ -288,6 +288,13 @@ const char* msgpack_type_name(const msgpack::object& o) {
   return "?";
 }
 
+namespace {
+// Strings, binaries and extensions point into the caller's bytes instead of being copied into
+// the handle's zone: a large tensor constant then costs its bytes once (its Tensor), not twice.
+// Every user of unpack_program keeps the bytes alive as long as the handle.
+bool reference_payloads(msgpack::type::object_type, std::size_t, void*) { return true; }
+}  // namespace
+
 msgpack::object_handle unpack_program(const void* data, size_t size) {
   if (!data && size) argument_error("program data is NULL");
   if (size == 0) invalid("program is empty (0 bytes)");
@@ -295,18 +302,23 @@ msgpack::object_handle unpack_program(const void* data, size_t size) {
   msgpack::object_handle handle;
   size_t offset = 0;
   try {
-    // Every element takes at least one byte, so no honest container is longer than the input:
-    // this keeps msgpack from reserving memory for a length that random bytes declare.
-    auto bound = static_cast<uint32_t>(std::min<uint64_t>(size, format::kMaxContainer));
-    msgpack::unpack_limit limit(bound, bound, bound, bound, bound, format::kMaxDepth);
-    handle = msgpack::unpack(static_cast<const char*>(data), size, offset, nullptr, nullptr, limit);
+    // Every element of an array or map takes at least one byte, so no honest container is longer
+    // than the input: msgpack reserves memory for a container's declared length as soon as it
+    // reads the header, and this keeps a length forged by random bytes from reserving more.
+    auto elements = static_cast<uint32_t>(std::min<uint64_t>(size, format::kMaxContainer));
+    // A string, binary or extension payload is a run of bytes of the input itself: msgpack hands
+    // it over only once all of it is there (fewer bytes are insufficient_bytes below), so it can
+    // never be larger than the input. Its only limit is the input's size (at most
+    // kMaxProgramBytes), not kMaxContainer: a 47 MB tensor constant is one 47 MB payload.
+    auto payload = static_cast<size_t>(size);
+    msgpack::unpack_limit limit(elements, elements, payload, payload, payload, format::kMaxDepth);
+    handle = msgpack::unpack(static_cast<const char*>(data), size, offset, reference_payloads, nullptr, limit);
   } catch (const msgpack::insufficient_bytes&) {
     invalid("program is truncated: the msgpack data ends early");
   } catch (const msgpack::depth_size_overflow&) {
     invalid("program nests containers deeper than " + std::to_string(format::kMaxDepth) + " levels");
   } catch (const msgpack::size_overflow&) {
-    // Strings and binaries wait for their bytes (insufficient_bytes above); containers are checked
-    // against the input's size as soon as their header is read.
+    // Containers are checked against the input's size as soon as their header is read.
     invalid("program is truncated or corrupt: an array or map declares more elements than the input has bytes");
   } catch (const std::bad_alloc&) {
     invalid("program declares containers too large to read");

@@ -5,6 +5,7 @@ graph. When an op is added to the library, add its case here (the coverage test 
 then). Inputs are small synthetic images, masks, boxes and points.
 """
 import base64
+import os
 import struct
 import zlib
 
@@ -59,6 +60,13 @@ def png_bytes(img: np.ndarray) -> bytes:
 
 def _bytes_tensor(data: bytes):
     return pp.Constant(np.frombuffer(data, dtype=np.uint8).copy())
+
+
+def npy_rows(tmp_file: str) -> str:
+    """A small .npy file (3 rows of u8 4 x 5) next to tmp_file, for io.npy_row."""
+    path = os.path.join(os.path.dirname(tmp_file), "rows.npy")
+    np.save(path, np.arange(60, dtype=np.uint8).reshape(3, 4, 5))
+    return path
 
 
 def build_cases(tmp_file: str):
@@ -158,6 +166,7 @@ def build_cases(tmp_file: str):
         "image.transpose": lambda: i.Transpose(img()),
         "image.warp": lambda: i.Warp(img(), mat(), W, H),
         "image.width": lambda: i.Width(img_any()),
+        "io.npy_row": lambda: io.NpyRow(npy_rows(tmp_file), pp.SampleIndex() % 3, dtype="u8", shape=[4, 5]),
         "io.read_file": lambda: io.ReadFile(varying(tmp_file)),
         "list.concat": lambda: l.Concat(names(), ["e"]),
         "list.element": lambda: names()[pp.SampleIndex() % 4],

@@ -22,12 +22,13 @@ from .base import IMAGE_EXTENSIONS, Dataset
 from .folder import ImageFolder
 from .filelist import FileList
 from .arrays import ArrayDataset
+from .npy import NpyArrays, read_npy_header
 from .coco import CocoDetection
 from .segmentation import SegmentationPairs
 from .tracking import TrackingSequences, parse_groundtruth
 from .synthetic import CLASSES, PALETTE, Synthetic, cache_dir
 from .png import encode_png, write_png
 
-__all__ = ["Dataset", "ImageFolder", "FileList", "ArrayDataset", "CocoDetection", "SegmentationPairs",
+__all__ = ["Dataset", "ImageFolder", "FileList", "ArrayDataset", "NpyArrays", "read_npy_header", "CocoDetection", "SegmentationPairs",
            "TrackingSequences", "Synthetic", "parse_groundtruth", "cache_dir", "encode_png", "write_png",
            "CLASSES", "PALETTE", "IMAGE_EXTENSIONS"]

@@ -80,9 +80,11 @@ class Dataset:
 
 
 def location_free_identity(value) -> Optional[tuple]:
-    """For a list of absolute paths, what the random streams know it by: the paths relative to
-    their common folder, so a copy of the data under another root gives the same streams. None
-    (the value itself) for anything else."""
+    """For an absolute path or a list of them, what the random streams know it by: the paths
+    relative to their common folder (a file's name, for one path), so a copy of the data under
+    another root gives the same streams. None (the value itself) for anything else."""
+    if isinstance(value, str) and os.path.isabs(value):
+        return ("path relative to its folder", os.path.basename(value))
     if not isinstance(value, list) or not value or not all(isinstance(v, str) and os.path.isabs(v) for v in value):
         return None
     folder = os.path.commonpath([os.path.dirname(v) for v in value])

@@ -4,7 +4,27 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['ReadFile']
+__all__ = ['NpyRow', 'ReadFile']
+
+class NpyRow(OpNode):
+    """
+        Row `index` of the array in a NumPy .npy file (rows are the first dimension), without reading the rest: the file is memory-mapped read-only, once per process and shared by every pipeline and worker, so it may be far larger than memory. `dtype` and `shape` (one row's) are what the file held when the program was built (pixelpipes.datasets.NpyArrays reads them from the header). A row of 64 KiB or more is a view of the mapping (no copy) unless it is bool or the file's data is not aligned to its dtype; other rows are read into a new tensor. The pipeline's max_file_bytes does not apply: only the row is read. PXP_EIO when the file cannot be opened or mapped, PXP_EDECODE when it is not a valid .npy file (format 1.0 to 3.0, little-endian dtype of the library, C order) or its rows differ from `dtype` and `shape`, PXP_EOUT_OF_RANGE for an index outside [0, rows); each names the file.
+
+        Op ``io.npy_row``.
+        Impure: depends on the sample index or the outside world.
+
+        Inputs:
+            path: File name (a string).
+            index: The row: an integer in [0, rows).
+
+        Attributes (keyword-only, fixed at compile time):
+            dtype (dtype; one of 'u8', 'i8', 'u16', 'i16', 'i32', 'i64', 'f32', 'f64', 'bool'; required): The element type of the file.
+            shape (int_list; required): The shape of one row: the file's shape without its first dimension.
+
+        Output: a tensor of `dtype` and `shape`
+    """
+    def __init__(self, path: NodeLike, index: NodeLike, *, dtype: str, shape: Sequence[int], label: Optional[str] = None) -> None: ...
+
 
 class ReadFile(OpNode):
     """
