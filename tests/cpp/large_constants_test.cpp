@@ -46,13 +46,7 @@ TEST(LargeConstants, StringOver16MiBLoads) {
 std::string program_with_forged_data(uint32_t declared, size_t held) {
   msgpack::sbuffer buffer;
   msgpack::packer<msgpack::sbuffer> pk(buffer);
-  pk.pack_map(4);
-  pk.pack(std::string("magic"));
-  pk.pack(std::string("PXPP"));
-  pk.pack(std::string("version"));
-  pk.pack_array(2);
-  pk.pack(1);
-  pk.pack(0);
+  pack_program_head(pk, 4);
   pk.pack(std::string("outputs"));
   pk.pack_map(0);
   pk.pack(std::string("constants"));

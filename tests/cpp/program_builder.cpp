@@ -104,6 +104,16 @@ Value run_op(const std::string& op, const std::vector<Value>& inputs, const Attr
   return pipeline.run(sample).outputs.at(0);
 }
 
+void pack_program_head(msgpack::packer<msgpack::sbuffer>& pk, uint32_t entries) {
+  pk.pack_map(entries);
+  pk.pack(std::string("magic"));
+  pk.pack(std::string("PXPP"));
+  pk.pack(std::string("version"));
+  pk.pack_array(2);
+  pk.pack(1);
+  pk.pack(0);
+}
+
 Value run_unfolded(const std::string& op, const std::vector<Value>& inputs, const AttrList& attrs, uint64_t seed,
                    uint64_t sample) {
   ProgramBuilder b;

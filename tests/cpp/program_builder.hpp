@@ -43,6 +43,10 @@ class ProgramBuilder {
   std::vector<std::pair<std::string, uint32_t>> outputs_;
 };
 
+// Starts a hand-written program (for invalid ones): a map of `entries` keys, the first two being
+// the magic and the format version 1.0; the caller packs the other entries.
+void pack_program_head(msgpack::packer<msgpack::sbuffer>& pk, uint32_t entries);
+
 // Packs one constant value in the program format (also used to write invalid programs).
 void pack_value(msgpack::packer<msgpack::sbuffer>& pk, const Value& v);
 

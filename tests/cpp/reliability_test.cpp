@@ -359,13 +359,7 @@ TEST(Limits, ProgramSize) {
 TEST(Limits, InstructionCount) {
   msgpack::sbuffer buffer;
   msgpack::packer<msgpack::sbuffer> pk(buffer);
-  pk.pack_map(4);
-  pk.pack(std::string("magic"));
-  pk.pack(std::string("PXPP"));
-  pk.pack(std::string("version"));
-  pk.pack_array(2);
-  pk.pack(1);
-  pk.pack(0);
+  pack_program_head(pk, 4);
   pk.pack(std::string("instructions"));
   uint32_t n = (1u << 20) + 1;
   pk.pack_array(n);
