@@ -163,7 +163,10 @@ def test_stateful_dataloader_resumes_exactly(pipeline, num_workers):
         assert state["dataset_state"]["position"] == 20
     else:
         workers = state["_snapshot"]["_worker_snapshots"]
-        assert {w["dataset_state"]["position"] for w in workers.values()} == {24, 20}
+        # each worker's state is where its next round of 2 global batches starts: worker 0 made
+        # batches 0, 2, 4 (next round at batch 6, position 24), worker 1 made 1, 3 (next round
+        # at batch 4, position 16, of which it makes batch 5)
+        assert {w["dataset_state"]["position"] for w in workers.values()} == {24, 16}
     del it
     second = loader()
     second.load_state_dict(state)
