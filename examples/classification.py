@@ -50,23 +50,19 @@ def main(argv=None) -> None:
         if args.no_torch:
             raise ImportError
         import torch
-        from pixelpipes.torch import PixelpipesDataset
+        from pixelpipes.torch import Loader
     except ImportError:
         torch = None
 
     meter = Meter(args.samples, "classification")
     if torch is not None:
-        tds = PixelpipesDataset(pipeline, batch_size=args.batch, epoch_length=len(ds), drop_last=True)
-        loader = torch.utils.data.DataLoader(tds, batch_size=None)      # pixelpipes batches already
-        epoch = 0
-        while meter.count < args.samples:
-            tds.set_epoch(epoch)
+        loader = Loader(pipeline, batch_size=args.batch, epoch_length=len(ds), last_batch="drop")
+        while meter.count < args.samples:       # one pass is one epoch; the epoch advances by itself
             for batch in loader:
                 images, labels = batch["image"], batch["label"]        # tensors [B, 3, S, S], [B]
                 meter.update(len(labels))
                 if meter.count >= args.samples:
                     break
-            epoch += 1
         print(f"last batch: image {tuple(images.shape)} {images.dtype}, labels {labels[:8].tolist()}")
     else:
         for batch in pipeline.batches(args.batch, stop=max(args.samples, 1), threads=args.threads or None):

@@ -231,3 +231,20 @@ def test_the_ddp_example_resumes_a_killed_run_on_1_and_3_processes():
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert done.stdout.count("samples seen EQUAL to the uninterrupted run's") == 2, done.stdout
     assert "killed at step 2" in done.stdout
+
+
+def test_a_failing_batch_raises_and_the_next_pass_continues_after_it(pipeline):
+    from pixelpipes.ops import list as plist
+    with pp.Graph() as g:
+        i = pp.SampleIndex()
+        g.output("index", i)
+        g.output("checked", plist.Element(plist.Make(i), (i == 21) * 5))  # sample 21 fails
+    p = pp.compile(g)
+    loader = Loader(p, 8, 40)
+    got = []
+    with pytest.raises(pp.OutOfRangeError) as e:
+        for b in loader:
+            got.append(b["index"].tolist())
+    assert e.value.sample == 21 and got == [list(range(8)), list(range(8, 16))]
+    assert loader.state_dict()["offset"] == 24
+    assert [b["index"].tolist()[0] for b in loader] == [24, 32]

@@ -8,6 +8,7 @@ from typing import Any, Dict, Iterator, Optional
 import torch
 
 from ..arguments import integer
+from ..errors import PixelpipesError
 from .common import check_common, distributed, error_policy
 from .convert import TorchBatch, to_torch
 from .epoch_plan import LAST_BATCH, EpochPlan
@@ -43,7 +44,9 @@ class Loader:
       ``"pad"``, padding repeats are marked; with ``"drop"``, the dropped tail depends on the
       batch size).
     - **Corrupt data**: ``on_error`` ``"raise"``/``"skip"``/``"fallback"`` as in
-      ``Pipeline.batches``; ``stats()`` has the counts of the current or last pass.
+      ``Pipeline.batches``; ``stats()`` has the counts of the current or last pass. With
+      ``"raise"``, a failing sample's error ends the pass and the state moves past its batch, so
+      the next pass continues after it.
     - **Devices.** ``device="cuda"`` copies each batch there (pinned memory, ``non_blocking``, on a
       side stream that the current stream waits for); without CUDA it is an error at once.
       ``pin_memory=True`` pins the tensors (CUDA only). By default tensors share the C++ batch
@@ -132,16 +135,25 @@ class Loader:
             streams.append(stream)
             self._stream = stream
 
-        for batch, j, padded in epoch_batches(self.pipeline, plan, threads=self.threads, prefetch=self.prefetch,
-                                              pad_varying=self.pad_varying, errors=self._errors,
-                                              on_stream=keep):
+        def consumed(j):  # the state once batch j is consumed (or has failed)
             if j == total - 1:
                 self._epoch, self._offset = plan.epoch + 1, 0
             else:
                 self._offset = plan.offset_after(j)
-            out = to_torch(batch, self.pin_memory)
-            out.epoch, out.number, out.padded, out.state = plan.epoch, j, padded, self.state_dict()
-            yield self._to_device(out)
+
+        upcoming = 0
+        try:
+            for batch, j, padded in epoch_batches(self.pipeline, plan, threads=self.threads, prefetch=self.prefetch,
+                                                  pad_varying=self.pad_varying, errors=self._errors,
+                                                  on_stream=keep):
+                consumed(j)
+                upcoming = j + 1
+                out = to_torch(batch, self.pin_memory)
+                out.epoch, out.number, out.padded, out.state = plan.epoch, j, padded, self.state_dict()
+                yield self._to_device(out)
+        except PixelpipesError:
+            consumed(upcoming)  # as the stream does, the state moves past the batch that failed
+            raise
 
     def _to_device(self, batch: TorchBatch) -> TorchBatch:
         if self.device is None or self.device.type == "cpu":
