@@ -106,6 +106,8 @@ def test_dataset_resumes_exactly_across_worker_counts(pipeline, reference, worke
     again.load_state_dict(state)
     tail = list(DataLoader(again, batch_size=None, num_workers=workers_after))
     assert_epoch_exactly_once(seen(head + tail), reference)
+    firsts = [int(b["index"][0]) for b in head + tail]
+    assert firsts == sorted(firsts), "batches in order"
 
 
 # -- the main process's state under workers ---------------------------------------------------------
