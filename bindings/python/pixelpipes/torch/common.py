@@ -35,6 +35,11 @@ def check_common(pipeline, batch_size, epoch_length, rank, world_size):
     return batch_size, epoch_length, rank, world_size
 
 
+def stream_arguments(threads, prefetch):
+    """Checked (threads, prefetch): integers or None (their ranges are the library's)."""
+    return optional_integer(threads, "threads"), optional_integer(prefetch, "prefetch")
+
+
 def error_policy(on_error: str, max_attempts, fallback_index, max_batch_bytes, epoch_length) -> dict:
     """The corrupt-data keywords of Pipeline.batches (checked there)."""
     if on_error not in ("raise", "skip", "fallback"):

@@ -11,7 +11,7 @@ import torch.utils.data
 from ..arguments import integer
 from ..batches import BatchIterator
 from ..errors import StateError
-from .common import check_common, distributed, error_policy
+from .common import check_common, distributed, error_policy, stream_arguments
 from .convert import TorchBatch, to_torch
 from .epoch_plan import LAST_BATCH, EpochPlan
 from .epoch_stream import epoch_batches
@@ -68,7 +68,7 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
         self.pipeline = pipeline
         self.batch_size = batch_size
         self.epoch_length = epoch_length
-        self.threads, self.prefetch = threads, prefetch
+        self.threads, self.prefetch = stream_arguments(threads, prefetch)
         self.drop_last = bool(drop_last)
         self._last_batch = "drop" if drop_last else last_batch
         self.pad_varying = bool(pad_varying)

@@ -9,7 +9,7 @@ import torch
 
 from ..arguments import integer
 from ..errors import PixelpipesError
-from .common import check_common, distributed, error_policy
+from .common import check_common, distributed, error_policy, stream_arguments
 from .convert import TorchBatch, to_torch
 from .epoch_plan import LAST_BATCH, EpochPlan
 from .epoch_stream import epoch_batches
@@ -72,7 +72,8 @@ class Loader:
         self.batch_size = batch_size
         self.epoch_length = epoch_length
         self.last_batch = last_batch
-        self.threads, self.prefetch, self.pad_varying = threads, prefetch, bool(pad_varying)
+        self.threads, self.prefetch = stream_arguments(threads, prefetch)
+        self.pad_varying = bool(pad_varying)
         self.rank, self.world_size = rank, world_size
         self._errors = error_policy(on_error, max_attempts, fallback_index, max_batch_bytes, epoch_length)
         self.device = None if device is None else torch.device(device)
