@@ -79,15 +79,16 @@ test: build python
 demo: python
 	$(VPY) -m pixelpipes demo --preview build/demo-preview.png
 
-# The Conan package itself: the unit tests run in build(), then test_package/ (a C consumer).
+# The Conan package itself: the unit tests run in build(), then test_package/ (a C++ consumer).
 # PACKAGE_ARGS adds options, e.g. PACKAGE_ARGS='-o "pixelpipes/*:shared=False"' or
 # PACKAGE_ARGS='-c tools.build:skip_test=True' (skips building and running the unit tests).
 PACKAGE_ARGS ?=
 package: $(STAMPS)/conan
 	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE) $(PACKAGE_ARGS)
 
-# The plain CMake route: install build/release into build/install, then build test_package/ (C)
-# and examples/cpp/ (C++) against that prefix with find_package(pixelpipes) and run them.
+# The plain CMake route: install build/release into build/install, then build test_package/ and
+# examples/cpp/ (both C++, through pixelpipes.hpp) against that prefix with find_package(pixelpipes)
+# and run them.
 install-check: build
 	cmake -DBUILD_DIR=$(CURDIR)/build/release -DPREFIX=$(CURDIR)/build/install -DWORK=$(CURDIR)/build/install-check \
 	  -DSOURCE_DIR=$(CURDIR) -DGENERATOR=Ninja -P tests/install_check.cmake

@@ -24,7 +24,7 @@ class PixelpipesConan(ConanFile):
     # test_package/ and examples/cpp/ are sources too: the install_consumers test builds them
     # against an installed prefix (test_package/build/, a local build folder, is left out).
     exports_sources = ("CMakeLists.txt", "cmake/*", "include/*", "src/*", "tests/*", "examples/programs/*",
-                       "examples/cpp/*", "test_package/CMakeLists.txt", "test_package/*.c", "test_package/*.pxp",
+                       "examples/cpp/*", "test_package/CMakeLists.txt", "test_package/*.cpp", "test_package/*.pxp",
                        "bindings/*", "docs/ops.md")  # docs/ops.md: the unit tests check it is current
 
     def configure(self):

@@ -1,7 +1,8 @@
 # Installs a built tree into a prefix and checks it the way a user would: the exported CMake
-# package, the pxp_-only symbols of the installed library, test_package/ (C) and examples/cpp/
-# (C++) built against the prefix with find_package(pixelpipes) and run, and the installed
-# pixelpipes-run. Used by ctest (install_consumers) and by `make install-check`.
+# package, the pxp_-only symbols of the installed library, test_package/ and examples/cpp/ (both
+# C++ consumers of the header-only pixelpipes.hpp) built against the prefix with
+# find_package(pixelpipes) and run, and the installed pixelpipes-run. Used by ctest
+# (install_consumers) and by `make install-check`.
 #
 #   cmake -DBUILD_DIR=<built tree> -DPREFIX=<install prefix> -DWORK=<scratch folder>
 #         -DSOURCE_DIR=<source tree> [-DGENERATOR=Ninja] [-DBUILD_TYPE=Release]
@@ -42,9 +43,11 @@ foreach(f pixelpipesConfig.cmake pixelpipesConfigVersion.cmake pixelpipesTargets
     message(FATAL_ERROR "install_check: ${config_dir}/${f} was not installed")
   endif()
 endforeach()
-if(NOT EXISTS "${PREFIX}/include/pixelpipes/pixelpipes.h")
-  message(FATAL_ERROR "install_check: include/pixelpipes/pixelpipes.h was not installed")
-endif()
+foreach(header pixelpipes.h pixelpipes.hpp)
+  if(NOT EXISTS "${PREFIX}/include/pixelpipes/${header}")
+    message(FATAL_ERROR "install_check: include/pixelpipes/${header} was not installed")
+  endif()
+endforeach()
 
 # A shared install exports only pxp_ symbols.
 get_filename_component(lib_dir "${config_dir}/../.." ABSOLUTE)
