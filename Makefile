@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: help setup conan build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
+.PHONY: wheel wheel-check help setup conan build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
@@ -30,6 +30,8 @@ help:
 	@echo "make fuzz-structural       mutated programs loaded and run through the Python package (MUTANTS, default 20000)"
 	@echo "make fuzz-structural-asan  the same on the ASan build of the package"
 	@echo "make docs      regenerate docs/ops.md from the registry"
+	@echo "make wheel     a manylinux abi3 wheel with its native libraries bundled, in dist/"
+	@echo "make wheel-check  the wheel installed and tested in a minimal Debian 12 root (debootstrap; root)"
 
 # Debian packages needed before pip and Conan can run (Conan installs the libraries).
 $(STAMPS)/system:
@@ -61,6 +63,25 @@ build: $(STAMPS)/conan
 python: $(STAMPS)/conan
 	$(VPY) -m pip install -q --no-build-isolation -C build-dir=build/python \
 	  -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN) .
+
+# A wheel for machines with nothing installed: built against the system libraries, their copies
+# bundled and renamed by auditwheel (manylinux tag), and trimmed of libGLX (packaging/trim_wheel.py).
+WHEEL_BUILD := build/wheel
+wheel: $(STAMPS)/conan
+	rm -rf $(WHEEL_BUILD)/raw $(WHEEL_BUILD)/repaired dist/pixelpipes-*.whl
+	$(VPY) -m pip wheel . -q --no-build-isolation --no-deps -w $(WHEEL_BUILD)/raw \
+	  -C build-dir=$(WHEEL_BUILD)/build -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN)
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair --exclude libGLX.so.0 -w $(WHEEL_BUILD)/repaired \
+	  $(WHEEL_BUILD)/raw/*.whl
+	PATH=$(VENV)/bin:$$PATH $(VPY) packaging/trim_wheel.py $(WHEEL_BUILD)/repaired/*.whl dist
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel show dist/pixelpipes-*.whl
+	@ls -l dist/pixelpipes-*.whl
+
+# The wheel in a clean room: a minimal Debian 12 root with python3 and python3-venv only.
+wheel-check: wheel
+	@command -v debootstrap >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends debootstrap
+	$(SUDO) tests/wheel/clean_room.sh dist/pixelpipes-*.whl build/clean-room/root
 
 test-cpp: build
 	ctest --preset release -j $(JOBS)
