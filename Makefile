@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: wheel wheel-check help setup conan build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
+.PHONY: docs-site wheel wheel-check help setup conan build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
@@ -30,6 +30,7 @@ help:
 	@echo "make fuzz-structural       mutated programs loaded and run through the Python package (MUTANTS, default 20000)"
 	@echo "make fuzz-structural-asan  the same on the ASan build of the package"
 	@echo "make docs      regenerate docs/ops.md from the registry"
+	@echo "make docs-site the documentation site in build/docs-site (mkdocs, strict: warnings and broken links fail)"
 	@echo "make wheel     a manylinux abi3 wheel with its native libraries bundled, in dist/"
 	@echo "make wheel-check  the wheel installed and tested in a minimal Debian 12 root (debootstrap; root)"
 
@@ -63,6 +64,13 @@ build: $(STAMPS)/conan
 python: $(STAMPS)/conan
 	$(VPY) -m pip install -q --no-build-isolation -C build-dir=build/python \
 	  -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN) .
+
+# The documentation site (mkdocs.yml): strict, so a warning or a broken link fails the build.
+# docs/changelog.md is CHANGELOG.md, copied at build time (one file to edit).
+docs-site: $(STAMPS)/venv
+	cp CHANGELOG.md docs/changelog.md
+	$(VENV)/bin/mkdocs build --strict
+	@echo "docs site: $$(find build/docs-site -name '*.html' ! -name 404.html | wc -l) pages in build/docs-site"
 
 # A wheel for machines with nothing installed: built against the system libraries, their copies
 # bundled and renamed by auditwheel (manylinux tag), and trimmed of libGLX (packaging/trim_wheel.py).
