@@ -17,12 +17,13 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: help setup conan conan-recipes build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
+.PHONY: help setup conan conan-recipes build python test test-cpp test-python demo package conan-consumer-check install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
 	@echo "make test      set up, build, run every test (ctest + pytest)"
 	@echo "make package   conan create (library, unit tests in build(), test_package)"
+	@echo "make conan-consumer-check  a fresh Conan home: export conan/recipes, conan create, build and run tests/conan/consumer"
 	@echo "make conan-recipes  export the Debian wrappers of conan/recipes/ into the project's Conan home"
 	@echo "make install-check  cmake --install into build/install; test_package and examples/cpp built against it"
 	@echo "make sanitize  ASan+UBSan build: every C++ test, then the Python ABI-level tests on it"
@@ -94,6 +95,12 @@ PACKAGE_ARGS ?=
 package: $(STAMPS)/conan
 	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE) -o "pixelpipes/*:with_tests=True" \
 	  -c tools.build:jobs=$(JOBS) $(PACKAGE_ARGS)
+
+# The package as a user meets it (tests/conan/consumer_check.sh): in a fresh, temporary Conan home,
+# a detected profile, conan/export-recipes.sh, `conan create` with the default options (no unit
+# tests), then tests/conan/consumer/, which requires pixelpipes and OpenCV itself, built and run.
+conan-consumer-check: $(STAMPS)/venv
+	CONAN=$(CONAN) JOBS=$(JOBS) tests/conan/consumer_check.sh
 
 # The plain CMake route: install build/release into build/install, then build test_package/ (C)
 # and examples/cpp/ (C++) against that prefix with find_package(pixelpipes) and run them.
