@@ -17,12 +17,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: docs-site wheel wheel-check help setup conan build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
+.PHONY: help setup conan conan-recipes build python test test-cpp test-python demo package conan-consumer-check install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs docs-site wheel wheel-check clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
 	@echo "make test      set up, build, run every test (ctest + pytest)"
 	@echo "make package   conan create (library, unit tests in build(), test_package)"
+	@echo "make conan-consumer-check  a fresh Conan home: export conan/recipes, conan create, build and run tests/conan/consumer"
+	@echo "make conan-recipes  export the Debian wrappers of conan/recipes/ into the project's Conan home"
 	@echo "make install-check  cmake --install into build/install; test_package and examples/cpp built against it"
 	@echo "make sanitize  ASan+UBSan build: every C++ test, then the Python ABI-level tests on it"
 	@echo "make tsan      ThreadSanitizer build: the executor and batcher tests"
@@ -49,12 +51,18 @@ $(STAMPS)/venv: requirements-dev.txt $(STAMPS)/system
 
 setup: $(STAMPS)/conan
 
-# Conan: export the system recipes, then install (apt-installs OpenCV, libjpeg-turbo, libpng,
-# msgpack-cxx, GoogleTest) and write the CMake toolchain into build/conan.
-$(STAMPS)/conan: $(STAMPS)/venv conanfile.py $(PROFILE) $(wildcard conan/recipes/*/conanfile.py)
-	for recipe in conan/recipes/*/; do $(CONAN) export $$recipe -nr >/dev/null; done
+# Conan: export the dependency recipes (Debian 12 wrappers under ConanCenter's names), then
+# install (apt-installs OpenCV, libjpeg-turbo, libpng, msgpack-cxx, GoogleTest) and write the
+# CMake toolchain into build/conan. The project's own build has the unit tests.
+$(STAMPS)/conan: $(STAMPS)/venv conanfile.py $(PROFILE) conan/export-recipes.sh $(wildcard conan/recipes/*/conanfile.py)
+	CONAN=$(CONAN) conan/export-recipes.sh >/dev/null
 	$(CONAN) install . -nr --build=missing -pr:a $(PROFILE) -o "pixelpipes/*:with_tests=True"
 	@touch $@
+
+# The same export on its own (docs/conan.md): conan/export-recipes.sh is the command for any other
+# Conan home.
+conan-recipes: $(STAMPS)/venv
+	CONAN=$(CONAN) conan/export-recipes.sh
 
 build: $(STAMPS)/conan
 	cmake --preset release >/dev/null
@@ -108,12 +116,20 @@ test: build python
 demo: python
 	$(VPY) -m pixelpipes demo --preview build/demo-preview.png
 
-# The Conan package itself: the unit tests run in build(), then test_package/ (a C consumer).
-# PACKAGE_ARGS adds options, e.g. PACKAGE_ARGS='-o "pixelpipes/*:shared=False"' or
-# PACKAGE_ARGS='-c tools.build:skip_test=True' (skips building and running the unit tests).
+# The Conan package itself: the unit tests run in build() (with_tests is off by default, on here),
+# then test_package/ (a C consumer). PACKAGE_ARGS adds options, e.g.
+# PACKAGE_ARGS='-o "pixelpipes/*:shared=False"' or PACKAGE_ARGS='-c tools.build:skip_test=True'
+# (skips building and running the unit tests).
 PACKAGE_ARGS ?=
 package: $(STAMPS)/conan
-	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE) $(PACKAGE_ARGS)
+	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE) -o "pixelpipes/*:with_tests=True" \
+	  -c tools.build:jobs=$(JOBS) $(PACKAGE_ARGS)
+
+# The package as a user meets it (tests/conan/consumer_check.sh): in a fresh, temporary Conan home,
+# a detected profile, conan/export-recipes.sh, `conan create` with the default options (no unit
+# tests), then tests/conan/consumer/, which requires pixelpipes and OpenCV itself, built and run.
+conan-consumer-check: $(STAMPS)/venv
+	CONAN=$(CONAN) JOBS=$(JOBS) tests/conan/consumer_check.sh
 
 # The plain CMake route: install build/release into build/install, then build test_package/ (C)
 # and examples/cpp/ (C++) against that prefix with find_package(pixelpipes) and run them.
