@@ -17,12 +17,14 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: help setup conan build python test test-cpp test-python demo package install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs clean
+.PHONY: help setup conan conan-recipes build python test test-cpp test-python demo package conan-consumer-check install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs docs-site wheel wheel-check clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
 	@echo "make test      set up, build, run every test (ctest + pytest)"
 	@echo "make package   conan create (library, unit tests in build(), test_package)"
+	@echo "make conan-consumer-check  a fresh Conan home: export conan/recipes, conan create, build and run tests/conan/consumer"
+	@echo "make conan-recipes  export the Debian wrappers of conan/recipes/ into the project's Conan home"
 	@echo "make install-check  cmake --install into build/install; test_package and examples/cpp built against it"
 	@echo "make sanitize  ASan+UBSan build: every C++ test, then the Python ABI-level tests on it"
 	@echo "make tsan      ThreadSanitizer build: the executor and batcher tests"
@@ -30,6 +32,9 @@ help:
 	@echo "make fuzz-structural       mutated programs loaded and run through the Python package (MUTANTS, default 20000)"
 	@echo "make fuzz-structural-asan  the same on the ASan build of the package"
 	@echo "make docs      regenerate docs/ops.md from the registry"
+	@echo "make docs-site the documentation site in build/docs-site (mkdocs, strict: warnings and broken links fail)"
+	@echo "make wheel     a manylinux abi3 wheel with its native libraries bundled, in dist/"
+	@echo "make wheel-check  the wheel installed and tested in a minimal Debian 12 root (debootstrap; root)"
 
 # Debian packages needed before pip and Conan can run (Conan installs the libraries).
 $(STAMPS)/system:
@@ -46,12 +51,18 @@ $(STAMPS)/venv: requirements-dev.txt $(STAMPS)/system
 
 setup: $(STAMPS)/conan
 
-# Conan: export the system recipes, then install (apt-installs OpenCV, libjpeg-turbo, libpng,
-# msgpack-cxx, GoogleTest) and write the CMake toolchain into build/conan.
-$(STAMPS)/conan: $(STAMPS)/venv conanfile.py $(PROFILE) $(wildcard conan/recipes/*/conanfile.py)
-	for recipe in conan/recipes/*/; do $(CONAN) export $$recipe -nr >/dev/null; done
+# Conan: export the dependency recipes (Debian 12 wrappers under ConanCenter's names), then
+# install (apt-installs OpenCV, libjpeg-turbo, libpng, msgpack-cxx, GoogleTest) and write the
+# CMake toolchain into build/conan. The project's own build has the unit tests.
+$(STAMPS)/conan: $(STAMPS)/venv conanfile.py $(PROFILE) conan/export-recipes.sh $(wildcard conan/recipes/*/conanfile.py)
+	CONAN=$(CONAN) conan/export-recipes.sh >/dev/null
 	$(CONAN) install . -nr --build=missing -pr:a $(PROFILE) -o "pixelpipes/*:with_tests=True"
 	@touch $@
+
+# The same export on its own (docs/conan.md): conan/export-recipes.sh is the command for any other
+# Conan home.
+conan-recipes: $(STAMPS)/venv
+	CONAN=$(CONAN) conan/export-recipes.sh
 
 build: $(STAMPS)/conan
 	cmake --preset release >/dev/null
@@ -61,6 +72,32 @@ build: $(STAMPS)/conan
 python: $(STAMPS)/conan
 	$(VPY) -m pip install -q --no-build-isolation -C build-dir=build/python \
 	  -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN) .
+
+# The documentation site (mkdocs.yml): strict, so a warning or a broken link fails the build.
+# docs/changelog.md is CHANGELOG.md, copied at build time (one file to edit).
+docs-site: $(STAMPS)/venv
+	cp CHANGELOG.md docs/changelog.md
+	$(VENV)/bin/mkdocs build --strict
+	@echo "docs site: $$(find build/docs-site -name '*.html' ! -name 404.html | wc -l) pages in build/docs-site"
+
+# A wheel for machines with nothing installed: built against the system libraries, their copies
+# bundled and renamed by auditwheel (manylinux tag), and trimmed of libGLX (packaging/trim_wheel.py).
+WHEEL_BUILD := build/wheel
+wheel: $(STAMPS)/conan
+	rm -rf $(WHEEL_BUILD)/raw $(WHEEL_BUILD)/repaired dist/pixelpipes-*.whl
+	$(VPY) -m pip wheel . -q --no-build-isolation --no-deps -w $(WHEEL_BUILD)/raw \
+	  -C build-dir=$(WHEEL_BUILD)/build -C cmake.define.CMAKE_TOOLCHAIN_FILE=$(TOOLCHAIN)
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel repair --exclude libGLX.so.0 -w $(WHEEL_BUILD)/repaired \
+	  $(WHEEL_BUILD)/raw/*.whl
+	PATH=$(VENV)/bin:$$PATH $(VPY) packaging/trim_wheel.py $(WHEEL_BUILD)/repaired/*.whl dist
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/auditwheel show dist/pixelpipes-*.whl
+	@ls -l dist/pixelpipes-*.whl
+
+# The wheel in a clean room: a minimal Debian 12 root with python3 and python3-venv only.
+wheel-check: wheel
+	@command -v debootstrap >/dev/null || $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	  --no-install-recommends debootstrap
+	$(SUDO) tests/wheel/clean_room.sh dist/pixelpipes-*.whl build/clean-room/root
 
 test-cpp: build
 	ctest --preset release -j $(JOBS)
@@ -79,12 +116,20 @@ test: build python
 demo: python
 	$(VPY) -m pixelpipes demo --preview build/demo-preview.png
 
-# The Conan package itself: the unit tests run in build(), then test_package/ (a C++ consumer).
-# PACKAGE_ARGS adds options, e.g. PACKAGE_ARGS='-o "pixelpipes/*:shared=False"' or
-# PACKAGE_ARGS='-c tools.build:skip_test=True' (skips building and running the unit tests).
+# The Conan package itself: the unit tests run in build() (with_tests is off by default, on here),
+# then test_package/ (a C++ consumer). PACKAGE_ARGS adds options, e.g.
+# PACKAGE_ARGS='-o "pixelpipes/*:shared=False"' or PACKAGE_ARGS='-c tools.build:skip_test=True'
+# (skips building and running the unit tests).
 PACKAGE_ARGS ?=
 package: $(STAMPS)/conan
-	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE) $(PACKAGE_ARGS)
+	$(CONAN) create . -nr --build=missing --build="pixelpipes/*" -pr:a $(PROFILE) -o "pixelpipes/*:with_tests=True" \
+	  -c tools.build:jobs=$(JOBS) $(PACKAGE_ARGS)
+
+# The package as a user meets it (tests/conan/consumer_check.sh): in a fresh, temporary Conan home,
+# a detected profile, conan/export-recipes.sh, `conan create` with the default options (no unit
+# tests), then tests/conan/consumer/, which requires pixelpipes and OpenCV itself, built and run.
+conan-consumer-check: $(STAMPS)/venv
+	CONAN=$(CONAN) JOBS=$(JOBS) tests/conan/consumer_check.sh
 
 # The plain CMake route: install build/release into build/install, then build test_package/ and
 # examples/cpp/ (both C++, through pixelpipes.hpp) against that prefix with find_package(pixelpipes)

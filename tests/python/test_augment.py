@@ -491,3 +491,23 @@ def test_crops_with_image_sizes_known_only_at_run_time():
         padded = np.pad(o, ((dy, dy), (dx, dx), (0, 0)))
         np.testing.assert_array_equal(s["crop"], padded[y0 + dy:y0 + dy + 32, x0 + dx:x0 + dx + 36])
     assert len(sizes) > 6
+
+
+# -- bad arguments fail on the user's line, at graph-building or compile time ----------------------
+def test_bad_macro_arguments_name_the_users_line():
+    import numpy as np
+    img = np.zeros((32, 32, 3), np.uint8)
+    with pp.Graph():
+        with pytest.raises(ValueError, match=r"test_augment.py:\d+: RandomResizedCrop: scale"):
+            augment.RandomResizedCrop(img, 224, scale=(2, 1))
+        with pytest.raises(TypeError, match=r"test_augment.py:\d+: ColorJitter: got an unexpected keyword"):
+            augment.ColorJitter(img, brightnes=0.2)
+
+
+def test_a_mean_of_the_wrong_length_fails_at_compile_time_on_the_users_line():
+    import numpy as np
+    with pp.Graph() as g:
+        img = pp.Select(pp.SampleIndex() >= 0, np.zeros((8, 8, 3), np.uint8), np.zeros((8, 8, 3), np.uint8))
+        g.output("x", augment.Normalize(img, (0.5, 0.5), (0.2, 0.2)))
+    with pytest.raises(pp.TypeCheckError, match=r"'mean' has 2 numbers for an image of 3 channels.*test_augment.py:\d+"):
+        pp.compile(g)

@@ -166,3 +166,26 @@ def test_python_dash_m_and_no_torch():
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("pixelpipes ")
+
+
+def test_progress_without_tqdm_is_a_plain_line_then_the_summary(monkeypatch, capsys):
+    import builtins
+    import sys
+    import time
+    from pixelpipes.progress import Meter
+    real_import = builtins.__import__
+
+    def no_tqdm(name, *args, **kwargs):
+        if name == "tqdm":
+            raise ImportError("no tqdm here")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_tqdm)
+    m = Meter(100, "work", progress=True, file=sys.stdout)
+    m.update(10)
+    time.sleep(0.55)
+    m.update(20)
+    m.close()
+    out, err = capsys.readouterr()
+    assert "\rwork: 10/100 img" in err and "\rwork: 30/100 img" in err
+    assert out.startswith("work: 30 img in ")

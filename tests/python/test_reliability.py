@@ -153,16 +153,30 @@ def test_interrupting_iteration_100_times_leaves_no_thread_or_memory():
         it = p.batches(32, prefetch=4, threads=3)
         next(it)
         if round % 2:
-            # KeyboardInterrupt while next() waits for a batch
-            timer = threading.Timer(0.002, _thread.interrupt_main)
+            # KeyboardInterrupt while next() waits for a batch. Python drops an interrupt that lands
+            # while a finalizer runs (a freed batch's, say), so it is sent again until one arrives.
+            caught = threading.Event()
+
+            def interrupt():
+                time.sleep(0.002)
+                while not caught.is_set():
+                    _thread.interrupt_main()
+                    caught.wait(0.05)
+
+            interrupter = threading.Thread(target=interrupt)
             t = time.perf_counter()
             try:
-                timer.start()  # (inside: the interrupt may even land while start() waits)
+                interrupter.start()  # (inside: the interrupt may even land while start() waits)
                 for _ in range(10 ** 6):
                     next(it)
             except KeyboardInterrupt:
                 pass
-            timer.join()
+            caught.set()
+            interrupter.join()
+            try:  # one more interrupt, sent before the thread saw `caught`, is delivered here
+                time.sleep(0.01)
+            except KeyboardInterrupt:
+                pass
             del it  # (the interrupt may land between two next() calls: then dropping it stops it)
         else:
             t = time.perf_counter()

@@ -1,28 +1,58 @@
-"""libpng/system: wraps Debian's libpng-dev (1.6)."""
+"""libpng/1.6.39 for machines with no Conan remote: wraps Debian 12's libpng-dev (1.6.39-2+deb12u4)
+instead of building libpng; nothing is compiled or copied.
+
+It has the names of ConanCenter's recipe, so the same requires and CMakeLists work with either:
+find_package(PNG) (config or module) with the target PNG::PNG, pkg-config name libpng.
+Exported by conan/export-recipes.sh (`make conan-recipes`).
+"""
+import re
+import subprocess
+
 from conan import ConanFile
+from conan.errors import ConanException
 from conan.tools.gnu import PkgConfig
 from conan.tools.system import package_manager
 
 
-class LibpngSystemConan(ConanFile):
+class LibpngDebianConan(ConanFile):
     name = "libpng"
-    version = "system"
+    version = "1.6.39"
+    description = "libpng from Debian 12's libpng-dev (no build)"
+    license = "libpng-2.0"
     package_type = "shared-library"
     settings = "os", "arch", "compiler", "build_type"
+    _debian_package = "libpng-dev"
 
     def package_id(self):
-        self.info.clear()
+        self.info.clear()  # nothing is built: one package for every setting
 
     def system_requirements(self):
-        package_manager.Apt(self).install(["libpng-dev"], update=True, check=True)
+        package_manager.Apt(self).install([self._debian_package], update=True, check=True)
+        _check_debian_version(self, self._debian_package)
 
     def package_info(self):
         pc = PkgConfig(self, "libpng16")
-        # CMake's FindPNG names, so CMakeLists.txt is the same with and without Conan.
+        self.cpp_info.set_property("cmake_find_mode", "both")
         self.cpp_info.set_property("cmake_file_name", "PNG")
         self.cpp_info.set_property("cmake_target_name", "PNG::PNG")
-        self.cpp_info.set_property("system_package_version", pc.version)
-        self.cpp_info.includedirs = list(pc.includedirs) or ["/usr/include"]
+        self.cpp_info.set_property("pkg_config_name", "libpng")
+        self.cpp_info.set_property("pkg_config_aliases", ["libpng16"])
+        self.cpp_info.includedirs = list(pc.includedirs) or ["/usr/include"]  # /usr/include/libpng16
         self.cpp_info.libs = ["png16"]
-        self.cpp_info.libdirs = [pc.variables["libdir"]]
+        self.cpp_info.libdirs = [pc.variables["libdir"]]  # pkg-config hides the default libdir
         self.cpp_info.bindirs = []
+
+
+# The same function is in every wrapper of conan/recipes/: each recipe stands alone.
+def _check_debian_version(conanfile, package):
+    """Fails when the installed Debian package is not the version this recipe says it is (another
+    Debian or Ubuntu release): its version would be a lie to every consumer's version range."""
+    try:
+        installed = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], check=True,
+                                   capture_output=True, text=True).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return  # not a Debian system: Apt installed nothing, there is nothing to compare
+    upstream = re.match(r"(?:\d+:)?([0-9.]+)", installed).group(1)  # 1:2.1.5-2 -> 2.1.5
+    if upstream != conanfile.version:
+        raise ConanException(f"{conanfile.ref} wraps the Debian package {package}, but version {installed} "
+                             f"is installed: change `version` in its recipe (conan/recipes/) to {upstream}")

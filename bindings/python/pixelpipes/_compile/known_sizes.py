@@ -8,10 +8,11 @@ from typing import Callable, Dict, List, Optional
 
 import numpy as np
 
-from ..node import Constant, Node
+from ..node import Node
 from ..opnode import OpNode
 from ..types import Type
 from .infer import infer
+from .optimize import replace_with_constant
 from .session import Session
 
 
@@ -52,14 +53,7 @@ def fold_known_sizes(session: Session, order: List[Node]) -> int:
     replaced = 0
     for node, subject in zip(queries, subjects):
         value = _FROM_TYPE[node.op](subject._type) if subject._type is not None else None
-        if value is None:
-            continue
-        with graph:
-            c = Constant(value, label=node.label)
-        c.source = node.source
-        session.keys[c.id] = session.keys.get(node.id, 0)
-        session.display[c.id] = session.label(node)
-        session.replace(node, c)
-        replaced += 1
-    session.stats["folded"] += replaced
+        if value is not None:
+            replace_with_constant(session, graph, node, value)
+            replaced += 1
     return replaced

@@ -148,13 +148,19 @@ def fold(session: Session, order: List[Node], roots: List[Node]) -> None:
         value = normalize(_owned(value))
         if _nbytes(value) > MAX_FOLDED_BYTES:
             continue
-        with graph:
-            c = Constant(value, label=node.label)
-        c.source = node.source
-        session.keys[c.id] = session.keys.get(node.id, 0)
-        session.display[c.id] = session.label(node)
-        session.replace(node, c)
-        session.stats["folded"] += 1
+        replace_with_constant(session, graph, node, value)
+
+
+def replace_with_constant(session: Session, graph, node: Node, value) -> None:
+    """Puts a Constant of ``value`` in place of ``node``: same label, source line, key and name in
+    the listing, so errors and the disassembly still point at the user's node."""
+    with graph:
+        c = Constant(value, label=node.label)
+    c.source = node.source
+    session.keys[c.id] = session.keys.get(node.id, 0)
+    session.display[c.id] = session.label(node)
+    session.replace(node, c)
+    session.stats["folded"] += 1
 
 
 _FAILED = object()

@@ -35,6 +35,20 @@ def check_common(pipeline, batch_size, epoch_length, rank, world_size):
     return batch_size, epoch_length, rank, world_size
 
 
+def checked_epoch(epoch) -> int:
+    epoch = integer(epoch, "epoch")
+    if epoch < 0:
+        raise ValueError(f"epoch must be >= 0, not {epoch}")
+    return epoch
+
+
+def checked_last_batch(last_batch):
+    from .epoch_plan import LAST_BATCH
+    if last_batch is not None and last_batch not in LAST_BATCH:
+        raise ValueError(f"last_batch must be 'pad', 'drop' or 'partial', not {last_batch!r}")
+    return last_batch
+
+
 def stream_arguments(threads, prefetch):
     """Checked (threads, prefetch): integers or None (their ranges are the library's)."""
     return optional_integer(threads, "threads"), optional_integer(prefetch, "prefetch")

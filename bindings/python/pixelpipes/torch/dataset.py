@@ -8,12 +8,12 @@ from typing import Any, Dict, Iterator, Optional
 import torch
 import torch.utils.data
 
-from ..arguments import integer
 from ..batches import BatchIterator
 from ..errors import StateError
-from .common import check_common, distributed, error_policy, stream_arguments
+from .common import (check_common, checked_epoch, checked_last_batch, distributed, error_policy,
+                     stream_arguments)
 from .convert import TorchBatch, to_torch
-from .epoch_plan import LAST_BATCH, EpochPlan
+from .epoch_plan import EpochPlan
 from .epoch_stream import epoch_batches
 from .state import make_state, read_state
 from .worker_control import WorkerControl
@@ -58,13 +58,10 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
         super().__init__()
         batch_size, epoch_length, rank, world_size = check_common(pipeline, batch_size, epoch_length, rank,
                                                                   world_size)
-        if last_batch is not None and last_batch not in LAST_BATCH:
-            raise ValueError(f"last_batch must be 'pad', 'drop' or 'partial', not {last_batch!r}")
+        checked_last_batch(last_batch)
         if last_batch is not None and drop_last and last_batch != "drop":
             raise ValueError(f"drop_last=True contradicts last_batch={last_batch!r}")
-        epoch = integer(epoch, "epoch")
-        if epoch < 0:
-            raise ValueError(f"epoch must be >= 0, not {epoch}")
+        epoch = checked_epoch(epoch)
         self.pipeline = pipeline
         self.batch_size = batch_size
         self.epoch_length = epoch_length
@@ -106,9 +103,7 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
         """Selects the epoch that the next pass goes through (like DistributedSampler's), here and
         in DataLoader workers that persist across epochs. Setting the epoch it is already in keeps
         its position, so a resumed epoch continues."""
-        epoch = integer(epoch, "epoch")
-        if epoch < 0:
-            raise ValueError(f"epoch must be >= 0, not {epoch}")
+        epoch = checked_epoch(epoch)
         if epoch != self._epoch:
             self._epoch, self._offset = epoch, 0
         self._generation += 1

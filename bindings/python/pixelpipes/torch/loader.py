@@ -7,11 +7,11 @@ from typing import Any, Dict, Iterator, Optional
 
 import torch
 
-from ..arguments import integer
 from ..errors import PixelpipesError
-from .common import check_common, distributed, error_policy, stream_arguments
+from .common import (check_common, checked_epoch, checked_last_batch, distributed, error_policy,
+                     stream_arguments)
 from .convert import TorchBatch, to_torch
-from .epoch_plan import LAST_BATCH, EpochPlan
+from .epoch_plan import EpochPlan
 from .epoch_stream import epoch_batches
 from .state import make_state, read_state
 
@@ -63,11 +63,9 @@ class Loader:
         if epoch_length is None:
             raise ValueError("a Loader needs epoch_length (the dataset size); for an endless stream use "
                              "pipeline.batches()")
-        if last_batch not in LAST_BATCH:
-            raise ValueError(f"last_batch must be 'pad', 'drop' or 'partial', not {last_batch!r}")
-        epoch = integer(epoch, "epoch")
-        if epoch < 0:
-            raise ValueError(f"epoch must be >= 0, not {epoch}")
+        if checked_last_batch(last_batch) is None:
+            raise ValueError("last_batch must be 'pad', 'drop' or 'partial', not None")
+        epoch = checked_epoch(epoch)
         self.pipeline = pipeline
         self.batch_size = batch_size
         self.epoch_length = epoch_length
@@ -95,9 +93,7 @@ class Loader:
     def set_epoch(self, epoch: int) -> None:
         """Selects the epoch the next pass goes through. Setting the current epoch keeps its
         position, so a resumed epoch continues."""
-        epoch = integer(epoch, "epoch")
-        if epoch < 0:
-            raise ValueError(f"epoch must be >= 0, not {epoch}")
+        epoch = checked_epoch(epoch)
         if epoch != self._epoch:
             self._epoch, self._offset = epoch, 0
 
