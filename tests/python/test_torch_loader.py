@@ -250,3 +250,10 @@ def test_a_failing_batch_raises_and_the_next_pass_continues_after_it(pipeline):
     assert e.value.sample == 21 and got == [list(range(8)), list(range(8, 16))]
     assert loader.state_dict()["offset"] == 24
     assert [b["index"].tolist()[0] for b in loader] == [24, 32]
+
+
+def test_an_epoch_with_nothing_left_moves_on_to_the_next(pipeline):
+    loader = Loader(pipeline, 32, N, last_batch="drop")
+    loader.load_state_dict(dict(loader.state_dict(), offset=96))  # 4 positions left: no whole batch
+    assert len(loader) == 0 and list(loader) == [] and loader.epoch == 1
+    assert [b["index"].shape[0] for b in loader] == [32, 32, 32] and loader.epoch == 2

@@ -171,6 +171,9 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
             return
         plan = self._plan()
         total = plan.batches()
+        if total == 0:  # nothing left of this epoch for this rank (a dropped tail): on to the next
+            self._epoch, self._offset = plan.epoch + 1, 0
+            return
 
         def keep(stream):
             self._stream = stream

@@ -126,10 +126,10 @@ class Loader:
     def __iter__(self) -> Iterator[TorchBatch]:
         plan = self._plan()
         total = plan.batches()
-        streams = []
-
+        if total == 0:  # nothing left of this epoch for this rank (a dropped tail): on to the next
+            self._epoch, self._offset = plan.epoch + 1, 0
+            return
         def keep(stream):
-            streams.append(stream)
             self._stream = stream
 
         def consumed(j):  # the state once batch j is consumed (or has failed)
