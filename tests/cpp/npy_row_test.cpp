@@ -14,6 +14,7 @@
 
 #include "kernels/npy_header.hpp"
 #include "ops/npy_file.hpp"
+#include "process_probes.hpp"
 #include "program_builder.hpp"
 
 namespace pxp::test {
@@ -294,15 +295,7 @@ TEST(NpyRow, ManyWorkersShareTheMapping) {
   std::remove(path.c_str());
 }
 
-size_t open_descriptors() {
-  size_t n = 0;
-  if (DIR* d = ::opendir("/proc/self/fd")) {
-    while (dirent* e = ::readdir(d))
-      if (e->d_name[0] != '.') ++n;
-    ::closedir(d);
-  }
-  return n;
-}
+size_t open_descriptors() { return proc_entries("/proc/self/fd"); }
 
 TEST(NpyRow, ThousandsOfFilesDoNotExhaustDescriptors) {
   // one small .npy per image, as a file list would have them: mappings nobody uses are dropped

@@ -9,15 +9,19 @@
 
 namespace pxp::test {
 
-inline size_t thread_count() {
+// Entries of a /proc folder (dot entries left out): threads of /proc/self/task, descriptors of
+// /proc/self/fd.
+inline size_t proc_entries(const char* folder) {
   size_t n = 0;
-  if (DIR* d = ::opendir("/proc/self/task")) {
+  if (DIR* d = ::opendir(folder)) {
     while (dirent* e = ::readdir(d))
       if (e->d_name[0] != '.') ++n;
     ::closedir(d);
   }
   return n;
 }
+
+inline size_t thread_count() { return proc_entries("/proc/self/task"); }
 
 // The thread count once it equals `expected`, or after 5 s: a joined thread leaves
 // /proc/self/task a moment after join returns.

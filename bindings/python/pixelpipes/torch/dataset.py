@@ -171,8 +171,8 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
             return
         plan = self._plan()
         total = plan.batches()
-        if total == 0:  # nothing left of this epoch for this rank (a dropped tail): on to the next
-            self._epoch, self._offset = plan.epoch + 1, 0
+        if total == 0:  # nothing left of this epoch for this rank (a dropped tail): the next
+            self._epoch, self._offset = plan.state_after(-1)
             return
 
         def keep(stream):
@@ -186,13 +186,12 @@ class PixelpipesDataset(torch.utils.data.IterableDataset):
             # StatefulDataLoader restores them, takes exactly that one next). The consumer's exact
             # state after this batch travels with it (`out.state`).
             if j >= total - workers:  # this worker's last batch of the epoch
-                self._epoch, self._offset = plan.epoch + 1, 0
+                self._epoch, self._offset = plan.state_after(total - 1)
             else:
-                self._offset = plan.offset_after(j - worker + workers - 1)
+                self._epoch, self._offset = plan.state_after(j - worker + workers - 1)
             out = to_torch(batch, pin)
             out.epoch, out.number, out.padded = plan.epoch, j, padded
-            out.state = make_state(self.pipeline.seed, plan.epoch + (j == total - 1), 0 if j == total - 1 else
-                                   plan.offset_after(j), self.epoch_length)
+            out.state = make_state(self.pipeline.seed, *plan.state_after(j), self.epoch_length)
             yield out
 
     def _endless(self, workers: int, worker: int, pin: bool):

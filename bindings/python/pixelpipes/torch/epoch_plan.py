@@ -82,3 +82,10 @@ class EpochPlan:
     def offset_after(self, j: int) -> int:
         """The epoch's consumed positions once every rank has returned its batch ``j``."""
         return min(self.epoch_length, self.offset + (j + 1) * self.span)
+
+    def state_after(self, j: int) -> Tuple[int, int]:
+        """(epoch, offset) once batch ``j`` is consumed: the next epoch's start after the last
+        batch (``j = -1``: before any batch, which is the end when no batch is left)."""
+        if j >= self.batches() - 1:
+            return self.epoch + 1, 0
+        return self.epoch, self.offset_after(j)

@@ -125,18 +125,15 @@ class Loader:
 
     def __iter__(self) -> Iterator[TorchBatch]:
         plan = self._plan()
-        total = plan.batches()
-        if total == 0:  # nothing left of this epoch for this rank (a dropped tail): on to the next
-            self._epoch, self._offset = plan.epoch + 1, 0
+        if plan.batches() == 0:  # nothing left of this epoch for this rank (a dropped tail): the next
+            self._epoch, self._offset = plan.state_after(-1)
             return
+
         def keep(stream):
             self._stream = stream
 
         def consumed(j):  # the state once batch j is consumed (or has failed)
-            if j == total - 1:
-                self._epoch, self._offset = plan.epoch + 1, 0
-            else:
-                self._offset = plan.offset_after(j)
+            self._epoch, self._offset = plan.state_after(j)
 
         upcoming = 0
         try:
