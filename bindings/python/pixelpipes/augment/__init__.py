@@ -1,0 +1,32 @@
+"""Augmentation macros: the torchvision-style recipes, on an image or on a whole Resource.
+
+Every class here is a :class:`pixelpipes.Macro`. Call it on an image node to get the augmented
+image node, or on a :class:`pixelpipes.resource.Resource` to get a new Resource in which every
+field of a kind the augmentation cares about is changed by the SAME random draw (one matrix for
+the image, its mask, boxes, points and polygons; one set of color factors for every image
+field), and every other field passes through::
+
+    from pixelpipes import augment, resource
+    r = resource.Resource(image=img, mask=seg, boxes=boxes, label=cls)
+    r = augment.RandomResizedCrop(r, 224)
+    r = augment.RandomHorizontalFlip(r)
+    r = augment.ColorJitter(r, brightness=0.4, contrast=0.4, saturation=0.4, hue=0.1)
+    r = augment.Normalize(r, mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))
+    r.output()
+
+Parameters are drawn with the pipeline's random ops, inside the macros, so a sample is a pure
+function of (seed, sample index) and nothing runs in Python per sample. The random streams are
+keyed by the macro node's structure (class, parameters, inputs, label; never the source line), so
+adding other nodes or moving code does not change them. Sizes follow torchvision: an int is a square, a pair is
+``(height, width)``. See docs/augment.md.
+"""
+from ._common import BORDERS, INTERPOLATIONS, RESIZE_INTERPOLATIONS
+from .affine import RandomAffine, Transform
+from .base import Augmentation, GeometryAugmentation
+from .color import ColorJitter, Normalize
+from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
+from .flip import RandomHorizontalFlip, RandomVerticalFlip
+
+__all__ = ["Augmentation", "GeometryAugmentation", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
+           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize"]
+

@@ -1,0 +1,158 @@
+"""The augmentation framework: Augmentation (a macro applied to an image or to every field of a
+Resource with one draw) and GeometryAugmentation (one matrix for every spatial field)."""
+from __future__ import annotations
+
+import inspect
+from typing import Any, Dict, Optional, Tuple
+
+import numpy as np
+
+from ..macro import Macro
+from ..node import Constant, Node, as_node
+from ..ops import geometry, image
+from ..resource import SPATIAL_KINDS, Resource
+from ..source import user_location
+from ._common import _move_annotations, _size_int, _sub, _with_shape
+
+# -- the framework -------------------------------------------------------------------------------
+
+class _AugmentationMeta(type):
+    """``Cls(source, ...)`` builds the augmentation's nodes (see Augmentation._build) instead of
+    one bare node; the compiler's own nodes are made with the private ``_part`` keyword."""
+
+    def __init__(cls, name, bases, ns, **kw):
+        super().__init__(name, bases, ns, **kw)
+        if "__signature__" not in ns and "configure" in ns:
+            params = [inspect.Parameter("source", inspect.Parameter.POSITIONAL_ONLY)]
+            params += list(inspect.signature(cls.configure).parameters.values())
+            params.append(inspect.Parameter("label", inspect.Parameter.KEYWORD_ONLY, default=None))
+            cls.__signature__ = inspect.Signature(params)
+
+    def __call__(cls, *args, label: Optional[str] = None, **kwargs):
+        if "_part" in kwargs:
+            return super().__call__(*args, label=label, **kwargs)
+        if not args:
+            raise TypeError(f"{cls.__name__} takes an image node or a Resource first")
+        return cls._build(*args, label=label, **kwargs)
+
+
+class Augmentation(Macro, metaclass=_AugmentationMeta):
+    """Base of the augmentation macros.
+
+    A subclass defines ``configure(...)`` (a static method that checks the user's arguments and
+    returns them as a dict of plain values), ``_params`` (the nodes drawn once and shared by
+    every field) and ``apply(kind, field, reference, *params)`` (what one field becomes).
+    ``kinds`` lists the field kinds it changes; other fields pass through.
+    """
+
+    kinds: Tuple[str, ...] = ("image",)
+    needs_types = True
+
+    @staticmethod
+    def configure() -> Dict[str, Any]:
+        return {}
+
+    # -- building (while the user's graph is built) ------------------------------------------
+    @classmethod
+    def _build(cls, source, *args, label: Optional[str] = None, **kwargs):
+        try:
+            config = cls.configure(*args, **kwargs)
+        except (ValueError, TypeError) as e:  # a bad argument: name the user's line, like op errors
+            message = str(e).replace(f"{cls.__name__}.configure() ", "")
+            raise type(e)(f"{user_location()}: {cls.__name__}: {message}") from None
+        return cls._apply_to(source, config, label)
+
+    @classmethod
+    def _apply_to(cls, source, config: Dict[str, Any], label: Optional[str], params=None):
+        if isinstance(source, Resource):
+            res = source
+            ref = res.reference()
+        elif isinstance(source, (Node, np.ndarray)):
+            res, ref = None, as_node(source)
+        else:
+            raise TypeError(f"{cls.__name__} takes an image node or a Resource, not {type(source).__name__}")
+        if params is None:
+            params = cls._params(res, ref, config, label)
+
+        def make(field: Node, kind: str, name: Optional[str]) -> Node:
+            lab = label if name is None else _sub(label, name)
+            return type.__call__(cls, field, ref, *params, label=lab, _part="apply", _kind=kind, **config)
+
+        if res is None:
+            return make(ref, "image", None)
+        changed = {name: make(res[name], kind, name) for name, kind in res.kinds.items() if kind in cls.kinds}
+        return res.replace(changed)
+
+    @classmethod
+    def _params(cls, res: Optional[Resource], ref: Node, config: Dict[str, Any], label: Optional[str]) -> tuple:
+        return ()
+
+    # -- expansion (at compile time) -----------------------------------------------------------
+    @property
+    def config(self) -> Dict[str, Any]:
+        return {k: v for k, v in self.params.items() if not k.startswith("_")}
+
+    def expand(self, *inputs: Node):
+        part = self.params["_part"]
+        if part == "draw":
+            return self.draw(*inputs)
+        field, ref, *params = inputs
+        return self.apply(self.params["_kind"], field, ref, *params)
+
+    def draw(self, *inputs: Node) -> Node:
+        raise NotImplementedError
+
+    def apply(self, kind: str, field: Node, ref: Node, *params: Node) -> Node:
+        raise NotImplementedError
+
+
+class GeometryAugmentation(Augmentation):
+    """An augmentation that moves pixels by one 3 x 3 matrix (source -> destination, continuous
+    coordinates) into a canvas of ``output_size``: images are warped with the interpolation and
+    border, masks with ``nearest`` and 0, boxes, points and polygons are transformed (boxes
+    clipped to the canvas unless ``clip_boxes=False``).
+
+    A subclass defines ``matrix(self, reference)`` (drawn once per sample, in a macro of its own)
+    and, when the canvas is not the reference's size, ``output_size(self, reference)``.
+    ``image_mode`` "crop" (pure translations) or "crop_resize" (axis-aligned crops inside the
+    image) moves pixels by cropping (and resizing) instead of a warp: the same geometry, faster,
+    and with "area" interpolation available for crop_resize.
+    """
+
+    kinds = SPATIAL_KINDS
+    image_mode = "warp"
+
+    @classmethod
+    def _params(cls, res, ref, config, label):
+        return (type.__call__(cls, ref, label=_sub(label, "matrix"), _part="draw", **config),)
+
+    def draw(self, ref: Node) -> Node:
+        return self.matrix(ref)
+
+    def matrix(self, ref: Node) -> Node:
+        raise NotImplementedError
+
+    def output_size(self, ref: Node):
+        """(width, height) of the canvas: ints, or i64 nodes."""
+        return _size_int(ref)
+
+    def apply(self, kind, field, ref, matrix):
+        w, h = self.output_size(ref)
+        if kind in ("image", "mask"):
+            return self.move_pixels(kind, field, matrix, w, h)
+        return _move_annotations(kind, field, matrix, w, h, self.config.get("clip_boxes", True))
+
+    def move_pixels(self, kind: str, field: Node, matrix: Node, w, h) -> Node:
+        c = self.config
+        if kind == "mask":
+            interpolation, border, value = "nearest", "constant", 0.0
+        else:
+            interpolation = c.get("interpolation", "linear")
+            border, value = c.get("border", "constant"), float(c.get("border_value", 0.0))
+        if self.image_mode == "warp":
+            return image.Warp(field, matrix, w, h, interpolation=interpolation, border=border, border_value=value)
+        # the source region of the canvas: the canvas box moved back
+        box = geometry.TransformBoxes(Constant(np.array([0, 0, w, h], np.float32)), geometry.Invert(matrix))
+        if self.image_mode == "crop":
+            return _with_shape(image.CropPad(field, box, border=border, border_value=value), field, h, w)
+        return image.Resize(image.Crop(field, box), w, h, interpolation=interpolation)
