@@ -226,6 +226,27 @@ def conditional(condition: Any, true: Resource, false: Resource) -> Resource:
                      for k, v in true.items()})
 
 
+def choice(selector: Any, *options: Resource) -> Resource:
+    """Per sample, ``options[selector]``, field by field with ONE selector (pixelpipes.Choice on
+    each field; only the chosen option is computed). Every option must have the same field
+    names; kinds come from the first. A field that is the same node in every option is passed on
+    without a branch."""
+    from .flow import Choice
+    if not options or not all(isinstance(o, Resource) for o in options):
+        raise TypeError("choice() takes a selector and one or more Resources")
+    names = list(options[0])
+    for o in options[1:]:
+        if list(o) != names:
+            raise ValueError(f"choice(): the resources have different fields: {names} and {list(o)}")
+    sel = as_node(selector)
+    fields = {}
+    for k in names:
+        values = [o[k] for o in options]
+        same = all(v is values[0] for v in values)
+        fields[k] = Field(values[0] if same else Choice(sel, *values), options[0].kind(k))
+    return Resource(fields)
+
+
 def toggle(probability: Any, true: Resource, false: Resource, *, label: Optional[str] = None) -> Resource:
     """``true`` with the given probability per sample, else ``false``, with one draw for every
     field (unlike a pixelpipes.Toggle per field, which would draw once per field)."""
@@ -234,4 +255,4 @@ def toggle(probability: Any, true: Resource, false: Resource, *, label: Optional
     return conditional(draw, true, false)
 
 
-__all__ = ["Resource", "Field", "KINDS", "SPATIAL_KINDS", "DEFAULT_KINDS", "output", "conditional", "toggle"]
+__all__ = ["Resource", "Field", "KINDS", "SPATIAL_KINDS", "DEFAULT_KINDS", "output", "conditional", "choice", "toggle"]

@@ -104,9 +104,15 @@ class Transform(GeometryAugmentation):
                     clip_boxes=bool(clip_boxes))
 
     @classmethod
+    def _check_plan(cls, args, kwargs):
+        if kwargs.pop("matrix", None) is None:
+            args = args[1:]
+        cls._checked_config(args, kwargs)
+
+    @classmethod
     def _build(cls, source, matrix, *args, label=None, **kwargs):
-        config = cls.configure(*args, **kwargs)
-        return cls._apply_to(source, config, label, params=(as_node(matrix),))
+        config, p = cls._checked_config(args, kwargs)
+        return cls._maybe(source, p, label, lambda: cls._apply_to(source, config, label, params=(as_node(matrix),)))
 
     def output_size(self, ref):
         if self.config["size"] is None:
@@ -119,4 +125,5 @@ Transform.__signature__ = inspect.Signature(
     [inspect.Parameter("source", inspect.Parameter.POSITIONAL_ONLY),
      inspect.Parameter("matrix", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
     + list(inspect.signature(Transform.configure).parameters.values())
-    + [inspect.Parameter("label", inspect.Parameter.KEYWORD_ONLY, default=None)])
+    + [inspect.Parameter("p", inspect.Parameter.KEYWORD_ONLY, default=1.0),
+       inspect.Parameter("label", inspect.Parameter.KEYWORD_ONLY, default=None)])

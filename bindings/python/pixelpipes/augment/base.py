@@ -3,37 +3,78 @@ Resource with one draw) and GeometryAugmentation (one matrix for every spatial f
 from __future__ import annotations
 
 import inspect
+import numbers
 from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
+from ..flow import Conditional
 from ..macro import Macro
 from ..node import Constant, Node, as_node
-from ..ops import geometry, image
-from ..resource import SPATIAL_KINDS, Resource
+from ..ops import geometry, image, random
+from ..resource import SPATIAL_KINDS, Resource, conditional
 from ..source import user_location
 from ._common import _move_annotations, _size_int, _sub, _with_shape
 
 # -- the framework -------------------------------------------------------------------------------
 
+def _is_source(x) -> bool:
+    return isinstance(x, (Resource, Node, np.ndarray))
+
+
 class _AugmentationMeta(type):
     """``Cls(source, ...)`` builds the augmentation's nodes (see Augmentation._build) instead of
-    one bare node; the compiler's own nodes are made with the private ``_part`` keyword."""
+    one bare node; ``Cls(...)`` without a source is a :class:`Planned` augmentation (for
+    Compose, OneOf, ...); the compiler's own nodes are made with the private ``_part`` keyword."""
 
     def __init__(cls, name, bases, ns, **kw):
         super().__init__(name, bases, ns, **kw)
         if "__signature__" not in ns and "configure" in ns:
             params = [inspect.Parameter("source", inspect.Parameter.POSITIONAL_ONLY)]
             params += list(inspect.signature(cls.configure).parameters.values())
+            if not cls._configure_takes_p():
+                params.append(inspect.Parameter("p", inspect.Parameter.KEYWORD_ONLY, default=cls.default_p))
             params.append(inspect.Parameter("label", inspect.Parameter.KEYWORD_ONLY, default=None))
             cls.__signature__ = inspect.Signature(params)
 
     def __call__(cls, *args, label: Optional[str] = None, **kwargs):
         if "_part" in kwargs:
             return super().__call__(*args, label=label, **kwargs)
-        if not args:
-            raise TypeError(f"{cls.__name__} takes an image node or a Resource first")
+        if not args or not _is_source(args[0]):
+            return Planned(cls, args, kwargs, label)
         return cls._build(*args, label=label, **kwargs)
+
+
+class Planned:
+    """An augmentation with its arguments but no source yet: ``augment.Pad(padding=4)``.
+    Calling it on an image node or a Resource applies it (``planned(r)``); Compose, OneOf,
+    SomeOf and Sequential take these. Arguments are checked when it is made."""
+
+    __slots__ = ("cls", "args", "kwargs", "label")
+
+    def __init__(self, cls, args, kwargs, label):
+        cls._check_plan(tuple(args), dict(kwargs))
+        self.cls, self.args, self.kwargs, self.label = cls, tuple(args), dict(kwargs), label
+
+    @property
+    def p(self) -> float:
+        """The probability that it is applied (its own ``p=``, or the class's default)."""
+        return float(self.kwargs.get("p", 1.0 if self.cls._configure_takes_p() else self.cls.default_p))
+
+    def forced(self) -> "Planned":
+        """The same augmentation applied every time (OneOf's chosen child)."""
+        if self.cls._configure_takes_p():
+            return self
+        return Planned(self.cls, self.args, {**self.kwargs, "p": 1.0}, self.label)
+
+    def __call__(self, source):
+        if not _is_source(source):
+            raise TypeError(f"{self.cls.__name__} takes an image node or a Resource, not {type(source).__name__}")
+        return self.cls._build(source, *self.args, label=self.label, **self.kwargs)
+
+    def __repr__(self) -> str:
+        args = [repr(a) for a in self.args] + [f"{k}={v!r}" for k, v in self.kwargs.items()]
+        return f"{self.cls.__name__}({', '.join(args)})"
 
 
 class Augmentation(Macro, metaclass=_AugmentationMeta):
@@ -47,6 +88,9 @@ class Augmentation(Macro, metaclass=_AugmentationMeta):
 
     kinds: Tuple[str, ...] = ("image",)
     needs_types = True
+    #: the probability ``p=`` defaults to (albumentations' default for the transforms named after
+    #: its own; 1 for the torchvision-style ones)
+    default_p: float = 1.0
 
     @staticmethod
     def configure() -> Dict[str, Any]:
@@ -54,13 +98,48 @@ class Augmentation(Macro, metaclass=_AugmentationMeta):
 
     # -- building (while the user's graph is built) ------------------------------------------
     @classmethod
-    def _build(cls, source, *args, label: Optional[str] = None, **kwargs):
+    def _configure_takes_p(cls) -> bool:
+        """Whether ``p`` is one of configure's own parameters (the flips: p is what they draw)."""
+        return "p" in inspect.signature(cls.configure).parameters
+
+    @classmethod
+    def _checked_config(cls, args, kwargs) -> Tuple[Dict[str, Any], float]:
+        """(configure's dict, the probability of applying it); a bad argument raises naming the
+        user's line, like op errors."""
+        p = 1.0 if cls._configure_takes_p() else kwargs.pop("p", cls.default_p)
         try:
+            if not (isinstance(p, numbers.Real) and not isinstance(p, bool) and 0 <= p <= 1):
+                raise ValueError(f"p must be a probability in [0, 1], not {p!r}")
             config = cls.configure(*args, **kwargs)
-        except (ValueError, TypeError) as e:  # a bad argument: name the user's line, like op errors
+        except (ValueError, TypeError) as e:
             message = str(e).replace(f"{cls.__name__}.configure() ", "")
             raise type(e)(f"{user_location()}: {cls.__name__}: {message}") from None
-        return cls._apply_to(source, config, label)
+        return config, float(p)
+
+    @classmethod
+    def _check_plan(cls, args, kwargs) -> None:
+        """Checks a Planned augmentation's arguments (those _build takes besides configure's
+        are removed by the classes that have some)."""
+        cls._checked_config(args, kwargs)
+
+    @classmethod
+    def _build(cls, source, *args, label: Optional[str] = None, **kwargs):
+        config, p = cls._checked_config(args, kwargs)
+        return cls._maybe(source, p, label, lambda: cls._apply_to(source, config, label))
+
+    @staticmethod
+    def _maybe(source, p: float, label: Optional[str], augmented):
+        """``augmented()`` with probability p, else ``source`` unchanged: one draw for every field,
+        and the skipped side's pixel work does not run (a branch)."""
+        if p >= 1.0:
+            return augmented()
+        if p <= 0.0:
+            return source
+        out = augmented()
+        draw = random.Bernoulli(p, label=_sub(label, "apply"))
+        if isinstance(source, Resource):
+            return conditional(draw, out, source)
+        return Conditional(draw, out, as_node(source))
 
     @classmethod
     def _apply_to(cls, source, config: Dict[str, Any], label: Optional[str], params=None):

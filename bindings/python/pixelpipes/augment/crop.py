@@ -197,15 +197,20 @@ class RandomPatch(GeometryAugmentation):
                     clip_boxes=bool(clip_boxes))
 
     @classmethod
+    def _check_plan(cls, args, kwargs):
+        kwargs.pop("box", None)
+        cls._checked_config(args, kwargs)
+
+    @classmethod
     def _build(cls, source, *args, label=None, box=None, **kwargs):
-        config = cls.configure(*args, **kwargs)
+        config, p = cls._checked_config(args, kwargs)
         if box is None:
             if not isinstance(source, Resource):
                 raise TypeError("RandomPatch on an image needs box=...; or give a Resource with a boxes field")
             box = source[config["box_field"]]
         box = as_node(box)
         draw = type.__call__(cls, box, label=_sub(label, "matrix"), _part="draw", **config)
-        return cls._apply_to(source, config, label, params=(draw,))
+        return cls._maybe(source, p, label, lambda: cls._apply_to(source, config, label, params=(draw,)))
 
     def output_size(self, ref):
         h, w = self.config["size"]
