@@ -443,8 +443,10 @@ def test_macros_are_macros_and_have_signatures():
     with pp.Graph():
         node = augment.RandomAffine(_image(), 10)
         assert isinstance(node, pp.Macro) and isinstance(node, augment.RandomAffine)
+        planned = augment.RandomAffine((-5, 5))       # no source: a planned augmentation
+        assert isinstance(planned, augment.Planned)
         with pytest.raises(TypeError):
-            augment.RandomAffine([1, 2], 10)
+            planned([1, 2])                               # a list is not an image or a Resource
         with pytest.raises(TypeError):
             augment.RandomPatch(_image(), 8)  # no box
     assert "degrees" in str(inspect.signature(augment.RandomAffine))
