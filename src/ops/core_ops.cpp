@@ -1,4 +1,4 @@
-// core.*: constants and the sample index.
+// core.*: constants, the sample index and run-time checks.
 #include "ops/op_helpers.hpp"
 #include "ops/families.hpp"
 
@@ -18,6 +18,31 @@ void register_core_ops(Registry& r) {
             .impure()
             .exec([](ExecContext& ctx, const Args&) {
               return Value::scalar<int64_t>(static_cast<int64_t>(ctx.sample()));
+            })
+            .build());
+
+  r.add(OpBuilder("core.check")
+            .doc("Passes `value` on when every element of `condition` is true (non-zero; an empty condition holds), "
+                 "else fails the sample with `message` (PXP_EARGUMENT, with the node and source line): a check of "
+                 "the data, e.g. annotations inside their image.")
+            .input("value", "Any value: the result.")
+            .input("condition", "A tensor or number; every element must be non-zero.")
+            .input("message", "A string: what is wrong and how to fix it.")
+            .output("value's type",
+                    [](const InferContext& ctx) {
+                      expect_tensor(ctx, 1, "condition");
+                      expect_string(ctx, 2, "message");
+                      return ctx.inputs[0];
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              if (!args[1].is_tensor())
+                type_error("input 'condition' must be a tensor or number, not " + args[1].describe());
+              if (!args[2].is_string()) type_error("input 'message' must be a string, not " + args[2].describe());
+              Tensor holds = args[1].tensor().cast(DType::Bool).contiguous();
+              const bool* b = holds.data<bool>();
+              for (int64_t i = 0; i < holds.numel(); ++i)
+                if (!b[i]) argument_error(args[2].string());
+              return args[0];
             })
             .build());
 }

@@ -1,6 +1,6 @@
 // tensor.*: layout and conversion. Reshape (of a contiguous input), transpose,
 // squeeze, unsqueeze and slice return views that share the input's buffer;
-// flip, stack, concat and from_list copy. Type rules give exact shapes
+// flip, stack, concat, from_list and gather copy. Type rules give exact shapes
 // wherever the inputs' shapes (and constant begin/end) are known, and every
 // shape, rank or dtype mismatch is PXP_ETYPE, at load or at run time alike.
 #include "kernels/sequence.hpp"
@@ -547,6 +547,63 @@ void register_tensor_ops(Registry& r) {
               // With one element the stride is never used, and a huge step could overflow it.
               if (range.length > 1) strides[a] *= step;
               return Value(x.restrided(shape, strides, offset));
+            })
+            .build());
+
+  r.add(OpBuilder("tensor.gather")
+            .doc("The slices of x at the given positions along one axis, in the order of the positions (NumPy's "
+                 "take; repeats allowed, negative positions count from the end, a position out of range is a "
+                 "run-time error), or, for a bool index, the slices where it is true (NumPy's compress; it must be "
+                 "as long as the axis). Drops or reorders boxes with the labels and masks that belong to them. A "
+                 "copy.")
+            .input("x", "A tensor with at least one dimension.")
+            .input("index", "A 1-D integer tensor or a list of integers (positions), or a 1-D bool tensor (a mask).")
+            .attr_int("axis", int64_t(0), "The axis to take along; negative counts from the end.")
+            .output("x's dtype and shape, with the `axis` dimension the number of positions (unknown for a mask)",
+                    [](const InferContext& ctx) {
+                      Type x = tensor_type(ctx, 0, "x");
+                      const Type& index = ctx.inputs[1];
+                      bool mask = index.is_tensor() && index.dtype && *index.dtype == DType::Bool;
+                      int64_t n = check_sequence_type(index, "index", !mask);
+                      if (!x.shape) return Type::tensor(x.dtype);
+                      if (x.rank() == 0) type_error("input 'x' must have at least one dimension, not " + x.to_string());
+                      auto a = static_cast<size_t>(normalize_axis(ctx.attrs.get_int("axis"), x.rank()));
+                      Shape shape = *x.shape;
+                      if (mask && n >= 0 && shape[a] >= 0 && n != shape[a])
+                        type_error("input 'index' is a mask of " + std::to_string(n) + " entries but the axis has " +
+                                   std::to_string(shape[a]));
+                      shape[a] = mask ? kUnknownDim : n;
+                      return Type::tensor(x.dtype, shape);
+                    })
+            .exec([](ExecContext& ctx, const Args& args) {
+              const Tensor& x = tensor_arg(args, 0, "x");
+              if (x.ndim() == 0) type_error("input 'x' must have at least one dimension, not a scalar");
+              auto a = static_cast<size_t>(normalize_axis(ctx.attrs.get_int("axis"), x.ndim()));
+              const size_t size = static_cast<size_t>(x.shape()[a]);
+              std::vector<size_t> positions;
+              if (args[1].is_tensor() && args[1].tensor().dtype() == DType::Bool) {
+                std::vector<double> mask = kernels::sequence_numbers(args[1], "index");
+                if (mask.size() != size)
+                  argument_error("tensor.gather mask has " + std::to_string(mask.size()) +
+                                 " entries but the axis has " + std::to_string(size));
+                for (size_t i = 0; i < size; ++i)
+                  if (mask[i] != 0.0) positions.push_back(i);
+              } else {
+                for (int64_t i : kernels::sequence_integers(args[1], "index"))
+                  positions.push_back(kernels::resolve_index(i, size));
+              }
+              Shape shape = x.shape();
+              shape[a] = static_cast<int64_t>(positions.size());
+              Tensor out = Tensor::empty(x.dtype(), shape);
+              if (out.numel() == 0) return Value(out);
+              // One slice (the axis of length 1) copied per position.
+              Shape slice = x.shape();
+              slice[a] = 1;
+              for (size_t j = 0; j < positions.size(); ++j)
+                layout::copy_strided(x.bytes() + static_cast<int64_t>(positions[j]) * x.strides()[a], x.strides(),
+                                     out.mutable_bytes() + static_cast<int64_t>(j) * out.strides()[a], out.strides(),
+                                     slice, dtype_size(x.dtype()));
+              return Value(out);
             })
             .build());
 

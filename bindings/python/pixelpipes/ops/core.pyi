@@ -4,7 +4,23 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['SampleIndex']
+__all__ = ['Check', 'SampleIndex']
+
+class Check(OpNode):
+    """
+        Passes `value` on when every element of `condition` is true (non-zero; an empty condition holds), else fails the sample with `message` (PXP_EARGUMENT, with the node and source line): a check of the data, e.g. annotations inside their image.
+
+        Op ``core.check``.
+
+        Inputs:
+            value: Any value: the result.
+            condition: A tensor or number; every element must be non-zero.
+            message: A string: what is wrong and how to fix it.
+
+        Output: value's type
+    """
+    def __init__(self, value: NodeLike, condition: NodeLike, message: NodeLike, *, label: Optional[str] = None) -> None: ...
+
 
 class SampleIndex(OpNode):
     """

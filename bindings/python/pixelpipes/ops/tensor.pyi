@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Cast', 'Concat', 'Flip', 'FromList', 'Reshape', 'Shape', 'Size', 'Slice', 'Squeeze', 'Stack', 'Transpose', 'Unsqueeze']
+__all__ = ['Cast', 'Concat', 'Flip', 'FromList', 'Gather', 'Reshape', 'Shape', 'Size', 'Slice', 'Squeeze', 'Stack', 'Transpose', 'Unsqueeze']
 
 class Cast(OpNode):
     """
@@ -70,6 +70,24 @@ class FromList(OpNode):
         Output: [length, *element shape], the promoted element dtype
     """
     def __init__(self, list: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Gather(OpNode):
+    """
+        The slices of x at the given positions along one axis, in the order of the positions (NumPy's take; repeats allowed, negative positions count from the end, a position out of range is a run-time error), or, for a bool index, the slices where it is true (NumPy's compress; it must be as long as the axis). Drops or reorders boxes with the labels and masks that belong to them. A copy.
+
+        Op ``tensor.gather``.
+
+        Inputs:
+            x: A tensor with at least one dimension.
+            index: A 1-D integer tensor or a list of integers (positions), or a 1-D bool tensor (a mask).
+
+        Attributes (keyword-only, fixed at compile time):
+            axis (int; default 0): The axis to take along; negative counts from the end.
+
+        Output: x's dtype and shape, with the `axis` dimension the number of positions (unknown for a mask)
+    """
+    def __init__(self, x: NodeLike, index: NodeLike, *, axis: int = 0, label: Optional[str] = None) -> None: ...
 
 
 class Reshape(OpNode):
