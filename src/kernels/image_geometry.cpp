@@ -127,7 +127,7 @@ Tensor crop_pad(const Tensor& image, const PixelBox& box, Border border, double 
 
 Tensor flip(const Tensor& image, FlipAxis axis) {
   ImageShape s = image_shape(image);
-  if (s.width == 0 || s.height == 0) return image;
+  if (s.width == 0 || s.height == 0 || s.channels == 0) return image;
   Tensor src = with_contiguous_rows(image);
   int code = axis == FlipAxis::Horizontal ? 1 : (axis == FlipAxis::Vertical ? 0 : -1);
   cv::Mat dst = output_mat();

@@ -150,6 +150,8 @@ Tensor warp(const Tensor& image, const Matrix3& matrix, int64_t width, int64_t h
   cv::Matx33d inverse = forward.inv(cv::DECOMP_LU);
 
   ImageShape s = image_shape(image);
+  // No channels (instance masks of an image without instances): nothing to sample.
+  if (s.channels == 0) return Tensor::empty(image.dtype(), shape_like(image, height, width));
   if (s.width == 0 || s.height == 0) {
     if (border != Border::Constant) range_error("an empty image can only be warped with a constant border");
     return filled(image, width, height, border_value);
@@ -181,6 +183,7 @@ Tensor remap(const Tensor& image, const Tensor& map_x, const Tensor& map_y, Inte
   // OpenCV's remap addresses pixels with 16-bit integers.
   if (s.width >= SHRT_MAX || s.height >= SHRT_MAX || width >= SHRT_MAX || height >= SHRT_MAX)
     range_error("remap supports images and maps of up to 32766 pixels a side");
+  if (s.channels == 0) return Tensor::empty(image.dtype(), shape_like(image, height, width));
   if (s.width == 0 || s.height == 0) {
     if (border != Border::Constant) range_error("an empty image can only be remapped with a constant border");
     return filled(image, width, height, border_value);
