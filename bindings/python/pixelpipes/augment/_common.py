@@ -6,6 +6,7 @@ import numbers
 from typing import Optional, Sequence, Tuple
 
 from .. import registry as _registry
+from ..annotations import move_keypoints
 from ..node import Node
 from ..ops import geometry, image, random, tensor
 from ..ops import math as _math
@@ -130,6 +131,10 @@ def _choice(value: str, choices: Sequence[str], what: str) -> str:
 
 
 def _move_annotations(kind: str, field: Node, matrix: Node, w, h, clip: bool) -> Node:
+    """A non-pixel field moved by ``matrix`` into a w x h canvas (boxes clipped when ``clip``;
+    keypoints: angle, scale and visibility too, see annotations.move_keypoints)."""
+    if kind == "keypoints":
+        return move_keypoints(field, matrix, w, h)
     if kind == "points":
         return geometry.TransformPoints(field, matrix)
     if kind == "polygons":

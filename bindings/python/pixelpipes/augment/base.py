@@ -11,7 +11,8 @@ import numpy as np
 from ..flow import Conditional
 from ..macro import Macro
 from ..node import Constant, Node, as_node
-from ..ops import geometry, image, random
+from ..ops import geometry, image, random, tensor
+from ..annotations import after_transform
 from ..resource import SPATIAL_KINDS, Resource, conditional
 from ..source import user_location
 from ._common import _move_annotations, _size_int, _sub, _with_shape
@@ -159,8 +160,24 @@ class Augmentation(Macro, metaclass=_AugmentationMeta):
 
         if res is None:
             return make(ref, "image", None)
-        changed = {name: make(res[name], kind, name) for name, kind in res.kinds.items() if kind in cls.kinds}
-        return res.replace(changed)
+        # declared boxes move unclipped: after_transform filters them by their visibility
+        unclipped = {**config, "clip_boxes": False} if "clip_boxes" in config else config
+        decls = res.declarations
+        changed = {}
+        for name, kind in res.kinds.items():
+            if kind in cls.kinds:
+                declared_boxes = kind == "boxes" and name in decls
+                lab = label if name is None else _sub(label, name)
+                changed[name] = type.__call__(cls, res[name], ref, *params, label=lab, _part="apply", _kind=kind,
+                                              **(unclipped if declared_boxes else config))
+        return after_transform(res.replace(changed), changed, lambda: cls._mirrored(params, config))
+
+    @classmethod
+    def _mirrored(cls, params: tuple, config: Dict[str, Any]) -> Optional[Node]:
+        """A bool node: whether this sample's transform mirrors the image (declared keypoints
+        then swap their flip_pairs), or None when it never does. A hook for subclasses
+        (GeometryAugmentation: its matrix's determinant is negative; flips: their draw)."""
+        return None
 
     @classmethod
     def _params(cls, res: Optional[Resource], ref: Node, config: Dict[str, Any], label: Optional[str]) -> tuple:
@@ -188,8 +205,9 @@ class Augmentation(Macro, metaclass=_AugmentationMeta):
 class GeometryAugmentation(Augmentation):
     """An augmentation that moves pixels by one 3 x 3 matrix (source -> destination, continuous
     coordinates) into a canvas of ``output_size``: images are warped with the interpolation and
-    border, masks with ``nearest`` and 0, boxes, points and polygons are transformed (boxes
-    clipped to the canvas unless ``clip_boxes=False``).
+    border, masks and instance masks with ``nearest`` and 0, boxes, points, keypoints and polygons
+    are transformed (boxes clipped to the canvas unless ``clip_boxes=False``; declared boxes are
+    filtered by the framework instead, see resource.Boxes).
 
     A subclass defines ``matrix(self, reference)`` (drawn once per sample, in a macro of its own)
     and, when the canvas is not the reference's size, ``output_size(self, reference)``.
@@ -208,6 +226,12 @@ class GeometryAugmentation(Augmentation):
     def draw(self, ref: Node) -> Node:
         return self.matrix(ref)
 
+    @classmethod
+    def _mirrored(cls, params, config):
+        m = tensor.Reshape(params[0], shape=[9])
+        e = [tensor.Reshape(tensor.Slice(m, i, i + 1), shape=[]) for i in (0, 1, 3, 4)]
+        return e[0] * e[3] - e[1] * e[2] < 0.0
+
     def matrix(self, ref: Node) -> Node:
         raise NotImplementedError
 
@@ -217,13 +241,13 @@ class GeometryAugmentation(Augmentation):
 
     def apply(self, kind, field, ref, matrix):
         w, h = self.output_size(ref)
-        if kind in ("image", "mask"):
+        if kind in ("image", "mask", "masks"):
             return self.move_pixels(kind, field, matrix, w, h)
         return _move_annotations(kind, field, matrix, w, h, self.config.get("clip_boxes", True))
 
     def move_pixels(self, kind: str, field: Node, matrix: Node, w, h) -> Node:
         c = self.config
-        if kind == "mask":
+        if kind in ("mask", "masks"):
             interpolation, border, value = "nearest", "constant", 0.0
         else:
             interpolation = c.get("interpolation", "linear")

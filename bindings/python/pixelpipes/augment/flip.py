@@ -11,7 +11,8 @@ from .base import Augmentation
 
 class RandomHorizontalFlip(Augmentation):
     """Mirrors left-right with probability ``p`` (images and masks by image.flip, which is exact;
-    boxes, points and polygons by the flip matrix)."""
+    boxes, points, keypoints and polygons by the flip matrix; declared keypoints swap their
+    flip_pairs)."""
 
     kinds = SPATIAL_KINDS
     axis = "horizontal"
@@ -26,8 +27,12 @@ class RandomHorizontalFlip(Augmentation):
     def _params(cls, res, ref, config, label):
         return (random.Bernoulli(config["p"], label=_sub(label, "flip")),)
 
+    @classmethod
+    def _mirrored(cls, params, config):
+        return params[0]   # a flip on either axis mirrors
+
     def apply(self, kind, field, ref, flip):
-        if kind in ("image", "mask"):
+        if kind in ("image", "mask", "masks"):
             return Conditional(flip, image.Flip(field, axis=self.axis), field)
         w, h = _size_int(ref)
         matrix = _flow.Select(flip, geometry.FlipMatrix(w, h, axis=self.axis), geometry.Identity())
