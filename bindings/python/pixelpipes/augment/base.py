@@ -161,7 +161,7 @@ class Augmentation(Macro, metaclass=_AugmentationMeta):
         if res is None:
             return make(ref, "image", None)
         # declared boxes move unclipped: after_transform filters them by their visibility
-        unclipped = {**config, "clip_boxes": False} if "clip_boxes" in config else config
+        unclipped = {**config, "clip_boxes": False}
         decls = res.declarations
         changed = {}
         for name, kind in res.kinds.items():
