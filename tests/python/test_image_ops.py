@@ -400,6 +400,17 @@ def test_flip_transpose_rotate90(dtype, h, w):
     assert np.array_equal(run(lambda x: image.Rotate90(x, 1), gray), np.rot90(gray))
 
 
+@pytest.mark.parametrize("dtype,channels", [(np.uint8, 5), (np.uint8, 7), (np.uint8, 33), (np.uint16, 5),
+                                            (np.float32, 10)])
+def test_transpose_and_rotate90_take_any_channel_count(dtype, channels):
+    """Stacks of instance masks have any number of channels; OpenCV's transpose has kernels for
+    some pixel sizes only (7 bytes used to fail with an OpenCV assertion)."""
+    img = pattern(9, 13, channels, dtype)
+    assert np.array_equal(run(image.Transpose, img), img.transpose(1, 0, 2))
+    for k in (1, 2, 3):
+        assert np.array_equal(run(lambda x: image.Rotate90(x, k), img), np.rot90(img, k))
+
+
 # -- one rounding rule: half to even -----------------------------------------------------------------
 HALF_BOXES = [(0.5, 1.5, 4.5, 5.5), (2.5, 0.5, 5.0, 3.5), (1.5, 2.5, 2.5, 6.5)]
 
