@@ -31,3 +31,6 @@ from .flip import RandomHorizontalFlip, RandomVerticalFlip
 __all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
            "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize"]
 
+from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
+
+__all__ += ["Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter"]
