@@ -34,3 +34,9 @@ __all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Compos
 from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
 
 __all__ += ["Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter"]
+from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
+
+__all__ += ["Pad", "PadIfNeeded", "CropAndPad", "RandomZoomOut"]
+from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
+
+__all__ += ["RandomRotate90", "D4", "SquareSymmetry", "Transpose"]
