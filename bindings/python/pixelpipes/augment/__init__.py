@@ -40,3 +40,10 @@ __all__ += ["Pad", "PadIfNeeded", "CropAndPad", "RandomZoomOut"]
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 
 __all__ += ["RandomRotate90", "D4", "SquareSymmetry", "Transpose"]
+from .perspective import Perspective
+from .rotate import SafeRotate
+
+__all__ += ["SafeRotate", "Perspective"]
+from .random_crops import RandomCropFromBorders, RandomSizedCrop
+
+__all__ += ["RandomSizedCrop", "RandomCropFromBorders"]

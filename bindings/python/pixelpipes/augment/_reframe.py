@@ -14,7 +14,7 @@ from ..ops import geometry, image, tensor
 from ..resource import SPATIAL_KINDS
 from ._common import (BORDERS, INTERPOLATIONS, RESIZE_INTERPOLATIONS, _choice, _is_node, _move_annotations,
                       _scalar, _static_hw, _sub, _with_shape)
-from .base import Augmentation
+from .base import Augmentation, GeometryAugmentation
 
 #: every kind a spatial transform moves ("masks" and "keypoints" are the annotation helper's
 #: new kinds: instance masks move like "mask", keypoints like points)
@@ -168,3 +168,28 @@ class ReframeAugmentation(Augmentation):
                 return Conditional(shrinks, image.Resize(out, ow, oh, interpolation="area"),
                                    image.Resize(out, ow, oh, interpolation=interpolation))
         return image.Resize(out, ow, oh, interpolation=interpolation)
+
+
+class WarpAugmentation(GeometryAugmentation):
+    """A matrix warp with albumentations' arguments: ``interpolation`` / ``mask_interpolation``
+    (cv2 flags or names), ``border`` (from border_mode), ``fill`` for images and ``fill_mask``
+    for masks (which follow the same border mode, as in albumentations). Moves "masks" like
+    "mask" and keypoints like points."""
+
+    kinds = MOVED_KINDS
+
+    def apply(self, kind, field, ref, matrix):
+        w, h = self.output_size(ref)
+        if kind == "image" or kind in MASK_KINDS:
+            c = self.config
+            is_mask = kind in MASK_KINDS
+            return image.Warp(field, matrix, w, h,
+                              interpolation=c["mask_interpolation"] if is_mask else c["interpolation"],
+                              border=c["border"], border_value=c["fill_mask"] if is_mask else c["fill"])
+        return _move_annotations(kind, field, matrix, w, h, self.config.get("clip_boxes", True))
+
+
+def pixel_index_matrix(matrix):
+    """A cv2 matrix (pixel-index coordinates: pixel centers at integers) as a matrix in our
+    continuous coordinates (centers at +0.5), so warps resample exactly as cv2.warp* does."""
+    return geometry.Chain(geometry.Translate(-0.5, -0.5), matrix, geometry.Translate(0.5, 0.5))
