@@ -250,3 +250,231 @@ def test_zoom_out_and_scale_jitter_follow_torchvision():
         r_lo, r_hi = (w / IW, (w + 1) / IW)
         assert r_lo * IH - 1 <= h <= r_hi * IH + 1
         _check_image("ScaleJitter", s["image"], cv2.resize(IMG, (w, h), interpolation=cv2.INTER_LINEAR), 0, 0.0)
+
+
+# --- (2) parameter distributions: 5000 draws, two-sample KS against the reference's draws ----
+
+N_DRAWS = 5000
+
+
+def _ours_points(make, h, w, points, n=N_DRAWS, key=None):
+    """The moved points (and output shapes) of n samples of a tiny zero image."""
+    img = np.zeros((h, w), np.uint8)
+    with pp.Graph() as g:
+        r = make(resource.Resource(image=pp.Constant(img), points=np.asarray(points, np.float32)))
+        g.output("points", r.points)
+        g.output("shape", pp.ops.image.Info(r.image))
+    p = pp.compile(g, seed=11)
+    pts, shapes = [], []
+    for s in p.run_many(0, n):
+        pts.append(s["points"])
+        shapes.append(s["shape"])
+    return np.array(pts), np.array(shapes)
+
+
+def _albu_draws(t, h, w, fn, n=N_DRAWS):
+    t.set_random_seed(5)
+    out = []
+    for _ in range(n):
+        params = t.get_params()
+        params.update(t.get_params_dependent_on_data({"shape": (h, w), **params}, {"image": np.zeros((h, w), np.uint8)}))
+        out.append(fn(params))
+    return np.array(out, np.float64)
+
+
+def _ks(name, ours, ref):
+    res = stats.ks_2samp(np.asarray(ours, np.float64), np.asarray(ref, np.float64))
+    REPORT[f"KS {name}"] = res.pvalue
+    print(f"KS {name}: statistic {res.statistic:.4f}, p {res.pvalue:.4f}")
+    assert res.pvalue > 0.01, f"{name}: KS p = {res.pvalue:.4g}"
+
+
+def _cv2_point(m, x, y):
+    """A point moved by a cv2 (pixel-index) matrix, in our continuous coordinates."""
+    v = m @ np.array([x - 0.5, y - 0.5, 1.0])
+    return v[0] / v[2] + 0.5, v[1] / v[2] + 0.5
+
+
+def test_distribution_random_scale():
+    _, shapes = _ours_points(lambda r: augment.RandomScale(r, 0.3, p=1), 2, 1000, [[0, 0]])
+    ref = _albu_draws(A.RandomScale(0.3, p=1), 2, 1000, lambda p: int(1000 * p["scale"]))
+    _ks("RandomScale width", shapes[:, 1], ref)
+
+
+def test_distribution_longest_max_size_choice():
+    _, shapes = _ours_points(lambda r: augment.LongestMaxSize(r, [8, 16, 24, 40]), 10, 20, [[0, 0]])
+    ref = _albu_draws(A.LongestMaxSize([8, 16, 24, 40]), 10, 20, lambda p: round(20 * p["scale"]))
+    _ks("LongestMaxSize width", shapes[:, 1], ref)
+
+
+def test_distribution_pad_if_needed_random_position():
+    pts, shapes = _ours_points(lambda r: augment.PadIfNeeded(r, 30, 41, position="random"), 10, 20, [[0, 0]])
+    assert (shapes[:, :2] == [30, 41]).all()
+    ref = _albu_draws(A.PadIfNeeded(30, 41, position="random"), 10, 20, lambda p: (p["pad_left"], p["pad_top"]))
+    _ks("PadIfNeeded left", pts[:, 0, 0], ref[:, 0])
+    _ks("PadIfNeeded top", pts[:, 0, 1], ref[:, 1])
+
+
+def test_distribution_crop_and_pad_px_range():
+    pts, _ = _ours_points(lambda r: augment.CropAndPad(r, px=(-6, 9), keep_size=False), 30, 40, [[0, 0]])
+
+    def top(p):
+        pad = p["pad_params"][0] if p["pad_params"] else 0
+        crop = p["crop_params"][1] if p["crop_params"] else 0
+        return pad - crop
+    ref = _albu_draws(A.CropAndPad(px=(-6, 9), keep_size=False), 30, 40, top)
+    _ks("CropAndPad top", pts[:, 0, 1], ref)
+
+
+def test_distribution_random_rotate90():
+    pts, _ = _ours_points(lambda r: augment.RandomRotate90(r), 10, 10, [[1.5, 2.5]])
+    # the moved point of each turn count: (1.5, 2.5) -> (2.5, 8.5) -> (8.5, 7.5) -> (7.5, 1.5)
+    targets = np.array([[1.5, 2.5], [2.5, 8.5], [8.5, 7.5], [7.5, 1.5]])
+    ours = np.argmin(np.abs(pts[:, 0, None, :] - targets[None]).sum(-1), axis=1)
+    ref = _albu_draws(A.RandomRotate90(), 10, 10, lambda p: p["factor"])
+    _ks("RandomRotate90 factor", ours, ref)
+    chi = stats.chisquare(np.bincount(ours, minlength=4))
+    assert chi.pvalue > 0.01
+
+
+def test_distribution_d4():
+    elements = augment.symmetry.D4_ELEMENTS
+    pts, _ = _ours_points(lambda r: augment.D4(r), 10, 10, [[1.5, 2.5]])
+    kp = np.array([[1.0, 2.0, 0, 0, 0]], np.float32)
+    targets = np.array([fgeometric.keypoints_d4(kp, e, (10, 10))[0, :2] + 0.5 for e in elements])
+    ours = np.argmin(np.abs(pts[:, 0, None, :] - targets[None]).sum(-1), axis=1)
+    ref = _albu_draws(A.D4(), 10, 10, lambda p: elements.index(p["group_element"]))
+    _ks("D4 element", ours, ref)
+
+
+def test_distribution_safe_rotate():
+    pts, _ = _ours_points(lambda r: augment.SafeRotate(r, 45, p=1), 30, 40, [[5.0, 7.0]])
+    ref = _albu_draws(A.SafeRotate(45, p=1), 30, 40, lambda p: _cv2_point(p["matrix"], 5.0, 7.0))
+    _ks("SafeRotate x", pts[:, 0, 0], ref[:, 0])
+    _ks("SafeRotate y", pts[:, 0, 1], ref[:, 1])
+
+
+def test_distribution_perspective():
+    pts, _ = _ours_points(lambda r: augment.Perspective(r, (0.05, 0.2), p=1), 30, 40, [[3.0, 4.0], [35.0, 25.0]])
+
+    def moved(p):
+        m = np.diag([40 / p["max_width"], 30 / p["max_height"], 1.0]) @ p["matrix"]
+        return _cv2_point(m, 3.0, 4.0) + _cv2_point(m, 35.0, 25.0)
+    ref = _albu_draws(A.Perspective((0.05, 0.2), p=1), 30, 40, moved)
+    _ks("Perspective x0", pts[:, 0, 0], ref[:, 0])
+    _ks("Perspective y1", pts[:, 1, 1], ref[:, 3])
+
+
+def test_distribution_random_sized_crop():
+    pts, _ = _ours_points(lambda r: augment.RandomSizedCrop(r, (10, 28), (16, 16), w2h_ratio=1.2), 30, 40,
+                          [[0, 0], [100, 100]])
+    sx = (pts[:, 1, 0] - pts[:, 0, 0]) / 100
+    sy = (pts[:, 1, 1] - pts[:, 0, 1]) / 100
+    crop_h, x0 = np.round(16 / sy), np.round(-pts[:, 0, 0] / sx)
+    ref = _albu_draws(A.RandomSizedCrop((10, 28), (16, 16), w2h_ratio=1.2), 30, 40,
+                      lambda p: (p["crop_coords"][3] - p["crop_coords"][1], p["crop_coords"][0]))
+    _ks("RandomSizedCrop height", crop_h, ref[:, 0])
+    _ks("RandomSizedCrop x", x0, ref[:, 1])
+
+
+def test_distribution_random_crop_from_borders():
+    pts, shapes = _ours_points(lambda r: augment.RandomCropFromBorders(r, 0.3, 0.2, 0.1, 0.4), 30, 40, [[0, 0]])
+    ref = _albu_draws(A.RandomCropFromBorders(0.3, 0.2, 0.1, 0.4), 30, 40, lambda p: p["crop_coords"])
+    _ks("RandomCropFromBorders x_min", -pts[:, 0, 0], ref[:, 0])
+    _ks("RandomCropFromBorders x_max", -pts[:, 0, 0] + shapes[:, 1], ref[:, 2])
+    _ks("RandomCropFromBorders y_max", -pts[:, 0, 1] + shapes[:, 0], ref[:, 3])
+
+
+def test_distribution_random_zoom_out_and_scale_jitter():
+    rng = np.random.default_rng(3)
+    pts, shapes = _ours_points(lambda r: augment.RandomZoomOut(r, side_range=(1.0, 3.0), p=1.0), 10, 20, [[0, 0]])
+    r = 1.0 + rng.random(N_DRAWS) * 2.0   # torchvision: side_range[0] + rand * (side_range[1] - side_range[0])
+    canvas_w = (20 * r).astype(int)
+    left = ((canvas_w - 20) * rng.random(N_DRAWS)).astype(int)
+    _ks("RandomZoomOut canvas width", shapes[:, 1], canvas_w)
+    _ks("RandomZoomOut left", pts[:, 0, 0], left)
+    _, shapes = _ours_points(lambda r: augment.ScaleJitter(r, (64, 48), scale_range=(0.5, 2.0)), 10, 20, [[0, 0]])
+    scale = 0.5 + rng.random(N_DRAWS) * 1.5
+    ratio = min(48 / 10, 64 / 20) * scale
+    _ks("ScaleJitter width", shapes[:, 1], (20 * ratio).astype(int))
+    _ks("ScaleJitter height", shapes[:, 0], (10 * ratio).astype(int))
+
+
+# --- (3) co-transform: masks rendered from boxes and points travel with them ------------------
+
+CW, CH = 240, 180
+COTRANSFORM = {
+    "Resize": lambda r: augment.Resize(r, 150, 300),
+    "LongestMaxSize": lambda r: augment.LongestMaxSize(r, [160, 300]),
+    "SmallestMaxSize": lambda r: augment.SmallestMaxSize(r, 200, interpolation="area"),
+    "RandomScale": lambda r: augment.RandomScale(r, 0.5, p=1),
+    "ScaleJitter": lambda r: augment.ScaleJitter(r, (240, 180), scale_range=(0.6, 1.5)),
+    # (a reflecting border would mirror the rendered masks into the padding, as albumentations does)
+    "PadIfNeeded": lambda r: augment.PadIfNeeded(r, 250, 300, position="random"),
+    "Pad": lambda r: augment.Pad(r, (3, 5, 7, 9)),
+    "CropAndPad": lambda r: augment.CropAndPad(r, percent=(-0.15, 0.2)),
+    "CropAndPad_nokeep": lambda r: augment.CropAndPad(r, px=(-10, 20), keep_size=False),
+    "RandomZoomOut": lambda r: augment.RandomZoomOut(r, p=1.0, side_range=(1.0, 2.5)),
+    "RandomRotate90": lambda r: augment.RandomRotate90(r),
+    "D4": lambda r: augment.D4(r),
+    "Transpose": lambda r: augment.Transpose(r, p=1),
+    "SafeRotate": lambda r: augment.SafeRotate(r, p=1),
+    "Perspective": lambda r: augment.Perspective(r, (0.05, 0.1), p=1),
+    "RandomSizedCrop": lambda r: augment.RandomSizedCrop(r, (120, 170), (160, 160)),
+    "RandomCropFromBorders": lambda r: augment.RandomCropFromBorders(r, 0.2, 0.2, 0.2, 0.2),
+}
+
+
+def _iou(a, b):
+    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+@pytest.mark.parametrize("name", sorted(COTRANSFORM))
+def test_cotransform(name):
+    fn = COTRANSFORM[name]
+    n = 40
+    rng = np.random.default_rng(zlib.crc32(name.encode()))
+    boxes, points = [], []
+    for _ in range(n):
+        bw, bh = rng.integers(50, 110), rng.integers(40, 90)
+        x1, y1 = rng.integers(25, CW - bw - 25), rng.integers(25, CH - bh - 25)
+        boxes.append(np.array([[x1, y1, x1 + bw, y1 + bh]], np.float32))
+        points.append(np.array([[rng.integers(x1, x1 + bw) + 0.5, rng.integers(y1, y1 + bh) + 0.5]], np.float32))
+    photo = cv2.resize(IMG, (CW, CH), interpolation=cv2.INTER_AREA)
+
+    with pp.Graph() as g:
+        i = pp.SampleIndex()
+        b, pt = pp.Constant(boxes)[i], pp.Constant(points)[i]
+        r = resource.Resource(image=pp.Constant(photo), mask=mask_ops.RenderBoxes(b, CW, CH), boxes=b, points=pt,
+                              dots=resource.Field(mask_ops.RenderPoints(pt, CW, CH, radius=1.0), "mask"))
+        r = fn(r)
+        for k, v in {"mask_box": mask_ops.BoundingBox(r.mask), "empty": mask_ops.IsEmpty(r.mask), "boxes": r.boxes,
+                     "dot_box": mask_ops.BoundingBox(r.dots), "dot_empty": mask_ops.IsEmpty(r.dots),
+                     "points": r.points, "shape": pp.ops.image.Info(r.image),
+                     "mask_shape": pp.ops.image.Info(r.mask)}.items():
+            g.output(k, v)
+    ious, dots = [], 0
+    for k, s in enumerate(pp.compile(g, seed=7).run_many(0, n)):
+        assert (s["shape"][:2] == s["mask_shape"][:2]).all()
+        oh, ow = s["shape"][:2]
+        e = s["boxes"][0]
+        if s["empty"]:
+            assert min(e[2] - e[0], e[3] - e[1]) < 1.0, f"{name} sample {k}: the mask vanished but the box did not"
+            continue
+        ious.append(_iou(s["mask_box"], e))
+        pt = s["points"][0]
+        if 2 <= pt[0] <= ow - 2 and 2 <= pt[1] <= oh - 2 and not s["dot_empty"]:
+            d = s["dot_box"]
+            cx, cy = (d[0] + d[2]) / 2, (d[1] + d[3]) / 2
+            # the marked pixel's center: the moved point within 1 px (per axis, scaled for a zoom)
+            zoom = max(1.0, (d[2] - d[0]) / 3, (d[3] - d[1]) / 3)
+            assert abs(cx - pt[0]) <= zoom and abs(cy - pt[1]) <= zoom, f"{name} sample {k}: point {pt} vs dot {d}"
+            dots += 1
+    REPORT[f"IoU {name}"] = float(np.mean(ious))
+    print(f"co-transform {name}: mean IoU {np.mean(ious):.4f} over {len(ious)}, {dots} points checked")
+    assert len(ious) >= n // 2 and np.mean(ious) >= 0.98, f"{name}: mean IoU {np.mean(ious):.4f}"
+    assert dots >= n // 3
