@@ -14,7 +14,6 @@ Keypoint conventions: albumentations' flips, quarter turns and cv2-matrix warps 
 as pixel indices (centers at integers) while ours are continuous (centers at +0.5): for those we
 feed ours kp + 0.5 and compare ours - 0.5 (exact correspondence, not a tolerance).
 """
-import math
 import zlib
 
 import cv2

@@ -3,13 +3,12 @@ ScaleJitter. Images by image.resize; masks by image.resize with nearest; boxes, 
 keypoints by the scaling matrix (new size / old size on each axis)."""
 from __future__ import annotations
 
-import math as _pymath
 import numbers
-from typing import Optional, Tuple
+
 
 from ..ops import math as _math
 from ..ops import random
-from ._common import _is_node, _is_number, _pair, _size_f32, _static_hw
+from ._common import _is_node, _pair, _size_f32, _static_hw
 from ._reframe import ReframeAugmentation, area_choice, interpolation_name
 
 

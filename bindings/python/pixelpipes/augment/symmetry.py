@@ -10,7 +10,7 @@ from ..node import Constant
 from ..ops import flow as _flow
 from ..ops import geometry, image, random, tensor
 from ..ops import math as _math
-from ._common import _is_node, _move_annotations, _size_f32, _size_int, _sub
+from ._common import _is_node, _move_annotations, _size_f32, _sub
 from ._reframe import MASK_KINDS, MOVED_KINDS
 from .base import Augmentation
 
