@@ -31,3 +31,19 @@ from .flip import RandomHorizontalFlip, RandomVerticalFlip
 __all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
            "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize"]
 
+from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
+
+__all__ += ["Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter"]
+from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
+
+__all__ += ["Pad", "PadIfNeeded", "CropAndPad", "RandomZoomOut"]
+from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
+
+__all__ += ["RandomRotate90", "D4", "SquareSymmetry", "Transpose"]
+from .perspective import Perspective
+from .rotate import SafeRotate
+
+__all__ += ["SafeRotate", "Perspective"]
+from .random_crops import RandomCropFromBorders, RandomSizedCrop
+
+__all__ += ["RandomSizedCrop", "RandomCropFromBorders"]
