@@ -22,10 +22,11 @@ CV_RESIZE = {"nearest": cv2.INTER_NEAREST_EXACT, "linear": cv2.INTER_LINEAR, "ar
 WARP_INTERPOLATIONS = ["nearest", "linear", "cubic", "lanczos"]
 CV_WARP = {"nearest": cv2.INTER_NEAREST, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC,
            "lanczos": cv2.INTER_LANCZOS4}
-BORDERS = ["constant", "replicate", "reflect", "wrap"]
+BORDERS = ["constant", "replicate", "reflect", "wrap", "reflect_101"]
 CV_BORDER = {"constant": cv2.BORDER_CONSTANT, "replicate": cv2.BORDER_REPLICATE, "reflect": cv2.BORDER_REFLECT,
-             "wrap": cv2.BORDER_WRAP}
-NP_PAD = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", "wrap": "wrap"}
+             "wrap": cv2.BORDER_WRAP, "reflect_101": cv2.BORDER_REFLECT_101}
+NP_PAD = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", "wrap": "wrap",
+          "reflect_101": "reflect"}
 SIZES = [(1, 1), (1, 7), (6, 1), (9, 13), (16, 11)]
 
 

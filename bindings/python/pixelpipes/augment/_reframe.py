@@ -27,7 +27,7 @@ _CV2_INTERPOLATIONS = {0: "nearest", 1: "linear", 2: "cubic", 3: "area", 4: "lan
 _NAMED_INTERPOLATIONS = {"bilinear": "linear", "bicubic": "cubic", "nearest-exact": "nearest",
                          "nearest_exact": "nearest", "box": "area"}
 # cv2's border flags (BORDER_CONSTANT=0, BORDER_REPLICATE=1, BORDER_REFLECT=2, BORDER_WRAP=3,
-# BORDER_REFLECT_101=4); reflect_101 has no op border yet (see _border)
+# BORDER_REFLECT_101=4)
 _CV2_BORDERS = {0: "constant", 1: "replicate", 2: "reflect", 3: "wrap", 4: "reflect_101"}
 
 
@@ -49,17 +49,15 @@ def interpolation_name(value, what: str = "interpolation", warp: bool = False) -
 
 
 def border_name(value, what: str = "border_mode") -> str:
-    """Our border name for a cv2 border flag or one of ours. cv2.BORDER_REFLECT_101 (4) is
-    served by "reflect" (the edge pixel repeated) until the ops have reflect_101: the first
-    padded row differs from albumentations' there."""
+    """Our border name for a cv2 border flag or one of ours."""
     if isinstance(value, numbers.Integral) and not isinstance(value, bool):
         if int(value) not in _CV2_BORDERS:
             raise ValueError(f"{what}: unknown cv2 border flag {value!r}")
         value = _CV2_BORDERS[int(value)]
     if not isinstance(value, str):
         raise ValueError(f"{what} must be a name or a cv2 flag, not {value!r}")
-    if value in ("reflect_101", "reflect101", "default") and "reflect_101" not in BORDERS:
-        value = "reflect"
+    if value in ("reflect101", "default"):
+        value = "reflect_101"
     return _choice(value, BORDERS, "border")
 
 
