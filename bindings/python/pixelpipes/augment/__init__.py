@@ -29,10 +29,11 @@ from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .color import ColorJitter, Normalize
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
 from .mask_crops import CropNonEmptyMaskIfExists
+from .mosaic import Mosaic
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 
 __all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
            "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize",
            "BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "AtLeastOneBBoxRandomCrop", "RandomCropNearBBox",
-           "RandomIoUCrop", "CropNonEmptyMaskIfExists"]
+           "RandomIoUCrop", "CropNonEmptyMaskIfExists", "Mosaic"]
 
