@@ -37,7 +37,15 @@ std::vector<uint8_t> constant_pixel(DType dtype, int64_t channels, double value)
   return pixel;
 }
 
-// OpenCV's transpose handles pixels of up to 32 bytes; wider ones take this loop.
+// OpenCV's transpose has kernels only for pixels of 1, 2, 3, 4, 6, 8, 12, 16, 24 and 32 bytes (it
+// asserts on others, e.g. 7 u8 channels of an instance-mask stack); the rest take this loop.
+bool opencv_transposes(size_t pixel_bytes) {
+  switch (pixel_bytes) {
+    case 1: case 2: case 3: case 4: case 6: case 8: case 12: case 16: case 24: case 32: return true;
+    default: return false;
+  }
+}
+
 void transpose_bytes(const uint8_t* src, size_t src_stride, uint8_t* dst, size_t dst_stride, int64_t h, int64_t w,
                      size_t px) {
   constexpr int64_t kTile = 32;  // stays in cache on both sides
@@ -141,7 +149,7 @@ Tensor transpose(const Tensor& image) {
   if (s.width == 0 || s.height == 0) return Tensor::empty(image.dtype(), shape);
   Tensor src = with_contiguous_rows(image);
   size_t px = pixel_bytes(image);
-  if (px <= 32) {
+  if (opencv_transposes(px)) {
     cv::Mat dst = output_mat();
     cv::transpose(as_mat(src), dst);
     return from_mat(dst, image.ndim() == 3);

@@ -12,7 +12,7 @@ const std::vector<std::string>& interpolation_names() {
 }
 
 const std::vector<std::string>& border_names() {
-  static const std::vector<std::string> names{"constant", "replicate", "reflect", "wrap"};
+  static const std::vector<std::string> names{"constant", "replicate", "reflect", "wrap", "reflect_101"};
   return names;
 }
 
@@ -58,6 +58,7 @@ int cv_border(Border border) {
     case Border::Replicate: return cv::BORDER_REPLICATE;
     case Border::Reflect: return cv::BORDER_REFLECT;
     case Border::Wrap: return cv::BORDER_WRAP;
+    case Border::Reflect101: return cv::BORDER_REFLECT_101;
   }
   return cv::BORDER_CONSTANT;
 }
@@ -75,6 +76,12 @@ int64_t border_index(int64_t p, int64_t n, Border border) {
     case Border::Wrap: {
       int64_t m = p % n;
       return m < 0 ? m + n : m;
+    }
+    case Border::Reflect101: {
+      if (n == 1) return 0;
+      int64_t period = 2 * n - 2, m = p % period;
+      if (m < 0) m += period;
+      return m < n ? m : period - m;
     }
   }
   return -1;

@@ -11,8 +11,11 @@ enum class Interpolation : uint8_t { Nearest, Linear, Area, Cubic, Lanczos };
 
 // How pixels outside the image are defined, in the continuous convention:
 // constant: a fixed value; replicate: the nearest edge pixel; reflect: mirrored about the
-// image edge, edge pixel included (dcba|abcd, OpenCV's BORDER_REFLECT); wrap: periodic.
-enum class Border : uint8_t { Constant, Replicate, Reflect, Wrap };
+// image edge, edge pixel included (dcba|abcd, OpenCV's BORDER_REFLECT); wrap: periodic;
+// reflect_101: mirrored about the edge pixel, which is not repeated (dcb|abcd, OpenCV's
+// BORDER_REFLECT_101, albumentations' and OpenCV's default for many transforms). New modes go
+// at the end: programs store the choice by name, the enum follows border_names().
+enum class Border : uint8_t { Constant, Replicate, Reflect, Wrap, Reflect101 };
 
 // The enum attribute choices, in the order of the enums.
 const std::vector<std::string>& interpolation_names();

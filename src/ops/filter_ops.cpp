@@ -18,7 +18,8 @@ constexpr const char* kSameType = "same dtype and shape as image";
 OpBuilder& with_border_attrs(OpBuilder& b) {
   return b
       .attr_enum("border", border_names(), std::string("reflect"),
-                 "Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap.")
+                 "Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap, "
+                 "reflect_101 (dcb|abcd).")
       .attr_float("border_value", 0.0, "Value outside the image for the constant border.");
 }
 

@@ -235,7 +235,8 @@ OpBuilder& border_attrs(OpBuilder& b) {
   return b
       .attr_enum("border", kernels::border_names(), std::string("constant"),
                  "Pixels outside the image: constant (border_value), replicate (nearest edge pixel), "
-                 "reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic).")
+                 "reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic), "
+                 "reflect_101 (mirrored about the edge pixel, not repeating it: dcb|abcd).")
       .attr_float("border_value", 0.0, "Value of every channel outside the image for border 'constant'.");
 }
 

@@ -14,7 +14,7 @@ from op_runner import random_image as image, run_graph
 
 f = ops.filter
 SIZES = [(1, 1, 1), (1, 7, 3), (5, 3, 1), (4, 9, 3), (6, 5, 0)]
-NP_MODE = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", "wrap": "wrap"}
+NP_MODE = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", "wrap": "wrap", "reflect_101": "reflect"}
 BORDERS = list(NP_MODE)
 
 

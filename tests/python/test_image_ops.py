@@ -22,10 +22,11 @@ CV_RESIZE = {"nearest": cv2.INTER_NEAREST_EXACT, "linear": cv2.INTER_LINEAR, "ar
 WARP_INTERPOLATIONS = ["nearest", "linear", "cubic", "lanczos"]
 CV_WARP = {"nearest": cv2.INTER_NEAREST, "linear": cv2.INTER_LINEAR, "cubic": cv2.INTER_CUBIC,
            "lanczos": cv2.INTER_LANCZOS4}
-BORDERS = ["constant", "replicate", "reflect", "wrap"]
+BORDERS = ["constant", "replicate", "reflect", "wrap", "reflect_101"]
 CV_BORDER = {"constant": cv2.BORDER_CONSTANT, "replicate": cv2.BORDER_REPLICATE, "reflect": cv2.BORDER_REFLECT,
-             "wrap": cv2.BORDER_WRAP}
-NP_PAD = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", "wrap": "wrap"}
+             "wrap": cv2.BORDER_WRAP, "reflect_101": cv2.BORDER_REFLECT_101}
+NP_PAD = {"constant": "constant", "replicate": "edge", "reflect": "symmetric", "wrap": "wrap",
+          "reflect_101": "reflect"}
 SIZES = [(1, 1), (1, 7), (6, 1), (9, 13), (16, 11)]
 
 
@@ -398,6 +399,17 @@ def test_flip_transpose_rotate90(dtype, h, w):
         assert np.array_equal(run(lambda x: image.Rotate90(x, k), img), np.rot90(img, k))
     gray = img[..., 0].copy()
     assert np.array_equal(run(lambda x: image.Rotate90(x, 1), gray), np.rot90(gray))
+
+
+@pytest.mark.parametrize("dtype,channels", [(np.uint8, 5), (np.uint8, 7), (np.uint8, 33), (np.uint16, 5),
+                                            (np.float32, 10)])
+def test_transpose_and_rotate90_take_any_channel_count(dtype, channels):
+    """Stacks of instance masks have any number of channels; OpenCV's transpose has kernels for
+    some pixel sizes only (7 bytes used to fail with an OpenCV assertion)."""
+    img = pattern(9, 13, channels, dtype)
+    assert np.array_equal(run(image.Transpose, img), img.transpose(1, 0, 2))
+    for k in (1, 2, 3):
+        assert np.array_equal(run(lambda x: image.Rotate90(x, k), img), np.rot90(img, k))
 
 
 # -- one rounding rule: half to even -----------------------------------------------------------------

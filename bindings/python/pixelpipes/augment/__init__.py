@@ -23,11 +23,33 @@ adding other nodes or moving code does not change them. Sizes follow torchvision
 from ._common import BORDERS, INTERPOLATIONS, RESIZE_INTERPOLATIONS
 from .affine import RandomAffine, Transform
 from .base import Augmentation, GeometryAugmentation, Planned
+from .bbox_crops import (AtLeastOneBBoxRandomCrop, BBoxSafeRandomCrop, RandomCropNearBBox, RandomIoUCrop,
+                         RandomSizedBBoxSafeCrop)
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .color import ColorJitter, Normalize
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
+from .mask_crops import CropNonEmptyMaskIfExists
+from .mosaic import Mosaic
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 
 __all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
-           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize"]
+           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize",
+           "BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "AtLeastOneBBoxRandomCrop", "RandomCropNearBBox",
+           "RandomIoUCrop", "CropNonEmptyMaskIfExists", "Mosaic"]
 
+from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
+
+__all__ += ["Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter"]
+from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
+
+__all__ += ["Pad", "PadIfNeeded", "CropAndPad", "RandomZoomOut"]
+from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
+
+__all__ += ["RandomRotate90", "D4", "SquareSymmetry", "Transpose"]
+from .perspective import Perspective
+from .rotate import SafeRotate
+
+__all__ += ["SafeRotate", "Perspective"]
+from .random_crops import RandomCropFromBorders, RandomSizedCrop
+
+__all__ += ["RandomSizedCrop", "RandomCropFromBorders"]

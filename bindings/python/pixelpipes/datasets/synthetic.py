@@ -195,6 +195,81 @@ def digit_arrays(rng: np.random.Generator, n: int, size: int = 28) -> Tuple[np.n
     return images, labels
 
 
+# -- people (pose) -------------------------------------------------------------------------------
+
+#: COCO's 17 person keypoints, in COCO's order
+PERSON_KEYPOINTS: Tuple[str, ...] = (
+    "nose", "left_eye", "right_eye", "left_ear", "right_ear", "left_shoulder", "right_shoulder",
+    "left_elbow", "right_elbow", "left_wrist", "right_wrist", "left_hip", "right_hip", "left_knee",
+    "right_knee", "left_ankle", "right_ankle")
+#: the limbs drawn between keypoints (COCO's skeleton without the face-to-shoulder edges)
+PERSON_SKELETON: Tuple[Tuple[int, int], ...] = (
+    (0, 1), (0, 2), (1, 3), (2, 4), (5, 6), (5, 7), (7, 9), (6, 8), (8, 10), (5, 11), (6, 12), (11, 12),
+    (11, 13), (13, 15), (12, 14), (14, 16))
+#: colors by body side, so a test can tell a person's left from right in the pixels
+SIDE_COLORS = {"left": np.array([230, 40, 40], np.uint8), "right": np.array([40, 90, 230], np.uint8),
+               "center": np.array([40, 200, 70], np.uint8)}
+
+
+def keypoint_side(k: int) -> str:
+    name = PERSON_KEYPOINTS[k]
+    return "left" if name.startswith("left") else "right" if name.startswith("right") else "center"
+
+
+def person_keypoints(rng: np.random.Generator, size: int) -> np.ndarray:
+    """17 x 2 f32 keypoints of a person facing the viewer (their left on the image's right), at a
+    random place, height and pose inside a size x size image."""
+    height = rng.uniform(0.55, 0.8) * size
+    u = height / 7.0                                  # about one head height
+    cx = rng.uniform(0.3, 0.7) * size
+    top = rng.uniform(0.08, 0.95 - height / size) * size
+    p = np.zeros((17, 2), np.float64)
+    p[0] = (cx, top + 0.5 * u)
+    p[1], p[2] = (cx + 0.25 * u, top + 0.35 * u), (cx - 0.25 * u, top + 0.35 * u)
+    p[3], p[4] = (cx + 0.5 * u, top + 0.5 * u), (cx - 0.5 * u, top + 0.5 * u)
+    sy, hy = top + 1.5 * u, top + 3.8 * u
+    p[5], p[6] = (cx + 0.9 * u, sy), (cx - 0.9 * u, sy)
+    p[11], p[12] = (cx + 0.6 * u, hy), (cx - 0.6 * u, hy)
+    for side, (s, e, w) in ((1, (5, 7, 9)), (-1, (6, 8, 10))):          # arms: random angles
+        a1, a2 = rng.uniform(0.2, 1.4), rng.uniform(-0.6, 1.0)
+        p[e] = p[s] + 1.3 * u * np.array([side * np.sin(a1), np.cos(a1)])
+        p[w] = p[e] + 1.2 * u * np.array([side * np.sin(a1 + a2), np.cos(a1 + a2)])
+    for side, (h, k, a) in ((1, (11, 13, 15)), (-1, (12, 14, 16))):     # legs
+        b1, b2 = rng.uniform(0.0, 0.35), rng.uniform(-0.3, 0.1)
+        p[k] = p[h] + 1.6 * u * np.array([side * np.sin(b1), np.cos(b1)])
+        p[a] = p[k] + 1.5 * u * np.array([side * np.sin(b1 + b2), np.cos(b1 + b2)])
+    return p.astype(np.float32)
+
+
+def draw_person(img: np.ndarray, points: np.ndarray, thickness: float) -> None:
+    """Draws the skeleton's limbs and a dot on each keypoint in the keypoint's side color (a limb
+    takes the side of its first non-center end)."""
+    h, w = img.shape[:2]
+    y, x = np.mgrid[0:h, 0:w].astype(np.float32) + 0.5
+    for a, b in PERSON_SKELETON:
+        side = keypoint_side(a) if keypoint_side(a) != "center" else keypoint_side(b)
+        pa, pb = points[a], points[b]
+        d = pb - pa
+        t = np.clip(((x - pa[0]) * d[0] + (y - pa[1]) * d[1]) / max(float(d @ d), 1e-6), 0, 1)
+        near = (x - pa[0] - t * d[0]) ** 2 + (y - pa[1] - t * d[1]) ** 2 <= thickness ** 2
+        img[near] = SIDE_COLORS[side]
+    for k, (px, py) in enumerate(points):
+        img[(x - px) ** 2 + (y - py) ** 2 <= (1.6 * thickness) ** 2] = SIDE_COLORS[keypoint_side(k)]
+
+
+def person_arrays(rng: np.random.Generator, n: int, size: int = 128) -> Tuple[np.ndarray, np.ndarray]:
+    """``n`` u8 size x size x 3 images of one stick-figure person each on a textured background,
+    and their keypoints (n x 17 x 3 f32: x, y, visibility 2 as in COCO), in COCO's order."""
+    images = np.zeros((n, size, size, 3), np.uint8)
+    keypoints = np.zeros((n, 17, 3), np.float32)
+    for i in range(n):
+        img = texture(rng, size, size) // 2            # darker, so the limbs stand out
+        pts = person_keypoints(rng, size)
+        draw_person(img, pts, thickness=max(1.5, size / 64))
+        images[i], keypoints[i, :, :2], keypoints[i, :, 2] = img, pts, 2.0
+    return images, keypoints
+
+
 # -- the dataset ---------------------------------------------------------------------------------
 
 class Synthetic:
@@ -349,6 +424,14 @@ class Synthetic:
         images, labels = self._arrays
         return ArrayDataset(images, labels, classes=CLASSES, **options)
 
+    def people(self, n: int = 64, size: int = 128, **options):
+        """An :class:`ArrayDataset` of ``n`` stick-figure people (u8 size x size x 3, in memory)
+        with COCO's 17 keypoints as the extra array ``keypoints`` (17 x 3 f32: x, y, visibility),
+        left limbs red, right limbs blue (:data:`SIDE_COLORS`), for pose pipelines."""
+        from .arrays import ArrayDataset
+        images, keypoints = person_arrays(self._rng(5), n, size)
+        return ArrayDataset(images, keypoints=keypoints, **options)
+
     def annotations(self) -> Dict[int, Dict[str, np.ndarray]]:
         """Ground truth of the scenes: ``{scene index: {"boxes": N x 4 f32, "labels": N i64}}``."""
         with open(os.path.join(self.root, "scenes", "annotations.json")) as f:
@@ -367,5 +450,5 @@ def default(**options) -> Synthetic:
     return Synthetic(**options)
 
 
-__all__ = ["Synthetic", "CLASSES", "PALETTE", "cache_dir", "default", "scene", "texture", "shape_mask",
+__all__ = ["Synthetic", "CLASSES", "PALETTE", "PERSON_KEYPOINTS", "PERSON_SKELETON", "SIDE_COLORS", "person_arrays", "cache_dir", "default", "scene", "texture", "shape_mask",
            "digit_arrays"]

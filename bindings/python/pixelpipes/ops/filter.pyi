@@ -19,12 +19,12 @@ class Bilateral(OpNode):
             diameter (int; in [-1, 511]; default 5): Neighborhood diameter in pixels; <= 0 derives it from sigma_space (3 sigma).
             sigma_color (float; default 50): Range sigma, in the image's value units (> 0).
             sigma_space (float; default 5): Spatial sigma in pixels (> 0).
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap.
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap, reflect_101 (dcb|abcd).
             border_value (float; default 0): Value outside the image for the constant border.
 
         Output: same dtype and shape as image
     """
-    def __init__(self, image: NodeLike, *, diameter: int = 5, sigma_color: float = 50, sigma_space: float = 5, border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, *, diameter: int = 5, sigma_color: float = 50, sigma_space: float = 5, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class BoxBlur(OpNode):
@@ -38,12 +38,12 @@ class BoxBlur(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             kernel_size (int; in [1, 1023]; default 3): Window size.
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap.
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap, reflect_101 (dcb|abcd).
             border_value (float; default 0): Value outside the image for the constant border.
 
         Output: same dtype and shape as image
     """
-    def __init__(self, image: NodeLike, *, kernel_size: int = 3, border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, *, kernel_size: int = 3, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class BoxKernel(OpNode):
@@ -91,12 +91,12 @@ class Convolve(OpNode):
             kernel: 2-D tensor (any numeric dtype, used as f32), each side in [1, 1023].
 
         Attributes (keyword-only, fixed at compile time):
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap.
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap, reflect_101 (dcb|abcd).
             border_value (float; default 0): Value outside the image for the constant border.
 
         Output: same dtype and shape as image
     """
-    def __init__(self, image: NodeLike, kernel: NodeLike, *, border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, kernel: NodeLike, *, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class GaussianBlur(OpNode):
@@ -111,12 +111,12 @@ class GaussianBlur(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             kernel_size (int; in [0, 1023]; default 0): Odd kernel size; 0 derives it from sigma as OpenCV does: round(2 * 3 sigma + 1) for u8, round(2 * 4 sigma + 1) otherwise, made odd.
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap.
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap, reflect_101 (dcb|abcd).
             border_value (float; default 0): Value outside the image for the constant border.
 
         Output: same dtype and shape as image
     """
-    def __init__(self, image: NodeLike, sigma: NodeLike, *, kernel_size: int = 0, border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, sigma: NodeLike, *, kernel_size: int = 0, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class GaussianKernel(OpNode):
@@ -145,12 +145,12 @@ class Laplacian(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             ksize (int; in [1, 31]; default 1): Odd aperture size in [1, 31].
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap.
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap, reflect_101 (dcb|abcd).
             border_value (float; default 0): Value outside the image for the constant border.
 
         Output: f32, same shape as image
     """
-    def __init__(self, image: NodeLike, *, ksize: int = 1, border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, *, ksize: int = 1, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class MedianBlur(OpNode):
@@ -198,9 +198,9 @@ class Sobel(OpNode):
             dx (int; in [0, 6]; default 1): Order of the x derivative.
             dy (int; in [0, 6]; default 0): Order of the y derivative.
             ksize (int; in [-1, 7]; default 3): Kernel size: 1, 3, 5, 7, or -1 for the 3 x 3 Scharr kernel.
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap.
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'reflect'): Pixels outside the image: constant (border_value), replicate, reflect (dcba|abcd), wrap, reflect_101 (dcb|abcd).
             border_value (float; default 0): Value outside the image for the constant border.
 
         Output: f32, same shape as image
     """
-    def __init__(self, image: NodeLike, *, dx: int = 1, dy: int = 0, ksize: int = 3, border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, *, dx: int = 1, dy: int = 0, ksize: int = 3, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...

@@ -46,12 +46,12 @@ class CropPad(OpNode):
             box: 4 numbers x1, y1, x2, y2 in pixels (continuous coordinates).
 
         Attributes (keyword-only, fixed at compile time):
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'constant'): Pixels outside the image: constant (border_value), replicate (nearest edge pixel), reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic).
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'constant'): Pixels outside the image: constant (border_value), replicate (nearest edge pixel), reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic), reflect_101 (mirrored about the edge pixel, not repeating it: dcb|abcd).
             border_value (float; default 0): Value of every channel outside the image for border 'constant'.
 
         Output: same dtype, rank and channels as image; [round(y2 - y1), round(x2 - x1)] when the box is a constant
     """
-    def __init__(self, image: NodeLike, box: NodeLike, *, border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'constant', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, box: NodeLike, *, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'constant', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class Decode(OpNode):
@@ -243,12 +243,12 @@ class Remap(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             interpolation (enum; one of 'nearest', 'linear', 'cubic', 'lanczos'; default 'linear'): nearest (the source pixel containing the point), linear, cubic or lanczos.
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'constant'): Pixels outside the image: constant (border_value), replicate (nearest edge pixel), reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic).
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'constant'): Pixels outside the image: constant (border_value), replicate (nearest edge pixel), reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic), reflect_101 (mirrored about the edge pixel, not repeating it: dcb|abcd).
             border_value (float; default 0): Value of every channel outside the image for border 'constant'.
 
         Output: same dtype, rank and channels as image; [H', W'] of the maps
     """
-    def __init__(self, image: NodeLike, map_x: NodeLike, map_y: NodeLike, *, interpolation: Literal['nearest', 'linear', 'cubic', 'lanczos'] = 'linear', border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'constant', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, map_x: NodeLike, map_y: NodeLike, *, interpolation: Literal['nearest', 'linear', 'cubic', 'lanczos'] = 'linear', border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'constant', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class Resize(OpNode):
@@ -313,12 +313,12 @@ class Warp(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             interpolation (enum; one of 'nearest', 'linear', 'cubic', 'lanczos'; default 'linear'): nearest (the source pixel containing the point), linear, cubic or lanczos.
-            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap'; default 'constant'): Pixels outside the image: constant (border_value), replicate (nearest edge pixel), reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic).
+            border (enum; one of 'constant', 'replicate', 'reflect', 'wrap', 'reflect_101'; default 'constant'): Pixels outside the image: constant (border_value), replicate (nearest edge pixel), reflect (mirrored about the edge, edge pixel included: dcba|abcd), wrap (periodic), reflect_101 (mirrored about the edge pixel, not repeating it: dcb|abcd).
             border_value (float; default 0): Value of every channel outside the image for border 'constant'.
 
         Output: same dtype, rank and channels as image; [height, width] when they are constants
     """
-    def __init__(self, image: NodeLike, matrix: NodeLike, width: NodeLike, height: NodeLike, *, interpolation: Literal['nearest', 'linear', 'cubic', 'lanczos'] = 'linear', border: Literal['constant', 'replicate', 'reflect', 'wrap'] = 'constant', border_value: float = 0, label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, matrix: NodeLike, width: NodeLike, height: NodeLike, *, interpolation: Literal['nearest', 'linear', 'cubic', 'lanczos'] = 'linear', border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'constant', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
 class Width(OpNode):
