@@ -418,3 +418,39 @@ def test_tensor_gather_and_core_check():
         _run(lambda: {"o": tensor.Gather(varying(x), np.array([3]), axis=1)})
     with pytest.raises(pp.PixelpipesError, match="too small"):
         _run(lambda: {"o": core.Check(varying(x), varying(x) > 5, "too small")})
+
+
+@pytest.mark.parametrize("name, mirrors", [("Transpose", True), ("RandomRotate90", False)])
+def test_flip_pairs_swap_on_transpose_but_not_on_quarter_turns(name, mirrors):
+    kp = _pose()
+    out = _run(lambda: getattr(augment, name)(resource.Resource(
+        image=_photo(), kp=resource.Keypoints(varying(kp), flip_pairs=resource.COCO_PERSON_FLIP_PAIRS)), p=1.0))
+    perm = np.arange(17)
+    if mirrors:
+        for i, j in resource.COCO_PERSON_FLIP_PAIRS:
+            perm[i], perm[j] = j, i
+        np.testing.assert_allclose(out["kp"][:, :2], kp[perm][:, ::-1], atol=TOL)
+    else:   # which quarter turn was drawn does not matter: no row moves to another
+        moved = out["kp"][:, :2]
+        d_in = np.linalg.norm(kp[1] - kp[2])
+        np.testing.assert_allclose(np.linalg.norm(moved[1] - moved[2]), d_in, rtol=1e-5)
+        np.testing.assert_allclose(np.linalg.norm(moved[0] - moved[1]), np.linalg.norm(kp[0] - kp[1]), rtol=1e-5)
+
+
+def test_d4_swaps_flip_pairs_exactly_for_its_mirroring_elements():
+    kp = _pose()
+    with pp.Graph() as g:
+        r = resource.Resource(image=_photo(w=W, h=W), kp=resource.Keypoints(kp, flip_pairs=resource.COCO_PERSON_FLIP_PAIRS))
+        augment.D4(r).output()
+    p = pp.compile(g, seed=0)
+    swaps = 0
+    for sample in range(24):
+        out = p.run(sample)["kp"][:, :2]
+        # orientation of the triangle (nose, left eye, right eye): a mirror flips its sign, the
+        # swap of the eyes flips it back, so it is preserved exactly when pairs swap on mirrors
+        def orient(q):
+            a, b = q[1] - q[0], q[2] - q[0]
+            return np.sign(a[0] * b[1] - a[1] * b[0])
+        assert orient(out) == orient(kp)
+        swaps += not np.allclose(np.linalg.norm(out[1] - out[5]), np.linalg.norm(kp[1] - kp[5]), rtol=1e-4)
+    assert swaps > 0

@@ -43,6 +43,12 @@ class _Symmetry(Augmentation):
         """(transpose, turns) from the drawn params."""
         return params
 
+    @classmethod
+    def _mirrored(cls, params, config):
+        # quarter turns keep handedness; a transpose mirrors (declared keypoints swap flip_pairs)
+        transpose, _ = cls.steps(None, params)
+        return None if transpose is False else transpose
+
     def apply(self, kind, field, ref, *params):
         transpose, turns = self.steps(params)
         if kind == "image" or kind in MASK_KINDS:
