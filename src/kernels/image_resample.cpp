@@ -123,6 +123,8 @@ Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation 
   check_output_size(image, width, height);
   ImageShape s = image_shape(image);
   if (s.width == 0 || s.height == 0) range_error("cannot resize an empty image");
+  // A stack of zero instance masks (an image without objects) has no channels: nothing to sample.
+  if (s.channels == 0) return Tensor::empty(image.dtype(), shape_like(image, height, width));
   Tensor src = with_contiguous_rows(image);
   if (interpolation == Interpolation::Nearest) return resize_nearest(src, width, height, image.ndim() == 3);
   return guard_cv([&] {

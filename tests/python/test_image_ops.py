@@ -412,6 +412,26 @@ def test_transpose_and_rotate90_take_any_channel_count(dtype, channels):
         assert np.array_equal(run(lambda x: image.Rotate90(x, k), img), np.rot90(img, k))
 
 
+ZERO_CHANNEL_OPS = {
+    "resize_linear": (lambda x: image.Resize(x, 4, 3), (3, 4, 0)),
+    "resize_nearest": (lambda x: image.Resize(x, 4, 3, interpolation="nearest"), (3, 4, 0)),
+    "resize_area": (lambda x: image.Resize(x, 4, 3, interpolation="area"), (3, 4, 0)),
+    "warp": (lambda x: image.Warp(x, np.eye(3, dtype=np.float32), 6, 2), (2, 6, 0)),
+    "flip": (image.Flip, (5, 7, 0)),
+    "transpose": (image.Transpose, (7, 5, 0)),
+    "rotate90": (lambda x: image.Rotate90(x, 1), (7, 5, 0)),
+    "crop_pad": (lambda x: image.CropPad(x, np.array([-1, -1, 3, 4], np.float32)), (5, 4, 0)),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ZERO_CHANNEL_OPS))
+def test_images_with_zero_channels_keep_their_geometry(name):
+    """An image without objects has a stack of 0 instance masks (H x W x 0): every geometric op
+    gives the output size with 0 channels (resize used to fail inside OpenCV's wrapper)."""
+    build, shape = ZERO_CHANNEL_OPS[name]
+    assert run(build, np.zeros((5, 7, 0), np.uint8)).shape == shape
+
+
 # -- one rounding rule: half to even -----------------------------------------------------------------
 HALF_BOXES = [(0.5, 1.5, 4.5, 5.5), (2.5, 0.5, 5.0, 3.5), (1.5, 2.5, 2.5, 6.5)]
 
