@@ -10,7 +10,7 @@ import pixelpipes as pp
 from pixelpipes import augment, datasets
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
-NAMES = ["classification", "detection", "segmentation", "tracking", "mnist", "conditional", "mixup"]
+NAMES = ["classification", "detection", "segmentation", "tracking", "mnist", "conditional", "mixup", "pose"]
 
 
 def load_example(name):
@@ -107,3 +107,78 @@ def test_detection_boxes_sit_on_the_shapes():
             assert pixels[0] >= box[0] - 1.01 and pixels[2] <= box[2] + 1.01
             checked += 1
     assert checked >= 12
+
+
+def _side_of_pixel(img, x, y):
+    """'left' (red limb), 'right' (blue limb) or None at the pixel under (x, y)."""
+    h, w = img.shape[:2]
+    r, _, b = (int(v) for v in img[min(max(int(y), 0), h - 1), min(max(int(x), 0), w - 1)])
+    return "left" if r > b + 60 else "right" if b > r + 60 else None
+
+
+def _pose_samples(flip_pairs, n=300):
+    from pixelpipes.datasets.synthetic import PERSON_KEYPOINTS
+    pose = load_example("pose")
+    graph = pose.build()
+    if not flip_pairs:   # the same pipeline, the keypoints declared without their flip pairs
+        from pixelpipes import resource
+        ds = datasets.Synthetic().people()
+        with pp.Graph() as graph:
+            r = ds.sample()
+            r = r.replace(keypoints=resource.Keypoints(r.keypoints, format="xy", labels=PERSON_KEYPOINTS))
+            r = augment.Compose([augment.RandomHorizontalFlip(),
+                                 augment.RandomAffine(20, translate=(0.1, 0.1), scale=(0.8, 1.2),
+                                                      interpolation="linear"),
+                                 augment.RandomResizedCrop(96, scale=(0.5, 1.0))])(r)
+            r.output(names=["image", "keypoints"])
+    return pp.compile(graph, seed=4).run_many(0, n), PERSON_KEYPOINTS
+
+
+def _chirality_and_colors(samples, names):
+    """Per sample: does each visible left shoulder/hip lie right of its right partner (as seen,
+    for a person facing the viewer), and do the colors under the left-named keypoints all agree?"""
+    pairs = [(names.index(f"left_{p}"), names.index(f"right_{p}")) for p in ("shoulder", "hip")]
+    chirality, colors_agree = [], []
+    for s in samples:
+        k, img = s["keypoints"], s["image"]
+        for i, j in pairs:
+            if k[i, 2] > 0 and k[j, 2] > 0:
+                chirality.append(k[i, 0] > k[j, 0])
+        left = {_side_of_pixel(img, *k[i, :2]) for i, n in enumerate(names) if n.startswith("left") and k[i, 2] > 0}
+        left.discard(None)
+        if left:
+            colors_agree.append(len(left) == 1)
+    return np.array(chirality), np.array(colors_agree)
+
+
+def test_pose_flip_pairs_keep_left_on_the_persons_left():
+    """With flip_pairs, every visible left shoulder/hip is right of its partner in the image (the
+    person faces the viewer, a flipped person too once the labels swap), and the pixels under the
+    left-named keypoints are of one limb color per sample (red unflipped, blue mirrored). Without
+    flip_pairs the flipped half breaks the first rule: the test fails without the mechanism."""
+    samples, names = _pose_samples(flip_pairs=True)
+    chirality, agree = _chirality_and_colors(samples, names)
+    assert len(chirality) > 400 and chirality.all()
+    assert len(agree) > 250 and agree.mean() > 0.97
+    visible = np.array([s["keypoints"][:, 2] for s in samples])
+    assert set(np.unique(visible)) == {0.0, 1.0}          # some leave the canvas, and say so
+
+    samples, names = _pose_samples(flip_pairs=False)
+    chirality, _ = _chirality_and_colors(samples, names)
+    assert 0.3 < chirality.mean() < 0.7                    # the flipped half is mirrored
+
+
+def test_pose_keypoints_sit_on_their_dots():
+    """Every visible keypoint lies on a limb-colored pixel of the augmented image (it moved with
+    the pixels): the dot under it is drawn in its side's color, or green for the center ones."""
+    samples, names = _pose_samples(flip_pairs=True, n=100)
+    on, total = 0, 0
+    for s in samples:
+        img = s["image"].astype(int)
+        for x, y, v in s["keypoints"]:
+            if v <= 0:
+                continue
+            px = img[min(int(y), 95), min(int(x), 95)]
+            total += 1
+            on += int(px.max() - px.min() > 60)     # a saturated limb color, not the dark background
+    assert total > 1000 and on / total > 0.97

@@ -82,6 +82,8 @@ def classify_outputs(sample: Dict[str, object]) -> Tuple[List[str], Dict[str, Li
             boxes[base or default].append(k)
         elif last == 2 and ("point" in low or "keypoint" in low or "landmark" in low):
             points[base or default].append(k)
+        elif last >= 3 and v.ndim == 2 and "keypoint" in low:
+            points[base or default].append(k)   # declared keypoints: x, y, ..., visible last
     return images, boxes, points, masks
 
 
@@ -145,8 +147,12 @@ def render_sample(sample: Dict[str, object], labels: Optional[Dict[str, object]]
                 color = COLORS[int(cls[k]) % len(COLORS)] if cls is not None else COLORS[k % len(COLORS)]
                 draw_box(img, box, color)
         for p in points[name]:
-            for k, pt in enumerate(np.asarray(sample[p], np.float32).reshape(-1, 2)):
-                draw_point(img, pt, COLORS[k % len(COLORS)])
+            arr = np.asarray(sample[p], np.float32)
+            arr = arr.reshape(-1, arr.shape[-1] if arr.ndim == 2 else 2)
+            for k, row in enumerate(arr):
+                if arr.shape[1] >= 3 and row[-1] <= 0:
+                    continue                      # an invisible keypoint
+                draw_point(img, row[:2], COLORS[k % len(COLORS)])
         tiles.append(img)
     return tiles
 
