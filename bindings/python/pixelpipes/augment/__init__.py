@@ -26,8 +26,10 @@ from .base import Augmentation, GeometryAugmentation, Planned
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .color import ColorJitter, Normalize
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
+from .dropout import CoarseDropout, GridDropout, XYMasking
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 
 __all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
-           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize"]
+           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize",
+           "CoarseDropout", "GridDropout", "XYMasking"]
 
