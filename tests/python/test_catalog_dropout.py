@@ -19,7 +19,6 @@ from scipy import stats
 import pixelpipes as pp
 from pixelpipes import augment, resource
 from pixelpipes.augment import dropout
-from pixelpipes.ops import image as image_ops
 from pixelpipes.ops import mask as mask_ops
 
 A = pytest.importorskip("albumentations")

@@ -12,7 +12,9 @@ from __future__ import annotations
 import numbers
 from typing import Optional, Tuple
 
-from ..node import Node
+import numpy as np
+
+from ..node import Constant, Node
 from ..ops import geometry, image, mask, random, tensor
 from ..ops import math as _math
 from ._common import _is_node, _is_number, _size_f32, _size_int, _sub
@@ -247,7 +249,7 @@ class XYMasking(_Dropout):
         parts = [s for s in (self._strips(c["num_masks_x"], c["mask_x_length"], W, H, False),
                              self._strips(c["num_masks_y"], c["mask_y_length"], H, W, True)) if s is not None]
         if not parts:
-            return tensor.Reshape(random.Uniform(0.0, 1.0, shape=[0]), shape=[0, 4])
+            return Constant(np.zeros((0, 4), np.float32))
         return parts[0] if len(parts) == 1 else tensor.Concat(*parts, axis=0)
 
 
