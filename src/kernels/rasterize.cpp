@@ -15,14 +15,6 @@ void require_finite(const std::vector<double>& v, const char* what) {
     if (!std::isfinite(x)) argument_error(std::string(what) + " coordinates must be finite");
 }
 
-// First pixel index whose center is >= c, clamped to [0, n]: the half-open sampling rule.
-inline int64_t first_center_at_or_after(double c, int64_t n) {
-  double j = std::ceil(c - 0.5);
-  if (j <= 0) return 0;
-  if (j >= static_cast<double>(n)) return n;
-  return static_cast<int64_t>(j);
-}
-
 inline void fill_span(Tensor& mask, int64_t row, int64_t j0, int64_t j1, uint8_t value) {
   if (j1 <= j0) return;
   uint8_t* p = mask.mutable_data<uint8_t>() + row * mask.dim(1);

@@ -3,12 +3,22 @@
 // with integer corners renders exactly the pixels it covers, and a mask moves with its annotations.
 #pragma once
 
+#include <cmath>
 #include <cstdint>
 #include <vector>
 
 #include "core/tensor.hpp"
 
 namespace pxp::kernels {
+
+// First pixel index whose center is >= c, clamped to [0, n]: the half-open sampling rule (a box
+// [x1, x2) covers the pixels first_center_at_or_after(x1) .. first_center_at_or_after(x2) - 1).
+inline int64_t first_center_at_or_after(double c, int64_t n) {
+  double j = std::ceil(c - 0.5);
+  if (j <= 0) return 0;
+  if (j >= static_cast<double>(n)) return n;
+  return static_cast<int64_t>(j);
+}
 
 // A new zeroed u8 height x width x 1 mask; a range error for negative or absurd sizes.
 Tensor empty_mask(int64_t width, int64_t height);

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/annotations.hpp"
+#include "kernels/box_fill.hpp"
 #include "kernels/transforms.hpp"
 #include "ops/families.hpp"
 #include "ops/geometry_args.hpp"
@@ -43,6 +44,45 @@ void register_geometry_annotation_ops(Registry& r) {
                     })
             .exec([](ExecContext&, const Args& a) {
               return Value(kernels::transform_boxes(tensor_arg(a, 0, "boxes"), matrix_arg(a, 1, "matrix")));
+            })
+            .build());
+
+  r.add(OpBuilder("geometry.grid_holes")
+            .doc("GridDropout's holes, laid out as albumentations 2.0 does: the height is split into `rows` "
+                 "intervals of height / rows pixels (the first height % rows of them one pixel longer) in a random "
+                 "order, the width likewise into `cols`; in each cell (row-major) a hole of "
+                 "trunc(clamp(side * ratio, 1, side - 1)) pixels per side sits at the cell's corner plus an offset "
+                 "(random_offset: integer(0, side - hole) per cell and axis; else shift_x, shift_y), moved inside "
+                 "the image. Draws: the row intervals' order (Fisher-Yates from the back, as random.permutation), "
+                 "then the columns'; with random_offset the y offsets of every cell, then the x offsets.")
+            .input("width", "Image width (integer scalar).")
+            .input("height", "Image height (integer scalar).")
+            .input("rows", "Number of cell rows, in [1, height].")
+            .input("cols", "Number of cell columns, in [1, width].")
+            .attr_float("ratio", 0.5, "Hole side / cell side.", 0.0, 1.0)
+            .attr_bool("random_offset", true, "Place each hole at a random offset in its cell.")
+            .attr_int("shift_x", 0, "Offset of every hole in its cell without random_offset.", 0)
+            .attr_int("shift_y", 0, "Offset of every hole in its cell without random_offset.", 0)
+            .output("f32 (rows * cols) x 4 holes x1, y1, x2, y2 in whole pixels",
+                    [](const InferContext& ctx) {
+                      for (size_t i = 0; i < 4; ++i) expect_scalar(ctx, i, i == 0 ? "width" : i == 1 ? "height" : i == 2 ? "rows" : "cols");
+                      const Value* rows = constant_input(ctx, 2);
+                      const Value* cols = constant_input(ctx, 3);
+                      int64_t n = kUnknownDim;
+                      if (rows && cols && rows->is_tensor() && cols->is_tensor())
+                        n = rows->tensor().item_int() * cols->tensor().item_int();
+                      return Type::tensor(DType::F32, Shape{n, 4});
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& a) {
+              kernels::GridHoleSpec s;
+              s.ratio = ctx.attrs.get_float("ratio");
+              s.random_offset = ctx.attrs.get_bool("random_offset");
+              s.shift_x = ctx.attrs.get_int("shift_x");
+              s.shift_y = ctx.attrs.get_int("shift_y");
+              RandomStream rng = ctx.random();
+              return Value(kernels::grid_holes(int_arg(a, 0, "width"), int_arg(a, 1, "height"), int_arg(a, 2, "rows"),
+                                               int_arg(a, 3, "cols"), s, rng));
             })
             .build());
 

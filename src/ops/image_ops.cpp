@@ -4,6 +4,8 @@
 // sample; interpolation, border and decoding modes are attributes.
 #include <optional>
 
+#include "kernels/annotations.hpp"
+#include "kernels/box_fill.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/image_geometry.hpp"
 #include "kernels/image_modes.hpp"
@@ -674,6 +676,42 @@ void register_resampling(Registry& r) {
   }
 }
 
+// Painting boxes into an image (dropout's holes); kernels/box_fill.hpp.
+void register_painting(Registry& r) {
+  r.add(OpBuilder("image.fill_boxes")
+            .doc("Replaces the pixels of each box, box after box (a later box paints over an earlier one): the "
+                 "pixels whose centers lie in [x1, x2) x [y1, y2) (as mask.render_boxes; a box with integer corners "
+                 "covers exactly its pixels; parts outside the image are ignored). fill constant: `value` (one "
+                 "number, or one per channel), rounded and saturated for integer dtypes. fill random: one draw per "
+                 "value of the box's pixels in memory order (row, column, channel); random_per_box: one draw per "
+                 "channel for each box. A draw is integer(0, max) (inclusive) for u8 and u16 images and "
+                 "uniform(0, 1) for f32; the random fills need one of those dtypes.")
+            .input("image", "H x W x C or H x W tensor (any numeric dtype for the constant fill).")
+            .input("boxes", "N x 4 boxes x1, y1, x2, y2 in pixels, or one box [4].")
+            .attr_enum("fill", {"constant", "random", "random_per_box"}, std::string("constant"),
+                       "What the boxes are filled with.")
+            .attr_floats("value", std::vector<double>{0.0}, "The constant fill: 1 number or one per channel.")
+            .output("same type as image",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      expect_tensor(ctx, 1, "boxes");
+                      if (ctx.attrs.get_floats("value").empty()) type_error("image.fill_boxes: value is empty");
+                      return image_like(in, in.height, in.width, in.dtype);
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[1].is_tensor()) type_error("input 'boxes' must be a tensor, not " + args[1].describe());
+              const std::string& f = ctx.attrs.get_string("fill");
+              kernels::BoxFill mode = f == "constant" ? kernels::BoxFill::Constant
+                                      : f == "random" ? kernels::BoxFill::Random
+                                                      : kernels::BoxFill::RandomPerBox;
+              RandomStream rng = ctx.random();
+              return Value(kernels::fill_boxes(image_arg(args), kernels::read_rows(args[1].tensor(), 4, "boxes"),
+                                               ctx.attrs.get_floats("value"), mode, rng));
+            })
+            .build());
+}
+
 }  // namespace
 
 void register_image_ops(Registry& r) {
@@ -681,6 +719,7 @@ void register_image_ops(Registry& r) {
   register_properties(r);
   register_pixel_geometry(r);
   register_resampling(r);
+  register_painting(r);
 }
 
 }  // namespace pxp

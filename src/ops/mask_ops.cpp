@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/annotations.hpp"
+#include "kernels/box_fill.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/mask_measures.hpp"
 #include "kernels/morphology.hpp"
@@ -188,6 +189,30 @@ void register_mask_ops(Registry& r) {
               Tensor out = Tensor::empty(DType::F32, {4});
               for (int i = 0; i < 4; ++i) out.mutable_data<float>()[i] = static_cast<float>(b[i]);
               return Value(out);
+            })
+            .build());
+
+  r.add(OpBuilder("mask.box_coverage")
+            .doc("How much of each box the mask covers: per box, the number of its pixels inside the mask (those "
+                 "whose centers lie in [x1, x2) x [y1, y2), as mask.render_boxes), how many of them are set (any "
+                 "channel nonzero), and the box x1, y1, x2, y2 (pixel edges) of its unset pixels, all zeros when "
+                 "none is unset. Dropout uses it with a mask of its holes: a box's visible area and its visible "
+                 "extent, or whether a point's pixel was dropped (a one-pixel box).")
+            .input("mask", "H x W x C or H x W mask, any numeric dtype.")
+            .input("boxes", "N x 4 boxes x1, y1, x2, y2 in pixels, or one box [4].")
+            .output("f32 N x 6: pixels, set, x1, y1, x2, y2",
+                    [](const InferContext& ctx) {
+                      expect_mask(ctx, 0, false);
+                      expect_tensor(ctx, 1, "boxes");
+                      const Type& b = ctx.inputs[1];
+                      int64_t n = kUnknownDim;
+                      if (b.shape && b.shape->size() == 2) n = (*b.shape)[0];
+                      if (b.shape && b.shape->size() == 1) n = 1;
+                      return Type::tensor(DType::F32, Shape{n, 6});
+                    })
+            .exec([](ExecContext&, const Args& a) {
+              if (!a[1].is_tensor()) type_error("input 'boxes' must be a tensor, not " + a[1].describe());
+              return Value(kernels::box_coverage(mask_arg(a, 0), kernels::read_rows(a[1].tensor(), 4, "boxes")));
             })
             .build());
 

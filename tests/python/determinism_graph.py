@@ -8,7 +8,7 @@ import numpy as np
 import pixelpipes as pp
 from pixelpipes import registry
 from pixelpipes.ops import list as plist
-from pixelpipes.ops import noise, random
+from pixelpipes.ops import geometry, image, noise, random
 
 
 def build() -> pp.Graph:
@@ -29,6 +29,10 @@ def build() -> pp.Graph:
         img = pp.Constant(np.arange(8 * 10 * 3, dtype=np.uint8).reshape(8, 10, 3))
         g.output("noisy", noise.Gaussian(noise.SaltAndPepper(noise.PixelDropout(img, 0.1), 0.05), 5.0))
         g.output("erased", noise.RandomErasing(noise.CoarseDropout(img), p=0.7))
+        holes = geometry.GridHoles(10, 8, 2, 3, ratio=0.5)
+        g.output("grid_holes", holes)
+        per_box = image.FillBoxes(img, holes, fill="random_per_box")
+        g.output("filled", image.FillBoxes(per_box, np.array([[1, 1, 4, 5]], np.float32), fill="random"))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
         g.output("item", pp.dataset_item(17))
         g.output("switch", pp.Switch([random.Normal(0.0, 1.0), random.Uniform(0.0, 1.0), 3.0], [1, 1, 1]))

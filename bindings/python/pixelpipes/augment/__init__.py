@@ -20,36 +20,44 @@ keyed by the macro node's structure (class, parameters, inputs, label; never the
 adding other nodes or moving code does not change them. Sizes follow torchvision: an int is a square, a pair is
 ``(height, width)``. See docs/augment.md.
 """
+
 from ._common import BORDERS, INTERPOLATIONS, RESIZE_INTERPOLATIONS
 from .affine import RandomAffine, Transform
 from .base import Augmentation, GeometryAugmentation, Planned
 from .bbox_crops import (AtLeastOneBBoxRandomCrop, BBoxSafeRandomCrop, RandomCropNearBBox, RandomIoUCrop,
                          RandomSizedBBoxSafeCrop)
-from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .color import ColorJitter, Normalize
+from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
+from .dropout import CoarseDropout, GridDropout, XYMasking
+from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .mask_crops import CropNonEmptyMaskIfExists
 from .mosaic import Mosaic
-from .flip import RandomHorizontalFlip, RandomVerticalFlip
-
-__all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
-           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize",
-           "BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "AtLeastOneBBoxRandomCrop", "RandomCropNearBBox",
-           "RandomIoUCrop", "CropNonEmptyMaskIfExists", "Mosaic"]
-
-from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
-
-__all__ += ["Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter"]
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
-
-__all__ += ["Pad", "PadIfNeeded", "CropAndPad", "RandomZoomOut"]
+from .perspective import Perspective
+from .random_crops import RandomCropFromBorders, RandomSizedCrop
+from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
+from .rotate import SafeRotate
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 
-__all__ += ["RandomRotate90", "D4", "SquareSymmetry", "Transpose"]
-from .perspective import Perspective
-from .rotate import SafeRotate
-
-__all__ += ["SafeRotate", "Perspective"]
-from .random_crops import RandomCropFromBorders, RandomSizedCrop
-
-__all__ += ["RandomSizedCrop", "RandomCropFromBorders"]
+__all__ = [
+    # the framework and composition
+    "Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential",
+    "Transform",
+    # crops
+    "RandomResizedCrop", "RandomCrop", "CenterCrop", "RandomPatch", "RandomSizedCrop", "RandomCropFromBorders",
+    "BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "AtLeastOneBBoxRandomCrop", "RandomCropNearBBox",
+    "RandomIoUCrop", "CropNonEmptyMaskIfExists",
+    # resizing and padding
+    "Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter", "Pad", "PadIfNeeded",
+    "CropAndPad", "RandomZoomOut",
+    # flips, quarter turns, rotations and warps
+    "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotate90", "D4", "SquareSymmetry", "Transpose",
+    "RandomAffine", "SafeRotate", "Perspective",
+    # several items in one
+    "Mosaic",
+    # dropout
+    "CoarseDropout", "GridDropout", "XYMasking",
+    # color
+    "ColorJitter", "Normalize",
+]

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['BoxToPoints', 'CenterOnBox', 'Chain', 'ClipBoxes', 'FilterBoxes', 'FlipMatrix', 'FocusOnBox', 'Identity', 'Invert', 'PointsBounds', 'ResizeMatrix', 'Rotate', 'Scale', 'Shear', 'TransformBoxes', 'TransformPoints', 'TransformPolygon', 'Translate', 'VisibleBoxes']
+__all__ = ['BoxToPoints', 'CenterOnBox', 'Chain', 'ClipBoxes', 'FilterBoxes', 'FlipMatrix', 'FocusOnBox', 'GridHoles', 'Identity', 'Invert', 'PointsBounds', 'ResizeMatrix', 'Rotate', 'Scale', 'Shear', 'TransformBoxes', 'TransformPoints', 'TransformPolygon', 'Translate', 'VisibleBoxes']
 
 class BoxToPoints(OpNode):
     """
@@ -119,6 +119,30 @@ class FocusOnBox(OpNode):
         Output: f32 3 x 3
     """
     def __init__(self, box: NodeLike, width: NodeLike, height: NodeLike, margin: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class GridHoles(OpNode):
+    """
+        GridDropout's holes, laid out as albumentations 2.0 does: the height is split into `rows` intervals of height / rows pixels (the first height % rows of them one pixel longer) in a random order, the width likewise into `cols`; in each cell (row-major) a hole of trunc(clamp(side * ratio, 1, side - 1)) pixels per side sits at the cell's corner plus an offset (random_offset: integer(0, side - hole) per cell and axis; else shift_x, shift_y), moved inside the image. Draws: the row intervals' order (Fisher-Yates from the back, as random.permutation), then the columns'; with random_offset the y offsets of every cell, then the x offsets.
+
+        Op ``geometry.grid_holes``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            width: Image width (integer scalar).
+            height: Image height (integer scalar).
+            rows: Number of cell rows, in [1, height].
+            cols: Number of cell columns, in [1, width].
+
+        Attributes (keyword-only, fixed at compile time):
+            ratio (float; in [0, 1]; default 0.5): Hole side / cell side.
+            random_offset (bool; default True): Place each hole at a random offset in its cell.
+            shift_x (int; in [0, inf]; default 0): Offset of every hole in its cell without random_offset.
+            shift_y (int; in [0, inf]; default 0): Offset of every hole in its cell without random_offset.
+
+        Output: f32 (rows * cols) x 4 holes x1, y1, x2, y2 in whole pixels
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, rows: NodeLike, cols: NodeLike, *, ratio: float = 0.5, random_offset: bool = True, shift_x: int = 0, shift_y: int = 0, label: Optional[str] = None) -> None: ...
 
 
 class Identity(OpNode):

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -169,6 +169,26 @@ class DecodedSize(OpNode):
         Output: i64 tensor [2]
     """
     def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class FillBoxes(OpNode):
+    """
+        Replaces the pixels of each box, box after box (a later box paints over an earlier one): the pixels whose centers lie in [x1, x2) x [y1, y2) (as mask.render_boxes; a box with integer corners covers exactly its pixels; parts outside the image are ignored). fill constant: `value` (one number, or one per channel), rounded and saturated for integer dtypes. fill random: one draw per value of the box's pixels in memory order (row, column, channel); random_per_box: one draw per channel for each box. A draw is integer(0, max) (inclusive) for u8 and u16 images and uniform(0, 1) for f32; the random fills need one of those dtypes.
+
+        Op ``image.fill_boxes``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: H x W x C or H x W tensor (any numeric dtype for the constant fill).
+            boxes: N x 4 boxes x1, y1, x2, y2 in pixels, or one box [4].
+
+        Attributes (keyword-only, fixed at compile time):
+            fill (enum; one of 'constant', 'random', 'random_per_box'; default 'constant'): What the boxes are filled with.
+            value (float_list; default [0]): The constant fill: 1 number or one per channel.
+
+        Output: same type as image
+    """
+    def __init__(self, image: NodeLike, boxes: NodeLike, *, fill: Literal['constant', 'random', 'random_per_box'] = 'constant', value: Sequence[float] = [0], label: Optional[str] = None) -> None: ...
 
 
 class Flip(OpNode):

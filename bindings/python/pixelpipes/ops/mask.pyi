@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['BoundingBox', 'Close', 'ConnectedComponents', 'Dilate', 'DistanceTransform', 'Erode', 'IsEmpty', 'Moments', 'Open', 'RenderBoxes', 'RenderPoints', 'RenderPolygons']
+__all__ = ['BoundingBox', 'BoxCoverage', 'Close', 'ConnectedComponents', 'Dilate', 'DistanceTransform', 'Erode', 'IsEmpty', 'Moments', 'Open', 'RenderBoxes', 'RenderPoints', 'RenderPolygons']
 
 class BoundingBox(OpNode):
     """
@@ -18,6 +18,21 @@ class BoundingBox(OpNode):
         Output: f32 [4]
     """
     def __init__(self, mask: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class BoxCoverage(OpNode):
+    """
+        How much of each box the mask covers: per box, the number of its pixels inside the mask (those whose centers lie in [x1, x2) x [y1, y2), as mask.render_boxes), how many of them are set (any channel nonzero), and the box x1, y1, x2, y2 (pixel edges) of its unset pixels, all zeros when none is unset. Dropout uses it with a mask of its holes: a box's visible area and its visible extent, or whether a point's pixel was dropped (a one-pixel box).
+
+        Op ``mask.box_coverage``.
+
+        Inputs:
+            mask: H x W x C or H x W mask, any numeric dtype.
+            boxes: N x 4 boxes x1, y1, x2, y2 in pixels, or one box [4].
+
+        Output: f32 N x 6: pixels, set, x1, y1, x2, y2
+    """
+    def __init__(self, mask: NodeLike, boxes: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Close(OpNode):
