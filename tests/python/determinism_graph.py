@@ -8,7 +8,7 @@ import numpy as np
 import pixelpipes as pp
 from pixelpipes import registry
 from pixelpipes.ops import list as plist
-from pixelpipes.ops import noise, random
+from pixelpipes.ops import geometry, noise, random
 
 
 def build() -> pp.Graph:
@@ -30,6 +30,7 @@ def build() -> pp.Graph:
         g.output("noisy", noise.Gaussian(noise.SaltAndPepper(noise.PixelDropout(img, 0.1), 0.05), 5.0))
         g.output("erased", noise.RandomErasing(noise.CoarseDropout(img), p=0.7))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
+        g.output("elastic", geometry.ElasticMap(12, 9, 3.0, 2.0, noise="uniform"))
         g.output("item", pp.dataset_item(17))
         g.output("switch", pp.Switch([random.Normal(0.0, 1.0), random.Uniform(0.0, 1.0), 3.0], [1, 1, 1]))
     return g

@@ -25,9 +25,13 @@ from .affine import RandomAffine, Transform
 from .base import Augmentation, GeometryAugmentation, Planned
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .color import ColorJitter, Normalize
+from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
+                      RandomGridShuffle, ThinPlateSpline)
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 
 __all__ = ["Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential", "RandomResizedCrop", "RandomAffine", "RandomCrop", "CenterCrop",
-           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize"]
+           "RandomPatch", "Transform", "RandomHorizontalFlip", "RandomVerticalFlip", "ColorJitter", "Normalize",
+           "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
+           "RandomGridShuffle", "ThinPlateSpline"]
 
