@@ -21,7 +21,7 @@ from typing import Any, Dict
 
 import numpy as np
 
-from ..node import Constant, Node
+from ..node import Constant, Node, as_node
 from ..ops import geometry, image, random, tensor
 from ..ops import math as _math
 from ..resource import SPATIAL_KINDS
@@ -148,6 +148,14 @@ class Distortion(Augmentation):
     @classmethod
     def _params(cls, res, ref, config, label):
         return (type.__call__(cls, ref, label=_sub(label, "map"), _part="draw", **config),)
+
+
+    @classmethod
+    def drawn(cls, ref, *, label=None, **kwargs) -> Node:
+        """The node this augmentation draws once per sample for the reference image ``ref`` (a
+        distortion's [2, H, W] map, RandomGridShuffle's tile table), for inspection and tests."""
+        config, _ = cls._checked_config((), dict(kwargs))
+        return cls._params(None, as_node(ref), config, label)[0]
 
     def draw(self, ref: Node) -> Node:
         return self.maps(ref)
@@ -369,6 +377,14 @@ class RandomGridShuffle(Augmentation):
     @classmethod
     def _params(cls, res, ref, config, label):
         return (type.__call__(cls, ref, label=_sub(label, "tiles"), _part="draw", **config),)
+
+
+    @classmethod
+    def drawn(cls, ref, *, label=None, **kwargs) -> Node:
+        """The node this augmentation draws once per sample for the reference image ``ref`` (a
+        distortion's [2, H, W] map, RandomGridShuffle's tile table), for inspection and tests."""
+        config, _ = cls._checked_config((), dict(kwargs))
+        return cls._params(None, as_node(ref), config, label)[0]
 
     def draw(self, ref):
         rows, cols = self.config["grid"]
