@@ -3,6 +3,8 @@
 #pragma once
 
 #include <array>
+#include <cmath>
+#include <string>
 #include <vector>
 
 #include "kernels/annotations.hpp"
@@ -98,5 +100,22 @@ inline Value visible_value(const std::vector<bool>& keep, bool indices) {
 inline constexpr const char* kVisibleDoc = "Boxes that keep at least `min_visible` of their area inside the width x height canvas and "
                           "whose clipped width and height are at least `min_size` pixels. A box of zero area counts "
                           "as fully visible when it lies inside the canvas.";
+
+// An output side given as a constant integer input (so the output shape is known at load), else
+// unknown; side_arg reads it at run time: a whole number of pixels in [1, 32766] (cv::remap's limit).
+inline int64_t constant_side(const InferContext& ctx, size_t i) {
+  const Value* v = constant_input(ctx, i);
+  if (!v || !v->is_tensor() || v->tensor().numel() != 1) return kUnknownDim;
+  double d = v->tensor().item_double();
+  if (!(d >= 1) || d != std::floor(d) || d > 32766) return kUnknownDim;  // exec reports it
+  return static_cast<int64_t>(d);
+}
+
+inline int64_t side_arg(const Args& args, size_t i, const char* what) {
+  double d = scalar_arg(args, i, what);
+  if (!std::isfinite(d) || d != std::floor(d)) argument_error(std::string(what) + " must be a whole number of pixels");
+  if (d < 1 || d > 32766) range_error(std::string(what) + " must be in [1, 32766], not " + std::to_string(d));
+  return static_cast<int64_t>(d);
+}
 
 }  // namespace pxp::geometry_args

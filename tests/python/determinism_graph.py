@@ -34,6 +34,7 @@ def build() -> pp.Graph:
         per_box = image.FillBoxes(img, holes, fill="random_per_box")
         g.output("filled", image.FillBoxes(per_box, np.array([[1, 1, 4, 5]], np.float32), fill="random"))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
+        g.output("elastic", geometry.ElasticMap(12, 9, 3.0, 2.0, noise="uniform"))
         g.output("item", pp.dataset_item(17))
         g.output("switch", pp.Switch([random.Normal(0.0, 1.0), random.Uniform(0.0, 1.0), 3.0], [1, 1, 1]))
     return g

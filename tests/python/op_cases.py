@@ -134,6 +134,19 @@ def build_cases(tmp_file: str):
         "geometry.flip_matrix": lambda: g.FlipMatrix(varying(W), H),
         "geometry.focus_on_box": lambda: g.FocusOnBox(varying(BOX), 32, 32, 0.1),
         "geometry.grid_holes": lambda: g.GridHoles(varying(W), H, 3, 4, ratio=0.4),
+        "geometry.elastic_map": lambda: g.ElasticMap(W, H, 4.0, 3.0),
+        "geometry.grid_distortion_map": lambda: g.GridDistortionMap(W, H, varying(np.array([1.2, 0.8, 1.0], np.float32)),
+                                                                    np.array([0.9, 1.1, 1.0], np.float32)),
+        "geometry.grid_shuffle_tiles": lambda: g.GridShuffleTiles(W, H, varying(np.linspace(1, 0, 15).astype(np.float32)),
+                                                                  rows=3, cols=3),
+        "geometry.optical_distortion_map": lambda: g.OpticalDistortionMap(W, H, varying(0.3)),
+        "geometry.piecewise_affine_map": lambda: g.PiecewiseAffineMap(W, H, 3, 3, varying(np.ones((3, 3, 2), np.float32)), 1.0),
+        "geometry.remap_boxes": lambda: g.RemapBoxes(boxes(), *_maps(), W, H),
+        "geometry.remap_points": lambda: g.RemapPoints(pts(), *_maps()),
+        "geometry.thin_plate_spline_map": lambda: g.ThinPlateSplineMap(W, H, _TPS_SRC, varying(_TPS_SRC + 0.05)),
+        "geometry.tile_moves_boxes": lambda: g.TileMovesBoxes(boxes(), _tiles()),
+        "geometry.tile_moves_map": lambda: g.TileMovesMap(_tiles(), W, H),
+        "geometry.tile_moves_points": lambda: g.TileMovesPoints(pts(), _tiles()),
         "geometry.identity": lambda: g.Identity(),
         "geometry.invert": lambda: g.Invert(mat()),
         "geometry.points_bounds": lambda: g.PointsBounds(pts()),
@@ -254,6 +267,15 @@ def build_cases(tmp_file: str):
         "tensor.unsqueeze": lambda: t.Unsqueeze(x(), axis=2),
     }
     return cases
+
+
+_TPS_SRC = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]], np.float32)
+
+
+def _tiles():
+    """A 2 x 2 tile table of a W x H image whose two left tiles trade places."""
+    return varying(np.array([[0, 0, 0, 6, 8, 6], [8, 0, 8, 0, 8, 6], [0, 6, 0, 0, 8, 6], [8, 6, 8, 6, 8, 6]],
+                            np.float32))
 
 
 def _maps():

@@ -28,6 +28,8 @@ from .bbox_crops import (AtLeastOneBBoxRandomCrop, BBoxSafeRandomCrop, RandomCro
                          RandomSizedBBoxSafeCrop)
 from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
+from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
+                      RandomGridShuffle, ThinPlateSpline)
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
 from .dropout import CoarseDropout, GridDropout, XYMasking
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
@@ -58,6 +60,9 @@ __all__ = [
     "Mosaic",
     # dropout
     "CoarseDropout", "GridDropout", "XYMasking",
+    # distortions
+    "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
+    "RandomGridShuffle", "ThinPlateSpline",
     # color
     "ColorJitter", "Normalize",
 ]

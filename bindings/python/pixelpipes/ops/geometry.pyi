@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['BoxToPoints', 'CenterOnBox', 'Chain', 'ClipBoxes', 'FilterBoxes', 'FlipMatrix', 'FocusOnBox', 'GridHoles', 'Identity', 'Invert', 'PointsBounds', 'ResizeMatrix', 'Rotate', 'Scale', 'Shear', 'TransformBoxes', 'TransformPoints', 'TransformPolygon', 'Translate', 'VisibleBoxes']
+__all__ = ['BoxToPoints', 'CenterOnBox', 'Chain', 'ClipBoxes', 'ElasticMap', 'FilterBoxes', 'FlipMatrix', 'FocusOnBox', 'GridDistortionMap', 'GridHoles', 'GridShuffleTiles', 'Identity', 'Invert', 'OpticalDistortionMap', 'PiecewiseAffineMap', 'PointsBounds', 'RemapBoxes', 'RemapPoints', 'ResizeMatrix', 'Rotate', 'Scale', 'Shear', 'ThinPlateSplineMap', 'TileMovesBoxes', 'TileMovesMap', 'TileMovesPoints', 'TransformBoxes', 'TransformPoints', 'TransformPolygon', 'Translate', 'VisibleBoxes']
 
 class BoxToPoints(OpNode):
     """
@@ -66,6 +66,29 @@ class ClipBoxes(OpNode):
     def __init__(self, boxes: NodeLike, width: NodeLike, height: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
+class ElasticMap(OpNode):
+    """
+        Elastic deformation (albumentations' ElasticTransform): a noise field per axis (one shared with same_dxdy), drawn in row-major order, the x field first: gaussian draws standard normals and divides them by their largest magnitude, uniform draws uniform(-1, 1). The fields, stacked as one (n H) x W image, are blurred together (Gaussian, sigma; kernel side 17 when approximate, else OpenCV's automatic 2 round(4 sigma) + 1; replicated border) and scaled by alpha: the map is the identity plus these displacements, in pixels.
+
+        Op ``geometry.elastic_map``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            width: Output width (integer scalar).
+            height: Output height (integer scalar).
+            alpha: Displacement scale, in pixels (scalar).
+            sigma: Standard deviation of the Gaussian smoothing, in pixels (scalar > 0).
+
+        Attributes (keyword-only, fixed at compile time):
+            noise (enum; one of 'gaussian', 'uniform'; default 'gaussian'): Distribution of the noise.
+            same_dxdy (bool; default False): One noise field for both axes.
+            approximate (bool; default False): A fixed 17 x 17 smoothing kernel.
+
+        Output: f32 [2, height, width]: map_x then map_y, the source point of each output pixel in image.remap's continuous coordinates (albumentations' map + 0.5)
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, alpha: NodeLike, sigma: NodeLike, *, noise: Literal['gaussian', 'uniform'] = 'gaussian', same_dxdy: bool = False, approximate: bool = False, label: Optional[str] = None) -> None: ...
+
+
 class FilterBoxes(OpNode):
     """
         Clips boxes to the canvas and keeps the visible ones. Boxes that keep at least `min_visible` of their area inside the width x height canvas and whose clipped width and height are at least `min_size` pixels. A box of zero area counts as fully visible when it lies inside the canvas. Use geometry.visible_boxes to filter labels alongside.
@@ -121,6 +144,26 @@ class FocusOnBox(OpNode):
     def __init__(self, box: NodeLike, width: NodeLike, height: NodeLike, margin: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
+class GridDistortionMap(OpNode):
+    """
+        Grid distortion (albumentations' GridDistortion): num_steps = len(steps_x) - 1 cells per side, each cell side W // num_steps (H // num_steps); along x, output cell c covers a source length steps_x[c] times the cell side, linearly (likewise y). With normalized, the last step is first shortened to the remainder cell and the steps are scaled so the map spans the image.
+
+        Op ``geometry.grid_distortion_map``.
+
+        Inputs:
+            width: Output width (integer scalar, >= num_steps).
+            height: Output height (integer scalar, >= num_steps).
+            steps_x: 1-D tensor of num_steps + 1 relative steps along x (1 is no change).
+            steps_y: 1-D tensor of num_steps + 1 relative steps along y.
+
+        Attributes (keyword-only, fixed at compile time):
+            normalized (bool; default True): Scale the steps so that the distortion stays within the image.
+
+        Output: f32 [2, height, width]: map_x then map_y, the source point of each output pixel in image.remap's continuous coordinates (albumentations' map + 0.5)
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, steps_x: NodeLike, steps_y: NodeLike, *, normalized: bool = True, label: Optional[str] = None) -> None: ...
+
+
 class GridHoles(OpNode):
     """
         GridDropout's holes, laid out as albumentations 2.0 does: the height is split into `rows` intervals of height / rows pixels (the first height % rows of them one pixel longer) in a random order, the width likewise into `cols`; in each cell (row-major) a hole of trunc(clamp(side * ratio, 1, side - 1)) pixels per side sits at the cell's corner plus an offset (random_offset: integer(0, side - hole) per cell and axis; else shift_x, shift_y), moved inside the image. Draws: the row intervals' order (Fisher-Yates from the back, as random.permutation), then the columns'; with random_offset the y offsets of every cell, then the x offsets.
@@ -143,6 +186,26 @@ class GridHoles(OpNode):
         Output: f32 (rows * cols) x 4 holes x1, y1, x2, y2 in whole pixels
     """
     def __init__(self, width: NodeLike, height: NodeLike, rows: NodeLike, cols: NodeLike, *, ratio: float = 0.5, random_offset: bool = True, shift_x: int = 0, shift_y: int = 0, label: Optional[str] = None) -> None: ...
+
+
+class GridShuffleTiles(OpNode):
+    """
+        The tiles of albumentations' RandomGridShuffle, from uniform keys: the image is cut into rows x cols tiles, row heights H // rows (one more for H % rows of them) in the order that sorts keys[0:rows], column widths likewise by keys[rows:rows+cols]; within each group of tiles of one shape (ascending index), the t-th tile moves to the place of the group's t-th tile in the order of the remaining keys. Independent uniform keys give uniformly random orders, as albumentations' shuffles.
+
+        Op ``geometry.grid_shuffle_tiles``.
+
+        Inputs:
+            width: Image width (integer scalar >= cols).
+            height: Image height (integer scalar >= rows).
+            keys: 1-D tensor of rows + cols + rows * cols numbers.
+
+        Attributes (keyword-only, fixed at compile time):
+            rows (int; in [1, 1024]; default 3): Rows of tiles.
+            cols (int; in [1, 1024]; default 3): Columns of tiles.
+
+        Output: f32 [rows * cols, 6] tile table: per source tile (row-major), source x, source y, destination x, destination y, width, height
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, keys: NodeLike, *, rows: int = 3, cols: int = 3, label: Optional[str] = None) -> None: ...
 
 
 class Identity(OpNode):
@@ -170,6 +233,44 @@ class Invert(OpNode):
     def __init__(self, matrix: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
+class OpticalDistortionMap(OpNode):
+    """
+        Lens distortion (albumentations' OpticalDistortion) about the image center with coefficient k. camera: OpenCV's undistortion map of the camera [[W, 0, W/2], [0, H, H/2]] with k1 = k2 = k (x = (j - (W-1)/2) / W, y = (i - (H-1)/2) / H, source = (W x f + W/2, H y f + H/2) with f = 1 + k r^2 + k r^4); fisheye: the offset from (W/2, H/2) scaled by 1 + k (r / R)^2, R the center-to-corner distance. Positive k samples farther out (barrel), negative nearer (pincushion).
+
+        Op ``geometry.optical_distortion_map``.
+
+        Inputs:
+            width: Output width (integer scalar).
+            height: Output height (integer scalar).
+            k: Distortion coefficient (scalar).
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'camera', 'fisheye'; default 'camera'): The distortion model.
+
+        Output: f32 [2, height, width]: map_x then map_y, the source point of each output pixel in image.remap's continuous coordinates (albumentations' map + 0.5)
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, k: NodeLike, *, mode: Literal['camera', 'fisheye'] = 'camera', label: Optional[str] = None) -> None: ...
+
+
+class PiecewiseAffineMap(OpNode):
+    """
+        Piecewise affine distortion (albumentations 2.0's PiecewiseAffine): a rows x cols grid of control points (x = linspace(0, W-1, cols), y = linspace(0, H-1, rows)), point (i, j) moved by (jitter[i, j, 1], jitter[i, j, 0]) * std and clamped to [0, W-1] x [0, H-1]; each output pixel samples the mean of the moved points weighted by 1 / (squared distance from the pixel to the unmoved point + 1e-8), clamped to the image.
+
+        Op ``geometry.piecewise_affine_map``.
+
+        Inputs:
+            width: Output width (integer scalar).
+            height: Output height (integer scalar).
+            rows: Rows of control points (integer scalar >= 2).
+            cols: Columns of control points (integer scalar >= 2).
+            jitter: Tensor [>= rows, >= cols, 2] of displacements in units of std ((dy, dx)); its top-left rows x cols block is used.
+            std: Scale of the displacements, in pixels (scalar).
+
+        Output: f32 [2, height, width]: map_x then map_y, the source point of each output pixel in image.remap's continuous coordinates (albumentations' map + 0.5)
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, rows: NodeLike, cols: NodeLike, jitter: NodeLike, std: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class PointsBounds(OpNode):
     """
         The bounding box (min x, min y, max x, max y) of points; all zeros for no points.
@@ -182,6 +283,40 @@ class PointsBounds(OpNode):
         Output: f32 [4]
     """
     def __init__(self, points: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class RemapBoxes(OpNode):
+    """
+        Moves boxes as a nearest-neighbour image.remap moves their masks (albumentations 2.0's boxes -> masks -> remap -> boxes): a box covers the source pixels (of a width x height source) whose centers lie in it, and becomes the bounding box of the output pixels whose nearest source pixel (the one containing the map's point) it covers. A box no output pixel samples becomes (-1, -1, -1, -1), outside the canvas.
+
+        Op ``geometry.remap_boxes``.
+
+        Inputs:
+            boxes: N x 4 boxes (x1, y1, x2, y2), or one box [4].
+            map_x: f32 [H', W']: source x of each output pixel (continuous coordinates).
+            map_y: f32 [H', W']: source y of each output pixel.
+            width: Source image width (integer scalar).
+            height: Source image height (integer scalar).
+
+        Output: f32, the shape of boxes
+    """
+    def __init__(self, boxes: NodeLike, map_x: NodeLike, map_y: NodeLike, width: NodeLike, height: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class RemapPoints(OpNode):
+    """
+        Moves points to where an image remapped with (map_x, map_y) (image.remap) shows them: the output pixel whose source point is nearest, refined by one Newton step on the map's local Jacobian (sub-pixel; beyond the output when the point's source is not sampled). Columns after x, y are kept.
+
+        Op ``geometry.remap_points``.
+
+        Inputs:
+            points: N x k points (k >= 2: x, y, then any columns), or one point.
+            map_x: f32 [H', W']: source x of each output pixel (continuous coordinates).
+            map_y: f32 [H', W']: source y of each output pixel.
+
+        Output: f32, the shape of points
+    """
+    def __init__(self, points: NodeLike, map_x: NodeLike, map_y: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class ResizeMatrix(OpNode):
@@ -247,6 +382,69 @@ class Shear(OpNode):
         Output: f32 3 x 3
     """
     def __init__(self, shx: NodeLike, shy: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class ThinPlateSplineMap(OpNode):
+    """
+        Thin plate spline distortion (albumentations' ThinPlateSpline): the spline through control points taking `source` to `target` (N x 2 each, image-relative: (x / W, y / H)) is evaluated at every output pixel (j / W, i / H) and scaled back by (W, H); that is the pixel's source point. As albumentations: with s the squared distance, the system's kernel is s^2 log(s + 1e-6) and the evaluation's s log(s + 1e-6).
+
+        Op ``geometry.thin_plate_spline_map``.
+
+        Inputs:
+            width: Output width (integer scalar).
+            height: Output height (integer scalar).
+            source: N x 2 control points (N >= 3), image-relative.
+            target: N x 2 points the control points map to, image-relative.
+
+        Output: f32 [2, height, width]: map_x then map_y, the source point of each output pixel in image.remap's continuous coordinates (albumentations' map + 0.5)
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, source: NodeLike, target: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class TileMovesBoxes(OpNode):
+    """
+        Moves boxes with their tiles: the pixels whose centers lie in a box move with their tiles, and the box becomes the bounding box of the largest 8-connected group of its moved pieces (albumentations makes one box per piece; one box per input keeps per-box labels aligned). A box with no pixels becomes (-1, -1, -1, -1).
+
+        Op ``geometry.tile_moves_boxes``.
+
+        Inputs:
+            boxes: N x 4 boxes, or one box [4].
+            table: f32 [rows * cols, 6] tile table: per source tile (row-major), source x, source y, destination x, destination y, width, height
+
+        Output: f32, the shape of boxes
+    """
+    def __init__(self, boxes: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class TileMovesMap(OpNode):
+    """
+        The image.remap maps that move every tile of a tile table (geometry.grid_shuffle_tiles) to its destination; with nearest interpolation the remap copies pixels exactly. Pixels no tile lands on sample outside the image.
+
+        Op ``geometry.tile_moves_map``.
+
+        Inputs:
+            table: f32 [rows * cols, 6] tile table: per source tile (row-major), source x, source y, destination x, destination y, width, height
+            width: Output width (integer scalar).
+            height: Output height (integer scalar).
+
+        Output: f32 [2, height, width]: map_x then map_y, image.remap's continuous coordinates
+    """
+    def __init__(self, table: NodeLike, width: NodeLike, height: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class TileMovesPoints(OpNode):
+    """
+        Moves points with their tiles: a point in source tile [x, x + w) x [y, y + h) moves by the tile's displacement; a point in no tile stays. Columns after x, y are kept.
+
+        Op ``geometry.tile_moves_points``.
+
+        Inputs:
+            points: N x k points (k >= 2), or one point.
+            table: f32 [rows * cols, 6] tile table: per source tile (row-major), source x, source y, destination x, destination y, width, height
+
+        Output: f32, the shape of points
+    """
+    def __init__(self, points: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class TransformBoxes(OpNode):
