@@ -13,6 +13,7 @@ class RandomHorizontalFlip(Augmentation):
     """Mirrors left-right with probability ``p`` (images and masks by image.flip, which is exact;
     boxes, points and polygons by the flip matrix)."""
 
+    references = {"torchvision": "RandomHorizontalFlip", "albumentations": "HorizontalFlip"}
     kinds = SPATIAL_KINDS
     axis = "horizontal"
 
@@ -37,6 +38,7 @@ class RandomHorizontalFlip(Augmentation):
 class RandomVerticalFlip(RandomHorizontalFlip):
     """Mirrors top-bottom with probability ``p`` (see RandomHorizontalFlip)."""
 
+    references = {"torchvision": "RandomVerticalFlip", "albumentations": "VerticalFlip"}
     axis = "vertical"
 
     @staticmethod
