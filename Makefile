@@ -17,7 +17,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TOOLCHAIN := $(CURDIR)/build/conan/conan_toolchain.cmake
 SYSTEM_PACKAGES := python3-venv python3-dev python3-pip ninja-build pkg-config
 
-.PHONY: help setup conan conan-recipes build python test test-cpp test-python demo package conan-consumer-check install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs docs-site wheel wheel-check clean
+.PHONY: help setup conan conan-recipes build python test test-cpp test-python demo package catalog conan-consumer-check install-check sanitize python-asan tsan fuzz fuzz-structural fuzz-structural-asan docs docs-site wheel wheel-check clean
 
 help:
 	@echo "make demo      set up, build, run the demo pipeline on built-in data"
@@ -32,6 +32,7 @@ help:
 	@echo "make fuzz-structural       mutated programs loaded and run through the Python package (MUTANTS, default 20000)"
 	@echo "make fuzz-structural-asan  the same on the ASan build of the package"
 	@echo "make docs      regenerate docs/ops.md from the registry"
+	@echo "make catalog   regenerate docs/catalog.md (albumentations/torchvision transforms -> augment classes)"
 	@echo "make docs-site the documentation site in build/docs-site (mkdocs, strict: warnings and broken links fail)"
 	@echo "make wheel     a manylinux abi3 wheel with its native libraries bundled, in dist/"
 	@echo "make wheel-check  the wheel installed and tested in a minimal Debian 12 root (debootstrap; root)"
@@ -142,6 +143,11 @@ install-check: build
 docs: build
 	PXP_WRITE_OPS_DOC=1 build/release/tests/pixelpipes_tests --gtest_filter=OpsDoc.DocsOpsMdIsUpToDate >/dev/null
 	@echo "wrote docs/ops.md"
+
+# docs/catalog.md from the augment classes' `references` and the installed albumentations
+# (tests/python/test_catalog_doc.py fails when it is stale).
+catalog: python
+	$(VPY) tools/catalog.py
 
 # ASan + UBSan (findings abort): the whole C++ suite, then the Python suite's ABI-level tests
 # against an ASan build of the package (installed into build/python-asan/site, not the venv),

@@ -29,6 +29,8 @@ class RandomAffine(GeometryAugmentation):
     y' = y - tan(shy) x.
     """
 
+    references = {"torchvision": "RandomAffine"}
+
     @staticmethod
     def configure(degrees, translate=None, scale=None, shear=None, interpolation: str = "nearest",
                   border: str = "constant", border_value: float = 0.0, center=None, clip_boxes: bool = True):

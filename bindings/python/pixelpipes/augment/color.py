@@ -24,6 +24,7 @@ class ColorJitter(Augmentation):
     same factors and order.
     """
 
+    references = {"torchvision": "ColorJitter"}
     ADJUSTMENTS = ("brightness", "contrast", "saturation", "hue")
     needs_types = False
 
@@ -70,6 +71,8 @@ class Normalize(Augmentation):
     """(x * scale - mean) / std per channel, as f32, C x H x W by default (color.normalize, one
     fused pass). ``scale`` defaults to 1/255 for u8 images, 1/65535 for u16 and 1 otherwise, so
     ``mean``/``std`` are in [0, 1] units as in torchvision. Applies to image fields only."""
+
+    references = {"torchvision": "Normalize"}
 
     @staticmethod
     def configure(mean, std, chw: bool = True, scale: Optional[float] = None):

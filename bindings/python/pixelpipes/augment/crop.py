@@ -28,6 +28,7 @@ class RandomResizedCrop(GeometryAugmentation):
     ``interpolation``: nearest, linear, area, cubic or lanczos (for images; masks use nearest).
     """
 
+    references = {"torchvision": "RandomResizedCrop", "albumentations": "RandomResizedCrop"}
     image_mode = "crop_resize"
     ATTEMPTS = 10
 
@@ -102,6 +103,7 @@ class RandomCrop(GeometryAugmentation):
     the rest is border.
     """
 
+    references = {"torchvision": "RandomCrop"}
     image_mode = "crop"
 
     @staticmethod
@@ -146,6 +148,7 @@ class CenterCrop(GeometryAugmentation):
     """The central ``size`` crop (torchvision's CenterCrop: offsets round((W - w) / 2) with
     Python's rounding; a crop larger than the image is padded with ``border``)."""
 
+    references = {"torchvision": "CenterCrop"}
     image_mode = "crop"
 
     @staticmethod

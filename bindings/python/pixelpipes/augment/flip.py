@@ -14,6 +14,7 @@ class RandomHorizontalFlip(Augmentation):
     boxes, points, keypoints and polygons by the flip matrix; declared keypoints swap their
     flip_pairs)."""
 
+    references = {"torchvision": "RandomHorizontalFlip", "albumentations": "HorizontalFlip"}
     kinds = SPATIAL_KINDS
     axis = "horizontal"
 
@@ -42,6 +43,7 @@ class RandomHorizontalFlip(Augmentation):
 class RandomVerticalFlip(RandomHorizontalFlip):
     """Mirrors top-bottom with probability ``p`` (see RandomHorizontalFlip)."""
 
+    references = {"torchvision": "RandomVerticalFlip", "albumentations": "VerticalFlip"}
     axis = "vertical"
 
     @staticmethod

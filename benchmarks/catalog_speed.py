@@ -1,0 +1,370 @@
+"""Images/s of each catalog transform, PixelPipes against albumentations, side by side in one run.
+
+    python benchmarks/catalog_speed.py [--sizes 256,512,1024] [--seconds 1] [--runs 3]
+                                       [--only Resize,HorizontalFlip] [--quick]
+                                       [--out benchmarks/results/catalog_speed.md]
+
+albumentations' micro-benchmark regime: decoded uint8 RGB images in memory (the six photos of
+examples/data/photos, resized with INTER_AREA to S x S for each size S), ONE thread, each
+transform applied with p=1 to the same images, images per second.
+
+* albumentations: ``t = A.X(**kwargs, p=1)``, then ``t(image=img)["image"]`` in a Python loop
+  over the images (``A.Compose`` with ``BboxParams`` where the transform needs boxes);
+  ``cv2.setNumThreads(1)``, OMP/MKL/OpenBLAS threads 1.
+* PixelPipes: a graph whose input is the image (``Constant(list of images)[SampleIndex % 6]``,
+  zero-copy), ``augment.X(image, **kwargs, p=1)`` (on a Resource with boxes/mask where the
+  transform needs them), compiled, consumed with ``pipeline.batches(batch, threads=1)``: one
+  worker thread (OpenCV inside PixelPipes is sequential). Batches, so that no Python runs per
+  sample; nothing is subtracted: the time includes writing every output into the batch.
+
+Both sides take the same arguments (albumentations' names) from CASES; the PixelPipes class is
+the one whose ``references`` names the albumentations transform. Where the checkout has no such
+class but a class with other arguments does the same thing (e.g. torchvision-style RandomCrop),
+the case gives that class and its arguments (``fallback``). TV_CASES are torchvision-only
+transforms: PixelPipes is measured alone. A transform without a PixelPipes class in this
+checkout is listed as "not in this checkout"; one that fails to build or run is listed with its
+error. Median of ``--runs`` runs of at least ``--seconds`` each; CPU time is checked against wall
+time (a warning if a side used more than one core).
+"""
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMEXPR_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import datetime  # noqa: E402
+import platform  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any, Dict, List, Optional, Tuple  # noqa: E402
+
+import cv2  # noqa: E402
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+PHOTOS = ROOT / "examples" / "data" / "photos"
+DEFAULT_OUT = ROOT / "benchmarks" / "results" / "catalog_speed.md"
+
+
+@dataclass
+class Case:
+    name: str                                   # albumentations' (or torchvision's) transform name
+    kwargs: Dict[str, Any] = field(default_factory=dict)    # albumentations' argument names
+    needs: Tuple[str, ...] = ()                 # "boxes", "mask": fields the transform needs
+    fallback: Optional[Tuple[str, Dict[str, Any]]] = None   # (augment class, its kwargs) if no class references it
+    skip: str = ""                              # why it is not measured
+
+
+S = 224   # output side of the crops and resizes (fits in every size measured)
+
+CASES: List[Case] = [
+    Case("Affine", dict(rotate=(-15, 15), scale=(0.9, 1.1), translate_percent=(-0.1, 0.1)),
+         fallback=("RandomAffine", dict(degrees=15, scale=(0.9, 1.1), translate=(0.1, 0.1), interpolation="linear"))),
+    Case("AtLeastOneBBoxRandomCrop", dict(height=S, width=S), needs=("boxes",)),
+    Case("BBoxSafeRandomCrop", dict(erosion_rate=0.0), needs=("boxes",)),
+    Case("CenterCrop", dict(height=S, width=S), fallback=("CenterCrop", dict(size=(S, S)))),
+    Case("CoarseDropout", dict(num_holes_range=(4, 8), hole_height_range=(0.05, 0.15), hole_width_range=(0.05, 0.15))),
+    Case("ConstrainedCoarseDropout", dict(num_holes_range=(1, 3), hole_height_range=(0.2, 0.4),
+                                          hole_width_range=(0.2, 0.4), mask_indices=[1]), needs=("mask",)),
+    Case("Crop", dict(x_min=16, y_min=16, x_max=16 + S, y_max=16 + S)),
+    Case("CropAndPad", dict(percent=(-0.1, 0.1))),
+    Case("CropNonEmptyMaskIfExists", dict(height=S, width=S), needs=("mask",)),
+    Case("D4"),
+    Case("ElasticTransform", dict(alpha=1.0, sigma=50.0)),
+    Case("Erasing"),
+    Case("GridDistortion", dict(num_steps=5, distort_limit=(-0.3, 0.3))),
+    Case("GridDropout", dict(ratio=0.5)),
+    Case("GridElasticDeform", dict(num_grid_xy=(4, 4), magnitude=10)),
+    Case("HorizontalFlip"),
+    Case("LongestMaxSize", dict(max_size=S)),
+    Case("MaskDropout", dict(max_objects=1), needs=("mask",)),
+    Case("Mosaic", skip="combines several dataset items (no single-image form to compare)"),
+    Case("OpticalDistortion", dict(distort_limit=(-0.05, 0.05))),
+    Case("Pad", dict(padding=16)),
+    Case("PadIfNeeded", dict(min_height=None, min_width=None, pad_height_divisor=96, pad_width_divisor=96)),
+    Case("Perspective", dict(scale=(0.05, 0.1))),
+    Case("PiecewiseAffine", dict(scale=(0.03, 0.05), nb_rows=4, nb_cols=4)),
+    Case("PixelDropout", dict(dropout_prob=0.01)),
+    Case("RandomCrop", dict(height=S, width=S), fallback=("RandomCrop", dict(size=(S, S)))),
+    Case("RandomCropFromBorders", dict(crop_left=0.1, crop_right=0.1, crop_top=0.1, crop_bottom=0.1)),
+    Case("RandomCropNearBBox", dict(max_part_shift=(0, 0.3)), needs=("boxes",)),
+    Case("RandomGridShuffle", dict(grid=(3, 3))),
+    Case("RandomResizedCrop", dict(size=(S, S), scale=(0.08, 1.0), ratio=(0.75, 4 / 3))),
+    Case("RandomRotate90"),
+    Case("RandomScale", dict(scale_limit=0.1)),
+    Case("RandomSizedBBoxSafeCrop", dict(height=S, width=S), needs=("boxes",)),
+    Case("RandomSizedCrop", dict(min_max_height=(128, S), size=(S, S))),
+    Case("Resize", dict(height=S, width=S)),
+    Case("Rotate", dict(limit=(-45, 45))),
+    Case("SafeRotate", dict(limit=(-45, 45))),
+    Case("ShiftScaleRotate", dict(shift_limit=(-0.0625, 0.0625), scale_limit=(-0.1, 0.1), rotate_limit=(-45, 45))),
+    Case("SmallestMaxSize", dict(max_size=S)),
+    Case("SquareSymmetry"),
+    Case("ThinPlateSpline", dict(scale_range=(0.2, 0.4), num_control_points=4)),
+    Case("Transpose"),
+    Case("VerticalFlip"),
+    Case("XYMasking", dict(num_masks_x=2, num_masks_y=2, mask_x_length=(10, 20), mask_y_length=(10, 20))),
+]
+
+#: torchvision-only transforms (no albumentations counterpart): PixelPipes alone, torchvision's arguments
+TV_CASES: List[Case] = [
+    Case("ScaleJitter", dict(target_size=(S, S))),
+    Case("RandomShortestSize", dict(min_size=(192, S, 256))),
+    Case("RandomResize", dict(min_size=192, max_size=256)),
+    Case("RandomIoUCrop", needs=("boxes",)),
+    Case("RandomZoomOut", dict(side_range=(1.0, 2.0))),
+    Case("RandomRotation", dict(degrees=45)),
+    Case("RandomPerspective", dict(distortion_scale=0.5)),
+]
+
+BATCH = 8
+NOT_IN_CHECKOUT = "not in this checkout"
+
+
+# -- data ------------------------------------------------------------------------------------------
+
+def load_images(size: int) -> List[np.ndarray]:
+    images = []
+    for path in sorted(PHOTOS.glob("*.jpg")):
+        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
+        rgb = cv2.cvtColor(cv2.resize(bgr, (size, size), interpolation=cv2.INTER_AREA), cv2.COLOR_BGR2RGB)
+        images.append(np.ascontiguousarray(rgb))
+    if not images:
+        raise SystemExit(f"no photos in {PHOTOS}")
+    return images
+
+
+def boxes_for(size: int) -> np.ndarray:
+    """Two boxes (pascal_voc pixels) at fixed fractions of the image."""
+    return np.array([[0.20, 0.25, 0.60, 0.70], [0.50, 0.10, 0.90, 0.40]], np.float32) * size
+
+
+def mask_for(size: int) -> np.ndarray:
+    """A label map: the first box is object 1."""
+    m = np.zeros((size, size), np.uint8)
+    x1, y1, x2, y2 = boxes_for(size)[0].astype(int)
+    m[y1:y2, x1:x2] = 1
+    return m
+
+
+# -- PixelPipes ------------------------------------------------------------------------------------
+
+def referenced_classes(library: str) -> Dict[str, type]:
+    """transform name -> the augment class whose own ``references`` names it."""
+    import pixelpipes.augment as augment
+    out = {}
+    for name in getattr(augment, "__all__", dir(augment)):
+        cls = getattr(augment, name, None)
+        refs = cls.__dict__.get("references") if isinstance(cls, type) else None
+        for lib, names in (refs or {}).items():
+            for n in ((names,) if isinstance(names, str) else tuple(names)):
+                if lib == library:
+                    out.setdefault(n, cls)
+    return out
+
+
+def pixelpipes_plan(case: Case, library: str) -> Optional[Tuple[type, Dict[str, Any]]]:
+    """(class, kwargs) that does the case in this checkout, or None."""
+    import pixelpipes.augment as augment
+    cls = referenced_classes(library).get(case.name)
+    if cls is not None:
+        return cls, dict(case.kwargs)
+    if case.fallback is not None and isinstance(getattr(augment, case.fallback[0], None), type):
+        return getattr(augment, case.fallback[0]), dict(case.fallback[1])
+    return None
+
+
+def pixelpipes_rate(cls, kwargs, case: Case, images, seconds: float, runs: int) -> Tuple[float, float]:
+    """(images/s median, CPU seconds per wall second) of the transform on one worker thread."""
+    import pixelpipes as pp
+    from pixelpipes import resource
+    size = images[0].shape[0]
+    with pp.Graph() as g:
+        item = pp.SampleIndex() % len(images)
+        img = pp.Constant(images)[item]
+        if case.needs:
+            fields = {"image": img}
+            if "boxes" in case.needs:
+                fields["boxes"] = pp.Constant([boxes_for(size)] * len(images))[item]
+            if "mask" in case.needs:
+                fields["mask"] = pp.Constant([mask_for(size)] * len(images))[item]
+            out = cls(resource.Resource(**fields), **kwargs, p=1.0)
+            out.output()
+        else:
+            g.output("image", cls(img, **kwargs, p=1.0))
+    pipeline = pp.compile(g, seed=0)
+    rates, loads = [], []
+    it = pipeline.batches(BATCH, threads=1)
+    try:
+        next(it)   # warm-up: worker start, first buffers
+        for _ in range(runs):
+            n, t0, c0 = 0, time.perf_counter(), time.process_time()
+            while True:
+                next(it)
+                n += BATCH
+                elapsed = time.perf_counter() - t0
+                if elapsed >= seconds and n >= 2 * BATCH:
+                    break
+            rates.append(n / elapsed)
+            loads.append((time.process_time() - c0) / elapsed)
+    finally:
+        it.close()
+    return statistics.median(rates), max(loads)
+
+
+# -- albumentations --------------------------------------------------------------------------------
+
+def albumentations_rate(case: Case, images, seconds: float, runs: int) -> Tuple[float, float]:
+    import albumentations as A
+    size = images[0].shape[0]
+    transform = getattr(A, case.name)(**case.kwargs, p=1.0)
+    extra: Dict[str, Any] = {}
+    if "boxes" in case.needs:
+        transform = A.Compose([transform], bbox_params=A.BboxParams(format="pascal_voc", label_fields=[]))
+        extra["bboxes"] = boxes_for(size)
+        if case.name == "RandomCropNearBBox":
+            extra["cropping_bbox"] = boxes_for(size)[0].tolist()
+    if "mask" in case.needs:
+        extra["mask"] = mask_for(size)
+    k = 0
+    for _ in range(3):   # warm-up
+        transform(image=images[k % len(images)], **extra)
+        k += 1
+    rates, loads = [], []
+    for _ in range(runs):
+        n, t0, c0 = 0, time.perf_counter(), time.process_time()
+        while True:
+            transform(image=images[k % len(images)], **extra)["image"]
+            k += 1
+            n += 1
+            elapsed = time.perf_counter() - t0
+            if elapsed >= seconds and n >= 4:
+                break
+        rates.append(n / elapsed)
+        loads.append((time.process_time() - c0) / elapsed)
+    return statistics.median(rates), max(loads)
+
+
+# -- the run ---------------------------------------------------------------------------------------
+
+def _fmt(rate: Optional[float]) -> str:
+    if rate is None:
+        return "—"
+    return f"{rate:,.0f}".replace(",", " ") if rate >= 100 else f"{rate:.1f}"
+
+
+def _error(e: BaseException) -> str:
+    text = f"{type(e).__name__}: {e}".splitlines()[0]
+    return (text[:117] + "...") if len(text) > 120 else text
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}, Python {platform.python_version()}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", default="256,512,1024", help="image sides, comma-separated")
+    ap.add_argument("--seconds", type=float, default=1.0, help="minimum seconds per timed run")
+    ap.add_argument("--runs", type=int, default=3, help="timed runs per transform, size and library (median)")
+    ap.add_argument("--only", default="", help="comma-separated transform names (default: all)")
+    ap.add_argument("--quick", action="store_true", help="256 only, one run of 0.2 s (a smoke run, rough numbers)")
+    ap.add_argument("--out", type=Path, default=DEFAULT_OUT, help="markdown table written here")
+    args = ap.parse_args(argv)
+    if args.quick:
+        args.sizes, args.seconds, args.runs = "256", 0.2, 1
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    only = {s for s in args.only.split(",") if s}
+
+    import albumentations as A
+    import pixelpipes as pp
+    cv2.setNumThreads(1)
+    load_before = os.getloadavg()
+
+    cases = [("albumentations", c) for c in CASES] + [("torchvision", c) for c in TV_CASES]
+    if only:
+        cases = [(lib, c) for lib, c in cases if c.name in only]
+    rows: List[str] = []
+    missing: List[str] = []
+    warnings: List[str] = []
+    todo = [(lib, c) for lib, c in cases if not c.skip and pixelpipes_plan(c, lib) is not None]
+    total, done = len(todo) * len(sizes), 0
+    images_by_size = {s: load_images(s) for s in sizes}
+    for library, case in cases:
+        plan = pixelpipes_plan(case, library)
+        if plan is None:
+            missing.append(case.name)
+            continue
+        if case.skip:
+            rows.append(f"| {case.name} | | not measured: {case.skip} | | | |")
+            continue
+        cls, kwargs = plan
+        via = f"`{cls.__name__}`" + ("" if kwargs == case.kwargs else f" ({', '.join(f'{k}={v!r}' for k, v in kwargs.items())})")
+        for size in sizes:
+            images = images_by_size[size]
+            done += 1
+            try:
+                ours, our_load = pixelpipes_rate(cls, kwargs, case, images, args.seconds, args.runs)
+                ours_text = _fmt(ours)
+                if our_load > 1.3:
+                    warnings.append(f"{case.name} {size}: PixelPipes used {our_load:.2f} CPU-s per s")
+            except Exception as e:   # a transform that does not build or run here: reported, not fatal
+                ours, ours_text = None, f"error: {_error(e)}"
+            theirs, theirs_text = None, "—"
+            if library == "albumentations":
+                try:
+                    theirs, their_load = albumentations_rate(case, images, args.seconds, args.runs)
+                    theirs_text = _fmt(theirs)
+                    if their_load > 1.3:
+                        warnings.append(f"{case.name} {size}: albumentations used {their_load:.2f} CPU-s per s")
+                except Exception as e:
+                    theirs_text = f"error: {_error(e)}"
+            ratio = f"{ours / theirs:.2f}x" if ours and theirs else ""
+            rows.append(f"| {case.name} | {size} | {ours_text} | {theirs_text} | {ratio} | {via} |")
+            print(f"[{done}/{total}] {case.name} {size}x{size}: PixelPipes {ours_text} img/s, "
+                  f"albumentations {theirs_text} img/s {ratio}", file=sys.stderr, flush=True)
+
+    load_after = os.getloadavg()
+    lines = [
+        "# Catalog transforms: single-thread images/s, PixelPipes vs albumentations",
+        "",
+        f"- date: {datetime.date.today().isoformat()}; machine: {machine()}",
+        f"- load average (1 min) before/after: {load_before[0]:.2f} / {load_after[0]:.2f}",
+        f"- versions: pixelpipes {pp.__version__}, albumentations {A.__version__}, opencv {cv2.__version__}, "
+        f"numpy {np.__version__}",
+        "- command: `" + " ".join(["python benchmarks/catalog_speed.py", *(argv if argv is not None else sys.argv[1:])]) + "`",
+        f"- regime: the 6 photos of examples/data/photos as uint8 RGB S x S in memory, p=1, one thread; "
+        f"PixelPipes through `pipeline.batches({BATCH}, threads=1)`, albumentations `t(image=img)` in a loop; "
+        f"median of {args.runs} run(s) of >= {args.seconds} s",
+        "",
+        "| transform | size | PixelPipes img/s | albumentations img/s | PixelPipes / albumentations | PixelPipes class |",
+        "|---|---|---|---|---|---|",
+        *rows,
+    ]
+    if missing:
+        lines += ["", f"{NOT_IN_CHECKOUT}: " + ", ".join(missing)]
+    if warnings:
+        lines += ["", "warnings: " + "; ".join(warnings)]
+    text = "\n".join(lines) + "\n"
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(text)
+    print(text)
+    print(f"wrote {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
