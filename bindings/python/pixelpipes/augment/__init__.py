@@ -22,7 +22,7 @@ adding other nodes or moving code does not change them. Sizes follow torchvision
 """
 
 from ._common import BORDERS, INTERPOLATIONS, RESIZE_INTERPOLATIONS
-from .affine import RandomAffine, Transform
+from .affine import Affine, RandomAffine, ShiftScaleRotate, Transform
 from .base import Augmentation, GeometryAugmentation, Planned
 from .bbox_crops import (AtLeastOneBBoxRandomCrop, BBoxSafeRandomCrop, RandomCropNearBBox, RandomIoUCrop,
                          RandomSizedBBoxSafeCrop)
@@ -39,7 +39,7 @@ from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
 from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
-from .rotate import SafeRotate
+from .rotate import RandomRotation, Rotate, SafeRotate
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 
 __all__ = [
@@ -55,7 +55,8 @@ __all__ = [
     "CropAndPad", "RandomZoomOut",
     # flips, quarter turns, rotations and warps
     "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotate90", "D4", "SquareSymmetry", "Transpose",
-    "RandomAffine", "SafeRotate", "Perspective",
+    "RandomAffine", "SafeRotate", "Perspective", "Affine", "ShiftScaleRotate", "Rotate",
+    "RandomRotation",
     # several items in one
     "Mosaic",
     # dropout
