@@ -30,7 +30,7 @@ from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
                       RandomGridShuffle, ThinPlateSpline)
-from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
+from .crop import CenterCrop, Crop, RandomCrop, RandomPatch, RandomResizedCrop
 from .dropout import CoarseDropout, GridDropout, XYMasking
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .mask_crops import CropNonEmptyMaskIfExists
@@ -49,7 +49,7 @@ __all__ = [
     # crops
     "RandomResizedCrop", "RandomCrop", "CenterCrop", "RandomPatch", "RandomSizedCrop", "RandomCropFromBorders",
     "BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "AtLeastOneBBoxRandomCrop", "RandomCropNearBBox",
-    "RandomIoUCrop", "CropNonEmptyMaskIfExists",
+    "RandomIoUCrop", "CropNonEmptyMaskIfExists", "Crop",
     # resizing and padding
     "Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter", "Pad", "PadIfNeeded",
     "CropAndPad", "RandomZoomOut",

@@ -1,4 +1,5 @@
-"""Crops: RandomResizedCrop, RandomCrop, CenterCrop and the tracking-style RandomPatch."""
+"""Crops: RandomResizedCrop, RandomCrop, CenterCrop (torchvision's or albumentations' arguments),
+albumentations' Crop and the tracking-style RandomPatch."""
 from __future__ import annotations
 
 import math as _pymath
@@ -11,8 +12,10 @@ from ..ops import geometry, random, tensor
 from ..ops import flow as _flow
 from ..ops import math as _math
 from ..resource import Resource
+from ..ops import image
 from ._common import (BORDERS, INTERPOLATIONS, RESIZE_INTERPOLATIONS, _choice, _floor, _is_node, _is_number, _max,
-                      _pair, _scalar, _size_f32, _size_hw, _sub)
+                      _pair, _scalar, _size_f32, _size_hw, _sub, _with_shape)
+from ._reframe import border_name, fill_value
 from .base import GeometryAugmentation
 
 
@@ -91,24 +94,100 @@ class RandomResizedCrop(GeometryAugmentation):
         return tensor.Stack(_math.Floor((W - w) / 2), _math.Floor((H - h) / 2), w, h)
 
 
-class RandomCrop(GeometryAugmentation):
-    """A ``size`` crop at a uniformly random position (torchvision's RandomCrop).
+_POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
+#: torchvision's padding_mode names -> ours (torchvision's reflect does not repeat the edge pixel)
+_PADDING_MODES = {"constant": "constant", "edge": "replicate", "reflect": "reflect_101", "symmetric": "reflect"}
 
-    ``padding``: p (every side), (left/right, top/bottom) or (left, top, right, bottom) pixels
-    added around the image first; ``pad_if_needed`` pads each side by the missing amount when the
-    (padded) image is smaller than ``size`` (as torchvision). Padding follows ``border``
-    (constant with ``border_value``, replicate, reflect with the edge pixel repeated, wrap;
-    torchvision's "edge" and "symmetric" are accepted). Where the image is smaller than the crop
-    without pad_if_needed (an error in torchvision) the crop starts at the padded top-left and
-    the rest is border.
-    """
 
-    references = {"torchvision": "RandomCrop"}
+def _padding_mode(value) -> str:
+    if value not in _PADDING_MODES:
+        raise ValueError(f"padding_mode must be one of {', '.join(_PADDING_MODES)}, not {value!r}")
+    return _PADDING_MODES[value]
+
+
+def _albumentations_form(height, width, size, pad_position, border_mode, fill, fill_mask):
+    """The config of a crop given albumentations' arguments (height=, width=, ...), or None when
+    the torchvision form (size=...) is used."""
+    if height is None and width is None:
+        if size is None:
+            raise ValueError("give size (torchvision's form) or height= and width= (albumentations')")
+        return None
+    if size is not None:
+        raise ValueError("give either size (torchvision's form) or height= and width= (albumentations'), not both")
+    if height is None or width is None:
+        raise ValueError("albumentations' form needs both height= and width=")
+    if pad_position not in _POSITIONS:
+        raise ValueError(f"pad_position must be one of {', '.join(_POSITIONS)}, not {pad_position!r}")
+    return dict(size=_size_hw((height, width), "height, width"), pad_position=pad_position,
+                border=border_name(0 if border_mode is None else border_mode),
+                border_value=fill_value(0 if fill is None else fill, "fill"),
+                fill_mask=fill_value(0 if fill_mask is None else fill_mask, "fill_mask"))
+
+
+def _pad_before(missing, position: str, vertical: bool):
+    """albumentations' share of ``missing`` rows (columns) padded before the image for a
+    pad_position (get_padding_params + adjust_padding_by_position): center int(missing / 2), all
+    of it for bottom_* (vertical) / *_right (horizontal), none for the others, a uniform integer
+    in [0, missing] for random."""
+    if position == "center":
+        return _floor(missing / 2)
+    if position == "random":
+        return _floor(random.Uniform(0.0, 1.0) * (missing + 1.0))
+    after = position.startswith("bottom") if vertical else position.endswith("right")
+    return missing if after else 0.0
+
+
+class _CropFields(GeometryAugmentation):
+    """Crops that take either torchvision's arguments or albumentations' (form "albumentations":
+    masks are padded with the same border mode and ``fill_mask``)."""
+
     image_mode = "crop"
 
+    def output_size(self, ref):
+        h, w = self.config["size"]
+        return w, h
+
+    def move_pixels(self, kind, field, matrix, w, h):
+        c = self.config
+        if c["form"] == "albumentations" and kind in ("mask", "masks"):
+            box = geometry.TransformBoxes(Constant(np.array([0, 0, w, h], np.float32)), geometry.Invert(matrix))
+            return _with_shape(image.CropPad(field, box, border=c["border"], border_value=c["fill_mask"]), field, h, w)
+        return super().move_pixels(kind, field, matrix, w, h)
+
+
+class RandomCrop(_CropFields):
+    """A crop at a uniformly random position, in torchvision's form (``size``) or albumentations'
+    (``height=``, ``width=`` by keyword).
+
+    torchvision's form (torchvision's RandomCrop): ``padding``: p (every side), (left/right,
+    top/bottom) or (left, top, right, bottom) pixels added around the image first;
+    ``pad_if_needed`` pads each side by the missing amount when the (padded) image is smaller
+    than ``size`` (as torchvision). Padding follows ``padding_mode`` (torchvision's constant with
+    ``fill``, edge, reflect, symmetric) or ``border`` (our names: constant with ``border_value``,
+    replicate, reflect with the edge pixel repeated, reflect_101, wrap). Where the image is smaller
+    than the crop without pad_if_needed (an error in torchvision) the crop starts at the padded
+    top-left and the rest is border. The offset is uniform in [0, padded - crop].
+
+    albumentations' form (its RandomCrop(height, width, pad_if_needed, pad_position, border_mode,
+    fill, fill_mask)): the offset is int((H - h + 1) u), u ~ uniform(0, 1); with
+    ``pad_if_needed`` a side shorter than the crop is padded by the missing amount, split by
+    ``pad_position`` (center: int(missing / 2) before; top_left, ..., random: a uniform integer
+    split), then cropped at 0 on that axis. ``border_mode`` (cv2 flag or name) and ``fill`` /
+    ``fill_mask`` pad images and masks. Where albumentations raises (a crop larger than the image
+    without pad_if_needed) we pad as with it. Boxes, points and keypoints are translated."""
+
+    references = {"torchvision": "RandomCrop", "albumentations": "RandomCrop"}
+
     @staticmethod
-    def configure(size, padding=None, pad_if_needed: bool = False, border: str = "constant",
-                  border_value: float = 0.0, clip_boxes: bool = True):
+    def configure(size=None, padding=None, pad_if_needed: bool = False, border: str = "constant",
+                  border_value: float = 0.0, clip_boxes: bool = True, fill=None, padding_mode=None, *,
+                  height=None, width=None, pad_position="center", border_mode=None, fill_mask=None):
+        alb = _albumentations_form(height, width, size, pad_position, border_mode, fill, fill_mask)
+        if alb is not None:
+            if padding is not None or padding_mode is not None:
+                raise ValueError("padding and padding_mode belong to torchvision's form (size=...)")
+            return dict(form="albumentations", padding=(0, 0, 0, 0), pad_if_needed=bool(pad_if_needed),
+                        clip_boxes=bool(clip_boxes), **alb)
         if padding is None:
             padding = (0, 0, 0, 0)
         elif isinstance(padding, numbers.Integral):
@@ -121,18 +200,22 @@ class RandomCrop(GeometryAugmentation):
             raise ValueError(f"padding must be an int or 2 or 4 ints, not {padding!r}")
         if any(p < 0 for p in padding):
             raise ValueError(f"padding must not be negative, not {padding!r}")
-        return dict(size=_size_hw(size), padding=padding, pad_if_needed=bool(pad_if_needed),
-                    border=_choice(border, BORDERS, "border"), border_value=float(border_value),
-                    clip_boxes=bool(clip_boxes))
-
-    def output_size(self, ref):
-        h, w = self.config["size"]
-        return w, h
+        border = _padding_mode(padding_mode) if padding_mode is not None else _choice(border, BORDERS, "border")
+        value = fill_value(fill, "fill") if fill is not None else float(border_value)
+        return dict(form="torchvision", size=_size_hw(size), padding=padding, pad_if_needed=bool(pad_if_needed),
+                    border=border, border_value=value, clip_boxes=bool(clip_boxes))
 
     def matrix(self, ref):
         c = self.config
         h, w = c["size"]
         W, H = _size_f32(ref)
+        if c["form"] == "albumentations":
+            # a side shorter than the crop is always padded (albumentations raises without pad_if_needed)
+            left = _pad_before(_max(w - W, 0.0), c["pad_position"], False)
+            top = _pad_before(_max(h - H, 0.0), c["pad_position"], True)
+            x = _floor(random.Uniform(0.0, 1.0) * (_max(W - w, 0.0) + 1.0))
+            y = _floor(random.Uniform(0.0, 1.0) * (_max(H - h, 0.0) + 1.0))
+            return geometry.Translate(left - x, top - y)
         left, top, right, bottom = (float(p) for p in c["padding"])
         Wp, Hp = W + left + right, H + top + bottom
         if c["pad_if_needed"]:
@@ -144,21 +227,30 @@ class RandomCrop(GeometryAugmentation):
         return geometry.Translate(left - x, top - y)
 
 
-class CenterCrop(GeometryAugmentation):
-    """The central ``size`` crop (torchvision's CenterCrop: offsets round((W - w) / 2) with
-    Python's rounding; a crop larger than the image is padded with ``border``)."""
+class CenterCrop(_CropFields):
+    """The central crop, in torchvision's form (``size``) or albumentations' (``height=``,
+    ``width=`` by keyword).
 
-    references = {"torchvision": "CenterCrop"}
-    image_mode = "crop"
+    torchvision's form (torchvision's CenterCrop): offsets round((W - w) / 2) with Python's
+    rounding; a crop larger than the image is padded with ``border`` / ``border_value`` (``fill``).
+    albumentations' form (its CenterCrop(height, width, pad_if_needed, pad_position, border_mode,
+    fill, fill_mask)): offsets (W - w) // 2 (floored); a side shorter than the crop is padded by the
+    missing amount split by ``pad_position`` (center: int(missing / 2) before), with
+    ``border_mode``, ``fill`` and ``fill_mask`` (also without pad_if_needed, where albumentations
+    raises). Boxes, points and keypoints are translated."""
+
+    references = {"torchvision": "CenterCrop", "albumentations": "CenterCrop"}
 
     @staticmethod
-    def configure(size, border: str = "constant", border_value: float = 0.0, clip_boxes: bool = True):
-        return dict(size=_size_hw(size), border=_choice(border, BORDERS, "border"),
-                    border_value=float(border_value), clip_boxes=bool(clip_boxes))
-
-    def output_size(self, ref):
-        h, w = self.config["size"]
-        return w, h
+    def configure(size=None, border: str = "constant", border_value: float = 0.0, clip_boxes: bool = True,
+                  fill=None, *, height=None, width=None, pad_if_needed: bool = False, pad_position="center",
+                  border_mode=None, fill_mask=None):
+        alb = _albumentations_form(height, width, size, pad_position, border_mode, fill, fill_mask)
+        if alb is not None:
+            return dict(form="albumentations", pad_if_needed=bool(pad_if_needed), clip_boxes=bool(clip_boxes), **alb)
+        value = fill_value(fill, "fill") if fill is not None else float(border_value)
+        return dict(form="torchvision", size=_size_hw(size), border=_choice(border, BORDERS, "border"),
+                    border_value=value, clip_boxes=bool(clip_boxes))
 
     @staticmethod
     def _offset(d):
@@ -169,9 +261,58 @@ class CenterCrop(GeometryAugmentation):
         return _flow.Select(d < 0, _math.Ceil(half), _math.Round(half))   # math.round: halves to even
 
     def matrix(self, ref):
-        h, w = self.config["size"]
+        c = self.config
+        h, w = c["size"]
         W, H = _size_f32(ref)
+        if c["form"] == "albumentations":
+            x = _floor(_max(W - w, 0.0) / 2) - _pad_before(_max(w - W, 0.0), c["pad_position"], False)
+            y = _floor(_max(H - h, 0.0) / 2) - _pad_before(_max(h - H, 0.0), c["pad_position"], True)
+            return geometry.Translate(-x, -y)
         return geometry.Translate(-self._offset(W - w), -self._offset(H - h))
+
+
+class Crop(_CropFields):
+    """albumentations' Crop: the region x_min <= x < x_max, y_min <= y < y_max (pixels).
+
+    With ``pad_if_needed``, where the region reaches past the right (bottom) edge by d pixels the
+    image is padded as albumentations does: int(d / 2) before and d after for pad_position
+    "center" (the region is then read in the padded image: its content moves by the padding before),
+    0 / d for top_left..., a uniform integer split for "random"; ``border_mode``, ``fill`` and
+    ``fill_mask`` fill images and masks. Without pad_if_needed a region past the edges (an error in
+    albumentations) is filled with the border. The output is (y_max - y_min) x (x_max - x_min);
+    boxes, points and keypoints are translated. p defaults to 1."""
+
+    references = {"albumentations": "Crop"}
+
+    @staticmethod
+    def configure(x_min: int = 0, y_min: int = 0, x_max: int = 1024, y_max: int = 1024, pad_if_needed: bool = False,
+                  pad_position="center", border_mode=0, fill=0, fill_mask=0):
+        coords = []
+        for name, v in (("x_min", x_min), ("y_min", y_min), ("x_max", x_max), ("y_max", y_max)):
+            if not (isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 0):
+                raise ValueError(f"{name} must be an int >= 0, not {v!r}")
+            coords.append(int(v))
+        if not (coords[0] < coords[2] and coords[1] < coords[3]):
+            raise ValueError(f"need x_min < x_max and y_min < y_max, not {tuple(coords)}")
+        if pad_position not in _POSITIONS:
+            raise ValueError(f"pad_position must be one of {', '.join(_POSITIONS)}, not {pad_position!r}")
+        return dict(form="albumentations", coords=tuple(coords), pad_if_needed=bool(pad_if_needed),
+                    pad_position=pad_position, border=border_name(border_mode), border_value=fill_value(fill, "fill"),
+                    fill_mask=fill_value(fill_mask, "fill_mask"))
+
+    def output_size(self, ref):
+        x0, y0, x1, y1 = self.config["coords"]
+        return x1 - x0, y1 - y0
+
+    def matrix(self, ref):
+        c = self.config
+        x0, y0, x1, y1 = (float(v) for v in c["coords"])
+        if not c["pad_if_needed"]:
+            return geometry.Translate(-x0, -y0)
+        W, H = _size_f32(ref)
+        left = _pad_before(_max(x1 - W, 0.0), c["pad_position"], False)
+        top = _pad_before(_max(y1 - H, 0.0), c["pad_position"], True)
+        return geometry.Translate(left - x0, top - y0)
 
 
 class RandomPatch(GeometryAugmentation):
