@@ -38,7 +38,8 @@ from .mosaic import Mosaic
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
-from .resize import LongestMaxSize, RandomScale, Resize, ScaleJitter, SmallestMaxSize
+from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSize, Resize, ScaleJitter,
+                     SmallestMaxSize)
 from .rotate import RandomRotation, Rotate, SafeRotate
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 
@@ -51,7 +52,8 @@ __all__ = [
     "BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "AtLeastOneBBoxRandomCrop", "RandomCropNearBBox",
     "RandomIoUCrop", "CropNonEmptyMaskIfExists", "Crop",
     # resizing and padding
-    "Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter", "Pad", "PadIfNeeded",
+    "Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter", "RandomShortestSize",
+    "RandomResize", "Pad", "PadIfNeeded",
     "CropAndPad", "RandomZoomOut",
     # flips, quarter turns, rotations and warps
     "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotate90", "D4", "SquareSymmetry", "Transpose",

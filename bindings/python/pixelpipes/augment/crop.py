@@ -17,6 +17,7 @@ from ._common import (BORDERS, INTERPOLATIONS, RESIZE_INTERPOLATIONS, _choice, _
                       _pair, _scalar, _size_f32, _size_hw, _sub, _with_shape)
 from ._reframe import border_name, fill_value
 from .base import GeometryAugmentation
+from .pad import _PADDING_MODES
 
 
 class RandomResizedCrop(GeometryAugmentation):
@@ -95,8 +96,6 @@ class RandomResizedCrop(GeometryAugmentation):
 
 
 _POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
-#: torchvision's padding_mode names -> ours (torchvision's reflect does not repeat the edge pixel)
-_PADDING_MODES = {"constant": "constant", "edge": "replicate", "reflect": "reflect_101", "symmetric": "reflect"}
 
 
 def _padding_mode(value) -> str:

@@ -11,6 +11,8 @@ from ..ops import flow as _flow
 from ._common import _is_node, _is_number, _pair, _size_f32, _static_hw
 from ._reframe import ReframeAugmentation, border_name, fill_value, interpolation_name
 
+#: torchvision's padding_mode names -> ours (its reflect does not repeat the edge pixel)
+_PADDING_MODES = {"constant": "constant", "edge": "replicate", "reflect": "reflect_101", "symmetric": "reflect"}
 _POSITIONS = ("center", "top_left", "top_right", "bottom_left", "bottom_right", "random")
 
 
@@ -39,15 +41,20 @@ class Pad(ReframeAugmentation):
     BORDER_REFLECT_101 4, served by reflect with the edge pixel repeated) or one of our border
     names. Masks are padded with ``fill_mask``. Boxes, points and keypoints move by (left, top)
     (albumentations also adds mirrored copies of the boxes and keypoints for the reflecting
-    modes; we do not). The output size is known when the input's is."""
+    modes; we do not). The output size is known when the input's is.
 
-    references = {"albumentations": "Pad"}
+    torchvision's Pad(padding, fill, padding_mode) is the same padding: ``padding_mode``
+    "constant", "edge", "reflect" (the edge pixel not repeated: cv2's BORDER_REFLECT_101) or
+    "symmetric" (repeated: BORDER_REFLECT) replaces ``border_mode``. torchvision also pads masks
+    with a number ``fill``; here masks take ``fill_mask`` (pass fill_mask=fill for that)."""
+
+    references = {"albumentations": "Pad", "torchvision": "Pad"}
     default_p = 1.0
     resizes = False
     random_plan = False
 
     @staticmethod
-    def configure(padding=0, fill=0, fill_mask=0, border_mode=0):
+    def configure(padding=0, fill=0, fill_mask=0, border_mode=0, padding_mode=None):
         if isinstance(padding, numbers.Integral) and not isinstance(padding, bool):
             sides = (int(padding),) * 4
         elif isinstance(padding, (list, tuple)) and len(padding) == 2:
@@ -58,6 +65,10 @@ class Pad(ReframeAugmentation):
             raise ValueError(f"padding must be an int, (px, py) or (left, top, right, bottom), not {padding!r}")
         if any(v < 0 for v in sides):
             raise ValueError(f"padding must not be negative, not {padding!r}")
+        if padding_mode is not None:
+            if padding_mode not in _PADDING_MODES:
+                raise ValueError(f"padding_mode must be one of {', '.join(_PADDING_MODES)}, not {padding_mode!r}")
+            border_mode = _PADDING_MODES[padding_mode]
         return dict(padding=sides, **_pad_config(border_mode, fill, fill_mask))
 
     def plan(self, ref):

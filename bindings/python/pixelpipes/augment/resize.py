@@ -1,13 +1,15 @@
-"""Resizes: albumentations' Resize, LongestMaxSize, SmallestMaxSize, RandomScale and torchvision's
-ScaleJitter. Images by image.resize; masks by image.resize with nearest; boxes, points and
-keypoints by the scaling matrix (new size / old size on each axis)."""
+"""Resizes: albumentations' Resize (also torchvision's), LongestMaxSize, SmallestMaxSize, RandomScale,
+and torchvision's ScaleJitter, RandomShortestSize and RandomResize. Images by image.resize; masks by
+image.resize with nearest; boxes, points and keypoints by the scaling matrix (new size / old size on
+each axis)."""
 from __future__ import annotations
 
 import numbers
 
 
+from ..ops import flow as _flow
 from ..ops import math as _math
-from ..ops import random
+from ..ops import random, tensor
 from ._common import _is_node, _pair, _size_f32, _static_hw
 from ._reframe import ReframeAugmentation, area_choice, interpolation_name
 
@@ -72,27 +74,92 @@ class _WholeImageResize(ReframeAugmentation):
 
 
 class Resize(_WholeImageResize):
-    """Resizes to ``height`` x ``width`` (albumentations' Resize): image.resize with
-    ``interpolation`` (a cv2 flag or one of nearest, linear, area, cubic, lanczos); masks with
-    ``mask_interpolation`` (default nearest; note our nearest is OpenCV's INTER_NEAREST_EXACT,
-    pixel centers, where albumentations' INTER_NEAREST takes floor(x * scale): label maps can
-    differ by one pixel at edges). ``area_for_downscale``: "image" (or "image_mask") uses area
-    interpolation for the image (and masks) when either side shrinks. Boxes, points and
-    keypoints scale by width / W and height / H. The output size is known at compile time."""
+    """Resizes the image, in albumentations' form or torchvision's.
 
-    references = {"albumentations": "Resize"}
+    albumentations' form, ``Resize(height, width)`` (two ints): resizes to ``height`` x ``width``
+    with image.resize and ``interpolation`` (a cv2 flag or one of nearest, linear, area, cubic,
+    lanczos); masks with ``mask_interpolation`` (default nearest; note our nearest is OpenCV's
+    INTER_NEAREST_EXACT, pixel centers, where albumentations' INTER_NEAREST takes
+    floor(x * scale): label maps can differ by one pixel at edges). ``area_for_downscale``: "image"
+    (or "image_mask") uses area interpolation for the image (and masks) when either side shrinks.
+
+    torchvision's form, ``Resize(224)`` (one int and no width), ``Resize([h, w])`` or
+    ``Resize(size=...)``: an int (or a one-element list) s scales the shorter side to s and the
+    longer to int(s * long / short) (truncated); with ``max_size`` a longer side beyond it is
+    brought to max_size and the shorter to int(max_size * short / long); size None with max_size
+    scales the longer side to max_size. A pair is (height, width). ``interpolation`` takes
+    torchvision's names too ("bilinear" default, "nearest", "bicubic", InterpolationMode values);
+    masks use nearest. ``antialias`` is accepted: torchvision antialiases when it shrinks with
+    bilinear/bicubic; we do not (interpolation="area" is the antialiased shrink).
+
+    Boxes, points and keypoints scale by new width / W and new height / H. The output size is
+    known at compile time for (height, width) sizes, and for the others when the input's is."""
+
+    references = {"albumentations": "Resize", "torchvision": "Resize"}
     default_p = 1.0
 
     @staticmethod
-    def configure(height: int, width: int, interpolation=1, mask_interpolation=0, area_for_downscale=None):
-        return dict(height=_positive_int(height, "height"), width=_positive_int(width, "width"),
-                    **_resize_config(interpolation, mask_interpolation, area_for_downscale))
+    def configure(height=None, width=None, interpolation=1, mask_interpolation=0, area_for_downscale=None, *,
+                  size=None, max_size=None, antialias=True):
+        resize = _resize_config(interpolation, mask_interpolation, area_for_downscale)
+        if isinstance(height, numbers.Integral) and not isinstance(height, bool) and width is not None:
+            if size is not None or max_size is not None:
+                raise ValueError("Resize(height, width) is albumentations' form: size/max_size belong to torchvision's")
+            return dict(height=_positive_int(height, "height"), width=_positive_int(width, "width"), short=None,
+                        max_size=None, **resize)
+        if width is not None:
+            raise ValueError(f"width={width!r} needs an int height (albumentations' Resize(height, width))")
+        if height is not None:
+            if size is not None:
+                raise ValueError("give the size once (Resize(224), Resize([h, w]) or Resize(size=...))")
+            size = height
+        if max_size is not None:
+            max_size = _positive_int(max_size, "max_size")
+        if size is None:
+            if max_size is None:
+                raise ValueError("give height and width (albumentations), or size (torchvision's form)")
+            return dict(height=None, width=None, short=None, max_size=max_size, **resize)
+        if isinstance(size, (list, tuple)) and len(size) == 1:
+            size = size[0]
+        if isinstance(size, (list, tuple)) and len(size) == 2:
+            if max_size is not None:
+                raise ValueError("max_size is only for a single size (the shorter side)")
+            return dict(height=_positive_int(size[0], "size"), width=_positive_int(size[1], "size"), short=None,
+                        max_size=None, **resize)
+        short = _positive_int(size, "size")
+        if max_size is not None and max_size <= short:
+            raise ValueError(f"max_size ({max_size}) must be larger than size ({short})")
+        return dict(height=None, width=None, short=short, max_size=max_size, **resize)
 
     def new_size(self, W, H):
-        return float(self.config["width"]), float(self.config["height"])
+        c = self.config
+        if c["height"] is not None:
+            return float(c["width"]), float(c["height"])
+        short, long_ = _min(W, H), _maxv(W, H)
+        if c["short"] is None:
+            new_long = float(c["max_size"])
+            new_short = _trunc(new_long * short / long_)
+        else:
+            new_short = float(c["short"])
+            new_long = _trunc(new_short * long_ / short)
+            if c["max_size"] is not None:
+                m = float(c["max_size"])
+                if _is_node(new_long):
+                    capped = new_long > m
+                    new_short = _flow.Select(capped, _trunc(m * new_short / new_long), new_short)
+                    new_long = _flow.Select(capped, m, new_long)
+                elif new_long > m:
+                    new_short, new_long = _trunc(m * new_short / new_long), m
+        if _is_node(W) or _is_node(H):
+            portrait = W <= H
+            return _flow.Select(portrait, new_short, new_long), _flow.Select(portrait, new_long, new_short)
+        return (new_short, new_long) if W <= H else (new_long, new_short)
 
     def static_size(self, ref):
-        return self.config["width"], self.config["height"]
+        c = self.config
+        if c["height"] is not None:
+            return c["width"], c["height"]
+        return super().static_size(ref)
 
 
 class LongestMaxSize(_WholeImageResize):
@@ -231,3 +298,68 @@ class ScaleJitter(_WholeImageResize):
         s = random.Uniform(lo, hi) if lo < hi else lo
         r = _min(t1 / H, t0 / W) * s
         return _at_least_1(_trunc(W * r)), _at_least_1(_trunc(H * r))
+
+
+def _size_list(value, what: str):
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return (_positive_int(value, what),)
+    if isinstance(value, (list, tuple)) and value:
+        return tuple(_positive_int(v, what) for v in value)
+    raise ValueError(f"{what} must be an int or a non-empty list of ints, not {value!r}")
+
+
+class RandomShortestSize(_WholeImageResize):
+    """torchvision's RandomShortestSize: s drawn uniformly from ``min_size`` (an int or a list);
+    r = s / min(H, W), with ``max_size`` r = min(r, max_size / max(H, W)); the image is resized to
+    int(H r) x int(W r) (truncated). ``interpolation`` ("bilinear" default) and ``antialias`` as
+    Resize's torchvision form; masks use nearest. The output size varies per sample."""
+
+    references = {"torchvision": "RandomShortestSize"}
+    default_p = 1.0
+    random_plan = True
+
+    @staticmethod
+    def configure(min_size, max_size=None, interpolation="bilinear", antialias=True):
+        return dict(min_size=_size_list(min_size, "min_size"),
+                    max_size=None if max_size is None else _positive_int(max_size, "max_size"),
+                    interpolation=interpolation_name(interpolation), mask_interpolation="nearest",
+                    area_for_downscale=None, antialias=bool(antialias))
+
+    def new_size(self, W, H):
+        c = self.config
+        sizes = c["min_size"]
+        target = float(sizes[0]) if len(sizes) == 1 else _pick(sizes, random.Integer(0, len(sizes)))
+        r = target / _min(W, H)
+        if c["max_size"] is not None:
+            r = _min(r, c["max_size"] / _maxv(W, H))
+        return _at_least_1(_trunc(W * r)), _at_least_1(_trunc(H * r))
+
+
+class RandomResize(_WholeImageResize):
+    """torchvision's RandomResize: s ~ uniform integer in [min_size, max_size) and the shorter
+    side is resized to s, the longer to int(s * long / short) (Resize(s)'s torchvision form).
+    ``interpolation`` and ``antialias`` as Resize's torchvision form; masks use nearest. The output
+    size varies per sample."""
+
+    references = {"torchvision": "RandomResize"}
+    default_p = 1.0
+    random_plan = True
+
+    @staticmethod
+    def configure(min_size, max_size, interpolation="bilinear", antialias=True):
+        lo, hi = _positive_int(min_size, "min_size"), _positive_int(max_size, "max_size")
+        if hi <= lo:
+            raise ValueError(f"max_size ({hi}) must be larger than min_size ({lo}): s is drawn from [min_size, max_size)")
+        return dict(min_size=lo, max_size=hi, interpolation=interpolation_name(interpolation),
+                    mask_interpolation="nearest", area_for_downscale=None, antialias=bool(antialias))
+
+    def new_size(self, W, H):
+        c = self.config
+        s = random.Integer(c["min_size"], c["max_size"]) if c["max_size"] - c["min_size"] > 1 else c["min_size"]
+        s = tensor.Cast(s, dtype="f32") if _is_node(s) else float(s)
+        short, long_ = _min(W, H), _maxv(W, H)
+        new_long = _trunc(s * long_ / short)
+        if _is_node(W) or _is_node(H):
+            portrait = W <= H
+            return _flow.Select(portrait, s, new_long), _flow.Select(portrait, new_long, s)
+        return (s, new_long) if W <= H else (new_long, s)
