@@ -36,7 +36,8 @@ from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .mask_crops import CropNonEmptyMaskIfExists
 from .mosaic import Mosaic
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
-from .perspective import Perspective
+from .perspective import Perspective, RandomPerspective
+from .random_elastic import RandomElastic
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
 from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSize, Resize, ScaleJitter,
                      SmallestMaxSize)
@@ -58,14 +59,14 @@ __all__ = [
     # flips, quarter turns, rotations and warps
     "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotate90", "D4", "SquareSymmetry", "Transpose",
     "RandomAffine", "SafeRotate", "Perspective", "Affine", "ShiftScaleRotate", "Rotate",
-    "RandomRotation",
+    "RandomRotation", "RandomPerspective",
     # several items in one
     "Mosaic",
     # dropout
     "CoarseDropout", "GridDropout", "XYMasking",
     # distortions
     "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
-    "RandomGridShuffle", "ThinPlateSpline",
+    "RandomGridShuffle", "ThinPlateSpline", "RandomElastic",
     # color
     "ColorJitter", "Normalize",
 ]

@@ -1,10 +1,15 @@
-"""A random four-point perspective: albumentations' Perspective."""
+"""Random four-point perspectives: albumentations' Perspective, torchvision's RandomPerspective."""
 from __future__ import annotations
 
-from ..ops import geometry, random, tensor
+import numpy as np
+
+from ..node import Constant
+from ..ops import geometry, image, random, tensor
 from ..ops import math as _math
-from ._common import _pair, _scalar, _size_f32
-from ._reframe import WarpAugmentation, border_name, fill_value, interpolation_name, pixel_index_matrix
+from ._common import _is_node, _is_number, _pair, _scalar, _size_f32
+from ._reframe import (MASK_KINDS, MOVED_KINDS, WarpAugmentation, border_name, fill_value, interpolation_name,
+                       pixel_index_matrix)
+from .base import GeometryAugmentation
 
 
 def _square_to_quad(xs, ys):
@@ -67,3 +72,50 @@ class Perspective(WarpAugmentation):
         rect_to_quad = geometry.Chain(geometry.Scale(1.0 / W, 1.0 / H, 0.0, 0.0), _square_to_quad(xs, ys))
         cv2_matrix = geometry.Chain(geometry.Invert(rect_to_quad), geometry.Scale(W / max_w, H / max_h, 0.0, 0.0))
         return pixel_index_matrix(cv2_matrix)
+
+
+class RandomPerspective(GeometryAugmentation):
+    """torchvision's RandomPerspective: with b_w = int(distortion_scale * (W // 2)) + 1 and
+    b_h likewise, the corners move to top-left (randint[0, b_w), randint[0, b_h)), top-right
+    (randint[W - b_w, W), randint[0, b_h)), bottom-right (randint[W - b_w, W), randint[H - b_h, H)),
+    bottom-left (randint[0, b_w), randint[H - b_h, H)) (torch.randint bounds, high excluded), from
+    (0, 0), (W - 1, 0), (W - 1, H - 1), (0, H - 1). As torchvision's tensor kernel, that
+    homography is applied in continuous coordinates (the numbers taken as they are), so the
+    image is warped by it into a W x H canvas; boxes (their corners' box), points and keypoints
+    move by the same matrix. ``interpolation`` "bilinear" (default) or "nearest" (or
+    InterpolationMode values); ``fill`` fills images and masks (torchvision's number fill applies
+    to masks too); masks use nearest. p defaults to 0.5 (torchvision's own p)."""
+
+    references = {"torchvision": "RandomPerspective"}
+    kinds = MOVED_KINDS
+    default_p = 0.5
+
+    @staticmethod
+    def configure(distortion_scale=0.5, interpolation="bilinear", fill=0):
+        if not (_is_number(distortion_scale) and 0 <= distortion_scale <= 1):
+            raise ValueError(f"distortion_scale must be in [0, 1], not {distortion_scale!r}")
+        return dict(distortion_scale=float(distortion_scale), interpolation=interpolation_name(interpolation, warp=True),
+                    border="constant", border_value=fill_value(fill, "fill"))
+
+    def move_pixels(self, kind, field, matrix, w, h):
+        if kind in MASK_KINDS:
+            return image.Warp(field, matrix, w, h, interpolation="nearest", border="constant",
+                              border_value=self.config["border_value"])
+        return super().move_pixels(kind, field, matrix, w, h)
+
+    def matrix(self, ref):
+        W, H = _size_f32(ref)
+        d = self.config["distortion_scale"]
+        bw = _math.Floor(d * _math.Floor(W / 2)) + 1.0 if _is_node(W) else float(int(d * (int(W) // 2)) + 1)
+        bh = _math.Floor(d * _math.Floor(H / 2)) + 1.0 if _is_node(H) else float(int(d * (int(H) // 2)) + 1)
+        # 8 uniform integers: u in [0, 1) scaled to the bound, floored, then placed per corner
+        u = _math.Floor(random.Uniform(0.0, 1.0, shape=[8]) * tensor.Stack(*[_f(b) for b in (bw, bh) * 4]))
+        j = [_scalar(u, k) for k in range(8)]
+        xs = [j[0], W - bw + j[2], W - bw + j[4], j[6]]
+        ys = [j[1], j[3], H - bh + j[5], H - bh + j[7]]
+        # (0, 0), (W - 1, 0), (W - 1, H - 1), (0, H - 1) -> the four points
+        return geometry.Chain(geometry.Scale(1.0 / (W - 1.0), 1.0 / (H - 1.0), 0.0, 0.0), _square_to_quad(xs, ys))
+
+
+def _f(v):
+    return v if _is_node(v) else Constant(np.float32(v))
