@@ -32,6 +32,7 @@ from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDisto
                       RandomGridShuffle, ThinPlateSpline)
 from .crop import CenterCrop, Crop, RandomCrop, RandomPatch, RandomResizedCrop
 from .dropout import CoarseDropout, GridDropout, XYMasking
+from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .mask_crops import CropNonEmptyMaskIfExists
 from .mosaic import Mosaic
@@ -63,7 +64,7 @@ __all__ = [
     # several items in one
     "Mosaic",
     # dropout
-    "CoarseDropout", "GridDropout", "XYMasking",
+    "CoarseDropout", "GridDropout", "XYMasking", "Erasing", "PixelDropout",
     # distortions
     "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
     "RandomGridShuffle", "ThinPlateSpline", "RandomElastic",
