@@ -30,10 +30,12 @@ from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
                       RandomGridShuffle, ThinPlateSpline)
+from .constrained_dropout import ConstrainedCoarseDropout
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
 from .dropout import CoarseDropout, GridDropout, XYMasking
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .mask_crops import CropNonEmptyMaskIfExists
+from .mask_dropout import MaskDropout
 from .mosaic import Mosaic
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective
@@ -59,7 +61,7 @@ __all__ = [
     # several items in one
     "Mosaic",
     # dropout
-    "CoarseDropout", "GridDropout", "XYMasking",
+    "CoarseDropout", "GridDropout", "XYMasking", "MaskDropout", "ConstrainedCoarseDropout",
     # distortions
     "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
     "RandomGridShuffle", "ThinPlateSpline",
