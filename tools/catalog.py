@@ -84,7 +84,7 @@ OUT_OF_SCOPE: Dict[Key, str] = {
 #: fails while an entry here has a class); the text says what does it today, if anything
 PLANNED: Dict[Key, str] = {
     **{(ALB, name): "" for name in (
-        "Affine", "ConstrainedCoarseDropout", "Crop", "Erasing", "GridElasticDeform", "MaskDropout",
+        "Affine", "Crop", "Erasing", "GridElasticDeform",
         "PixelDropout", "Rotate", "ShiftScaleRotate")},
     (ALB, "RandomCrop"): "augment.RandomCrop does it with torchvision's arguments (size=(height, width))",
     (ALB, "CenterCrop"): "augment.CenterCrop does it with torchvision's arguments and offsets "

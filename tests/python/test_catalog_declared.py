@@ -115,7 +115,19 @@ CASES = {
     "PiecewiseAffine": lambda r: A.PiecewiseAffine(r, scale=(0.02, 0.04), p=1.0),
     "RandomGridShuffle": lambda r: A.RandomGridShuffle(r, grid=(2, 2), p=1.0),
     "ThinPlateSpline": lambda r: A.ThinPlateSpline(r, scale_range=(0.1, 0.2), p=1.0),
+    "MaskDropout": lambda r: A.MaskDropout(_with_objects(r), max_objects=2, fill_mask=0, p=1.0),
+    "ConstrainedCoarseDropout": lambda r: A.ConstrainedCoarseDropout(
+        r, num_holes_range=(1, 3), hole_height_range=(0.2, 0.4), hole_width_range=(0.2, 0.4), bbox_labels=[1, 2],
+        fill_mask=0, p=1.0),
 }
+
+
+def _with_objects(r):
+    """r with an ``objects`` label map (its boxes filled with 255: one object per box), for
+    MaskDropout, which drops the objects of the resource's first mask field."""
+    from pixelpipes.ops import image, mask
+    objects = mask.RenderBoxes(r.boxes, image.Width(r.image), image.Height(r.image))
+    return r.replace(objects=resource.Field(objects, "mask"))
 
 #: the framework's own classes (bases and the plan object), which no user calls on a Resource
 FRAMEWORK = {"Augmentation", "GeometryAugmentation", "Planned", "Composition", "Distortion"}
