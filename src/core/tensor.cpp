@@ -105,6 +105,7 @@ int64_t Tensor::numel() const {
 }
 
 bool Tensor::is_contiguous() const {
+  if (numel() == 0) return true;   // no element, no layout to copy into
   int64_t expected = static_cast<int64_t>(dtype_size(dtype_));
   for (size_t i = shape_.size(); i-- > 0;) {
     if (shape_[i] != 1 && strides_[i] != expected) return false;
@@ -139,11 +140,22 @@ template <typename F> void for_each_offset(const Shape& shape, const Shape& stri
 Tensor Tensor::contiguous() const {
   if (is_contiguous()) return *this;
   Tensor out = empty(dtype_, shape_);
+  if (out.numel() == 0) return out;
+  // The trailing axes that are already laid out contiguously form one run copied with one memcpy
+  // (a crop of an image is rows of contiguous pixels: a run per row instead of a call per value).
   size_t elem = dtype_size(dtype_);
+  size_t inner = shape_.size();
+  int64_t run = static_cast<int64_t>(elem);
+  while (inner > 0 && (shape_[inner - 1] == 1 || strides_[inner - 1] == run)) {
+    run *= shape_[inner - 1];
+    --inner;
+  }
+  Shape outer_shape(shape_.begin(), shape_.begin() + static_cast<std::ptrdiff_t>(inner));
+  Shape outer_strides(strides_.begin(), strides_.begin() + static_cast<std::ptrdiff_t>(inner));
   uint8_t* dst = out.mutable_bytes();
-  for_each_offset(shape_, strides_, [&](int64_t off) {
-    std::memcpy(dst, data_ + off, elem);
-    dst += elem;
+  for_each_offset(outer_shape, outer_strides, [&](int64_t off) {
+    std::memcpy(dst, data_ + off, static_cast<size_t>(run));
+    dst += run;
   });
   return out;
 }

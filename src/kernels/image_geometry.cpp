@@ -56,6 +56,28 @@ void transpose_bytes(const uint8_t* src, size_t src_stride, uint8_t* dst, size_t
           std::memcpy(dst + x * dst_stride + y * px, src + y * src_stride + x * px, px);
 }
 
+// One row's pixels in reverse order. A fixed pixel size lets the compiler turn each memcpy into
+// one move; OpenCV 4.6's flip falls back to a byte loop for 3-byte pixels (RGB u8), 5x slower.
+template <size_t Px> void mirror_row_of(const uint8_t* from, uint8_t* to, int64_t width) {
+  const uint8_t* p = from + static_cast<size_t>(width - 1) * Px;
+  for (int64_t x = 0; x < width; ++x, p -= Px, to += Px) std::memcpy(to, p, Px);
+}
+
+void mirror_row(const uint8_t* from, uint8_t* to, int64_t width, size_t px) {
+  switch (px) {
+    case 1: return mirror_row_of<1>(from, to, width);
+    case 2: return mirror_row_of<2>(from, to, width);
+    case 3: return mirror_row_of<3>(from, to, width);
+    case 4: return mirror_row_of<4>(from, to, width);
+    case 6: return mirror_row_of<6>(from, to, width);
+    case 8: return mirror_row_of<8>(from, to, width);
+    case 12: return mirror_row_of<12>(from, to, width);
+    case 16: return mirror_row_of<16>(from, to, width);
+    default:
+      for (int64_t x = 0; x < width; ++x) std::memcpy(to + x * px, from + (width - 1 - x) * px, px);
+  }
+}
+
 }  // namespace
 
 Tensor with_contiguous_rows(const Tensor& image) {
@@ -137,10 +159,17 @@ Tensor flip(const Tensor& image, FlipAxis axis) {
   ImageShape s = image_shape(image);
   if (s.width == 0 || s.height == 0 || s.channels == 0) return image;
   Tensor src = with_contiguous_rows(image);
-  int code = axis == FlipAxis::Horizontal ? 1 : (axis == FlipAxis::Vertical ? 0 : -1);
-  cv::Mat dst = output_mat();
-  cv::flip(as_mat(src), dst, code);
-  return from_mat(dst, image.ndim() == 3);
+  Tensor out = Tensor::empty(image.dtype(), image.shape());
+  size_t px = pixel_bytes(image);
+  size_t row_bytes = px * static_cast<size_t>(s.width);
+  bool mirror = axis != FlipAxis::Vertical, upside_down = axis != FlipAxis::Horizontal;
+  for (int64_t y = 0; y < s.height; ++y) {
+    const uint8_t* from = src.bytes() + (upside_down ? s.height - 1 - y : y) * src.strides()[0];
+    uint8_t* to = out.mutable_bytes() + static_cast<size_t>(y) * row_bytes;
+    if (mirror) mirror_row(from, to, s.width, px);
+    else std::memcpy(to, from, row_bytes);
+  }
+  return out;
 }
 
 Tensor transpose(const Tensor& image) {

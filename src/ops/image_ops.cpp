@@ -6,6 +6,7 @@
 
 #include "kernels/annotations.hpp"
 #include "kernels/box_fill.hpp"
+#include "kernels/mask_objects.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/image_geometry.hpp"
 #include "kernels/image_modes.hpp"
@@ -708,6 +709,26 @@ void register_painting(Registry& r) {
               RandomStream rng = ctx.random();
               return Value(kernels::fill_boxes(image_arg(args), kernels::read_rows(args[1].tensor(), 4, "boxes"),
                                                ctx.attrs.get_floats("value"), mode, rng));
+            })
+            .build());
+
+  r.add(OpBuilder("image.fill_where")
+            .doc("Replaces the pixels where a mask is set (any of its channels nonzero) with `value` (one number, "
+                 "or one per channel), rounded and saturated for integer dtypes. MaskDropout fills the dropped "
+                 "objects with it.")
+            .input("image", "H x W x C or H x W tensor, any numeric dtype.")
+            .input("mask", "H x W x C or H x W mask of the image's height and width, any numeric dtype.")
+            .attr_floats("value", std::vector<double>{0.0}, "The fill: 1 number or one per channel.")
+            .output("same type as image",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      expect_tensor(ctx, 1, "mask");
+                      if (ctx.attrs.get_floats("value").empty()) type_error("image.fill_where: value is empty");
+                      return image_like(in, in.height, in.width, in.dtype);
+                    })
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[1].is_tensor()) type_error("input 'mask' must be a tensor, not " + args[1].describe());
+              return Value(kernels::fill_where(image_arg(args), args[1].tensor(), ctx.attrs.get_floats("value")));
             })
             .build());
 }

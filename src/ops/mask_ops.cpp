@@ -7,8 +7,10 @@
 #include "kernels/box_fill.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/mask_measures.hpp"
+#include "kernels/mask_objects.hpp"
 #include "kernels/morphology.hpp"
 #include "kernels/rasterize.hpp"
+#include "kernels/sequence.hpp"
 #include "ops/families.hpp"
 #include "ops/op_helpers.hpp"
 
@@ -261,6 +263,80 @@ void register_mask_ops(Registry& r) {
             .exec([](ExecContext& ctx, const Args& a) {
               return Value(kernels::connected_components(mask_arg(a, 0),
                                                          static_cast<int>(ctx.attrs.get_int("connectivity"))));
+            })
+            .build());
+
+  // --- Objects of label maps (MaskDropout, ConstrainedCoarseDropout) ---------------------------
+  r.add(OpBuilder("mask.label_objects")
+            .doc("Labels the objects of a label map: the connected regions of each nonzero value (pixels of "
+                 "different values never join), 0 for background. Labels 1..K are ordered by value (ascending), "
+                 "then by the raster position (row, then column) of the region's first pixel, so the largest "
+                 "label is the number of objects (albumentations' dropout label function; its numbering within "
+                 "a value follows OpenCV's algorithm instead).")
+            .input("mask", "One-channel label map (H x W x 1 or H x W), any numeric dtype.")
+            .attr_int("connectivity", 8, "4 (edge neighbours) or 8 (edge and corner neighbours).", 4, 8)
+            .output("i32, the shape of mask",
+                    [](const InferContext& ctx) {
+                      expect_mask(ctx, 0, true);
+                      int64_t c = ctx.attrs.get_int("connectivity");
+                      if (c != 4 && c != 8) type_error("connectivity must be 4 or 8");
+                      return same_shape(ctx, DType::I32);
+                    })
+            .exec([](ExecContext& ctx, const Args& a) {
+              return Value(kernels::label_objects(mask_arg(a, 0), static_cast<int>(ctx.attrs.get_int("connectivity"))));
+            })
+            .build());
+
+  r.add(OpBuilder("mask.label_stats")
+            .doc("Per label 1..K of an integer label map (K its largest label, as mask.label_objects or "
+                 "mask.connected_components give): its number of pixels and its box x1, y1, x2, y2 (pixel edges); "
+                 "a label without pixels has zeros. The row count is the number of labels.")
+            .input("labels", "One-channel map (H x W x 1 or H x W) of whole numbers >= 0.")
+            .output("f32 K x 5: pixels, x1, y1, x2, y2",
+                    [](const InferContext& ctx) {
+                      expect_mask(ctx, 0, true);
+                      return Type::tensor(DType::F32, Shape{kUnknownDim, 5});
+                    })
+            .exec([](ExecContext&, const Args& a) { return Value(kernels::label_stats(mask_arg(a, 0))); })
+            .build());
+
+  r.add(OpBuilder("mask.is_in")
+            .doc("The pixels whose value is one of `values` (NumPy's isin): 255 there, 0 elsewhere. Selects "
+                 "chosen objects of a label map, or the classes of a segmentation mask.")
+            .input("mask", "One-channel mask (H x W x 1 or H x W), any numeric dtype.")
+            .input("values", "A 1-D tensor or a list of numbers (may be empty).")
+            .output("u8 H x W x 1",
+                    [](const InferContext& ctx) {
+                      expect_mask(ctx, 0, true);
+                      check_sequence_type(ctx.inputs[1], "values", false);
+                      const Type& t = ctx.inputs[0];
+                      if (!t.shape) return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, 1});
+                      return Type::tensor(DType::U8, Shape{(*t.shape)[0], (*t.shape)[1], 1});
+                    })
+            .exec([](ExecContext&, const Args& a) {
+              return Value(kernels::mask_isin(mask_arg(a, 0), kernels::sequence_numbers(a[1], "values")));
+            })
+            .build());
+
+  r.add(OpBuilder("mask.sample_label_pixels")
+            .doc("For each label 1..K of an integer label map (K its largest label), in order, n of its pixels "
+                 "drawn uniformly with replacement: one below(count) draw each over the label's pixels in raster "
+                 "order. Rows x, y (column and row index of the pixel) and the label's pixel count; a label "
+                 "without pixels gives no rows. ConstrainedCoarseDropout centres its holes on these.")
+            .input("labels", "One-channel map (H x W x 1 or H x W) of whole numbers >= 0.")
+            .input("n", "Pixels per label (an integer >= 0).")
+            .output("f32 (K * n) x 3: x, y, count",
+                    [](const InferContext& ctx) {
+                      expect_mask(ctx, 0, true);
+                      check_integer_scalar_type(ctx.inputs[1], "n");
+                      return Type::tensor(DType::F32, Shape{kUnknownDim, 3});
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& a) {
+              int64_t n = kernels::integer_value(a[1], "n");
+              if (n < 0 || n > (int64_t(1) << 24)) range_error("n must be in [0, 2^24], got " + std::to_string(n));
+              RandomStream rng = ctx.random();
+              return Value(kernels::sample_label_pixels(mask_arg(a, 0), n, rng));
             })
             .build());
 

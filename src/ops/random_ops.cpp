@@ -111,6 +111,38 @@ void register_random_ops(Registry& r) {
             })
             .build());
 
+  r.add(OpBuilder("random.uniform_like")
+            .doc("Uniform random numbers in [low, high) with the shape of `x`, known at run time (one per row of "
+                 "a variable number of boxes or objects). The same draws as random.uniform of that shape: one "
+                 "53-bit uniform per element, in row-major order.")
+            .input("x", "A tensor whose shape the result takes (its values are not read).")
+            .input("low", "Inclusive lower bound (a number).")
+            .input("high", "Exclusive upper bound (a number, not below low).")
+            .attr(float_dtype_spec())
+            .output("a dtype tensor of x's shape",
+                    [](const InferContext& ctx) {
+                      expect_tensor(ctx, 0, "x");
+                      expect_scalar(ctx, 1, "low");
+                      expect_scalar(ctx, 2, "high");
+                      return Type::tensor(float_dtype_attr(ctx.attrs), ctx.inputs[0].shape);
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[0].is_tensor()) type_error("input 'x' must be a tensor, not " + args[0].describe());
+              double low = scalar_arg(args, 1, "low"), high = scalar_arg(args, 2, "high");
+              if (!(low <= high) || !std::isfinite(low) || !std::isfinite(high))
+                range_error("random.uniform_like needs finite low <= high, got low " + num(low) + " and high " +
+                            num(high));
+              const Shape& shape = args[0].tensor().shape();
+              if (checked_numel(shape, 8) > kMaxRandomDraws)
+                range_error("random.uniform_like: x has more than 2^28 elements");
+              RandomStream rng = ctx.random();
+              if (float_dtype_attr(ctx.attrs) == DType::F64)
+                return Value(fill<double>(shape, [&] { return rng.uniform(low, high); }));
+              return Value(fill<float>(shape, [&] { return to_f32_below(rng.uniform(low, high), high, low); }));
+            })
+            .build());
+
   r.add(OpBuilder("random.normal")
             .doc("Normally distributed random numbers. Each element consumes two 53-bit uniforms (Box-Muller, "
                  "cosine branch only: four 32-bit words), in row-major order.")

@@ -367,8 +367,8 @@ void register_tensor_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("tensor.reshape")
-            .doc("The same elements in row-major order with another shape. A view when x is contiguous, else a "
-                 "copy.")
+            .doc("The same elements in row-major order with another shape. A view when x is contiguous or the "
+                 "shape does not change (a strided crop stays a view), else a copy.")
             .input("x", "A tensor or number.")
             .attr_ints("shape", std::nullopt,
                        "The new shape; one entry may be -1 to take whatever size makes the element count match.")
@@ -382,6 +382,7 @@ void register_tensor_ops(Registry& r) {
             .exec([](ExecContext& ctx, const Args& args) {
               const Tensor& x = tensor_arg(args, 0, "x");
               Shape shape = layout::reshape_target(x.shape(), true, ctx.attrs.get_ints("shape"));
+              if (shape == x.shape()) return Value(x);   // only the type learned the shape
               Tensor c = x.contiguous();
               return Value(c.restrided(shape, contiguous_strides(shape, dtype_size(c.dtype()))));
             })

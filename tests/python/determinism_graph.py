@@ -8,7 +8,7 @@ import numpy as np
 import pixelpipes as pp
 from pixelpipes import registry
 from pixelpipes.ops import list as plist
-from pixelpipes.ops import geometry, image, noise, random
+from pixelpipes.ops import geometry, image, mask, noise, random
 
 
 def build() -> pp.Graph:
@@ -31,6 +31,9 @@ def build() -> pp.Graph:
         g.output("erased", noise.RandomErasing(noise.CoarseDropout(img), p=0.7))
         holes = geometry.GridHoles(10, 8, 2, 3, ratio=0.5)
         g.output("grid_holes", holes)
+        g.output("uniform_like", random.UniformLike(holes, 0.0, 1.0))
+        objects = mask.ConnectedComponents(pp.Constant((np.arange(8 * 10).reshape(8, 10, 1) % 7 < 3).astype(np.uint8)))
+        g.output("label_pixels", mask.SampleLabelPixels(objects, 2))
         per_box = image.FillBoxes(img, holes, fill="random_per_box")
         g.output("filled", image.FillBoxes(per_box, np.array([[1, 1, 4, 5]], np.float32), fill="random"))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))

@@ -243,3 +243,296 @@ def test_defaults_follow_albumentations():
     assert augment.CoarseDropout(fill=0).p == 0.5
     assert augment.GridDropout().p == 0.5
     assert augment.XYMasking(mask_x_length=3).p == 0.5
+
+
+# --- declared annotations (resource.Boxes / Keypoints) through the holes -------------------------
+
+class _AlbuFixedHoles(A.CoarseDropout):
+    """albumentations' BaseDropout machinery with given holes."""
+
+    def __init__(self, holes, **kw):
+        super().__init__(p=1.0, **kw)
+        self.fixed = np.asarray(holes)
+
+    def get_params_dependent_on_data(self, params, data):
+        return {"holes": self.fixed, "seed": 0}
+
+
+BOX_LABELS = np.array([7, 8, 9, 10, 11], np.int64)
+KEYPOINTS = np.array([[20.0, 20.0], [60.5, 69.9], [95.0, 50.0], [150.0, 30.0], [0.0, 159.0]], np.float32)
+KEYPOINT_LABELS = np.array([1, 2, 3, 4, 5], np.int64)
+
+
+@pytest.mark.parametrize("min_area,min_visibility", [(0.0, 0.0), (0.0, 0.5), (800.0, 0.0), (100.0, 0.3)])
+def test_declared_boxes_and_labels_follow_fixed_holes_like_albumentations(min_area, min_visibility):
+    img = _photo()
+    with pp.Graph() as g:
+        r = resource.Resource(image=img,
+                              boxes=resource.Boxes(BOXES, fields=("labels",), min_area=min_area,
+                                                   min_visibility=min_visibility), labels=BOX_LABELS,
+                              keypoints=resource.Keypoints(KEYPOINTS, fields=("kp_labels",), remove_invisible=True),
+                              kp_labels=KEYPOINT_LABELS)
+        _FixedHoles(r, holes=HOLES.tolist(), p=1.0).output()
+    out = pp.compile(g, seed=1).run(0)
+    t = A.Compose([_AlbuFixedHoles(HOLES)],
+                  bbox_params=A.BboxParams(format="pascal_voc", min_area=min_area, min_visibility=min_visibility,
+                                           label_fields=["labels"]),
+                  keypoint_params=A.KeypointParams(format="xy", label_fields=["kp_labels"], remove_invisible=True),
+                  seed=0)
+    want = t(image=img, bboxes=BOXES, labels=BOX_LABELS, keypoints=KEYPOINTS, kp_labels=KEYPOINT_LABELS)
+    np.testing.assert_array_equal(out["labels"], np.asarray(want["labels"]))
+    # albumentations' normalize/denormalize round trip: corners within 1 px of the exact ones
+    np.testing.assert_allclose(out["boxes"], np.asarray(want["bboxes"], np.float32).reshape(-1, 4), atol=1.0)
+    np.testing.assert_array_equal(out["kp_labels"], np.asarray(want["kp_labels"]))
+    np.testing.assert_allclose(out["keypoints"][:, :2], np.asarray(want["keypoints"])[:, :2], atol=1e-4)
+    assert len(want["labels"]) < len(BOXES) and len(want["kp_labels"]) == 2  # rows were dropped
+
+
+# --- MaskDropout ---------------------------------------------------------------------------------
+
+def _objects_map(h=160, w=200):
+    m = np.zeros((h, w), np.uint8)
+    m[20:60, 30:90] = 1
+    m[20:60, 90:120] = 2     # touches object 1: another value, another object
+    m[100:150, 10:70] = 1    # a second region of value 1
+    m[90:140, 120:190] = 3
+    return m
+
+
+OBJECT_BOXES = np.array([[30, 20, 90, 60], [90, 20, 120, 60], [10, 100, 70, 150], [120, 90, 190, 140],
+                         [60, 40, 110, 120]], np.float32)
+OBJECT_KEYPOINTS = np.array([[50.5, 30.5], [100.5, 40.5], [40.5, 120.5], [150.5, 100.5], [5.5, 5.5]], np.float32)
+
+
+def _mask_dropout(img, seg, n=1, seed=1, boxes_decl=None, **kw):
+    with pp.Graph() as g:
+        fields = dict(image=img, mask=seg[..., None])
+        if boxes_decl is not None:
+            fields.update(boxes=boxes_decl, labels=BOX_LABELS,
+                          keypoints=resource.Keypoints(OBJECT_KEYPOINTS, fields=("kp_labels",), remove_invisible=True),
+                          kp_labels=KEYPOINT_LABELS)
+        augment.MaskDropout(resource.Resource(**fields), p=1.0, **kw).output()
+    p = pp.compile(g, seed=seed)
+    return [p.run(i) for i in range(n)]
+
+
+def test_mask_dropout_objects_are_albumentations_labels():
+    seg = _objects_map()
+    labels, count = F.label(seg, return_num=True)
+    assert count == 4
+    objects = [labels == k for k in range(1, count + 1)]
+    img = _photo()
+    seen = set()
+    for out in _mask_dropout(img, seg, n=40, max_objects=(1, 3), fill=0, fill_mask=0):
+        dropped = (seg > 0) & (out["mask"][..., 0] == 0)
+        chosen = [k for k, o in enumerate(objects) if (dropped & o).any()]
+        assert all((dropped & o).sum() == o.sum() for o in (objects[k] for k in chosen))  # whole objects
+        np.testing.assert_array_equal(dropped, np.any([objects[k] for k in chosen], axis=0))
+        assert 1 <= len(chosen) <= 3
+        np.testing.assert_array_equal(out["image"], A.MaskDropout(fill=0).apply(img, dropout_mask=dropped))
+        seen.add(tuple(chosen))
+    assert len(seen) > 5
+
+
+@pytest.mark.parametrize("min_area,min_visibility", [(0.0, 0.0), (0.0, 0.5), (1000.0, 0.0)])
+def test_mask_dropout_all_objects_matches_albumentations_compose(min_area, min_visibility):
+    img, seg = _photo("coffee.jpg"), _objects_map()
+    decl = resource.Boxes(OBJECT_BOXES, fields=("labels",), min_area=min_area, min_visibility=min_visibility)
+    (out,) = _mask_dropout(img, seg, boxes_decl=decl, max_objects=(5, 5), fill=77, fill_mask=9)
+    t = A.Compose([A.MaskDropout(max_objects=(5, 5), fill=77, fill_mask=9, p=1.0)],
+                  bbox_params=A.BboxParams(format="pascal_voc", min_area=min_area, min_visibility=min_visibility,
+                                           label_fields=["labels"]),
+                  keypoint_params=A.KeypointParams(format="xy", label_fields=["kp_labels"], remove_invisible=True),
+                  seed=0)
+    want = t(image=img, mask=seg, bboxes=OBJECT_BOXES, labels=BOX_LABELS, keypoints=OBJECT_KEYPOINTS,
+             kp_labels=KEYPOINT_LABELS)
+    np.testing.assert_array_equal(out["image"], want["image"])
+    np.testing.assert_array_equal(out["mask"][..., 0], want["mask"])
+    np.testing.assert_array_equal(out["labels"], np.asarray(want["labels"]))
+    np.testing.assert_allclose(out["boxes"], np.asarray(want["bboxes"], np.float32).reshape(-1, 4), atol=1e-3)
+    np.testing.assert_array_equal(out["kp_labels"], np.asarray(want["kp_labels"]))
+    if min_visibility or min_area:
+        assert len(want["labels"]) < len(OBJECT_BOXES)
+
+
+def test_mask_dropout_boxes_follow_the_chosen_objects_like_albumentations():
+    img, seg = _photo(), _objects_map()
+    decl = resource.Boxes(OBJECT_BOXES, fields=("labels",), min_visibility=0.6)
+    for out in _mask_dropout(img, seg, n=20, boxes_decl=decl, max_objects=(1, 2)):
+        dropped = (seg > 0) & (out["mask"][..., 0] == 0)
+        kept = F.mask_dropout_bboxes(np.concatenate([OBJECT_BOXES, BOX_LABELS[:, None]], 1), dropped,
+                                     seg.shape, 0.0, 0.6)
+        np.testing.assert_array_equal(out["labels"], kept[:, 4].astype(np.int64))
+        want_kp = F.mask_dropout_keypoints(np.concatenate([OBJECT_KEYPOINTS, KEYPOINT_LABELS[:, None]], 1), dropped)
+        np.testing.assert_array_equal(out["kp_labels"], want_kp[:, 2].astype(np.int64))
+
+
+def test_mask_dropout_count_and_choice_match_albumentations_chi_square():
+    seg = np.zeros((12, 16), np.uint8)
+    seg[0:3, 0:3], seg[0:3, 5:8], seg[6:9, 0:4], seg[6:12, 9:16] = 1, 2, 1, 4
+    labels, count = F.label(seg, return_num=True)
+    objects = [labels == k for k in range(1, count + 1)]
+
+    def stats_of(dropped_masks):
+        counts, hits = np.zeros(count + 1), np.zeros(count)
+        for d in dropped_masks:
+            chosen = [k for k, o in enumerate(objects) if (d & o).any()]
+            counts[len(chosen)] += 1
+            hits[chosen] += 1
+        return counts[1:], hits
+
+    with pp.Graph() as g:
+        augment.MaskDropout(resource.Resource(image=np.zeros((12, 16), np.uint8), mask=seg[..., None]),
+                            max_objects=(1, 3), fill_mask=0, p=1.0).output()
+    p = pp.compile(g, seed=7)
+    ours = stats_of(((seg > 0) & (p.run(i)["mask"][..., 0] == 0)) for i in range(N_DRAWS))
+    t = A.MaskDropout(max_objects=(1, 3), p=1.0)
+    theirs = []
+    for i in range(N_DRAWS):
+        t.py_random = pyrandom.Random(i)
+        t.random_generator = np.random.default_rng(i)
+        theirs.append(t.get_params_dependent_on_data({}, {"mask": seg})["dropout_mask"])
+    theirs = stats_of(theirs)
+    for a, b, what in zip(ours, theirs, ("number of objects", "objects chosen")):
+        table = np.stack([a, b])
+        res = stats.chi2_contingency(table[:, table.sum(0) > 0])
+        assert res.pvalue > 0.01, (what, a, b, res.pvalue)
+
+
+def test_mask_dropout_keypoints_on_dropped_objects_become_invisible():
+    seg = _objects_map()
+    kps = OBJECT_KEYPOINTS
+    with pp.Graph() as g:
+        r = resource.Resource(image=_photo(), mask=seg[..., None], keypoints=resource.Keypoints(kps))
+        augment.MaskDropout(r, max_objects=2, fill_mask=0, p=1.0).output()
+    p = pp.compile(g, seed=2)
+    for i in range(30):
+        out = p.run(i)
+        dropped = (seg > 0) & (out["mask"][..., 0] == 0)
+        on_dropped = dropped[kps[:, 1].astype(int), kps[:, 0].astype(int)]
+        np.testing.assert_array_equal(out["keypoints"][:, 2], (~on_dropped).astype(np.float32))
+        filled = (out["image"] == 0).all(-1)
+        assert filled[dropped].all()
+
+
+def test_mask_dropout_arguments():
+    assert augment.MaskDropout().p == 0.5
+    with pytest.raises(ValueError, match="inpaint"):
+        augment.MaskDropout(fill="inpaint_telea")
+    with pytest.raises(ValueError):
+        augment.MaskDropout(max_objects=(3, 1))
+    with pytest.raises(ValueError, match="mask field"):
+        with pp.Graph():
+            augment.MaskDropout(resource.Resource(image=np.zeros((4, 4), np.uint8)), p=1.0)
+
+
+# --- ConstrainedCoarseDropout ------------------------------------------------------------------
+
+from pixelpipes.augment import constrained_dropout as cd  # noqa: E402
+
+
+def _evaluate(node_fn):
+    with pp.Graph() as g:
+        g.output("x", node_fn())
+    return pp.compile(g, seed=1).run(0)["x"]
+
+
+def test_constrained_box_holes_equal_albumentations_with_its_draws():
+    targets = np.array([[10, 20, 90, 60], [100.5, 30.2, 180.7, 140.9], [5, 5, 9, 30]], np.float64)
+    n, hr, wr = 3, (0.2, 0.5), (0.1, 0.6)
+    want = F.get_holes_from_boxes(targets, n, hr, wr, np.random.default_rng(5))
+    rng = np.random.default_rng(5)
+    draws = [rng.uniform(*hr, size=(3, n)), rng.uniform(*wr, size=(3, n)), rng.uniform(0, 1, size=(3, n)),
+             rng.uniform(0, 1, size=(3, n))]
+    got = _evaluate(lambda: cd.holes_in_boxes(pp.Constant(targets.astype(np.float32)),
+                                              *(pp.Constant(d) for d in draws)))
+    np.testing.assert_array_equal(got, want.astype(np.float32))
+
+
+def test_constrained_mask_holes_equal_albumentations_with_its_draws():
+    seg = _objects_map()
+    n, hr, wr = 2, (0.2, 0.5), (0.3, 0.9)
+    want = F.get_holes_from_mask(seg, n, [1, 3], hr, wr, np.random.default_rng(3))
+    rng = np.random.default_rng(3)  # the same draws, in albumentations' order
+    _, comps = cv2.connectedComponents(np.isin(seg, [1, 3]).astype(np.uint8))
+    rows = []
+    for k in range(1, comps.max() + 1):
+        pts = np.argwhere(comps == k)
+        for y, x in pts[rng.choice(len(pts), size=n, replace=True)]:
+            rows.append((x, y, len(pts)))
+    rows = np.array(rows, np.float32)
+    uh, uw = rng.uniform(*hr, size=len(rows)), rng.uniform(*wr, size=len(rows))
+    got = _evaluate(lambda: cd.holes_around_points(pp.Constant(rows), pp.Constant(uh[:, None]),
+                                                   pp.Constant(uw[:, None]), 200.0, 160.0))
+    np.testing.assert_array_equal(got, want.astype(np.float32))
+
+
+def _constrained_holes(seg=None, boxes=None, n=N_DRAWS, **kw):
+    config = augment.ConstrainedCoarseDropout.configure(**kw)
+    with pp.Graph() as g:
+        fields = dict(image=np.zeros((160, 200), np.uint8))
+        if seg is not None:
+            fields["mask"] = seg[..., None]
+        if boxes is not None:
+            fields.update(boxes=resource.Boxes(boxes, fields=("labels",)), labels=BOX_LABELS[:len(boxes)])
+        r = resource.Resource(**fields)
+        (holes,) = augment.ConstrainedCoarseDropout._params(r, r.reference(), config, None)
+        g.output("holes", holes)
+    p = pp.compile(g, seed=13)
+    return [p.run(i)["holes"] for i in range(n)]
+
+
+def test_constrained_box_hole_distribution_matches_albumentations():
+    kw = dict(num_holes_range=(1, 4), hole_height_range=(0.2, 0.5), hole_width_range=(0.1, 0.4), bbox_labels=[7, 9])
+    ours = _constrained_holes(boxes=BOXES, **kw)
+    targets = BOXES[np.isin(BOX_LABELS, [7, 9])].astype(np.float64)
+    theirs = []
+    for i in range(N_DRAWS):
+        count = pyrandom.Random(i).randint(1, 4)
+        theirs.append(F.get_holes_from_boxes(targets, count, (0.2, 0.5), (0.1, 0.4), np.random.default_rng(i)))
+    _assert_same_distributions(ours, theirs, kw)
+
+
+def test_constrained_mask_hole_distribution_matches_albumentations():
+    seg = _objects_map()
+    kw = dict(num_holes_range=(1, 3), hole_height_range=(0.2, 0.5), hole_width_range=(0.3, 0.6), mask_indices=[1, 2])
+    ours = _constrained_holes(seg=seg, **kw)
+    theirs = []
+    for i in range(N_DRAWS):
+        count = pyrandom.Random(i).randint(1, 3)
+        theirs.append(F.get_holes_from_mask(seg, count, [1, 2], (0.2, 0.5), (0.3, 0.6), np.random.default_rng(i)))
+    _assert_same_distributions(ours, theirs, kw)
+
+
+def test_constrained_dropout_holes_lie_on_targets_and_boxes_follow():
+    img, seg = _photo(), _objects_map()
+    with pp.Graph() as g:
+        r = resource.Resource(image=img, mask=seg[..., None],
+                              boxes=resource.Boxes(BOXES, fields=("labels",), min_visibility=0.7), labels=BOX_LABELS)
+        augment.ConstrainedCoarseDropout(r, num_holes_range=(2, 3), hole_height_range=(0.3, 0.6),
+                                         hole_width_range=(0.3, 0.6), bbox_labels=[9], fill=0, fill_mask=255,
+                                         p=1.0).output()
+    p = pp.compile(g, seed=4)
+    target = np.zeros(seg.shape, bool)
+    x1, y1, x2, y2 = BOXES[2].astype(int)
+    target[y1:y2, x1:x2] = True
+    for i in range(30):
+        out = p.run(i)
+        holes = out["mask"][..., 0] == 255
+        assert holes.any() and not (holes & ~target).any()
+        assert (out["image"][holes] == 0).all()
+        # the labels follow the kept boxes: a box survives iff albumentations' filter keeps it
+        rows = np.argwhere(holes)
+        visible = [((~holes)[int(b[1]):int(b[3]), int(b[0]):int(b[2])]).mean() for b in BOXES]
+        np.testing.assert_array_equal(out["labels"], BOX_LABELS[np.array(visible) >= 0.7])
+        assert len(rows)
+
+
+def test_constrained_dropout_arguments():
+    assert augment.ConstrainedCoarseDropout(bbox_labels=[1]).p == 0.5
+    with pytest.raises(ValueError):
+        augment.ConstrainedCoarseDropout()
+    with pytest.raises(ValueError):
+        augment.ConstrainedCoarseDropout(bbox_labels=["cat"])
+    with pytest.raises(ValueError):
+        augment.ConstrainedCoarseDropout(mask_indices=[1], hole_height_range=(0.5, 1.5))

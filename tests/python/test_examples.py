@@ -10,7 +10,7 @@ import pixelpipes as pp
 from pixelpipes import augment, datasets
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
-NAMES = ["classification", "detection", "segmentation", "tracking", "mnist", "conditional", "mixup", "pose"]
+NAMES = ["classification", "detection", "segmentation", "tracking", "mnist", "conditional", "mixup", "pose", "mosaic_detection"]
 
 
 def load_example(name):
@@ -182,3 +182,32 @@ def test_pose_keypoints_sit_on_their_dots():
             total += 1
             on += int(px.max() - px.min() > 60)     # a saturated limb color, not the dark background
     assert total > 1000 and on / total > 0.97
+
+
+def test_mosaic_detection_boxes_sit_on_their_shapes_and_are_filtered():
+    """Mosaic + flip + bbox-safe crop with the scenes' label maps carried along: each kept box is
+    the bounding box of its shape's visible pixels (the pixels of its label inside the box, the
+    box grown by 2 px), within 1.5 px on every side for at least 95% of the boxes (the rest: a
+    same-label neighbour inside the margin); every kept box passes the declared min_area, and the
+    labels stay one per box."""
+    syn = datasets.Synthetic()
+    example = load_example("mosaic_detection")
+    pipeline = pp.compile(example.build(syn.detection(), masks=syn.segmentation(), min_area=16.0), seed=7)
+    close, total, mosaics = 0, 0, 0
+    for s in pipeline.run_many(0, 40, threads=2):
+        boxes, labels, m = s["boxes"], s["labels"], s["mask"][:, :, 0]
+        h, w = m.shape
+        assert s["image"].shape == (192, 192, 3) and len(labels) == len(boxes)
+        assert ((boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1]) >= 16.0 - 1e-3).all()
+        mosaics += len(boxes) > 4
+        for (x1, y1, x2, y2), label in zip(boxes, labels):
+            gx1, gy1 = max(int(np.floor(x1)) - 2, 0), max(int(np.floor(y1)) - 2, 0)
+            gx2, gy2 = min(int(np.ceil(x2)) + 2, w), min(int(np.ceil(y2)) + 2, h)
+            ys, xs = np.nonzero(m[gy1:gy2, gx1:gx2] == label + 1)
+            total += 1
+            if len(xs) == 0:
+                continue
+            pixels = np.array([xs.min() + gx1, ys.min() + gy1, xs.max() + 1 + gx1, ys.max() + 1 + gy1])
+            close += int(np.abs(pixels - np.array([x1, y1, x2, y2])).max() <= 1.5)
+    assert total > 150 and close / total >= 0.95, (close, total)
+    assert mosaics > 20                                    # most samples are mosaics (p=0.8)

@@ -30,11 +30,13 @@ from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
                       RandomGridShuffle, ThinPlateSpline)
+from .constrained_dropout import ConstrainedCoarseDropout
 from .crop import CenterCrop, Crop, RandomCrop, RandomPatch, RandomResizedCrop
 from .dropout import CoarseDropout, GridDropout, XYMasking
 from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .mask_crops import CropNonEmptyMaskIfExists
+from .mask_dropout import MaskDropout
 from .mosaic import Mosaic
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective, RandomPerspective
@@ -64,7 +66,8 @@ __all__ = [
     # several items in one
     "Mosaic",
     # dropout
-    "CoarseDropout", "GridDropout", "XYMasking", "Erasing", "PixelDropout",
+    "CoarseDropout", "GridDropout", "XYMasking", "MaskDropout", "ConstrainedCoarseDropout", "Erasing",
+    "PixelDropout",
     # distortions
     "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
     "RandomGridShuffle", "ThinPlateSpline", "RandomElastic",

@@ -4,8 +4,11 @@ The holes are drawn once per sample as an N x 4 tensor of whole-pixel boxes x1, 
 pipeline's random ops, vectorized) and every field follows albumentations' BaseDropout:
 images are filled (image.fill_boxes), masks filled with ``fill_mask`` (unchanged when None),
 boxes that lose all their pixels (or fall under the thresholds) are dropped and the others shrink
-to their visible extent (:func:`filter_boxes_by_holes`), points inside a hole are removed and
-keypoints inside a hole become invisible.
+to their visible extent (:func:`boxes_after_holes`; declared boxes, resource.Boxes, use their
+declaration's min_area and min_visibility as albumentations uses BboxParams', and their attached
+fields lose the same rows), points inside a hole are removed and keypoints inside a hole become
+invisible (declared keypoints with remove_invisible=True are then dropped with their fields).
+The same machinery (``_Dropout``) serves MaskDropout and ConstrainedCoarseDropout.
 """
 from __future__ import annotations
 
@@ -17,10 +20,12 @@ import numpy as np
 from ..node import Constant, Node
 from ..ops import geometry, image, mask, random, tensor
 from ..ops import math as _math
+from ..annotations import after_transform, take_rows
+from ..resource import Resource
 from ._common import _is_node, _is_number, _size_f32, _size_int, _sub
 from .base import Augmentation
 
-__all__ = ["CoarseDropout", "GridDropout", "XYMasking", "filter_boxes_by_holes", "points_in_holes"]
+__all__ = ["CoarseDropout", "GridDropout", "XYMasking", "boxes_after_holes", "filter_boxes_by_holes", "points_in_holes"]
 
 _FAR = 1.0e7  # boxes moved this far leave every canvas, so geometry.filter_boxes drops them
 
@@ -39,20 +44,27 @@ def _drop_rows(boxes: Node, keep: Node, w, h) -> Node:
     return geometry.FilterBoxes(boxes + away, w, h, min_visible=0.5)
 
 
-def filter_boxes_by_holes(boxes: Node, holes_mask: Node, w, h, *, min_area: float = 0.0,
-                          min_visibility: float = 0.0) -> Node:
-    """albumentations' ``filter_bboxes_by_holes``: each box is taken in whole pixels (coordinates
-    truncated), its area minus the pixels under holes is its remaining area; it is kept when the
-    remaining area is > 0, >= ``min_area`` and >= ``min_visibility`` times its area, and a kept box
-    becomes the bounding box of its pixels outside the holes. ``holes_mask`` is nonzero on the
-    holes (mask.render_boxes of them). The thresholds are BboxParams' (0 and 0 by default); the
-    framework's box declaration passes its own here."""
+def boxes_after_holes(boxes: Node, holes_mask: Node, *, min_area: float = 0.0,
+                      min_visibility: float = 0.0) -> Tuple[Node, Node]:
+    """(every box shrunk to its visible extent, N x 1 bool: whether it is kept) by albumentations'
+    ``filter_bboxes_by_holes``: each box is taken in whole pixels (coordinates truncated), its area
+    minus the pixels under holes is its remaining area; it is kept when the remaining area is > 0,
+    >= ``min_area`` and >= ``min_visibility`` times its area, and a kept box becomes the bounding
+    box of its pixels outside the holes. ``holes_mask`` is nonzero on the holes."""
     pixels = _math.Floor(boxes)  # boxes lie in the image, so floor is albumentations' truncation
     coverage = mask.BoxCoverage(holes_mask, pixels)
     area = (_column(pixels, 2) - _column(pixels, 0)) * (_column(pixels, 3) - _column(pixels, 1))
     remaining = area - _column(coverage, 1)
     keep = (remaining > 0.0) & (remaining >= float(min_area)) & (remaining >= area * float(min_visibility))
-    visible = tensor.Slice(coverage, 2, 6, axis=1)
+    return tensor.Slice(coverage, 2, 6, axis=1), keep
+
+
+def filter_boxes_by_holes(boxes: Node, holes_mask: Node, w, h, *, min_area: float = 0.0,
+                          min_visibility: float = 0.0) -> Node:
+    """The boxes :func:`boxes_after_holes` keeps, shrunk (the dropped rows removed; for boxes
+    without attached fields). The thresholds are BboxParams' (0 and 0 by default); declared boxes
+    use their declaration's and drop their attached fields' rows with them."""
+    visible, keep = boxes_after_holes(boxes, holes_mask, min_area=min_area, min_visibility=min_visibility)
     return _drop_rows(visible, keep, w, h)
 
 
@@ -115,8 +127,14 @@ def _float_range(value, what: str, low: float = 0.0, high: Optional[float] = Non
 
 
 class _Dropout(Augmentation):
-    """Holes drawn once per sample (``holes(ref)``: N x 4 whole-pixel boxes) and applied to every
-    field as albumentations' BaseDropout does."""
+    """Pixels dropped once per sample and every field changed as albumentations' BaseDropout does.
+
+    A subclass draws the dropped region in ``draw`` (the holes: N x 4 whole-pixel boxes, from
+    ``holes(ref)`` by default) and, when the region is not a set of holes, overrides
+    ``fill_pixels`` (images and masks), ``dropped_pixels`` (the region as a mask) and
+    ``boxes_after`` (which boxes survive, and their new extent). Declared boxes are filtered with
+    their declaration's min_area and min_visibility, and their attached fields lose the same rows.
+    """
 
     kinds = ("image", "mask", "masks", "boxes", "points", "keypoints")
     default_p = 0.5
@@ -125,26 +143,69 @@ class _Dropout(Augmentation):
     def _params(cls, res, ref, config, label):
         return (type.__call__(cls, ref, label=_sub(label, "holes"), _part="draw", **config),)
 
+    @classmethod
+    def _apply_to(cls, source, config, label, params=None):
+        res = source if isinstance(source, Resource) else None
+        decls = res.declarations if res is not None else {}
+        if not any(d.kind == "boxes" for d in decls.values()):
+            return super()._apply_to(source, config, label, params)
+        ref = res.reference()
+        if params is None:
+            params = cls._params(res, ref, config, label)
+        changed, keeps = {}, {}
+        for name, kind in res.kinds.items():
+            if kind not in cls.kinds:
+                continue
+            extra = {}
+            if kind == "boxes" and name in decls:
+                kind = "declared_boxes"
+                extra = dict(_min_area=decls[name].min_area, _min_visibility=decls[name].min_visibility)
+            out = type.__call__(cls, res[name], ref, *params, label=_sub(label, name), _part="apply", _kind=kind,
+                                **extra, **config)
+            if kind == "declared_boxes":  # N x 5: the boxes and whether each is kept
+                out, keeps[name] = tensor.Slice(out, 0, 4, axis=1), tensor.Reshape(_column(out, 4) > 0.5, shape=[-1])
+            changed[name] = out
+        nodes = dict(res.replace(changed)._fields)
+        for name, keep in keeps.items():
+            take_rows(res, nodes, (name, *decls[name].attached), keep, mask=True)
+        return after_transform(Resource._internal(nodes, res.kinds, decls), changed)
+
     def draw(self, ref: Node) -> Node:
         return self.holes(ref)
 
     def holes(self, ref: Node) -> Node:
         raise NotImplementedError
 
-    def apply(self, kind, field, ref, holes):
+    # -- what the region does to each kind (holes by default) ------------------------------------
+    def fill_pixels(self, field: Node, region: Node, fill) -> Node:
+        mode, value = fill
+        return image.FillBoxes(field, region, fill=mode, value=value)
+
+    def dropped_pixels(self, region: Node, ref: Node) -> Node:
+        w, h = _size_int(ref)
+        return mask.RenderBoxes(region, w, h)
+
+    def boxes_after(self, boxes: Node, region: Node, dropped: Node, min_area: float, min_visibility: float):
+        return boxes_after_holes(boxes, dropped, min_area=min_area, min_visibility=min_visibility)
+
+    def apply(self, kind, field, ref, region):
         c = self.config
         if kind == "image":
-            mode, value = c["fill"]
-            return image.FillBoxes(field, holes, fill=mode, value=value)
+            return self.fill_pixels(field, region, c["fill"])
         if kind in ("mask", "masks"):
             if c["fill_mask"] is None:
                 return field
-            return image.FillBoxes(field, holes, fill="constant", value=c["fill_mask"])
+            return self.fill_pixels(field, region, ("constant", c["fill_mask"]))
         w, h = _size_int(ref)
-        holes_mask = mask.RenderBoxes(holes, w, h)
-        if kind == "boxes":
-            return filter_boxes_by_holes(field, holes_mask, w, h)
-        inside = points_in_holes(field, holes_mask)
+        dropped = self.dropped_pixels(region, ref)
+        if kind in ("boxes", "declared_boxes"):
+            p = self.params
+            boxes, keep = self.boxes_after(field, region, dropped, p.get("_min_area", 0.0),
+                                           p.get("_min_visibility", 0.0))
+            if kind == "boxes":
+                return _drop_rows(boxes, keep, w, h)
+            return tensor.Concat(boxes, tensor.Cast(keep, dtype="f32"), axis=1)
+        inside = points_in_holes(field, dropped)
         if kind == "keypoints":  # N x 5: x, y, angle, scale, visible
             visible = _column(field, 4) * (1.0 - tensor.Cast(inside, dtype="f32"))
             return tensor.Concat(tensor.Slice(field, 0, 4, axis=1), visible, axis=1)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import numbers
 from typing import Optional, Sequence
 
-import numpy as np
-
+from ..annotations import after_transform, box_keep
 from ..macro import Macro
 from ..node import Node, as_node
 from ..ops import flow as _flow
 from ..ops import geometry, image, random, tensor
+from ..ops import list as _list
 from ..ops import math as _math
-from ..resource import Field, Resource, choice
+from ..resource import Resource, choice
 from ._common import _move_annotations, _scalar, _size_f32, _sub, _with_shape
 from ._window import _PIXEL_KINDS, _f32, _interpolation, _rows
 from .base import Augmentation, _AugmentationMeta
@@ -22,6 +22,16 @@ class _Shaped(Macro):
 
     def expand(self, out, like):
         return _with_shape(out, like, self.params["height"], self.params["width"])
+
+
+class _ConcatRows(Macro):
+    """The cells' per-annotation fields one after the other: list.concat for lists, else
+    tensor.concat along the first axis (decided by the fields' type)."""
+
+    def expand(self, *parts):
+        if parts[0].type.kind == "list":
+            return _list.Concat(*parts)
+        return tensor.Concat(*parts, axis=0)
 
 
 def _int_pair(value, what: str):
@@ -67,13 +77,24 @@ class Mosaic(Augmentation, metaclass=_MosaicMeta):
     ``mask_interpolation`` (OpenCV flags as albumentations, or names) and ``fill_mask``.
 
     Boxes: every item's boxes are moved to the canvas and clipped to their cell, then
-    concatenated in cell order (row-major), with the ``label_fields`` (per-box fields of kind
-    "other") concatenated alike; a box that is not visible in its cell (and every box of an item
-    in a hidden cell) becomes 0, 0, 0, 0, for the framework's box filtering to drop with its
-    labels. Points are moved and concatenated the same way; a point outside its cell becomes
-    NaN (keypoints: visibility 0). Other fields come from the primary item. Every Resource must
-    have the primary's fields. The output size is fixed (target_size).
-    ``metadata_key`` is accepted for albumentations' signature and not used.
+    concatenated in cell order (row-major). Declared boxes (resource.Boxes) are filtered by
+    their declaration, with a box's visibility measured against the box as its item was resized
+    into the cell (the part of the cell shown / the whole box; albumentations clips to the cell
+    first, so its min_visibility never sees what the cell cut off): a box hidden, cut away or
+    filtered out is dropped with the rows of its attached fields (``Boxes(fields=...)``: labels,
+    ids, instance masks), which are concatenated in the same cell order. Undeclared boxes keep
+    one row each: a box not visible in its cell (and every box of an item in a hidden cell)
+    becomes 0, 0, 0, 0, and ``label_fields`` (per-box fields of kind "other") are concatenated
+    alike. Instance masks ("masks", H x W x N) are not summed like label maps: each cell's planes
+    are pasted on their own zero canvas and the cells' planes concatenated in cell order, so
+    planes attached to boxes stay with them. Points are moved and concatenated the same way; a
+    point outside its cell becomes NaN (declared keypoints: visibility 0, and their attached
+    fields concatenated; ``remove_invisible`` drops those rows; keypoints with ``flip_pairs``
+    are refused, their rows would no longer match the pairs). Other fields come from the
+    primary item. Every Resource must have the primary's fields and declarations; the output
+    keeps the primary's declarations. The output size is fixed (target_size; instance masks
+    have a varying number of planes). ``metadata_key`` is accepted for albumentations'
+    signature and not used.
     """
 
     default_p = 0.5
@@ -117,11 +138,22 @@ class Mosaic(Augmentation, metaclass=_MosaicMeta):
             missing = [f for f in primary if f not in s]
             if missing:
                 raise ValueError(f"Mosaic: every item needs the primary's fields; one lacks {missing}")
+            if {k: s.declarations.get(k) for k in primary} != {k: primary.declarations.get(k) for k in primary}:
+                raise ValueError("Mosaic: every item must declare its annotations (resource.Boxes, Keypoints, Masks) "
+                                 f"as the primary does: {primary.declarations} and {s.declarations}")
         for name in config["label_fields"]:
             if name not in primary:
                 raise ValueError(f"Mosaic: label field {name!r} is not a field of the items")
         if any(k == "polygons" for k in primary.kinds.values()):
             raise ValueError("Mosaic does not move polygons")
+        for name, decl in primary.declarations.items():
+            if decl.kind == "keypoints" and decl.flip_pairs:
+                raise ValueError(f"Mosaic: keypoints {name!r} declare flip_pairs (one fixed row per keypoint); "
+                                 "Mosaic concatenates the items' keypoints, so their rows would no longer match the "
+                                 "pairs")
+        # the items as the primary's fields, in its order (what choice() between them needs)
+        sources = [primary] + [Resource._internal({k: s[k] for k in primary}, {k: s.kinds[k] for k in primary},
+                                                  s.declarations) for s in sources[1:]]
         return cls._maybe(primary, p, label, lambda: cls._mosaic(sources, config, label))
 
     @classmethod
@@ -169,24 +201,41 @@ class Mosaic(Augmentation, metaclass=_MosaicMeta):
             other = _scalar(tensor.Slice(perm, at, at + 1), 0) + 1
             chosen.append(_flow.Select(is_best, tensor.Cast(0, dtype="i64"), other))
             rank = rank + _f32(visible[k] & ~is_best)
-        fields = {name: kind for name, kind in sources[0].kinds.items()}
-        per_cell = [cls._cell(config, items, chosen[k], places[k], visible[k], k, fields) for k in range(cells)]
+        primary = sources[0]
+        fields = primary.kinds
+        decls = primary.declarations
+        # per-annotation fields: concatenated in cell order like their boxes (keypoints)
+        rows = set(config["label_fields"])
+        for decl in decls.values():
+            rows.update(decl.attached)
+        per_cell = [cls._cell(config, items, chosen[k], places[k], visible[k], fields, rows, decls)
+                    for k in range(cells)]
         out = {}
         for name, kind in fields.items():
-            if kind in _PIXEL_KINDS:
-                canvas = per_cell[0][name]
-                for k in range(1, cells):
-                    canvas = canvas + per_cell[k][name]
-                out[name] = Field(_Shaped(canvas, sources[0][name], height=th, width=tw), kind)
-            elif kind in ("boxes", "points", "keypoints") or name in config["label_fields"]:
-                out[name] = Field(tensor.Concat(*[per_cell[k][name] for k in range(cells)], axis=0), kind)
+            parts = [per_cell[k][name] for k in range(cells)] if name in per_cell[0] else None
+            if kind == "masks":
+                # instance masks: each cell's planes (on its own zero canvas) side by side, in the
+                # cell order of the boxes they belong to
+                stacked = tensor.Concat(*parts, axis=2)
+                out[name] = _Shaped(stacked, stacked, height=th, width=tw)
+            elif kind in _PIXEL_KINDS:
+                canvas = parts[0]
+                for part in parts[1:]:
+                    canvas = canvas + part
+                out[name] = _Shaped(canvas, primary[name], height=th, width=tw)
+            elif parts is not None:
+                out[name] = _ConcatRows(*parts)
             else:
-                out[name] = Field(sources[0][name], kind)
-        return Resource(out)
+                out[name] = primary[name]
+        res = Resource._internal(out, fields, decls)
+        # declared boxes hidden or cut away in their cell are 0, 0, 0, 0: dropped here with their
+        # attached fields; declared keypoints with remove_invisible lose their invisible rows
+        return after_transform(res, [n for n, d in decls.items() if d.kind in ("boxes", "keypoints")])
 
     @classmethod
-    def _cell(cls, config, items, which, place, visible, k, fields):
-        """The fields of one cell: pixels on a zero canvas, annotations in canvas coordinates."""
+    def _cell(cls, config, items, which, place, visible, fields, rows, decls):
+        """The fields of one cell: pixels on a zero canvas, annotations in canvas coordinates
+        (``rows``: the names of the per-annotation fields to pass on for concatenation)."""
         (th, tw), (ch, cw) = config["target_size"], config["cell_shape"]
         item = choice(which, *items) if len(items) > 1 else items[0]
         px1, py1, px2, py2 = place
@@ -222,9 +271,16 @@ class Mosaic(Augmentation, metaclass=_MosaicMeta):
                 out[name] = image.CropPad(part, tensor.Stack(-qx, -qy, tw - qx, th - qy), border="constant",
                                           border_value=0.0)
             elif kind == "boxes":
-                boxes = geometry.ClipBoxes(geometry.TransformBoxes(_rows(field), local), pw, ph)
-                seen = ((_column(boxes, 2) - _column(boxes, 0)) * (_column(boxes, 3) - _column(boxes, 1)) > 0) \
-                    & visible
+                moved = geometry.TransformBoxes(_rows(field), local)
+                if name in decls:
+                    # the declaration's filters, with the visibility of the box as resized into its
+                    # cell: clipped to the part of the cell shown / unclipped
+                    boxes, seen = box_keep(decls[name], moved, pw, ph)
+                    seen = seen & visible
+                else:
+                    boxes = geometry.ClipBoxes(moved, pw, ph)
+                    seen = ((_column(boxes, 2) - _column(boxes, 0)) * (_column(boxes, 3) - _column(boxes, 1)) > 0) \
+                        & visible
                 out[name] = geometry.TransformBoxes(boxes, to_canvas) * tensor.Reshape(_f32(seen), shape=[-1, 1])
             elif kind in ("points", "keypoints"):
                 moved = _move_annotations(kind, field, local, pw, ph, False)
@@ -239,7 +295,7 @@ class Mosaic(Augmentation, metaclass=_MosaicMeta):
                     rest = tensor.Slice(moved, 2, 4, axis=1)
                     vis = tensor.Slice(moved, 4, 5, axis=1) * tensor.Reshape(_f32(inside), shape=[-1, 1])
                     out[name] = tensor.Concat(xy, rest, vis, axis=1)
-            elif name in config["label_fields"]:
+            elif name in rows:
                 out[name] = field
         return out
 

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -189,6 +189,24 @@ class FillBoxes(OpNode):
         Output: same type as image
     """
     def __init__(self, image: NodeLike, boxes: NodeLike, *, fill: Literal['constant', 'random', 'random_per_box'] = 'constant', value: Sequence[float] = [0], label: Optional[str] = None) -> None: ...
+
+
+class FillWhere(OpNode):
+    """
+        Replaces the pixels where a mask is set (any of its channels nonzero) with `value` (one number, or one per channel), rounded and saturated for integer dtypes. MaskDropout fills the dropped objects with it.
+
+        Op ``image.fill_where``.
+
+        Inputs:
+            image: H x W x C or H x W tensor, any numeric dtype.
+            mask: H x W x C or H x W mask of the image's height and width, any numeric dtype.
+
+        Attributes (keyword-only, fixed at compile time):
+            value (float_list; default [0]): The fill: 1 number or one per channel.
+
+        Output: same type as image
+    """
+    def __init__(self, image: NodeLike, mask: NodeLike, *, value: Sequence[float] = [0], label: Optional[str] = None) -> None: ...
 
 
 class Flip(OpNode):

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['BoundingBox', 'BoxCoverage', 'Close', 'ConnectedComponents', 'Dilate', 'DistanceTransform', 'Erode', 'IsEmpty', 'Moments', 'Open', 'RenderBoxes', 'RenderPoints', 'RenderPolygons']
+__all__ = ['BoundingBox', 'BoxCoverage', 'Close', 'ConnectedComponents', 'Dilate', 'DistanceTransform', 'Erode', 'IsEmpty', 'IsIn', 'LabelObjects', 'LabelStats', 'Moments', 'Open', 'RenderBoxes', 'RenderPoints', 'RenderPolygons', 'SampleLabelPixels']
 
 class BoundingBox(OpNode):
     """
@@ -140,6 +140,52 @@ class IsEmpty(OpNode):
     def __init__(self, mask: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
+class IsIn(OpNode):
+    """
+        The pixels whose value is one of `values` (NumPy's isin): 255 there, 0 elsewhere. Selects chosen objects of a label map, or the classes of a segmentation mask.
+
+        Op ``mask.is_in``.
+
+        Inputs:
+            mask: One-channel mask (H x W x 1 or H x W), any numeric dtype.
+            values: A 1-D tensor or a list of numbers (may be empty).
+
+        Output: u8 H x W x 1
+    """
+    def __init__(self, mask: NodeLike, values: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class LabelObjects(OpNode):
+    """
+        Labels the objects of a label map: the connected regions of each nonzero value (pixels of different values never join), 0 for background. Labels 1..K are ordered by value (ascending), then by the raster position (row, then column) of the region's first pixel, so the largest label is the number of objects (albumentations' dropout label function; its numbering within a value follows OpenCV's algorithm instead).
+
+        Op ``mask.label_objects``.
+
+        Inputs:
+            mask: One-channel label map (H x W x 1 or H x W), any numeric dtype.
+
+        Attributes (keyword-only, fixed at compile time):
+            connectivity (int; in [4, 8]; default 8): 4 (edge neighbours) or 8 (edge and corner neighbours).
+
+        Output: i32, the shape of mask
+    """
+    def __init__(self, mask: NodeLike, *, connectivity: int = 8, label: Optional[str] = None) -> None: ...
+
+
+class LabelStats(OpNode):
+    """
+        Per label 1..K of an integer label map (K its largest label, as mask.label_objects or mask.connected_components give): its number of pixels and its box x1, y1, x2, y2 (pixel edges); a label without pixels has zeros. The row count is the number of labels.
+
+        Op ``mask.label_stats``.
+
+        Inputs:
+            labels: One-channel map (H x W x 1 or H x W) of whole numbers >= 0.
+
+        Output: f32 K x 5: pixels, x1, y1, x2, y2
+    """
+    def __init__(self, labels: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class Moments(OpNode):
     """
         Spatial moments m00, m10, m01, m20, m11, m02, m30, m21, m12, m03 (m_pq = sum x^p y^q w) with each pixel a point mass at its center (j + 0.5, i + 0.5): m10 / m00, m01 / m00 is the centroid in continuous coordinates. cv::moments puts centers at integers instead.
@@ -232,3 +278,19 @@ class RenderPolygons(OpNode):
         Output: u8 height x width x 1
     """
     def __init__(self, polygons: NodeLike, width: NodeLike, height: NodeLike, *, value: int = 255, label: Optional[str] = None) -> None: ...
+
+
+class SampleLabelPixels(OpNode):
+    """
+        For each label 1..K of an integer label map (K its largest label), in order, n of its pixels drawn uniformly with replacement: one below(count) draw each over the label's pixels in raster order. Rows x, y (column and row index of the pixel) and the label's pixel count; a label without pixels gives no rows. ConstrainedCoarseDropout centres its holes on these.
+
+        Op ``mask.sample_label_pixels``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            labels: One-channel map (H x W x 1 or H x W) of whole numbers >= 0.
+            n: Pixels per label (an integer >= 0).
+
+        Output: f32 (K * n) x 3: x, y, count
+    """
+    def __init__(self, labels: NodeLike, n: NodeLike, *, label: Optional[str] = None) -> None: ...

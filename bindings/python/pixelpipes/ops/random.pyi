@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Bernoulli', 'Beta', 'Gamma', 'Integer', 'Normal', 'Permutation', 'Shuffle', 'Uniform', 'WeightedChoice']
+__all__ = ['Bernoulli', 'Beta', 'Gamma', 'Integer', 'Normal', 'Permutation', 'Shuffle', 'Uniform', 'UniformLike', 'WeightedChoice']
 
 class Bernoulli(OpNode):
     """
@@ -151,6 +151,26 @@ class Uniform(OpNode):
         Output: a dtype tensor of the given shape (a scalar by default)
     """
     def __init__(self, low: NodeLike, high: NodeLike, *, dtype: Literal['f32', 'f64'] = 'f32', shape: Sequence[int] = [], label: Optional[str] = None) -> None: ...
+
+
+class UniformLike(OpNode):
+    """
+        Uniform random numbers in [low, high) with the shape of `x`, known at run time (one per row of a variable number of boxes or objects). The same draws as random.uniform of that shape: one 53-bit uniform per element, in row-major order.
+
+        Op ``random.uniform_like``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            x: A tensor whose shape the result takes (its values are not read).
+            low: Inclusive lower bound (a number).
+            high: Exclusive upper bound (a number, not below low).
+
+        Attributes (keyword-only, fixed at compile time):
+            dtype (enum; one of 'f32', 'f64'; default 'f32'): Element type of the result.
+
+        Output: a dtype tensor of x's shape
+    """
+    def __init__(self, x: NodeLike, low: NodeLike, high: NodeLike, *, dtype: Literal['f32', 'f64'] = 'f32', label: Optional[str] = None) -> None: ...
 
 
 class WeightedChoice(OpNode):

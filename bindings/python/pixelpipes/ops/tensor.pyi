@@ -92,7 +92,7 @@ class Gather(OpNode):
 
 class Reshape(OpNode):
     """
-        The same elements in row-major order with another shape. A view when x is contiguous, else a copy.
+        The same elements in row-major order with another shape. A view when x is contiguous or the shape does not change (a strided crop stays a view), else a copy.
 
         Op ``tensor.reshape``.
 

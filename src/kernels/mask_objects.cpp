@@ -1,0 +1,202 @@
+#include "kernels/mask_objects.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+#include <string>
+#include <type_traits>
+
+#include <opencv2/core.hpp>
+
+#include "core/error.hpp"
+#include "kernels/cv_bridge.hpp"
+
+namespace pxp::kernels {
+
+namespace {
+
+// The values of a one-channel tensor (H x W x 1 or H x W) as doubles, row-major.
+std::vector<double> one_channel_values(const Tensor& t, const char* what) {
+  ImageShape s = image_shape(t, what);
+  if (s.channels != 1) argument_error(std::string(what) + " must have one channel");
+  Tensor c = t.contiguous();
+  std::vector<double> v(static_cast<size_t>(s.height * s.width));
+  dispatch_dtype(c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = c.data<T>();
+    for (size_t k = 0; k < v.size(); ++k) v[k] = static_cast<double>(p[k]);
+    return 0;
+  });
+  return v;
+}
+
+// Integer labels (>= 0) of a label map, row-major; the largest is returned in `count`.
+std::vector<int64_t> label_values(const Tensor& labels, int64_t& count) {
+  std::vector<double> v = one_channel_values(labels, "labels");
+  std::vector<int64_t> out(v.size());
+  count = 0;
+  for (size_t k = 0; k < v.size(); ++k) {
+    if (!(v[k] >= 0) || v[k] != std::floor(v[k]) || v[k] > 2e9)
+      argument_error("labels must be whole numbers in [0, 2e9]");
+    out[k] = static_cast<int64_t>(v[k]);
+    count = std::max(count, out[k]);
+  }
+  return out;
+}
+
+Shape one_channel_shape(const Tensor& like, DType) {
+  ImageShape s = image_shape(like, "mask");
+  return like.ndim() == 3 ? Shape{s.height, s.width, 1} : Shape{s.height, s.width};
+}
+
+}  // namespace
+
+Tensor label_objects(const Tensor& mask, int connectivity) {
+  if (connectivity != 4 && connectivity != 8) argument_error("connectivity must be 4 or 8");
+  ImageShape s = image_shape(mask, "mask");
+  std::vector<double> v = one_channel_values(mask, "mask");
+  const int64_t h = s.height, w = s.width;
+  std::vector<int32_t> comp(v.size(), 0);
+  std::vector<double> comp_value;  // per component (raster order of first pixel), its value
+  std::vector<int64_t> stack;
+  for (int64_t start = 0; start < h * w; ++start) {
+    if (v[static_cast<size_t>(start)] == 0.0 || comp[static_cast<size_t>(start)] != 0) continue;
+    const double value = v[static_cast<size_t>(start)];
+    comp_value.push_back(value);
+    const int32_t id = static_cast<int32_t>(comp_value.size());
+    comp[static_cast<size_t>(start)] = id;
+    stack.assign(1, start);
+    while (!stack.empty()) {
+      const int64_t p = stack.back();
+      stack.pop_back();
+      const int64_t i = p / w, j = p % w;
+      for (int64_t di = -1; di <= 1; ++di)
+        for (int64_t dj = -1; dj <= 1; ++dj) {
+          if ((di == 0 && dj == 0) || (connectivity == 4 && di != 0 && dj != 0)) continue;
+          const int64_t ni = i + di, nj = j + dj;
+          if (ni < 0 || ni >= h || nj < 0 || nj >= w) continue;
+          const size_t q = static_cast<size_t>(ni * w + nj);
+          if (comp[q] != 0 || v[q] != value) continue;
+          comp[q] = id;
+          stack.push_back(static_cast<int64_t>(q));
+        }
+    }
+  }
+  // Renumber: by value, then by first pixel (the component ids are already in raster order).
+  std::vector<size_t> order(comp_value.size());
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return comp_value[a] < comp_value[b]; });
+  std::vector<int32_t> remap(comp_value.size() + 1, 0);
+  for (size_t k = 0; k < order.size(); ++k) remap[order[k] + 1] = static_cast<int32_t>(k + 1);
+  Tensor out = Tensor::empty(DType::I32, one_channel_shape(mask, DType::I32));
+  int32_t* o = out.mutable_data<int32_t>();
+  for (size_t k = 0; k < comp.size(); ++k) o[k] = remap[static_cast<size_t>(comp[k])];
+  return out;
+}
+
+Tensor label_stats(const Tensor& labels) {
+  ImageShape s = image_shape(labels, "labels");
+  int64_t k = 0;
+  std::vector<int64_t> l = label_values(labels, k);
+  Tensor out = Tensor::zeros(DType::F32, {k, 5});
+  float* o = out.mutable_data<float>();
+  std::vector<int64_t> x1(static_cast<size_t>(k), s.width), y1(static_cast<size_t>(k), s.height);
+  std::vector<int64_t> x2(static_cast<size_t>(k), -1), y2(static_cast<size_t>(k), -1), n(static_cast<size_t>(k), 0);
+  for (int64_t i = 0; i < s.height; ++i)
+    for (int64_t j = 0; j < s.width; ++j) {
+      const int64_t v = l[static_cast<size_t>(i * s.width + j)];
+      if (v == 0) continue;
+      const size_t c = static_cast<size_t>(v - 1);
+      ++n[c];
+      x1[c] = std::min(x1[c], j), x2[c] = std::max(x2[c], j);
+      y1[c] = std::min(y1[c], i), y2[c] = std::max(y2[c], i);
+    }
+  for (size_t c = 0; c < static_cast<size_t>(k); ++c) {
+    float* row = o + 5 * c;
+    row[0] = static_cast<float>(n[c]);
+    if (n[c] == 0) continue;
+    row[1] = static_cast<float>(x1[c]), row[2] = static_cast<float>(y1[c]);
+    row[3] = static_cast<float>(x2[c] + 1), row[4] = static_cast<float>(y2[c] + 1);
+  }
+  return out;
+}
+
+Tensor mask_isin(const Tensor& mask, const std::vector<double>& values) {
+  ImageShape s = image_shape(mask, "mask");
+  std::vector<double> v = one_channel_values(mask, "mask");
+  std::vector<double> sorted(values);
+  std::sort(sorted.begin(), sorted.end());
+  Tensor out = Tensor::empty(DType::U8, {s.height, s.width, 1});
+  uint8_t* o = out.mutable_data<uint8_t>();
+  for (size_t k = 0; k < v.size(); ++k) o[k] = std::binary_search(sorted.begin(), sorted.end(), v[k]) ? 255 : 0;
+  return out;
+}
+
+Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
+  if (n < 0) argument_error("the number of pixels per label must not be negative");
+  ImageShape s = image_shape(labels, "labels");
+  int64_t k = 0;
+  std::vector<int64_t> l = label_values(labels, k);
+  // The pixels of each label in raster order (a counting sort of the positions by label).
+  std::vector<int64_t> start(static_cast<size_t>(k) + 2, 0);
+  for (int64_t v : l) ++start[static_cast<size_t>(v) + 1];
+  for (size_t c = 1; c < start.size(); ++c) start[c] += start[c - 1];
+  std::vector<int64_t> fill(start.begin(), start.end() - 1), pixels(l.size());
+  for (size_t p = 0; p < l.size(); ++p) pixels[static_cast<size_t>(fill[static_cast<size_t>(l[p])]++)] = static_cast<int64_t>(p);
+  int64_t rows = 0;
+  for (int64_t c = 1; c <= k; ++c)
+    if (start[static_cast<size_t>(c) + 1] > start[static_cast<size_t>(c)]) rows += n;
+  Tensor out = Tensor::empty(DType::F32, {rows, 3});
+  float* o = out.mutable_data<float>();
+  for (int64_t c = 1; c <= k; ++c) {
+    const int64_t first = start[static_cast<size_t>(c)], count = start[static_cast<size_t>(c) + 1] - first;
+    if (count == 0) continue;
+    for (int64_t r = 0; r < n; ++r, o += 3) {
+      const int64_t p = pixels[static_cast<size_t>(first + static_cast<int64_t>(rng.below(static_cast<uint64_t>(count))))];
+      o[0] = static_cast<float>(p % s.width), o[1] = static_cast<float>(p / s.width);
+      o[2] = static_cast<float>(count);
+    }
+  }
+  return out;
+}
+
+Tensor fill_where(const Tensor& image, const Tensor& mask, const std::vector<double>& value) {
+  ImageShape s = image_shape(image, "image");
+  ImageShape m = image_shape(mask, "mask");
+  if (m.height != s.height || m.width != s.width)
+    argument_error("the mask is " + std::to_string(m.height) + " x " + std::to_string(m.width) + ", the image " +
+                   std::to_string(s.height) + " x " + std::to_string(s.width));
+  if (value.size() != 1 && static_cast<int64_t>(value.size()) != s.channels)
+    argument_error("the fill value needs 1 or " + std::to_string(s.channels) + " numbers, not " +
+                   std::to_string(value.size()));
+  Tensor src = image.contiguous();
+  Tensor out = Tensor::empty(src.dtype(), src.shape());
+  std::memcpy(out.mutable_bytes(), src.bytes(), src.nbytes());
+  Tensor mc = mask.contiguous();
+  std::vector<uint8_t> set(static_cast<size_t>(s.height * s.width), 0);
+  dispatch_dtype(mc.dtype(), [&](auto tag) {
+    using M = decltype(tag);
+    const M* p = mc.data<M>();
+    for (size_t k = 0; k < set.size(); ++k)
+      for (int64_t c = 0; c < m.channels && !set[k]; ++c) set[k] = p[static_cast<int64_t>(k) * m.channels + c] != M(0);
+    return 0;
+  });
+  dispatch_dtype(out.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    std::vector<T> fill(static_cast<size_t>(s.channels));
+    for (size_t c = 0; c < fill.size(); ++c) {
+      const double v = value[value.size() == 1 ? 0 : c];
+      if constexpr (std::is_same_v<T, bool>) fill[c] = v != 0.0;
+      else if constexpr (std::is_floating_point_v<T>) fill[c] = static_cast<T>(v);
+      else fill[c] = cv::saturate_cast<T>(v);
+    }
+    T* o = out.mutable_data<T>();
+    for (size_t k = 0; k < set.size(); ++k)
+      if (set[k])
+        for (size_t c = 0; c < fill.size(); ++c) o[k * fill.size() + c] = fill[c];
+    return 0;
+  });
+  return out;
+}
+
+}  // namespace pxp::kernels
