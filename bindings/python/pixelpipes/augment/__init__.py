@@ -28,8 +28,8 @@ from .bbox_crops import (AtLeastOneBBoxRandomCrop, BBoxSafeRandomCrop, RandomCro
                          RandomSizedBBoxSafeCrop)
 from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
-from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
-                      RandomGridShuffle, ThinPlateSpline)
+from .distort import (Distortion, ElasticTransform, GridDistortion, GridElasticDeform, OpticalDistortion,
+                      PiecewiseAffine, RandomGridShuffle, ThinPlateSpline)
 from .crop import CenterCrop, RandomCrop, RandomPatch, RandomResizedCrop
 from .dropout import CoarseDropout, GridDropout, XYMasking
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
@@ -62,7 +62,7 @@ __all__ = [
     "CoarseDropout", "GridDropout", "XYMasking",
     # distortions
     "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
-    "RandomGridShuffle", "ThinPlateSpline",
+    "RandomGridShuffle", "ThinPlateSpline", "GridElasticDeform",
     # color
     "ColorJitter", "Normalize",
 ]
