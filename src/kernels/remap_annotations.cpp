@@ -63,28 +63,30 @@ class NearestSource {
     const double span_x = std::max(hi_x - lo_x_, 1e-9), span_y = std::max(hi_y - lo_y_, 1e-9);
     cell_ = std::sqrt(span_x * span_y * 2.0 / static_cast<double>(finite));
     cell_ = std::max({cell_, span_x / 4096.0, span_y / 4096.0, 1e-9});
-    nx_ = static_cast<int64_t>(span_x / cell_) + 1;
-    ny_ = static_cast<int64_t>(span_y / cell_) + 1;
+    inv_cell_ = 1.0 / cell_;
+    nx_ = static_cast<int64_t>(span_x * inv_cell_) + 1;
+    ny_ = static_cast<int64_t>(span_y * inv_cell_) + 1;
     // counting sort of the pixels into buckets (row-major order kept within a bucket)
+    constexpr uint32_t kNone = UINT32_MAX;
     start_.assign(static_cast<size_t>(nx_ * ny_) + 1, 0);
-    std::vector<int64_t> bucket(count, -1);
+    std::vector<uint32_t> bucket(count, kNone);
     for (size_t p = 0; p < count; ++p) {
       if (!(std::isfinite(m.x[p]) && std::isfinite(m.y[p]))) continue;
-      bucket[p] = bucket_of(m.x[p], m.y[p]);
-      ++start_[static_cast<size_t>(bucket[p]) + 1];
+      bucket[p] = static_cast<uint32_t>(bucket_of(m.x[p], m.y[p]));
+      ++start_[bucket[p] + 1];
     }
     std::partial_sum(start_.begin(), start_.end(), start_.begin());
     pixels_.resize(finite);
-    std::vector<size_t> next(start_.begin(), start_.end() - 1);
+    std::vector<uint32_t> next(start_.begin(), start_.end() - 1);
     for (size_t p = 0; p < count; ++p)
-      if (bucket[p] >= 0) pixels_[next[static_cast<size_t>(bucket[p])]++] = static_cast<int64_t>(p);
+      if (bucket[p] != kNone) pixels_[next[bucket[p]]++] = static_cast<uint32_t>(p);
   }
 
   // the pixel index (i * W + j); 0 when the map has no finite point
   int64_t find(double px, double py) const {
     if (pixels_.empty()) return 0;
-    const int64_t qx = static_cast<int64_t>(std::floor(std::clamp((px - lo_x_) / cell_, -1e12, 1e12)));
-    const int64_t qy = static_cast<int64_t>(std::floor(std::clamp((py - lo_y_) / cell_, -1e12, 1e12)));
+    const int64_t qx = static_cast<int64_t>(std::floor(std::clamp((px - lo_x_) * inv_cell_, -1e12, 1e12)));
+    const int64_t qy = static_cast<int64_t>(std::floor(std::clamp((py - lo_y_) * inv_cell_, -1e12, 1e12)));
     // the first ring that reaches the grid, and the last one that can hold anything
     const int64_t gap_x = qx < 0 ? -qx : (qx >= nx_ ? qx - nx_ + 1 : 0);
     const int64_t gap_y = qy < 0 ? -qy : (qy >= ny_ ? qy - ny_ + 1 : 0);
@@ -118,13 +120,13 @@ class NearestSource {
 
  private:
   int64_t bucket_of(double x, double y) const {
-    int64_t bx = std::min<int64_t>(static_cast<int64_t>((x - lo_x_) / cell_), nx_ - 1);
-    int64_t by = std::min<int64_t>(static_cast<int64_t>((y - lo_y_) / cell_), ny_ - 1);
+    int64_t bx = std::min<int64_t>(static_cast<int64_t>((x - lo_x_) * inv_cell_), nx_ - 1);
+    int64_t by = std::min<int64_t>(static_cast<int64_t>((y - lo_y_) * inv_cell_), ny_ - 1);
     return std::max<int64_t>(by, 0) * nx_ + std::max<int64_t>(bx, 0);
   }
 
   void visit(int64_t b, double px, double py, double& best, int64_t& best_p) const {
-    for (size_t k = start_[static_cast<size_t>(b)]; k < start_[static_cast<size_t>(b) + 1]; ++k) {
+    for (uint32_t k = start_[static_cast<size_t>(b)]; k < start_[static_cast<size_t>(b) + 1]; ++k) {
       const int64_t p = pixels_[k];
       const double dx = m_.x[static_cast<size_t>(p)] - px, dy = m_.y[static_cast<size_t>(p)] - py;
       const double d = dx * dx + dy * dy;
@@ -136,26 +138,29 @@ class NearestSource {
   }
 
   const Map& m_;
-  double lo_x_ = 0, lo_y_ = 0, cell_ = 1;
+  double lo_x_ = 0, lo_y_ = 0, cell_ = 1, inv_cell_ = 1;
   int64_t nx_ = 0, ny_ = 0;
-  std::vector<size_t> start_;
-  std::vector<int64_t> pixels_;
+  std::vector<uint32_t> start_;   // bucket b's pixels are pixels_[start_[b], start_[b + 1])
+  std::vector<uint32_t> pixels_;  // pixel indices (i * W + j), grouped by bucket
 };
 
-// The same search comparing every pixel (cheaper than building the buckets for one or two points).
+// The same search comparing every pixel (cheaper than building the buckets for a few points: the
+// build costs about as much as 30 exhaustive searches).
 int64_t nearest_source_brute_force(const Map& m, double px, double py) {
-  int64_t best_p = 0;
+  int64_t bi = 0, bj = 0;
   double best = std::numeric_limits<double>::infinity();
-  const size_t count = static_cast<size_t>(m.h * m.w);
-  for (size_t p = 0; p < count; ++p) {
-    double dx = m.x[p] - px, dy = m.y[p] - py;
-    double d = dx * dx + dy * dy;
-    if (d < best) {
-      best = d;
-      best_p = static_cast<int64_t>(p);
+  for (int64_t i = 0; i < m.h; ++i) {
+    for (int64_t j = 0; j < m.w; ++j) {
+      double dx = m.ax(i, j) - px, dy = m.ay(i, j) - py;
+      double d = dx * dx + dy * dy;
+      if (d < best) {
+        best = d;
+        bi = i;
+        bj = j;
+      }
     }
   }
-  return best_p;
+  return bi * m.w + bj;
 }
 
 }  // namespace
@@ -168,7 +173,8 @@ Tensor remap_points(const Tensor& points, const Tensor& map_x, const Tensor& map
   Tensor out = Tensor::empty(DType::F32, points.shape());
   float* o = out.mutable_data<float>();
   std::unique_ptr<NearestSource> index;
-  if (n > 2 && m.h > 0 && m.w > 0) index = std::make_unique<NearestSource>(m);
+  constexpr size_t kFewPoints = 24;
+  if (n > kFewPoints && m.h > 0 && m.w > 0 && m.h * m.w < INT32_MAX) index = std::make_unique<NearestSource>(m);
   for (size_t p = 0; p < n; ++p) {
     double* row = &v[p * static_cast<size_t>(k)];
     const double px = row[0], py = row[1];
