@@ -82,9 +82,7 @@ OUT_OF_SCOPE: Dict[Key, str] = {
 
 #: spatial transforms being written in issue 17 (remove an entry when its class lands: the test
 #: fails while an entry here has a class); the text says what does it today, if anything
-PLANNED: Dict[Key, str] = {
-    **{(ALB, name): "" for name in ("GridElasticDeform",)},
-}
+PLANNED: Dict[Key, str] = {}
 
 
 # -- the reference lists ---------------------------------------------------------------------------

@@ -56,7 +56,11 @@ cv::Matx33d to_cv(const Matrix3& m) {
 class AxisFold {
  public:
   AxisFold(int64_t n, Border border) : n_(static_cast<double>(n)), border_(border) {
-    period_ = border == Border::Wrap ? n_ : 2 * n_;
+    // the periods of the border patterns: wrap n, reflect 2n (edge pixels repeated), reflect_101
+    // 2(n - 1) (mirrored about the edge pixels; one pixel is its own period)
+    if (border == Border::Wrap) period_ = n_;
+    else if (border == Border::Reflect101) period_ = n > 1 ? 2 * (n_ - 1) : 1;
+    else period_ = 2 * n_;
   }
   float operator()(float v) const {
     constexpr double kMargin = 8;

@@ -18,6 +18,7 @@ void register_all_ops(Registry& r) {
   register_geometry_annotation_ops(r);
   register_geometry_distortion_ops(r);
   register_geometry_grid_shuffle_ops(r);
+  register_geometry_grid_elastic_ops(r);
   register_color_adjust_ops(r);
   register_color_value_ops(r);
   register_filter_ops(r);

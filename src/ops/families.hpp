@@ -17,6 +17,7 @@ void register_geometry_matrix_ops(Registry& r);
 void register_geometry_annotation_ops(Registry& r);
 void register_geometry_distortion_ops(Registry& r);
 void register_geometry_grid_shuffle_ops(Registry& r);
+void register_geometry_grid_elastic_ops(Registry& r);
 void register_color_adjust_ops(Registry& r);
 void register_color_value_ops(Registry& r);
 void register_filter_ops(Registry& r);

@@ -137,6 +137,10 @@ def build_cases(tmp_file: str):
         "geometry.elastic_map": lambda: g.ElasticMap(W, H, 4.0, 3.0),
         "geometry.grid_distortion_map": lambda: g.GridDistortionMap(W, H, varying(np.array([1.2, 0.8, 1.0], np.float32)),
                                                                     np.array([0.9, 1.1, 1.0], np.float32)),
+        "geometry.grid_elastic_mesh": lambda: g.GridElasticMesh(W, H, varying(np.linspace(1, 0, 5).astype(np.float32)),
+                                                                np.array([[[1, -1], [0, 1]]], np.float32), rows=2, cols=3),
+        "geometry.mesh_map": lambda: g.MeshMap(_mesh(), W, H),
+        "geometry.mesh_points": lambda: g.MeshPoints(pts(), _mesh()),
         "geometry.grid_shuffle_tiles": lambda: g.GridShuffleTiles(W, H, varying(np.linspace(1, 0, 15).astype(np.float32)),
                                                                   rows=3, cols=3),
         "geometry.optical_distortion_map": lambda: g.OpticalDistortionMap(W, H, varying(0.3)),
@@ -281,6 +285,13 @@ _TPS_SRC = np.array([[0, 0], [0, 1], [1, 0], [1, 1], [0.5, 0.5]], np.float32)
 def _tiles():
     """A 2 x 2 tile table of a W x H image whose two left tiles trade places."""
     return varying(np.array([[0, 0, 0, 6, 8, 6], [8, 0, 8, 0, 8, 6], [0, 6, 0, 0, 8, 6], [8, 6, 8, 6, 8, 6]],
+                            np.float32))
+
+
+def _mesh():
+    """A 2 x 2 mesh of a W x H image (albumentations' layout) whose inner vertex moved by (1, -1)."""
+    return varying(np.array([[0, 0, 8, 6, 0, 0, 8, 0, 9, 5, 0, 6], [8, 0, 16, 6, 8, 0, 16, 0, 16, 6, 9, 5],
+                             [0, 6, 8, 12, 0, 6, 9, 5, 8, 12, 0, 12], [8, 6, 16, 12, 9, 5, 16, 6, 16, 12, 8, 12]],
                             np.float32))
 
 

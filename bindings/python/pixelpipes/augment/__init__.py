@@ -28,10 +28,10 @@ from .bbox_crops import (AtLeastOneBBoxRandomCrop, BBoxSafeRandomCrop, RandomCro
                          RandomSizedBBoxSafeCrop)
 from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
-from .distort import (Distortion, ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
-                      RandomGridShuffle, ThinPlateSpline)
 from .constrained_dropout import ConstrainedCoarseDropout
 from .crop import CenterCrop, Crop, RandomCrop, RandomPatch, RandomResizedCrop
+from .distort import (Distortion, ElasticTransform, GridDistortion, GridElasticDeform, OpticalDistortion,
+                      PiecewiseAffine, RandomGridShuffle, ThinPlateSpline)
 from .dropout import CoarseDropout, GridDropout, XYMasking
 from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
@@ -40,8 +40,8 @@ from .mask_dropout import MaskDropout
 from .mosaic import Mosaic
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective, RandomPerspective
-from .random_elastic import RandomElastic
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
+from .random_elastic import RandomElastic
 from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSize, Resize, ScaleJitter,
                      SmallestMaxSize)
 from .rotate import RandomRotation, Rotate, SafeRotate
@@ -70,7 +70,7 @@ __all__ = [
     "PixelDropout",
     # distortions
     "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
-    "RandomGridShuffle", "ThinPlateSpline", "RandomElastic",
+    "RandomGridShuffle", "ThinPlateSpline", "GridElasticDeform", "RandomElastic",
     # color
     "ColorJitter", "Normalize",
 ]

@@ -6,7 +6,6 @@ albumentations' (torchvision's) algorithm, vectorized: every attempt is drawn at
 first valid one is picked by a select, so nothing runs in Python per sample."""
 from __future__ import annotations
 
-import math as _pymath
 
 import numpy as np
 

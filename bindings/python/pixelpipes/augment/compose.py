@@ -8,7 +8,6 @@ from typing import Any, Callable, List, Optional, Sequence
 
 from ..flow import Choice, Conditional
 from ..node import Node, as_node
-from ..ops import math as _math
 from ..ops import random, tensor
 from ..resource import Resource
 from ..resource import choice as _resource_choice

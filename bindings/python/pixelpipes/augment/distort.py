@@ -1,6 +1,6 @@
 """Non-linear distortions with albumentations 2.0.8's names, arguments, defaults and parameter
 distributions: ElasticTransform, GridDistortion, OpticalDistortion, PiecewiseAffine,
-ThinPlateSpline and RandomGridShuffle.
+ThinPlateSpline, GridElasticDeform and RandomGridShuffle.
 
 Each draws its random parameters with the pipeline's random ops (so a sample is a pure function of
 (seed, sample index)) and builds a coordinate map ([2, H, W]: map_x, map_y, image.remap's
@@ -17,7 +17,6 @@ PixelPipes' continuous coordinates, so images match albumentations' up to interp
 from __future__ import annotations
 
 import numbers
-from typing import Any, Dict
 
 import numpy as np
 
@@ -30,9 +29,9 @@ from .base import Augmentation
 
 # OpenCV's flags, as albumentations takes them, and PixelPipes' names.
 _CV_INTERPOLATIONS = {0: "nearest", 1: "linear", 2: "cubic", 3: "linear", 4: "lanczos"}
-_CV_BORDERS = {0: "constant", 1: "replicate", 2: "reflect", 3: "wrap"}
+_CV_BORDERS = {0: "constant", 1: "replicate", 2: "reflect", 3: "wrap", 4: "reflect_101"}
 _NAMED_INTERPOLATIONS = ("nearest", "linear", "cubic", "lanczos")
-_NAMED_BORDERS = ("constant", "replicate", "reflect", "wrap")
+_NAMED_BORDERS = ("constant", "replicate", "reflect", "wrap", "reflect_101")
 
 #: the kinds a distortion moves (the annotation helper's "masks" and "keypoints" included)
 DISTORTION_KINDS = tuple(SPATIAL_KINDS) + ("masks", "keypoints")
@@ -50,14 +49,13 @@ def _interpolation(value, what: str) -> str:
 
 
 def _border(value) -> str:
-    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
-        if int(value) == 4:
-            raise ValueError("border_mode cv2.BORDER_REFLECT_101 (4) is not supported; use cv2.BORDER_REFLECT (2)")
-        if int(value) in _CV_BORDERS:
-            return _CV_BORDERS[int(value)]
+    """A cv2.BORDER_* flag (albumentations' convention: CONSTANT, REPLICATE, REFLECT, WRAP,
+    REFLECT_101) or a name."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) in _CV_BORDERS:
+        return _CV_BORDERS[int(value)]
     if isinstance(value, str) and value in _NAMED_BORDERS:
         return value
-    raise ValueError(f"border_mode must be a cv2.BORDER_* flag (0-3) or one of {', '.join(_NAMED_BORDERS)}, "
+    raise ValueError(f"border_mode must be a cv2.BORDER_* flag (0-4) or one of {', '.join(_NAMED_BORDERS)}, "
                      f"not {value!r}")
 
 
@@ -354,6 +352,73 @@ class ThinPlateSpline(Distortion):
         return geometry.ThinPlateSplineMap(w, h, Constant(src), dst)
 
 
+class GridElasticDeform(Distortion):
+    """albumentations' GridElasticDeform: the image is cut into ``num_grid_xy`` = (cells along x,
+    cells along y) cells whose sides differ by at most one pixel (the longer ones at uniformly random
+    positions, as albumentations' shuffled splits), every inner vertex of the grid is moved by
+    (dx, dy), each an integer ~ uniform{-magnitude, ..., magnitude} (border vertices stay), and each
+    cell's content is warped by the perspective transform taking its rectangle to its moved quad
+    (geometry.grid_elastic_mesh, geometry.mesh_map: a pixel belongs to the last cell, in row-major
+    order, whose quad covers it; pixels no quad covers, where large moves fold the grid, are 0).
+    Images are remapped with ``interpolation``, masks with ``mask_interpolation`` (nearest by
+    default), both with a constant 0 border; boxes move as their masks (albumentations' boxes ->
+    masks -> distort -> boxes, geometry.remap_boxes); points and keypoints by the perspective
+    transform of the cell that holds them (geometry.mesh_points, albumentations' rule; keypoints
+    outside the image get visibility 0). Default p = 1.0 (albumentations').
+
+    With num_grid_xy of two different values, albumentations 2.0.8 splits the height into
+    num_grid_xy[0] rows but pairs the cells as num_grid_xy[1] rows, so its grid is torn; PixelPipes
+    follows the documented meaning (the two agree for square grids).
+    """
+
+    references = {"albumentations": "GridElasticDeform"}
+    default_p = 1.0
+
+    @staticmethod
+    def configure(num_grid_xy, magnitude, interpolation=1, mask_interpolation=0):
+        if not (isinstance(num_grid_xy, (list, tuple)) and len(num_grid_xy) == 2
+                and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v >= 1 for v in num_grid_xy)):
+            raise ValueError(f"num_grid_xy must be a (cells along x, cells along y) pair of ints >= 1, "
+                             f"not {num_grid_xy!r}")
+        if not (isinstance(magnitude, numbers.Integral) and not isinstance(magnitude, bool) and magnitude > 0):
+            raise ValueError(f"magnitude must be an int > 0 (pixels), not {magnitude!r}")
+        return dict(num_grid_xy=(int(num_grid_xy[0]), int(num_grid_xy[1])), magnitude=int(magnitude),
+                    interpolation=_interpolation(interpolation, "interpolation"),
+                    mask_interpolation=_interpolation(mask_interpolation, "mask_interpolation"))
+
+    @classmethod
+    def _params(cls, res, ref, config, label):
+        mesh = type.__call__(cls, ref, label=_sub(label, "mesh"), _part="draw", **config)
+        w, h = _size_int(ref)
+        return mesh, geometry.MeshMap(mesh, w, h)
+
+    def draw(self, ref):
+        cols, rows = self.config["num_grid_xy"]
+        m = self.config["magnitude"]
+        w, h = _size_int(ref)
+        keys = random.Uniform(0.0, 1.0, dtype="f64", shape=[rows + cols])
+        # inner vertices: (rows - 1) x (cols - 1); a grid without any still needs a tensor
+        moves = random.Integer(-m, m + 1, shape=[max(rows - 1, 1), max(cols - 1, 1), 2])
+        return geometry.GridElasticMesh(w, h, keys, moves, rows=rows, cols=cols)
+
+    def apply(self, kind, field, ref, mesh, maps):
+        c = self.config
+        mx, my = _plane(maps, 0), _plane(maps, 1)
+        if kind == "image":
+            return image.Remap(field, mx, my, interpolation=c["interpolation"], border="constant", border_value=0.0)
+        if kind in ("mask", "masks"):
+            return image.Remap(field, mx, my, interpolation=c["mask_interpolation"], border="constant",
+                               border_value=0.0)
+        w, h = _size_int(ref)
+        if kind == "boxes":
+            return geometry.RemapBoxes(field, mx, my, w, h)
+        if kind in ("points", "polygons"):
+            return geometry.MeshPoints(field, mesh)
+        if kind == "keypoints":
+            return keypoints_visibility(geometry.MeshPoints(field, mesh), w, h)
+        raise ValueError(f"cannot move a field of kind {kind!r}")
+
+
 class RandomGridShuffle(Augmentation):
     """albumentations' RandomGridShuffle: the image cut into ``grid`` = (rows, cols) tiles whose
     sides differ by at most one pixel (the longer ones at uniformly random positions), and the tiles
@@ -407,4 +472,4 @@ class RandomGridShuffle(Augmentation):
 
 
 __all__ = ["Distortion", "OpticalDistortion", "GridDistortion", "ElasticTransform", "PiecewiseAffine",
-           "ThinPlateSpline", "RandomGridShuffle", "keypoints_visibility"]
+           "ThinPlateSpline", "GridElasticDeform", "RandomGridShuffle", "keypoints_visibility"]

@@ -2,7 +2,6 @@
 with albumentations 2.0.8's arguments, defaults and distributions."""
 from __future__ import annotations
 
-import numbers
 
 from ..ops import noise, random, tensor
 from ..ops import flow as _flow

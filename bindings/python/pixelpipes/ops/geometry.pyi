@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['BoxToPoints', 'CenterOnBox', 'Chain', 'ClipBoxes', 'ElasticMap', 'FilterBoxes', 'FlipMatrix', 'FocusOnBox', 'GridDistortionMap', 'GridHoles', 'GridShuffleTiles', 'Identity', 'Invert', 'OpticalDistortionMap', 'PiecewiseAffineMap', 'PointsBounds', 'RemapBoxes', 'RemapPoints', 'ResizeMatrix', 'Rotate', 'Scale', 'Shear', 'ThinPlateSplineMap', 'TileMovesBoxes', 'TileMovesMap', 'TileMovesPoints', 'TransformBoxes', 'TransformPoints', 'TransformPolygon', 'Translate', 'VisibleBoxes']
+__all__ = ['BoxToPoints', 'CenterOnBox', 'Chain', 'ClipBoxes', 'ElasticMap', 'FilterBoxes', 'FlipMatrix', 'FocusOnBox', 'GridDistortionMap', 'GridElasticMesh', 'GridHoles', 'GridShuffleTiles', 'Identity', 'Invert', 'MeshMap', 'MeshPoints', 'OpticalDistortionMap', 'PiecewiseAffineMap', 'PointsBounds', 'RemapBoxes', 'RemapPoints', 'ResizeMatrix', 'Rotate', 'Scale', 'Shear', 'ThinPlateSplineMap', 'TileMovesBoxes', 'TileMovesMap', 'TileMovesPoints', 'TransformBoxes', 'TransformPoints', 'TransformPolygon', 'Translate', 'VisibleBoxes']
 
 class BoxToPoints(OpNode):
     """
@@ -164,6 +164,27 @@ class GridDistortionMap(OpNode):
     def __init__(self, width: NodeLike, height: NodeLike, steps_x: NodeLike, steps_y: NodeLike, *, normalized: bool = True, label: Optional[str] = None) -> None: ...
 
 
+class GridElasticMesh(OpNode):
+    """
+        The mesh of albumentations' GridElasticDeform: the image cut into rows x cols cells, row heights H // rows (one more for H % rows of them) in the order that sorts keys[0:rows], column widths likewise by keys[rows:rows+cols] (uniform keys: albumentations' shuffled splits); each inner vertex of the grid moved by its displacement, border vertices fixed. Cell (r, c)'s destination quad is made of the moved vertices around it.
+
+        Op ``geometry.grid_elastic_mesh``.
+
+        Inputs:
+            width: Image width (integer scalar >= cols).
+            height: Image height (integer scalar >= rows).
+            keys: 1-D tensor of rows + cols numbers.
+            displacements: (rows - 1) * (cols - 1) * 2 numbers, row-major [rows - 1, cols - 1, 2]: each inner vertex's (dx, dy) in pixels.
+
+        Attributes (keyword-only, fixed at compile time):
+            rows (int; in [1, 1024]; default 4): Rows of cells.
+            cols (int; in [1, 1024]; default 4): Columns of cells.
+
+        Output: f32 [cells, 12] mesh (albumentations' generated_mesh, pixel indices): per cell in row-major order, the source rectangle x1 y1 x2 y2, then the destination quad's top-left, top-right, bottom-right and bottom-left corners
+    """
+    def __init__(self, width: NodeLike, height: NodeLike, keys: NodeLike, displacements: NodeLike, *, rows: int = 4, cols: int = 4, label: Optional[str] = None) -> None: ...
+
+
 class GridHoles(OpNode):
     """
         GridDropout's holes, laid out as albumentations 2.0 does: the height is split into `rows` intervals of height / rows pixels (the first height % rows of them one pixel longer) in a random order, the width likewise into `cols`; in each cell (row-major) a hole of trunc(clamp(side * ratio, 1, side - 1)) pixels per side sits at the cell's corner plus an offset (random_offset: integer(0, side - hole) per cell and axis; else shift_x, shift_y), moved inside the image. Draws: the row intervals' order (Fisher-Yates from the back, as random.permutation), then the columns'; with random_offset the y offsets of every cell, then the x offsets.
@@ -231,6 +252,37 @@ class Invert(OpNode):
         Output: f32 3 x 3
     """
     def __init__(self, matrix: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class MeshMap(OpNode):
+    """
+        The image.remap maps that draw a mesh as albumentations' distort_image does: each output pixel belongs to the last cell whose quad (OpenCV's fillConvexPoly of its corners truncated to integers) covers it and samples the source where that cell's perspective transform (rectangle -> quad) takes it from, + 0.5 (continuous coordinates). Pixels no quad covers sample (-1, -1), outside the image.
+
+        Op ``geometry.mesh_map``.
+
+        Inputs:
+            mesh: f32 [cells, 12] mesh (albumentations' generated_mesh, pixel indices): per cell in row-major order, the source rectangle x1 y1 x2 y2, then the destination quad's top-left, top-right, bottom-right and bottom-left corners
+            width: Output width (integer scalar).
+            height: Output height (integer scalar).
+
+        Output: f32 [2, height, width]: map_x then map_y, image.remap's continuous coordinates
+    """
+    def __init__(self, mesh: NodeLike, width: NodeLike, height: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class MeshPoints(OpNode):
+    """
+        Moves points by a mesh (albumentations' distort_image_keypoints): a point inside the mesh's extent moves by the perspective transform of the cell whose source rectangle [x1, x2) x [y1, y2) holds its pixel-index coordinates (x - 0.5, y - 0.5; within half a pixel of the left or top border, the first cell); points outside stay. Columns after x, y are kept.
+
+        Op ``geometry.mesh_points``.
+
+        Inputs:
+            points: N x k points (k >= 2), or one point.
+            mesh: f32 [cells, 12] mesh (albumentations' generated_mesh, pixel indices): per cell in row-major order, the source rectangle x1 y1 x2 y2, then the destination quad's top-left, top-right, bottom-right and bottom-left corners
+
+        Output: f32, the shape of points
+    """
+    def __init__(self, points: NodeLike, mesh: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class OpticalDistortionMap(OpNode):
