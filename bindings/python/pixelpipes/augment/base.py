@@ -154,22 +154,17 @@ class Augmentation(Macro, metaclass=_AugmentationMeta):
         if params is None:
             params = cls._params(res, ref, config, label)
 
-        def make(field: Node, kind: str, name: Optional[str]) -> Node:
+        def make(field: Node, kind: str, name: Optional[str], cfg: Dict[str, Any]) -> Node:
             lab = label if name is None else _sub(label, name)
-            return type.__call__(cls, field, ref, *params, label=lab, _part="apply", _kind=kind, **config)
+            return type.__call__(cls, field, ref, *params, label=lab, _part="apply", _kind=kind, **cfg)
 
         if res is None:
-            return make(ref, "image", None)
+            return make(ref, "image", None, config)
         # declared boxes move unclipped: after_transform filters them by their visibility
         unclipped = {**config, "clip_boxes": False}
         decls = res.declarations
-        changed = {}
-        for name, kind in res.kinds.items():
-            if kind in cls.kinds:
-                declared_boxes = kind == "boxes" and name in decls
-                lab = label if name is None else _sub(label, name)
-                changed[name] = type.__call__(cls, res[name], ref, *params, label=lab, _part="apply", _kind=kind,
-                                              **(unclipped if declared_boxes else config))
+        changed = {name: make(res[name], kind, name, unclipped if kind == "boxes" and name in decls else config)
+                   for name, kind in res.kinds.items() if kind in cls.kinds}
         return after_transform(res.replace(changed), changed, lambda: cls._mirrored(params, config))
 
     @classmethod
