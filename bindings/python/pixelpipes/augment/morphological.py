@@ -109,9 +109,12 @@ class Morphological(Augmentation):
     grow a dilation nor shrink an erosion (OpenCV's default).
 
     Masks and instance masks get the same operation (label maps: the largest / smallest label
-    under the element). Boxes move as albumentations moves them: each box becomes the mask of its
-    pixels (corners truncated to ints, clipped to the image), dilated or eroded, and its bounding
-    box; a box eroded away becomes (-1, -1, -1, -1) (declared boxes then drop it). Points,
+    under the element). Boxes move as albumentations' bboxes_morphology means to, box by box: each
+    box becomes the mask of its pixels (corners truncated to ints, clipped to the image), dilated
+    or eroded, and its bounding box; a box eroded away becomes (-1, -1, -1, -1) (declared boxes
+    then drop it). (albumentations 2.0.8 passes the N x H x W mask stack to cv2 as one N-row,
+    W-channel image: its boxes grow in y by the element's width only and merge with their
+    neighbours in the list; that bug is not followed.) Points,
     keypoints and polygons stay where they are. Square odd elements use mask.dilate / mask.erode;
     other sizes a composition of edge-replicated shifts (exact as well). p defaults to 0.5.
     """

@@ -6,12 +6,11 @@ import inspect
 from typing import Optional
 
 from ..ops import geometry
-from ._common import _is_node, _sub, _size_f32, _size_hw, _static_hw
-from .base import Augmentation, _is_source
+from ._common import _is_node, _size_f32, _size_hw, _sub
+from .base import Augmentation
 from .crop import CenterCrop, _CropFields
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
-from ..node import as_node
-from ..resource import Resource, SPATIAL_KINDS
+from ..resource import SPATIAL_KINDS
 
 #: torchvision's order of the five crops
 CORNERS = ("top_left", "top_right", "bottom_left", "bottom_right", "center")
@@ -31,6 +30,8 @@ class _FixedCrop(_CropFields):
     def matrix(self, ref):
         h, w = self.config["size"]
         W, H = _size_f32(ref)
+        if not _is_node(W) and (h > H or w > W):   # torchvision's error (sizes known at compile time)
+            raise ValueError(f"Requested crop size {(h, w)} is bigger than input size {(int(H), int(W))}")
         corner = self.config["corner"]
         if corner == "center":
             x, y = CenterCrop._offset(W - w), CenterCrop._offset(H - h)
@@ -40,14 +41,7 @@ class _FixedCrop(_CropFields):
         return geometry.Translate(-x, -y)
 
 
-def _reference(source):
-    return source.reference() if isinstance(source, Resource) else as_node(source)
-
-
 def _five(source, size, label):
-    hw = _static_hw(_reference(source))
-    if hw is not None and (size[0] > hw[1] or size[1] > hw[0]):
-        raise ValueError(f"Requested crop size {size} is bigger than input size {(hw[1], hw[0])}")
     return tuple(_FixedCrop._build(source, size, corner, label=_sub(label, corner)) for corner in CORNERS)
 
 
@@ -58,7 +52,7 @@ class FiveCrop(Augmentation):
     at round((W - w) / 2), round((H - h) / 2), halves to even). Every spatial field is cropped with
     its crop (masks, boxes clipped or filtered by their declaration, points, keypoints), where
     torchvision refuses boxes and masks. A crop larger than the image is an error (torchvision's)
-    when the size is known at build time. Nothing is random and there is no ``p``; the fan-out
+    when the size is known at compile time. Nothing is random and there is no ``p``; the fan-out
     happens at graph-build time, so it ends a pipeline (output each crop, or stack the images with
     tensor.Stack for test-time augmentation) rather than sitting inside Compose."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional
 
 import numpy as np
 
