@@ -64,20 +64,12 @@ OUT_OF_SCOPE: Dict[Key, str] = {
     (ALB, "Lambda"): "arbitrary Python functions per sample; a compiled graph runs no Python per sample "
                      "(write the step as ops, or as augment.Transform with a matrix node)",
     (ALB, "NoOp"): "the identity: leave the step out of the graph",
-    (ALB, "OverlayElements"): "pastes user-supplied images and masks given per sample as Python metadata; "
-                              "compose it from mask and image ops on resource fields instead",
     (ALB, "FrequencyMasking"): "spectrogram (audio) transform; issue 17 leaves audio aside "
                                "(on images, XYMasking masks the same stripes)",
     (ALB, "TimeMasking"): "spectrogram (audio) transform; issue 17 leaves audio aside "
                           "(on images, XYMasking masks the same stripes)",
     (ALB, "TimeReverse"): "spectrogram (audio) transform; issue 17 leaves audio aside "
                           "(on images it is a horizontal flip: augment.RandomHorizontalFlip)",
-    (ALB, "Morphological"): f"erosion/dilation of image and mask pixels, no geometry: with the pixel-level "
-                            f"transforms (issue {NEXT_ISSUE})",
-    (TV, "FiveCrop"): "returns five images per input (a test-time tool): five augment.Transform crops of one "
-                      "resource, one output each, do the same",
-    (TV, "TenCrop"): "returns ten images per input (a test-time tool): ten augment.Transform crops (flipped "
-                     "and not) of one resource, one output each, do the same",
 }
 
 #: spatial transforms being written in issue 17 (remove an entry when its class lands: the test

@@ -64,6 +64,13 @@ SCALED = {
                                                hole_width_range=(16, 40), fill_mask=0, p=1.0),
     "XYMasking": lambda r: A.XYMasking(r, num_masks_x=2, num_masks_y=1, mask_x_length=24, mask_y_length=20,
                                        fill_mask=0, p=1.0),
+    "FiveCrop": lambda r: A.FiveCrop(r, (160, 200))[0],
+    "TenCrop": lambda r: A.TenCrop(r, (160, 200))[-1],
+    "FiveCrop[-1]": lambda r: A.FiveCrop(r, (160, 200))[-1],
+    "TenCrop[0]": lambda r: A.TenCrop(r, (160, 200), vertical_flip=True)[0],
+    "TenCrop[5]": lambda r: A.TenCrop(r, (160, 200), vertical_flip=True)[5],
+    "OverlayElements": lambda r: A.OverlayElements(
+        r, overlays=[{"image": declared._photo("chelsea", (40, 48)), "bbox": [0.4, 0.3, 0.6, 0.5]}], p=1.0),
 }
 
 
@@ -85,10 +92,10 @@ def _iou(a, b):
     return inter / union if union > 0 else 0.0
 
 
-@pytest.mark.parametrize("name", sorted(declared.CASES))
+@pytest.mark.parametrize("name", sorted(declared.SWEPT))
 def test_fields_move_together(name):
     def build():
-        return SCALED.get(name, declared.CASES[name])(_item())
+        return SCALED.get(name, declared.SWEPT[name])(_item())
     p = declared._compile(build, seed=5)
     ious, distances = [], []
     for sample in range(8):

@@ -132,7 +132,22 @@ CASES = {
     "RandomRotation": lambda r: A.RandomRotation(r, 30, expand=True),
     "RandomPerspective": lambda r: A.RandomPerspective(r, 0.3, p=1.0),
     "RandomElastic": lambda r: A.RandomElastic(r, alpha=20.0, sigma=5.0),
+    "Morphological": lambda r: A.Morphological(r, scale=(2, 3), p=1.0),
+    "OverlayElements": lambda r: A.OverlayElements(
+        r, overlays=[{"image": _photo("chelsea", (20, 24)), "bbox": [0.3, 0.3, 0.7, 0.7]}], p=1.0),
+    # FiveCrop and TenCrop return several resources: their first and last crops here, the others
+    # of interest in MORE_CROPS
+    "FiveCrop": lambda r: A.FiveCrop(r, (40, 50))[0],
+    "TenCrop": lambda r: A.TenCrop(r, (40, 50))[-1],
 }
+
+#: further crops of the transforms that return several resources (swept like CASES)
+MORE_CROPS = {
+    "FiveCrop[-1]": lambda r: A.FiveCrop(r, (40, 50))[-1],
+    "TenCrop[0]": lambda r: A.TenCrop(r, (40, 50), vertical_flip=True)[0],
+    "TenCrop[5]": lambda r: A.TenCrop(r, (40, 50), vertical_flip=True)[5],
+}
+SWEPT = {**CASES, **MORE_CROPS}
 
 
 def _with_objects(r):
@@ -188,13 +203,13 @@ def _check_aligned(out, what):
                        for b, lab in zip(boxes, labels) if lab == i), (what, i, x, y)
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
+@pytest.mark.parametrize("name", sorted(SWEPT))
 def test_declarations_survive_and_labels_stay_aligned(name):
     holder = {}
 
     def build():
         r = _item()
-        out = CASES[name](r)
+        out = SWEPT[name](r)
         holder["in"], holder["out"] = r.declarations, out.declarations
         return out
     p = _compile(build)

@@ -37,7 +37,10 @@ from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .mask_crops import CropNonEmptyMaskIfExists
 from .mask_dropout import MaskDropout
+from .morphological import Morphological
 from .mosaic import Mosaic
+from .multi_crop import FiveCrop, TenCrop
+from .overlay import OverlayElements
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective, RandomPerspective
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
@@ -55,6 +58,8 @@ __all__ = [
     "RandomResizedCrop", "RandomCrop", "CenterCrop", "RandomPatch", "RandomSizedCrop", "RandomCropFromBorders",
     "BBoxSafeRandomCrop", "RandomSizedBBoxSafeCrop", "AtLeastOneBBoxRandomCrop", "RandomCropNearBBox",
     "RandomIoUCrop", "CropNonEmptyMaskIfExists", "Crop",
+    # one input, several crops (test-time augmentation)
+    "FiveCrop", "TenCrop",
     # resizing and padding
     "Resize", "LongestMaxSize", "SmallestMaxSize", "RandomScale", "ScaleJitter", "RandomShortestSize",
     "RandomResize", "Pad", "PadIfNeeded",
@@ -63,14 +68,16 @@ __all__ = [
     "RandomHorizontalFlip", "RandomVerticalFlip", "RandomRotate90", "D4", "SquareSymmetry", "Transpose",
     "RandomAffine", "SafeRotate", "Perspective", "Affine", "ShiftScaleRotate", "Rotate",
     "RandomRotation", "RandomPerspective",
-    # several items in one
-    "Mosaic",
+    # several items in one, overlays
+    "Mosaic", "OverlayElements",
     # dropout
     "CoarseDropout", "GridDropout", "XYMasking", "MaskDropout", "ConstrainedCoarseDropout", "Erasing",
     "PixelDropout",
     # distortions
     "Distortion", "ElasticTransform", "GridDistortion", "OpticalDistortion", "PiecewiseAffine",
     "RandomGridShuffle", "ThinPlateSpline", "GridElasticDeform", "RandomElastic",
+    # morphology
+    "Morphological",
     # color
     "ColorJitter", "Normalize",
 ]
