@@ -61,9 +61,6 @@ TORCHVISION_PIXEL: Tuple[str, ...] = (
 
 #: spatial transforms PixelPipes does not have and will not: one line each, why
 OUT_OF_SCOPE: Dict[Key, str] = {
-    (ALB, "Lambda"): "arbitrary Python functions per sample; a compiled graph runs no Python per sample "
-                     "(write the step as ops, or as augment.Transform with a matrix node)",
-    (ALB, "NoOp"): "the identity: leave the step out of the graph",
     (ALB, "FrequencyMasking"): "spectrogram (audio) transform; issue 17 leaves audio aside "
                                "(on images, XYMasking masks the same stripes)",
     (ALB, "TimeMasking"): "spectrogram (audio) transform; issue 17 leaves audio aside "

@@ -116,6 +116,7 @@ CASES = {
     "RandomGridShuffle": lambda r: A.RandomGridShuffle(r, grid=(2, 2), p=1.0),
     "ThinPlateSpline": lambda r: A.ThinPlateSpline(r, scale_range=(0.1, 0.2), p=1.0),
     "GridElasticDeform": lambda r: A.GridElasticDeform(r, num_grid_xy=(4, 4), magnitude=5, p=1.0),
+    "NoOp": lambda r: A.NoOp(r, p=1.0),
     "MaskDropout": lambda r: A.MaskDropout(_with_objects(r), max_objects=2, fill_mask=0, p=1.0),
     "ConstrainedCoarseDropout": lambda r: A.ConstrainedCoarseDropout(
         r, num_holes_range=(1, 3), hole_height_range=(0.2, 0.4), hole_width_range=(0.2, 0.4), bbox_labels=[1, 2],

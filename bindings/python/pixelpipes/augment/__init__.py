@@ -35,6 +35,7 @@ from .distort import (Distortion, ElasticTransform, GridDistortion, GridElasticD
 from .dropout import CoarseDropout, GridDropout, XYMasking
 from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
+from .lambdas import Lambda, NoOp
 from .mask_crops import CropNonEmptyMaskIfExists
 from .mask_dropout import MaskDropout
 from .morphological import Morphological
@@ -53,6 +54,7 @@ from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 __all__ = [
     # the framework and composition
     "Augmentation", "GeometryAugmentation", "Planned", "Compose", "Composition", "OneOf", "SomeOf", "Sequential",
+    "NoOp", "Lambda",
     "Transform",
     # crops
     "RandomResizedCrop", "RandomCrop", "CenterCrop", "RandomPatch", "RandomSizedCrop", "RandomCropFromBorders",
