@@ -55,7 +55,8 @@ DEFAULT_OUT = ROOT / "benchmarks" / "results" / "catalog_speed.md"
 class Case:
     name: str                                   # albumentations' (or torchvision's) transform name
     kwargs: Dict[str, Any] = field(default_factory=dict)    # albumentations' argument names
-    needs: Tuple[str, ...] = ()                 # "boxes", "mask": fields the transform needs
+    needs: Tuple[str, ...] = ()                 # "boxes", "mask": fields the transform needs; "items":
+                                                # four images (Mosaic); "overlay": an overlay image
     fallback: Optional[Tuple[str, Dict[str, Any]]] = None   # (augment class, its kwargs) if no class references it
     skip: str = ""                              # why it is not measured
 
@@ -83,7 +84,9 @@ CASES: List[Case] = [
     Case("HorizontalFlip"),
     Case("LongestMaxSize", dict(max_size=S)),
     Case("MaskDropout", dict(max_objects=1), needs=("mask",)),
-    Case("Mosaic", skip="combines several dataset items (no single-image form to compare)"),
+    Case("Morphological", dict(scale=(3, 3), operation="dilation")),
+    Case("Mosaic", dict(target_size=(S, S), cell_shape=(S, S)), needs=("items",)),
+    Case("OverlayElements", needs=("overlay",)),
     Case("OpticalDistortion", dict(distort_limit=(-0.05, 0.05))),
     Case("Pad", dict(padding=16)),
     Case("PadIfNeeded", dict(min_height=None, min_width=None, pad_height_divisor=96, pad_width_divisor=96)),
@@ -139,6 +142,16 @@ def load_images(size: int) -> List[np.ndarray]:
     return images
 
 
+#: where OverlayElements pastes its overlay (normalized x1 y1 x2 y2, albumentations' convention)
+OVERLAY_BOX = [0.25, 0.25, 0.75, 0.75]
+
+
+def _overlay(image: np.ndarray) -> np.ndarray:
+    """An overlay: the photo at half size."""
+    h, w = image.shape[:2]
+    return np.ascontiguousarray(cv2.resize(image, (w // 2, h // 2), interpolation=cv2.INTER_AREA))
+
+
 def boxes_for(size: int) -> np.ndarray:
     """Two boxes (pascal_voc pixels) at fixed fractions of the image."""
     return np.array([[0.20, 0.25, 0.60, 0.70], [0.50, 0.10, 0.90, 0.40]], np.float32) * size
@@ -187,7 +200,13 @@ def pixelpipes_rate(cls, kwargs, case: Case, images, seconds: float, runs: int) 
     with pp.Graph() as g:
         item = pp.SampleIndex() % len(images)
         img = pp.Constant(images)[item]
-        if case.needs:
+        if "items" in case.needs:      # the sample's image and the next three photos
+            items = [resource.Resource(image=pp.Constant(images)[(item + k) % len(images)]) for k in range(4)]
+            cls(items, **kwargs, p=1.0).output()
+        elif "overlay" in case.needs:  # the next photo at half size, pasted into a fixed box
+            overlay = pp.Constant([_overlay(im) for im in images])[(item + 1) % len(images)]
+            g.output("image", cls(img, overlays=[{"image": overlay, "bbox": OVERLAY_BOX}], **kwargs, p=1.0))
+        elif case.needs:
             fields = {"image": img}
             if "boxes" in case.needs:
                 fields["boxes"] = pp.Constant([boxes_for(size)] * len(images))[item]
@@ -231,15 +250,23 @@ def albumentations_rate(case: Case, images, seconds: float, runs: int) -> Tuple[
             extra["cropping_bbox"] = boxes_for(size)[0].tolist()
     if "mask" in case.needs:
         extra["mask"] = mask_for(size)
+    overlays = [_overlay(im) for im in images]
+
+    def per_sample(k: int) -> Dict[str, Any]:
+        if "items" in case.needs:
+            return {"mosaic_metadata": [{"image": images[(k + j) % len(images)]} for j in (1, 2, 3)]}
+        if "overlay" in case.needs:
+            return {"overlay_metadata": [{"image": overlays[(k + 1) % len(images)], "bbox": OVERLAY_BOX}]}
+        return {}
     k = 0
     for _ in range(3):   # warm-up
-        transform(image=images[k % len(images)], **extra)
+        transform(image=images[k % len(images)], **extra, **per_sample(k))
         k += 1
     rates, loads = [], []
     for _ in range(runs):
         n, t0, c0 = 0, time.perf_counter(), time.process_time()
         while True:
-            transform(image=images[k % len(images)], **extra)["image"]
+            transform(image=images[k % len(images)], **extra, **per_sample(k))["image"]
             k += 1
             n += 1
             elapsed = time.perf_counter() - t0

@@ -164,8 +164,9 @@ def differences(cls, key: Key) -> str:
     """How a class differs from the albumentations transform it names: the default p and the
     constructor arguments it does not take (torchvision is not importable here: not checked)."""
     library, name = key
+    own = (cls.__dict__.get("differences") or {}).get(library, "")   # the class's known behaviour differences
     if library != ALB:
-        return ""
+        return own
     A = _albumentations()
     theirs = inspect.signature(getattr(A, name).__init__).parameters
     ours = inspect.signature(cls).parameters
@@ -177,6 +178,8 @@ def differences(cls, key: Key) -> str:
                (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD) and a not in ours]
     if missing:
         notes.append("arguments not taken: " + ", ".join(missing))
+    if own:
+        notes.append(own)
     return "; ".join(notes)
 
 
@@ -262,7 +265,8 @@ def render() -> str:
         "those. **moves** is the field kinds of a `Resource` the class changes (see "
         "[Augmentations](augment.md)); **differences** lists, for albumentations' transforms, a default "
         "`p` other than albumentations' and the constructor arguments the class does not take "
-        "(albumentations' `p` and `strict` aside).",
+        "(albumentations' `p` and `strict` aside), and for both libraries the known differences in "
+        "behaviour the class declares (its `differences` attribute; the details are in augment.md).",
         "",
         f"- albumentations spatial-level transforms: {_count(alb, done)}.",
         f"- torchvision v2 geometric transforms: {_count(tv, done)}.",

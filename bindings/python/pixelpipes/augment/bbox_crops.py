@@ -228,6 +228,8 @@ class RandomIoUCrop(WindowCrop):
 
     default_p = 1.0
     references = {"torchvision": "RandomIoUCrop"}
+    differences = {"torchvision": "if all 16 rounds of trials fail the sample is left unchanged (torchvision keeps "
+                                  "drawing)"}
     missing = None
     ROUNDS = 16
 

@@ -372,6 +372,8 @@ class GridElasticDeform(Distortion):
     """
 
     references = {"albumentations": "GridElasticDeform"}
+    differences = {"albumentations": "a non-square num_grid_xy follows the documented (x, y) order (albumentations "
+                                     "2.0.8 swaps rows and columns there)"}
     default_p = 1.0
 
     @staticmethod
@@ -429,6 +431,8 @@ class RandomGridShuffle(Augmentation):
     """
 
     references = {"albumentations": "RandomGridShuffle"}
+    differences = {"albumentations": "a box cut by a tile seam becomes the box of its largest piece (albumentations: "
+                                     "one box per piece)"}
     kinds = DISTORTION_KINDS
     default_p = 0.5
 

@@ -86,6 +86,7 @@ class PixelDropout(Augmentation):
     not supported. Several image fields each draw their own pixels. p defaults to 0.5."""
 
     references = {"albumentations": "PixelDropout"}
+    differences = {"albumentations": "drop_value=None (random values) is not supported"}
     kinds = ("image", "mask", "masks")
     default_p = 0.5
 

@@ -120,6 +120,8 @@ class Morphological(Augmentation):
     """
 
     references = {"albumentations": "Morphological"}
+    differences = {"albumentations": "boxes grow or shrink box by box (albumentations 2.0.8 dilates its stack of box "
+                                     "masks as one image: boxes change in y only)"}
     kinds = ("image", "mask", "masks", "boxes")
     default_p = 0.5
 

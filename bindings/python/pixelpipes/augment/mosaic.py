@@ -99,6 +99,8 @@ class Mosaic(Augmentation, metaclass=_MosaicMeta):
 
     default_p = 0.5
     references = {"albumentations": "Mosaic"}
+    differences = {"albumentations": "min_visibility compares a box's visible part with the whole box resized into its "
+                                     "cell (albumentations clips to the cell first)"}
     kinds = ("image", "mask", "masks", "boxes", "points", "keypoints")
 
     @staticmethod

@@ -57,6 +57,7 @@ class FiveCrop(Augmentation):
     tensor.Stack for test-time augmentation) rather than sitting inside Compose."""
 
     references = {"torchvision": "FiveCrop"}
+    differences = {"torchvision": "every field moves with its crop (torchvision refuses boxes and masks here)"}
     kinds = SPATIAL_KINDS
 
     @staticmethod
@@ -87,6 +88,7 @@ class TenCrop(FiveCrop):
     mirrored first (declared keypoints swap their flip_pairs)."""
 
     references = {"torchvision": "TenCrop"}
+    differences = {"torchvision": "every field moves with its crop (torchvision refuses boxes and masks here)"}
 
     @staticmethod
     def configure(size, vertical_flip: bool = False):

@@ -49,6 +49,7 @@ class Pad(ReframeAugmentation):
     with a number ``fill``; here masks take ``fill_mask`` (pass fill_mask=fill for that)."""
 
     references = {"albumentations": "Pad", "torchvision": "Pad"}
+    differences = {"albumentations": "reflecting borders do not add mirrored copies of boxes and keypoints"}
     default_p = 1.0
     resizes = False
     random_plan = False
@@ -93,6 +94,7 @@ class PadIfNeeded(Pad):
     The output size is known when the input's is."""
 
     references = {"albumentations": "PadIfNeeded"}
+    differences = {"albumentations": "reflecting borders do not add mirrored copies of boxes and keypoints"}
 
     @staticmethod
     def configure(min_height=1024, min_width=1024, pad_height_divisor=None, pad_width_divisor=None,
@@ -173,6 +175,7 @@ class CropAndPad(ReframeAugmentation):
     Without keep_size the output size varies per sample."""
 
     references = {"albumentations": "CropAndPad"}
+    differences = {"albumentations": "reflecting borders do not add mirrored copies of boxes and keypoints"}
     default_p = 1.0
 
     @staticmethod

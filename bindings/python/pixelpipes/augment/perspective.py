@@ -40,6 +40,7 @@ class Perspective(WarpAugmentation):
     the input's size. ``keep_size=False`` and ``fit_output=True`` are not supported."""
 
     references = {"albumentations": "Perspective"}
+    differences = {"albumentations": "keep_size=False and fit_output=True are refused (a ValueError)"}
     default_p = 0.5
 
     @staticmethod

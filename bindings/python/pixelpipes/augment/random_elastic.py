@@ -37,6 +37,7 @@ class RandomElastic(Distortion):
     torchvision approximates it by identity - displacement). p is 1 (torchvision's has none)."""
 
     references = {"torchvision": "ElasticTransform"}
+    differences = {"torchvision": "sigma must be the same on both axes"}
     default_p = 1.0
 
     @staticmethod

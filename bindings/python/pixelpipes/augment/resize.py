@@ -279,6 +279,7 @@ class ScaleJitter(_WholeImageResize):
     The output size varies per sample."""
 
     references = {"torchvision": "ScaleJitter"}
+    differences = {"torchvision": "antialias is accepted but not applied"}
     default_p = 1.0
     random_plan = True
 
