@@ -96,6 +96,7 @@ class Resize(_WholeImageResize):
     known at compile time for (height, width) sizes, and for the others when the input's is."""
 
     references = {"albumentations": "Resize", "torchvision": "Resize"}
+    differences = {"torchvision": "antialias is accepted but not applied (interpolation='area' shrinks with averaging)"}
     default_p = 1.0
 
     @staticmethod

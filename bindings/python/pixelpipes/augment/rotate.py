@@ -28,6 +28,7 @@ class SafeRotate(WarpAugmentation):
     ``rotate_method`` "largest_box" (the rotated corners' box) is the one supported."""
 
     references = {"albumentations": "SafeRotate"}
+    differences = {"albumentations": "rotate_method 'ellipse' is refused (a ValueError)"}
     default_p = 0.5
 
     @staticmethod
