@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <numeric>
 #include <string>
@@ -94,6 +95,30 @@ Tensor tile_moves_map(const Tensor& table, int64_t width, int64_t height) {
         mx[i * width + j] = static_cast<float>(static_cast<double>(j) - m.dx + m.sx + 0.5);
         my[i * width + j] = static_cast<float>(static_cast<double>(i) - m.dy + m.sy + 0.5);
       }
+  }
+  return out;
+}
+
+Tensor move_tiles(const Tensor& image, const Tensor& table) {
+  if (image.ndim() != 2 && image.ndim() != 3) argument_error("move_tiles: the image must be H x W or H x W x C");
+  int64_t height = image.dim(0), width = image.dim(1);
+  std::vector<Move> moves = read_table(table);
+  Tensor src = image.contiguous();
+  Tensor out = Tensor::zeros(image.dtype(), image.shape());
+  size_t px = dtype_size(image.dtype()) * static_cast<size_t>(image.ndim() == 3 ? image.dim(2) : 1);
+  size_t row = px * static_cast<size_t>(width);
+  for (const Move& m : moves) {
+    int64_t sx = static_cast<int64_t>(m.sx), sy = static_cast<int64_t>(m.sy);
+    int64_t dx = static_cast<int64_t>(m.dx), dy = static_cast<int64_t>(m.dy);
+    int64_t w = static_cast<int64_t>(m.w), h = static_cast<int64_t>(m.h);
+    // only the part of the tile whose source and destination both lie inside the image
+    int64_t x_lo = std::max<int64_t>({0, -sx, -dx}), x_hi = std::min<int64_t>({w, width - sx, width - dx});
+    int64_t y_lo = std::max<int64_t>({0, -sy, -dy}), y_hi = std::min<int64_t>({h, height - sy, height - dy});
+    if (x_hi <= x_lo) continue;
+    for (int64_t y = y_lo; y < y_hi; ++y)
+      std::memcpy(out.mutable_bytes() + static_cast<size_t>(dy + y) * row + static_cast<size_t>(dx + x_lo) * px,
+                  src.bytes() + static_cast<size_t>(sy + y) * row + static_cast<size_t>(sx + x_lo) * px,
+                  static_cast<size_t>(x_hi - x_lo) * px);
   }
   return out;
 }

@@ -19,6 +19,11 @@ Tensor grid_shuffle_tiles(int64_t width, int64_t height, int64_t rows, int64_t c
 // The remap maps ([2, H, W], image.remap's convention) that move every tile of the table.
 Tensor tile_moves_map(const Tensor& table, int64_t width, int64_t height);
 
+// The image (H x W [x C], any dtype) with every tile of the table copied to its destination, row
+// by row; pixels no tile lands on (none for a table of the same image size) are zero. The same
+// pixels as image.remap with tile_moves_map and nearest interpolation, without sampling.
+Tensor move_tiles(const Tensor& image, const Tensor& table);
+
 // Points (N x k, k >= 2) in a source tile ([x, x + w) x [y, y + h)) move with it; others stay.
 Tensor tile_moves_points(const Tensor& points, const Tensor& table);
 

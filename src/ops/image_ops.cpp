@@ -8,12 +8,14 @@
 #include "kernels/box_fill.hpp"
 #include "kernels/mask_objects.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/grid_shuffle.hpp"
 #include "kernels/image_geometry.hpp"
 #include "kernels/image_modes.hpp"
 #include "kernels/image_resample.hpp"
 #include "kernels/jpeg_decoder.hpp"
 #include "kernels/png_decoder.hpp"
 #include "ops/families.hpp"
+#include "ops/geometry_args.hpp"
 #include "ops/op_helpers.hpp"
 
 namespace pxp {
@@ -542,6 +544,23 @@ void register_pixel_geometry(Registry& r) {
                                     : axis == "vertical" ? kernels::FlipAxis::Vertical
                                                          : kernels::FlipAxis::Both;
               return Value(kernels::flip(image_arg(args), a));
+            })
+            .build());
+
+  r.add(OpBuilder("image.move_tiles")
+            .doc("Copies every tile of a tile table (geometry.grid_shuffle_tiles) from its source to its "
+                 "destination, row by row: the same pixels as image.remap with geometry.tile_moves_map and "
+                 "nearest interpolation, without sampling. Pixels no tile lands on are 0.")
+            .input("image", "H x W x C or H x W tensor (any dtype).")
+            .input("table", "f32 [rows * cols, 6] tile table (geometry.grid_shuffle_tiles)")
+            .output("same type as image",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      geometry_args::expect_rows(ctx, 1, 6, "table");
+                      return image_like(in, in.height, in.width, in.dtype);
+                    })
+            .exec([](ExecContext&, const Args& a) {
+              return Value(kernels::move_tiles(image_arg(a), geometry_args::tensor_arg(a, 1, "table")));
             })
             .build());
 

@@ -184,6 +184,7 @@ def build_cases(tmp_file: str):
         "image.remap": lambda: i.Remap(img(), *_maps()),
         "image.resize": lambda: i.Resize(img(), 8, 6),
         "image.rotate90": lambda: i.Rotate90(img(), 1),
+        "image.move_tiles": lambda: i.MoveTiles(img(), _tiles()),
         "image.transpose": lambda: i.Transpose(img()),
         "image.warp": lambda: i.Warp(img(), mat(), W, H),
         "image.width": lambda: i.Width(img_any()),

@@ -412,3 +412,27 @@ def test_keypoints_visibility_helper():
     out = _compile(lambda: {"k": keypoints_visibility(pp.Constant(kp), 10, 9)}).run(0)["k"]
     np.testing.assert_array_equal(out[:, 4], [1, 0, 0])
     np.testing.assert_array_equal(out[:, :4], kp[:, :4])
+
+
+@pytest.mark.parametrize("dtype,channels", [(np.uint8, 3), (np.uint16, 1), (np.float32, 5), (np.uint8, 0)])
+def test_move_tiles_copies_what_the_nearest_remap_samples(dtype, channels):
+    """image.move_tiles (RandomGridShuffle's row copies) gives the pixels of image.remap with
+    geometry.tile_moves_map and nearest interpolation, for random tables of a 3 x 4 grid."""
+    from pixelpipes.ops import geometry as geo, image as im, random as rnd
+    h, w = 37, 50
+    img = (np.arange(h * w * max(channels, 1)) % 251).astype(dtype).reshape(h, w, max(channels, 1))[..., :channels]
+    with pp.Graph() as g:
+        table = geo.GridShuffleTiles(w, h, rnd.Uniform(0.0, 1.0, shape=[3 + 4 + 12]), rows=3, cols=4)
+        maps = geo.TileMovesMap(table, w, h)
+        x = pp.Constant(img)
+        g.output("tiles", im.MoveTiles(x, table))
+        if channels:
+            g.output("remap", im.Remap(x, tensor.Reshape(tensor.Slice(maps, 0, 1), shape=[h, w]),
+                                       tensor.Reshape(tensor.Slice(maps, 1, 2), shape=[h, w]),
+                                       interpolation="nearest"))
+    p = pp.compile(g, seed=2)
+    for i in range(6):
+        s = p.run(i)
+        assert s["tiles"].shape == img.shape
+        if channels:
+            assert np.array_equal(s["tiles"], s["remap"])

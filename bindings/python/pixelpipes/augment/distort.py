@@ -464,8 +464,7 @@ class RandomGridShuffle(Augmentation):
     def apply(self, kind, field, ref, table):
         w, h = _size_int(ref)
         if kind in ("image", "mask", "masks"):
-            maps = geometry.TileMovesMap(table, w, h)
-            return image.Remap(field, _plane(maps, 0), _plane(maps, 1), interpolation="nearest")
+            return image.MoveTiles(field, table)      # row copies: the pixels of a nearest remap
         if kind == "boxes":
             return geometry.TileMovesBoxes(field, table)
         if kind in ("points", "polygons"):

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -266,6 +266,21 @@ class JpegSize(OpNode):
         Output: i64 tensor [2]
     """
     def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class MoveTiles(OpNode):
+    """
+        Copies every tile of a tile table (geometry.grid_shuffle_tiles) from its source to its destination, row by row: the same pixels as image.remap with geometry.tile_moves_map and nearest interpolation, without sampling. Pixels no tile lands on are 0.
+
+        Op ``image.move_tiles``.
+
+        Inputs:
+            image: H x W x C or H x W tensor (any dtype).
+            table: f32 [rows * cols, 6] tile table (geometry.grid_shuffle_tiles)
+
+        Output: same type as image
+    """
+    def __init__(self, image: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Remap(OpNode):
