@@ -212,6 +212,8 @@ def pixelpipes_rate(cls, kwargs, case: Case, images, seconds: float, runs: int) 
                 fields["boxes"] = pp.Constant([boxes_for(size)] * len(images))[item]
             if "mask" in case.needs:
                 fields["mask"] = pp.Constant([mask_for(size)] * len(images))[item]
+            if case.name == "RandomCropNearBBox":   # the box to crop near, as albumentations' cropping_bbox
+                fields["cropping_bbox"] = resource.Field(boxes_for(size)[0], "other")
             out = cls(resource.Resource(**fields), **kwargs, p=1.0)
             out.output()
         else:
@@ -247,7 +249,7 @@ def albumentations_rate(case: Case, images, seconds: float, runs: int) -> Tuple[
         transform = A.Compose([transform], bbox_params=A.BboxParams(format="pascal_voc", label_fields=[]))
         extra["bboxes"] = boxes_for(size)
         if case.name == "RandomCropNearBBox":
-            extra["cropping_bbox"] = boxes_for(size)[0].tolist()
+            extra["cropping_bbox"] = [int(v) for v in boxes_for(size)[0]]   # it slices with these
     if "mask" in case.needs:
         extra["mask"] = mask_for(size)
     overlays = [_overlay(im) for im in images]

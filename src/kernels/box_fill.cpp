@@ -69,14 +69,19 @@ Tensor fill_boxes(const Tensor& image, const std::vector<double>& boxes, const s
       PixelRange r = pixels_of(&boxes[b], height, width);
       if (mode == BoxFill::RandomPerBox)
         for (size_t k = 0; k < fill.size(); ++k) fill[k] = draw();
-      for (int64_t i = r.i0; i < r.i1; ++i) {
-        T* row = base + (i * width + r.j0) * c;
-        const int64_t n = (r.j1 - r.j0) * c;
-        if (mode == BoxFill::Random)
+      const int64_t n = std::max<int64_t>(r.j1 - r.j0, 0) * c;
+      if (mode == BoxFill::Random) {
+        for (int64_t i = r.i0; i < r.i1; ++i) {
+          T* row = base + (i * width + r.j0) * c;
           for (int64_t k = 0; k < n; ++k) row[k] = draw();
-        else
-          for (int64_t k = 0; k < n; ++k) row[k] = fill[static_cast<size_t>(k % c)];
+        }
+        continue;
       }
+      // one row of the box's fill, then copied into each row (no per-value channel arithmetic)
+      std::vector<T> pattern(static_cast<size_t>(n));
+      for (int64_t k = 0; k < n; ++k) pattern[static_cast<size_t>(k)] = fill[static_cast<size_t>(k % c)];
+      for (int64_t i = r.i0; i < r.i1; ++i)
+        std::copy(pattern.begin(), pattern.end(), base + (i * width + r.j0) * c);
     }
     return out;
   });
