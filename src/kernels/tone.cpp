@@ -373,16 +373,26 @@ Tensor to_gray(const Tensor& image, GrayMethod method, int64_t channels) {
   const uint8_t* s = src.data<uint8_t>();
   switch (method) {
     case GrayMethod::WeightedAverage: {
-      // albumentations: to float32 (x / 255), OpenCV's float RGB2GRAY, rint(y * 255)
-      static const auto tables = [] {
-        std::array<std::array<float, 256>, 3> t{};
-        const float w[3] = {0.299f, 0.587f, 0.114f};
-        for (int k = 0; k < 3; ++k)
-          for (int v = 0; v < 256; ++v) t[size_t(k)][size_t(v)] = (static_cast<float>(v) / 255.0f) * w[k];
+      // albumentations: to float32 (x / 255), OpenCV's float RGB2GRAY, rint(y * 255). OpenCV computes
+      // fma(b, 0.114f, fma(r, 0.299f, g * 0.587f)): the fused steps in double (exact products of two
+      // floats, one rounding to float each), from tables of the products.
+      struct GrayTables {
+        std::array<double, 256> r, b;
+        std::array<float, 256> g;
+      };
+      static const GrayTables tables = [] {
+        GrayTables t{};
+        for (int v = 0; v < 256; ++v) {
+          const float x = static_cast<float>(v) / 255.0f;
+          t.r[size_t(v)] = static_cast<double>(x) * static_cast<double>(0.299f);
+          t.g[size_t(v)] = x * 0.587f;
+          t.b[size_t(v)] = static_cast<double>(x) * static_cast<double>(0.114f);
+        }
         return t;
       }();
       for (int64_t i = 0; i < n; ++i, s += 3) {
-        float y = tables[0][s[0]] + tables[1][s[1]] + tables[2][s[2]];
+        const float rg = static_cast<float>(tables.r[s[0]] + static_cast<double>(tables.g[s[1]]));
+        const float y = static_cast<float>(tables.b[s[2]] + static_cast<double>(rg));
         g[i] = clamp_u8(std::nearbyint(y * 255.0f));
       }
       break;

@@ -151,6 +151,8 @@ class ToGray(Augmentation):
     color.to_gray), repeated to ``num_output_channels``. A 1-channel image is left as it is."""
 
     references = {"albumentations": "ToGray"}
+    differences = {"albumentations": "num_output_channels=1 gives H x W x 1 (albumentations: H x W); method pca "
+                                     "needs no scikit-learn (its own 3 x 3 PCA, within 1 level of a float64 one)"}
     default_p = 0.5
     METHODS = ("weighted_average", "from_lab", "desaturation", "average", "max", "pca")
 
@@ -329,6 +331,7 @@ class Equalize(Augmentation):
     field whose non-zero pixels are counted."""
 
     references = {"albumentations": "Equalize"}
+    differences = {"albumentations": "a callable mask is not taken: a fixed array, or the name of a Resource field"}
     default_p = 0.5
 
     @staticmethod
@@ -361,6 +364,7 @@ class AutoContrast(Augmentation):
     ``ignore`` (albumentations' rule), ``method`` cdf or pil."""
 
     references = {"albumentations": "AutoContrast"}
+    differences = {"albumentations": "ignore works on RGB images (albumentations' calcHist rejects its bool mask there)"}
     default_p = 0.5
 
     @staticmethod
