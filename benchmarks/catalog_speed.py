@@ -112,6 +112,21 @@ CASES: List[Case] = [
     Case("Transpose"),
     Case("VerticalFlip"),
     Case("XYMasking", dict(num_masks_x=2, num_masks_y=2, mask_x_length=(10, 20), mask_y_length=(10, 20))),
+    # color and tone (issue 18)
+    Case("AutoContrast", dict(cutoff=1.0)),
+    Case("ChannelDropout", dict(channel_drop_range=(1, 1))),
+    Case("ChannelShuffle"),
+    Case("CLAHE", dict(clip_limit=(1, 4), tile_grid_size=(8, 8))),
+    Case("Equalize", dict(mode="cv", by_channels=True)),
+    Case("HueSaturationValue", dict(hue_shift_limit=20, sat_shift_limit=30, val_shift_limit=20)),
+    Case("InvertImg"),
+    Case("Posterize", dict(num_bits=(2, 6))),
+    Case("RandomBrightnessContrast", dict(brightness_limit=0.2, contrast_limit=0.2)),
+    Case("RandomGamma", dict(gamma_limit=(80, 120))),
+    Case("RGBShift", dict(r_shift_limit=20, g_shift_limit=20, b_shift_limit=20)),
+    Case("Solarize", dict(threshold_range=(0.4, 0.6))),
+    Case("ToGray", dict(num_output_channels=3, method="weighted_average")),
+    Case("ToSepia"),
 ]
 
 #: torchvision-only transforms (no albumentations counterpart): PixelPipes alone, torchvision's arguments

@@ -36,6 +36,8 @@ from .dropout import CoarseDropout, GridDropout, XYMasking
 from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .lambdas import Lambda, NoOp
+from .tone import (CLAHE, AutoContrast, ChannelDropout, ChannelShuffle, Equalize, HueSaturationValue, InvertImg,
+                   Posterize, RandomBrightnessContrast, RandomGamma, RGBShift, Solarize, ToGray, ToSepia)
 from .mask_crops import CropNonEmptyMaskIfExists
 from .mask_dropout import MaskDropout
 from .morphological import Morphological
@@ -82,4 +84,7 @@ __all__ = [
     "Morphological",
     # color
     "ColorJitter", "Normalize",
+    # color and tone (albumentations)
+    "InvertImg", "Posterize", "Solarize", "RandomGamma", "ToGray", "ToSepia", "ChannelShuffle", "ChannelDropout",
+    "RGBShift", "RandomBrightnessContrast", "HueSaturationValue", "Equalize", "AutoContrast", "CLAHE",
 ]

@@ -4,7 +4,26 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Blend', 'Brightness', 'BrightnessContrastSaturation', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'Posterize', 'Saturation', 'SelectChannels', 'Solarize', 'Threshold']
+__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FillChannels', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'Lookup', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'PickChannels', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'Threshold', 'ToGray', 'ToneCurve', 'Transform']
+
+class AutoContrast(OpNode):
+    """
+        albumentations' AutoContrast of each channel of a u8 image: bounds lo, hi from the histogram (albumentations' histogram: 256 bins over [0, 255), so the value 255 is not counted; cutting `cutoff` percent of the pixels at each end), then cdf: the cumulative histogram between them stretched to [0, 255] (float32, rounded half to even), or pil: (x - lo) * 255 / (hi - lo) rounded; below lo 0, above hi 255; hi <= lo: unchanged. ignore >= 0: the channel of that index is skipped, pixels of that value are not counted and keep their value (albumentations' rule).
+
+        Op ``color.auto_contrast``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+
+        Attributes (keyword-only, fixed at compile time):
+            cutoff (float; default 0): Percent cut at each end, in [0, 100].
+            ignore (int; default -1): Value (and channel index) to ignore; -1: none.
+            method (enum; one of 'cdf', 'pil'; default 'cdf'): Mapping.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, *, cutoff: float = 0, ignore: int = -1, method: Literal['cdf', 'pil'] = 'cdf', label: Optional[str] = None) -> None: ...
+
 
 class Blend(OpNode):
     """
@@ -52,6 +71,25 @@ class BrightnessContrastSaturation(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, brightness: NodeLike, contrast: NodeLike, saturation: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Clahe(OpNode):
+    """
+        Contrast-limited adaptive histogram equalization (cv::CLAHE) of a u8 gray image, or of the L channel of Lab for RGB (albumentations' CLAHE).
+
+        Op ``color.clahe``.
+
+        Inputs:
+            image: u8 image with 1 or 3 channels.
+            clip_limit: Contrast limit (OpenCV's clipLimit).
+
+        Attributes (keyword-only, fixed at compile time):
+            tile_cols (int; default 8): Tiles across (tile_grid_size[0]).
+            tile_rows (int; default 8): Tiles down (tile_grid_size[1]).
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, clip_limit: NodeLike, *, tile_cols: int = 8, tile_rows: int = 8, label: Optional[str] = None) -> None: ...
 
 
 class Contrast(OpNode):
@@ -116,6 +154,59 @@ class Equalize(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class EqualizeHistogram(OpNode):
+    """
+        albumentations' Equalize: histogram equalization of each channel (by_channels) or of Y in YCrCb. mode cv: cv::equalizeHist's mapping (levels from the lowest occupied one spread by 255 / (pixels - its count), rounded); mode pil: albumentations' pil mapping, min((pixels at or below x + step // 2) // step, 255) with step = (pixels but those of the highest occupied level) // 255.
+
+        Op ``color.equalize_histogram``.
+
+        Inputs:
+            image: u8 image with 1 or 3 channels.
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'cv', 'pil'; default 'cv'): Which mapping.
+            by_channels (bool; default True): Each channel separately, else Y of YCrCb only.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, *, mode: Literal['cv', 'pil'] = 'cv', by_channels: bool = True, label: Optional[str] = None) -> None: ...
+
+
+class EqualizeHistogramMasked(OpNode):
+    """
+        albumentations' Equalize: histogram equalization of each channel (by_channels) or of Y in YCrCb. mode cv: cv::equalizeHist's mapping (levels from the lowest occupied one spread by 255 / (pixels - its count), rounded); mode pil: albumentations' pil mapping, min((pixels at or below x + step // 2) // step, 255) with step = (pixels but those of the highest occupied level) // 255. Only pixels where the mask is non-zero are counted; every pixel is mapped.
+
+        Op ``color.equalize_histogram_masked``.
+
+        Inputs:
+            image: u8 image with 1 or 3 channels.
+            mask: H x W or H x W x C mask of the image's size (non-zero: counted).
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'cv', 'pil'; default 'cv'): Which mapping.
+            by_channels (bool; default True): Each channel separately, else Y of YCrCb only.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, mask: NodeLike, *, mode: Literal['cv', 'pil'] = 'cv', by_channels: bool = True, label: Optional[str] = None) -> None: ...
+
+
+class FillChannels(OpNode):
+    """
+        The listed channels of a u8 image set to fill (saturated), the others copied (ChannelDropout).
+
+        Op ``color.fill_channels``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            channels: 1-D integer tensor of channel indices (at least one).
+            fill: The value written.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, channels: NodeLike, fill: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class FlipNormalize(OpNode):
@@ -186,6 +277,21 @@ class Invert(OpNode):
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
+class Lookup(OpNode):
+    """
+        out[..., c] = table[c][x] (or table[x] for a 256-value table): a u8 lookup table per channel.
+
+        Op ``color.lookup``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            table: u8 tensor of 256 values, or C x 256.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class MergeChannels(OpNode):
     """
         Concatenates images along the channel axis (rank-2 images count as one channel).
@@ -232,6 +338,21 @@ class Normalize(OpNode):
         Output: f32; H x W x C, or C x H x W with chw; rank 2 stays H x W
     """
     def __init__(self, image: NodeLike, mean: NodeLike, std: NodeLike, *, chw: bool = False, scale: float = 1, label: Optional[str] = None) -> None: ...
+
+
+class PickChannels(OpNode):
+    """
+        out[..., k] = image[..., order[k]] with the order a run-time tensor (a per-sample shuffle); a rank-2 image is returned as it is.
+
+        Op ``color.pick_channels``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            order: 1-D integer tensor of channel indices (its length: the output's channels).
+
+        Output: same dtype; H x W x len(order)
+    """
+    def __init__(self, image: NodeLike, order: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Posterize(OpNode):
@@ -281,6 +402,23 @@ class SelectChannels(OpNode):
     def __init__(self, image: NodeLike, *, channels: Sequence[int], label: Optional[str] = None) -> None: ...
 
 
+class ShiftHsv(OpNode):
+    """
+        albumentations' HueSaturationValue: OpenCV's u8 HSV (H in [0, 180)); H becomes trunc((H + hue) mod 180), S and V add trunc(shift) and saturate, and S = 0 stays 0; back to RGB. A 1-channel image only shifts V (through RGB). All shifts 0: the image unchanged.
+
+        Op ``color.shift_hsv``.
+
+        Inputs:
+            image: u8 image with 3 channels (RGB) or 1.
+            hue: Hue shift in OpenCV units (180 a full turn).
+            saturation: Saturation shift in [-255, 255].
+            value: Value shift in [-255, 255].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, hue: NodeLike, saturation: NodeLike, value: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class Solarize(OpNode):
     """
         Inverts values at or above the threshold (torchvision solarize): x >= threshold ? max - x : x.
@@ -313,3 +451,58 @@ class Threshold(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, value: NodeLike, *, max_value: float = -1, type: Literal['binary', 'binary_inv', 'trunc', 'to_zero'] = 'binary', label: Optional[str] = None) -> None: ...
+
+
+class ToGray(OpNode):
+    """
+        albumentations' to_gray methods on u8: weighted_average (x / 255 as f32, 0.299 R + 0.587 G + 0.114 B, rint(y * 255)), from_lab (L of OpenCV's u8 Lab), desaturation ((max + min) // 2), average (sum // C), max, pca (the first principal component of the pixels, signed with its largest entry positive, min-max scaled, rint(y * 255)); the gray channel repeated `channels` times.
+
+        Op ``color.to_gray``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+
+        Attributes (keyword-only, fixed at compile time):
+            method (enum; one of 'weighted_average', 'from_lab', 'desaturation', 'average', 'max', 'pca'; default 'weighted_average'): Conversion.
+            channels (int; default 3): Output channels (copies of the gray channel).
+
+        Output: u8; H x W x channels (H x W for one channel of a rank-2 image)
+    """
+    def __init__(self, image: NodeLike, *, method: Literal['weighted_average', 'from_lab', 'desaturation', 'average', 'max', 'pca'] = 'weighted_average', channels: int = 3, label: Optional[str] = None) -> None: ...
+
+
+class ToneCurve(OpNode):
+    """
+        A per-value curve of each channel of a u8 image through a 256-entry table per channel, with albumentations' arithmetic: multiply_add: trunc(clip(f32(x) * f32(a) + f32(b), 0, 255)) (albucore multiply_add); add: clip(x + trunc(b), 0, 255) (albucore add); gamma: trunc((x * (1 / 255))^a * 255); posterize: keeps the a high bits; solarize: x >= a * 255 ? 255 - x : x; multiply_add_mean: multiply_add with b times the mean of all the image's values. a and b are numbers or 1-D tensors of one value per channel.
+
+        Op ``color.tone_curve``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            a: First parameter: factor, gamma, bits or threshold fraction (a number or 1 or C numbers).
+            b: Second parameter: the added value (multiply_add, add); ignored by the others.
+
+        Attributes (keyword-only, fixed at compile time):
+            curve (enum; one of 'multiply_add', 'add', 'gamma', 'posterize', 'solarize', 'multiply_add_mean'; required): Which curve.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, a: NodeLike, b: NodeLike, *, curve: Literal['multiply_add', 'add', 'gamma', 'posterize', 'solarize', 'multiply_add_mean'], label: Optional[str] = None) -> None: ...
+
+
+class Transform(OpNode):
+    """
+        cv::transform: out[..., r] = sum_k matrix[r][k] * x[..., k], rounded and saturated (ToSepia's matrix product).
+
+        Op ``color.transform``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+
+        Attributes (keyword-only, fixed at compile time):
+            matrix (float_list; required): rows x C coefficients, row-major.
+            rows (int; default 3): Output channels.
+
+        Output: u8; H x W x rows
+    """
+    def __init__(self, image: NodeLike, *, matrix: Sequence[float], rows: int = 3, label: Optional[str] = None) -> None: ...
