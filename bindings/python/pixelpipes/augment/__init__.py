@@ -44,6 +44,7 @@ from .multi_crop import FiveCrop, TenCrop
 from .overlay import OverlayElements
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective, RandomPerspective
+from .policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
 from .random_elastic import RandomElastic
 from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSize, Resize, ScaleJitter,
@@ -82,4 +83,6 @@ __all__ = [
     "Morphological",
     # color
     "ColorJitter", "Normalize",
+    # automatic augmentation policies
+    "RandAugment", "TrivialAugmentWide", "AutoAugment", "AugMix",
 ]

@@ -4,7 +4,21 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Blend', 'Brightness', 'BrightnessContrastSaturation', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'Posterize', 'Saturation', 'SelectChannels', 'Solarize', 'Threshold']
+__all__ = ['Autocontrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'Posterize', 'Saturation', 'SelectChannels', 'Solarize', 'Threshold']
+
+class Autocontrast(OpNode):
+    """
+        Stretches each channel from its own [min, max] to the full range, exactly as torchvision v2's autocontrast: (x - min) / ((max - min) / full) in f32 (full: 255 u8, 65535 u16, 1 f32), clamped to [0, full] and truncated for integers; a constant channel is kept. u8 images go through one lookup table per channel.
+
+        Op ``color.autocontrast``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
+
 
 class Blend(OpNode):
     """
