@@ -283,14 +283,15 @@ OPERATION_CASES = [
     ("Invert", 0, 10, P.AUTOAUGMENT_SPACE),
 ]
 
-#: (max, mean) absolute difference allowed per operation. Exact where our op does torchvision's
-#: arithmetic; the blends (brightness, color, contrast, sharpness) round where torchvision
-#: truncates (one level); nearest warps may pick the neighbouring pixel where the sampling point
-#: lies within float error of a pixel edge (OpenCV's fixed-point coordinates), so a few pixels
-#: differ by a neighbour's difference.
+#: (max, mean) absolute difference allowed per operation (measured on this photo, in the
+#: comments). Exact (0, 0) where our op does torchvision's arithmetic: Identity, shears and
+#: translations (nearest), posterize, solarize, autocontrast, equalize, invert. The blends
+#: (brightness, color, contrast, sharpness) round where torchvision truncates: at most one level
+#: (measured mean 0.19-0.64). Rotations (nearest): a sampling point within float error of a pixel
+#: edge (OpenCV's fixed-point coordinates) may take the neighbouring pixel: under 0.5% of the
+#: pixels, a neighbour's difference each (measured mean 0.014-0.022, max 46-120).
 TOLERANCE = {"Brightness": (1, 1.0), "Color": (1, 1.0), "Contrast": (1, 1.0), "Sharpness": (1, 1.0),
-             "ShearX": (255, 0.5), "ShearY": (255, 0.5), "Rotate": (255, 0.5), "TranslateX": (0, 0.0),
-             "TranslateY": (0, 0.0)}
+             "Rotate": (255, 0.05)}
 
 
 def _operation(img, name, b, n, space, negative, interpolation="nearest", fill=0.0):
@@ -329,6 +330,7 @@ def test_operation_matches_torchvision(case):
         report.append((negative, int(diff.max()), float(diff.mean())))
         assert out.shape == ref.shape and out.dtype == np.uint8
         assert diff.max() <= max_d and diff.mean() <= mean_d, (name, b, n, negative, diff.max(), diff.mean())
+        assert np.mean(diff.max(axis=2) > 1) < 0.005, (name, np.mean(diff.max(axis=2) > 1))
     print(name, b, n, report)
 
 

@@ -343,6 +343,10 @@ def _int(value, what: str, low: int, high: Optional[int] = None) -> int:
 
 # -- the policies ---------------------------------------------------------------------------------
 
+_BLEND_AND_EDGE = ("brightness, color, contrast and sharpness round where torchvision truncates (at most one level "
+                   "apart); bilinear warps differ in the one-pixel band along the warped image's edge (torchvision "
+                   "blends the fill there through its mask twice); fill takes one value for every channel")
+
 class _Policy(Augmentation):
     """Shared by the policies: ``stages(ref, label)`` draws the stages; every image field runs
     them (one Choice per stage), masks and instance masks follow the geometric ones (nearest),
@@ -410,6 +414,8 @@ class RandAugment(_Policy):
     keypoints follow the geometric operations."""
 
     references = {"torchvision": "RandAugment"}
+    differences = {"torchvision": _BLEND_AND_EDGE + "; masks, boxes, points and keypoints move with the geometric "
+                                                   "operations (torchvision refuses them)"}
 
     @staticmethod
     def configure(num_ops: int = 2, magnitude: int = 9, num_magnitude_bins: int = 31, interpolation="nearest",
@@ -439,6 +445,8 @@ class TrivialAugmentWide(_Policy):
     solarize linspace(1, 0); signed ones negated with probability 1/2."""
 
     references = {"torchvision": "TrivialAugmentWide"}
+    differences = {"torchvision": _BLEND_AND_EDGE + "; masks, boxes, points and keypoints move with the geometric "
+                                                   "operations (torchvision refuses them)"}
 
     @staticmethod
     def configure(num_magnitude_bins: int = 31, interpolation="nearest", fill=None):
@@ -463,6 +471,8 @@ class AutoAugment(_Policy):
     "svhn" (or torchvision's AutoAugmentPolicy). Operations: RandAugment's (10 bins) plus Invert."""
 
     references = {"torchvision": "AutoAugment"}
+    differences = {"torchvision": _BLEND_AND_EDGE + "; masks, boxes, points and keypoints move with the geometric "
+                                                   "operations (torchvision refuses them)"}
 
     @staticmethod
     def configure(policy="imagenet", interpolation="nearest", fill=None):
@@ -503,6 +513,7 @@ class AugMix(Augmentation):
     and keypoints (the chains warp differently)."""
 
     references = {"torchvision": "AugMix"}
+    differences = {"torchvision": _BLEND_AND_EDGE + "; the weights are PixelPipes' own Gamma draws (same distribution)"}
     kinds = ("image",)
 
     @staticmethod
