@@ -138,6 +138,12 @@ TV_CASES: List[Case] = [
     Case("RandomZoomOut", dict(side_range=(1.0, 2.0))),
     Case("RandomRotation", dict(degrees=45)),
     Case("RandomPerspective", dict(distortion_scale=0.5)),
+    # the automatic policies (torchvision's defaults): the cost per sample averages over the
+    # operations the samples draw (one Choice branch per stage runs)
+    Case("RandAugment"),
+    Case("TrivialAugmentWide"),
+    Case("AutoAugment"),
+    Case("AugMix"),
 ]
 
 BATCH = 8

@@ -530,6 +530,63 @@ Tensor equalize_image(const Tensor& image) {
   return out;
 }
 
+Tensor autocontrast_image(const Tensor& image) {
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const int64_t c = channel_count(image), n = pixel_count(image);
+    const T* src = image.data<T>();
+    Tensor out = like(image, image.dtype());
+    T* dst = out.mutable_data<T>();
+    std::vector<T> lo(static_cast<size_t>(c)), hi(static_cast<size_t>(c));
+    for (int64_t k = 0; k < c; ++k) {
+      lo[static_cast<size_t>(k)] = n > 0 ? src[k] : T(0);
+      hi[static_cast<size_t>(k)] = lo[static_cast<size_t>(k)];
+    }
+    for (int64_t i = 0; i < n; ++i)
+      for (int64_t k = 0; k < c; ++k) {
+        const T v = src[i * c + k];
+        if (v < lo[static_cast<size_t>(k)]) lo[static_cast<size_t>(k)] = v;
+        if (v > hi[static_cast<size_t>(k)]) hi[static_cast<size_t>(k)] = v;
+      }
+    // torchvision's f32 arithmetic: inv_scale = (max - min) * (1 / full), then (x - min) / inv_scale,
+    // clamped to [0, full] and truncated (its .to(dtype)).
+    const float full = max_of<T>();
+    std::vector<float> mins(static_cast<size_t>(c)), inv(static_cast<size_t>(c));
+    for (int64_t k = 0; k < c; ++k) {
+      const float a = static_cast<float>(lo[static_cast<size_t>(k)]), b = static_cast<float>(hi[static_cast<size_t>(k)]);
+      const bool flat = a == b;
+      mins[static_cast<size_t>(k)] = flat ? 0.0f : a;
+      inv[static_cast<size_t>(k)] = flat ? 1.0f : (b - a) * static_cast<float>(1.0 / static_cast<double>(full));
+    }
+    auto stretch = [&](float x, int64_t k) {
+      float v = (x - mins[static_cast<size_t>(k)]) / inv[static_cast<size_t>(k)];
+      v = v < 0.0f ? 0.0f : (v > full ? full : v);
+      return static_cast<T>(v);
+    };
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      // one table per channel: 256 divisions instead of one per value
+      std::vector<std::array<uint8_t, 256>> luts(static_cast<size_t>(c));
+      for (int64_t k = 0; k < c; ++k)
+        for (int v = 0; v < 256; ++v) luts[static_cast<size_t>(k)][static_cast<size_t>(v)] = stretch(static_cast<float>(v), k);
+      if (c == 3) {
+        const uint8_t *l0 = luts[0].data(), *l1 = luts[1].data(), *l2 = luts[2].data();
+        for (int64_t i = 0; i < n; ++i) {
+          dst[3 * i] = l0[src[3 * i]];
+          dst[3 * i + 1] = l1[src[3 * i + 1]];
+          dst[3 * i + 2] = l2[src[3 * i + 2]];
+        }
+      } else {
+        for (int64_t i = 0; i < n; ++i)
+          for (int64_t k = 0; k < c; ++k) dst[i * c + k] = luts[static_cast<size_t>(k)][src[i * c + k]];
+      }
+    } else {
+      for (int64_t i = 0; i < n; ++i)
+        for (int64_t k = 0; k < c; ++k) dst[i * c + k] = stretch(static_cast<float>(src[i * c + k]), k);
+    }
+    return out;
+  });
+}
+
 Tensor blend_images(const Tensor& a, const Tensor& b, double alpha) {
   if (a.dtype() != b.dtype()) type_error("color.blend: images must have the same dtype");
   if (a.shape() != b.shape()) argument_error("color.blend: images must have the same shape");

@@ -51,6 +51,10 @@ Tensor invert_image(const Tensor& image);
 Tensor solarize_image(const Tensor& image, double threshold);
 Tensor posterize_image(const Tensor& image, int bits);
 Tensor equalize_image(const Tensor& image);
+// torchvision v2 autocontrast: each channel stretched from its [min, max] to the full range,
+// (x - min) / ((max - min) / full) in f32, clamped, truncated for integers; a constant channel
+// is kept.
+Tensor autocontrast_image(const Tensor& image);
 // a * (1 - alpha) + b * alpha; f32 is not clamped (images may be normalized).
 Tensor blend_images(const Tensor& a, const Tensor& b, double alpha);
 Tensor select_channels(const Tensor& image, const std::vector<int64_t>& channels);

@@ -89,6 +89,16 @@ void register_color_value_ops(Registry& r) {
             .exec([](ExecContext&, const Args& args) { return Value(equalize_image(pixels_arg(args, 0, "image"))); })
             .build());
 
+  r.add(OpBuilder("color.stretch_contrast")
+            .doc("Stretches each channel from its own [min, max] to the full range, exactly as torchvision v2's "
+                 "autocontrast: (x - min) / ((max - min) / full) in f32 (full: 255 u8, 65535 u16, 1 f32), clamped "
+                 "to [0, full] and truncated for integers; a constant channel is kept. u8 images go through one "
+                 "lookup table per channel. (albumentations' AutoContrast, with its cutoff, is color.auto_contrast.)")
+            .input("image", kImageDoc)
+            .output(kSameType, [](const InferContext& ctx) { return expect_pixels(ctx, 0, "image"); })
+            .exec([](ExecContext&, const Args& args) { return Value(autocontrast_image(pixels_arg(args, 0, "image"))); })
+            .build());
+
   r.add(OpBuilder("color.blend")
             .doc("a * (1 - alpha) + b * alpha. Integer results are rounded and saturated; f32 is not clamped.")
             .input("a", "Image, H x W x C or H x W; u8, u16 or f32.")

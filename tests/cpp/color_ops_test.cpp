@@ -293,6 +293,17 @@ TEST(ColorOps, EqualizeLikePil) {
   EXPECT_EQ(error_code("color.equalize", {pattern(DType::F32, {2, 2})}), PXP_ETYPE);
 }
 
+TEST(ColorOps, AutocontrastPerChannelLikeTorchvision) {
+  // channel 0 spans [0, 7]: 1 -> 255 / 7 = 36.4, truncated; 7 -> 7 / (7 * f32(1 / 255)) = 254.99999,
+  // truncated to 254 as torch computes it; channel 1 is constant and kept
+  Tensor img = tensor<uint8_t>({0, 9, 1, 9, 7, 9}, {1, 3, 2});
+  EXPECT_EQ(values(run("color.stretch_contrast", {img})), (std::vector<double>{0, 9, 36, 9, 254, 9}));
+  auto f = values(run("color.stretch_contrast", {tensor<float>({0.25f, 0.5f, 0.75f}, {1, 3})}));
+  EXPECT_NEAR(f[0], 0.0, 1e-6);
+  EXPECT_NEAR(f[1], 0.5, 1e-6);
+  EXPECT_NEAR(f[2], 1.0, 1e-6);
+}
+
 TEST(ColorOps, BlendSelectMergeMinmax) {
   Tensor a = tensor<uint8_t>({0, 100, 250}, {1, 3}), b = tensor<uint8_t>({255, 200, 255}, {1, 3});
   EXPECT_EQ(values(run("color.blend", {a, b, f32(0.25)})), (std::vector<double>{64, 125, 251}));

@@ -90,6 +90,7 @@ def build_cases(tmp_file: str):
         "color.convert": lambda: c.Convert(img(), conversion="rgb_to_gray"),
         "color.convert_depth": lambda: c.ConvertDepth(img(), dtype="f32"),
         "color.equalize": lambda: c.Equalize(img()),
+        "color.stretch_contrast": lambda: c.StretchContrast(img()),
         "color.gamma": lambda: c.Gamma(img(), 0.8),
         "color.hue": lambda: c.Hue(img(), 0.1),
         "color.invert": lambda: c.Invert(img()),

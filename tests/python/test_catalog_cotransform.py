@@ -29,7 +29,7 @@ H, W, S = 240, 320, 4            # the canvas, and its scale over test_catalog_d
 BOXES_ONLY_SKIPPED = {"RandomGridShuffle"}
 #: transforms that are not axis-aligned: their boxes clipped by the canvas edge are left out
 TURNING = {"RandomAffine", "Transform", "SafeRotate", "Perspective", "Compose", "Affine", "ShiftScaleRotate",
-           "Rotate", "RandomRotation", "RandomPerspective"}
+           "Rotate", "RandomRotation", "RandomPerspective", "RandAugment", "TrivialAugmentWide", "AutoAugment"}
 A = declared.A
 
 #: the cases whose sizes are absolute, for this 4x larger canvas

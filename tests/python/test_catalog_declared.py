@@ -150,6 +150,11 @@ CASES = {
     "Morphological": lambda r: A.Morphological(r, scale=(2, 3), p=1.0),
     "OverlayElements": lambda r: A.OverlayElements(
         r, overlays=[{"image": _photo("chelsea", (20, 24)), "bbox": [0.3, 0.3, 0.7, 0.7]}], p=1.0),
+    "RandAugment": lambda r: A.RandAugment(r, num_ops=2, magnitude=9),
+    "TrivialAugmentWide": lambda r: A.TrivialAugmentWide(r),
+    "AutoAugment": lambda r: A.AutoAugment(r, policy="svhn"),
+    # AugMix refuses annotations (its chains warp differently, as torchvision's): the image alone
+    "AugMix": lambda r: r.replace(image=A.AugMix(r.image)),
     # FiveCrop and TenCrop return several resources: their first and last crops here, the others
     # of interest in MORE_CROPS
     "FiveCrop": lambda r: A.FiveCrop(r, (40, 50))[0],

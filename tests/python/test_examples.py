@@ -10,7 +10,8 @@ import pixelpipes as pp
 from pixelpipes import augment, datasets
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "examples")
-NAMES = ["classification", "detection", "segmentation", "tracking", "mnist", "conditional", "mixup", "pose", "mosaic_detection"]
+NAMES = ["classification", "detection", "segmentation", "tracking", "mnist", "conditional", "mixup", "pose", "mosaic_detection",
+         "randaugment"]
 
 
 def load_example(name):

@@ -46,6 +46,7 @@ from .multi_crop import FiveCrop, TenCrop
 from .overlay import OverlayElements
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective, RandomPerspective
+from .policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
 from .random_elastic import RandomElastic
 from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSize, Resize, ScaleJitter,
@@ -87,4 +88,6 @@ __all__ = [
     # color and tone (albumentations)
     "InvertImg", "Posterize", "Solarize", "RandomGamma", "ToGray", "ToSepia", "ChannelShuffle", "ChannelDropout",
     "RGBShift", "RandomBrightnessContrast", "HueSaturationValue", "Equalize", "AutoContrast", "CLAHE",
+    # automatic augmentation policies
+    "RandAugment", "TrivialAugmentWide", "AutoAugment", "AugMix",
 ]

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FillChannels', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'Lookup', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'PickChannels', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'Threshold', 'ToGray', 'ToneCurve', 'Transform']
+__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FillChannels', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'Lookup', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'PickChannels', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform']
 
 class AutoContrast(OpNode):
     """
@@ -432,6 +432,20 @@ class Solarize(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, threshold: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class StretchContrast(OpNode):
+    """
+        Stretches each channel from its own [min, max] to the full range, exactly as torchvision v2's autocontrast: (x - min) / ((max - min) / full) in f32 (full: 255 u8, 65535 u16, 1 f32), clamped to [0, full] and truncated for integers; a constant channel is kept. u8 images go through one lookup table per channel. (albumentations' AutoContrast, with its cutoff, is color.auto_contrast.)
+
+        Op ``color.stretch_contrast``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Threshold(OpNode):
