@@ -33,12 +33,12 @@ template <typename F> void cv_guard(const char* op, F&& f) {
 }
 
 // Runs fn(src, dst, cv_border_flag) so pixels outside the image follow `border`. OpenCV's
-// filters take replicate, reflect and a zero constant natively; a non-zero constant and wrap
+// filters take replicate, reflect, reflect_101 and a zero constant natively; a non-zero constant and wrap
 // (which not every filter accepts) pad first and filter the padded image, then crop.
 template <typename Fn> cv::Mat with_border(const cv::Mat& src, Pads pads, BorderSpec border, Fn fn) {
   cv::Mat dst = output_mat();
   bool native = border.mode == Border::Replicate || border.mode == Border::Reflect ||
-                (border.mode == Border::Constant && border.value == 0.0);
+                border.mode == Border::Reflect101 || (border.mode == Border::Constant && border.value == 0.0);
   if (native) {
     fn(src, dst, cv_border(border.mode));
     return dst;
@@ -86,7 +86,9 @@ int gaussian_size_for_sigma(double sigma, DType dtype) {
 }
 
 Tensor gaussian_blur(const Tensor& image, double sigma, int kernel_size, BorderSpec border) {
-  if (!(sigma > 0.0) || !(sigma <= 1000.0)) range_error("filter.gaussian_blur: sigma must be in (0, 1000], not " + std::to_string(sigma));
+  if (!(sigma >= 0.0) || !(sigma <= 1000.0) || (sigma == 0.0 && kernel_size <= 0))
+    range_error("filter.gaussian_blur: sigma must be in (0, 1000] (0 only with a kernel size), not " +
+                std::to_string(sigma));
   int k = kernel_size > 0 ? kernel_size : gaussian_size_for_sigma(sigma, image.dtype());
   check_odd_size("filter.gaussian_blur", k);
   cv::Mat dst = output_mat();
