@@ -10,6 +10,8 @@
 
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/image_dtype.hpp"
+#include "kernels/image_modes.hpp"
 
 namespace pxp::kernels {
 
@@ -129,6 +131,70 @@ void swap_dispatch(uint8_t* img, int64_t H, int64_t W, int64_t pixel, const Off*
     case 4: swap_pixels<4>(img, H, W, pixel, off, iterations, d, exact, copy_only); break;
     case 12: swap_pixels<12>(img, H, W, pixel, off, iterations, d, exact, copy_only); break;
     default: swap_pixels<0>(img, H, W, pixel, off, iterations, d, exact, copy_only);
+  }
+}
+
+// out = image (*) kernel for a kernel symmetric about its center on both axes (only its
+// lower-right quadrant q[i][j], 0 <= i, j <= e, is read), reflect_101 borders: each kernel row
+// pair y - i, y + i is summed once, then each column pair: (e + 1)^2 multiply-adds per value
+// instead of (2e + 1)^2. Sums in f32; integers rounded half to even and saturated.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+// An AVX2 clone where the CPU has it (chosen at load): plain element-wise passes that vectorize.
+#define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define PXP_VECTOR_CLONES
+#endif
+
+template <typename T>
+PXP_VECTOR_CLONES
+void convolve_symmetric(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const std::vector<float>& q, int64_t e) {
+  const int64_t row = W * C, prow = (W + 2 * e) * C;
+  std::vector<float> padded(static_cast<size_t>((H + 2 * e) * prow));
+  std::vector<int64_t> xs(static_cast<size_t>(W + 2 * e));
+  for (int64_t x = 0; x < W + 2 * e; ++x) xs[x] = border_index(x - e, W, Border::Reflect101);
+  for (int64_t y = 0; y < H + 2 * e; ++y) {
+    const T* s = src + border_index(y - e, H, Border::Reflect101) * row;
+    float* d = padded.data() + y * prow;
+    for (int64_t i = 0; i < row; ++i) d[e * C + i] = static_cast<float>(s[i]);
+    for (int64_t x = 0; x < e; ++x)
+      for (int64_t c = 0; c < C; ++c) {
+        d[x * C + c] = static_cast<float>(s[xs[x] * C + c]);
+        d[(W + e + x) * C + c] = static_cast<float>(s[xs[W + e + x] * C + c]);
+      }
+  }
+  std::vector<float> acc(static_cast<size_t>(row)), pair(static_cast<size_t>(prow));
+  for (int64_t y = 0; y < H; ++y) {
+    std::fill(acc.begin(), acc.end(), 0.0f);
+    float* __restrict a = acc.data();
+    for (int64_t i = 0; i <= e; ++i) {
+      const float* t = padded.data() + (y + e) * prow;
+      if (i > 0) {
+        const float* up = padded.data() + (y + e - i) * prow;
+        const float* down = padded.data() + (y + e + i) * prow;
+        float* __restrict pr = pair.data();
+        for (int64_t x = 0; x < prow; ++x) pr[x] = up[x] + down[x];
+        t = pair.data();
+      }
+      for (int64_t j = 0; j <= e; ++j) {
+        const float w = q[i * (e + 1) + j];
+        if (w == 0.0f) continue;
+        const float* __restrict l = t + (e - j) * C;
+        const float* __restrict r = t + (e + j) * C;
+        if (j == 0) {
+          for (int64_t x = 0; x < row; ++x) a[x] += w * l[x];
+        } else {
+          for (int64_t x = 0; x < row; ++x) a[x] += w * (l[x] + r[x]);
+        }
+      }
+    }
+    T* out = dst + y * row;
+    for (int64_t x = 0; x < row; ++x) {
+      if constexpr (std::is_floating_point_v<T>) {
+        out[x] = a[x];
+      } else {
+        out[x] = cv::saturate_cast<T>(a[x]);
+      }
+    }
   }
 }
 
@@ -335,6 +401,30 @@ Tensor zoom_blur(const Tensor& image, double max_factor, double step_factor) {
   const float* xv = x.ptr<float>(0);
   for (int64_t i = 0; i < values; ++i) a[i] = (xv[i] + a[i]) / denominator;
   return from_unit_float(acc, image);
+}
+
+Tensor defocus_blur(const Tensor& image, int64_t radius, double alias_blur) {
+  Tensor kernel = defocus_kernel(radius, alias_blur);
+  const int64_t n = kernel.dim(0), half = n / 2;
+  const float* k = kernel.data<float>();
+  // the smallest centered square holding every nonzero weight
+  int64_t e = 0;
+  for (int64_t i = 0; i < n; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      if (k[i * n + j] != 0.0f) e = std::max({e, std::abs(i - half), std::abs(j - half)});
+  std::vector<float> q(static_cast<size_t>((e + 1) * (e + 1)));
+  for (int64_t i = 0; i <= e; ++i)
+    for (int64_t j = 0; j <= e; ++j) q[i * (e + 1) + j] = k[(half + i) * n + half + j];
+  const ImageShape s = image_shape(image);
+  Tensor src = image.contiguous();
+  Tensor out = Tensor::empty(image.dtype(), image.shape());
+  if (s.height == 0 || s.width == 0 || s.channels == 0) return out;
+  if (e >= s.height || e >= s.width) argument_error("filter.defocus: the image is smaller than the kernel's radius");
+  dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    convolve_symmetric<T>(src.data<T>(), out.mutable_data<T>(), s.height, s.width, s.channels, q, e);
+  });
+  return out;
 }
 
 }  // namespace pxp::kernels

@@ -21,6 +21,10 @@ Tensor motion_kernel(int64_t size, double angle_deg, double direction, double sh
 // smoothed by a 3 x 3 (radius <= 8) or 5 x 5 Gaussian of sigma alias_blur (cv::GaussianBlur,
 // reflect_101 borders; 0 uses OpenCV's sigma for the size).
 Tensor defocus_kernel(int64_t radius, double alias_blur);
+// The image convolved with defocus_kernel(radius, alias_blur), reflect_101 borders (as
+// cv::filter2D): the kernel's zero frame is skipped and its two mirror symmetries folded, sums in
+// f32, integers rounded half to even and saturated. u8, u16 or f32.
+Tensor defocus_blur(const Tensor& image, int64_t radius, double alias_blur);
 
 // A size x size generalized Gaussian exp(-0.5 (v^T S^-1 v)^beta), S = R diag(sx^2, sy^2) R^T with R
 // the rotation by angle_deg, v the offset from the center; multiplied element-wise by the top-left

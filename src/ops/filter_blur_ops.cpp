@@ -99,6 +99,21 @@ void register_filter_blur_ops(Registry& r) {
             })
             .build());
 
+  r.add(OpBuilder("filter.defocus")
+            .doc("The image convolved with filter.defocus_kernel(radius, alias_blur) (reflect_101 borders, as "
+                 "filter.convolve with that kernel): the kernel's zero frame is skipped and its mirror symmetries "
+                 "folded, (e + 1)^2 multiply-adds per value for a kernel reaching e pixels from its center. Sums in "
+                 "f32; integers rounded half to even and saturated (within 1 level of filter.convolve).")
+            .input("image", kImageDoc)
+            .input("radius", "Integer in [1, 511], less than the image's height and width.")
+            .input("alias_blur", "Sigma of the kernel's smoothing, in [0, 1000].")
+            .output(kSameType, image_and_scalars({"radius", "alias_blur"}))
+            .exec([](ExecContext&, const Args& args) {
+              return Value(defocus_blur(pixels_arg(args, 0, "image"), int_arg(args, 1, "radius"),
+                                        scalar_arg(args, 2, "alias_blur")));
+            })
+            .build());
+
   r.add(OpBuilder("filter.generalized_gaussian_kernel")
             .doc("albumentations' AdvancedBlur kernel: exp(-0.5 (v^T S^-1 v)^beta) over offsets v from the "
                  "center, S = R diag(sigma_x^2, sigma_y^2) R^T with R the rotation by `angle` degrees, times the "

@@ -144,6 +144,8 @@ class GaussianBlur(Augmentation):
     cv::GaussianBlur with that size and sigma (filter.gaussian_blur_sized; reflect_101 borders)."""
 
     references = {"albumentations": "GaussianBlur"}
+    differences = {"albumentations": "cv::GaussianBlur's bit-exact u8 path with albumentations' kernel size and "
+                                     "sigma (albumentations: cv2.sepFilter2D with the same kernel): u8 values within 1"}
     default_p = 0.5
 
     @staticmethod
@@ -208,7 +210,7 @@ class MotionBlur(Augmentation):
 class Defocus(Augmentation):
     """Defocus: the image convolved with a disk of radius r ~ uniform integer in ``radius``
     (inclusive; an int means (1, r)), smoothed by a Gaussian of sigma ~ uniform(``alias_blur``)
-    (filter.defocus_kernel; albumentations' Defocus)."""
+    (filter.defocus_kernel's kernel, applied by filter.defocus; albumentations' Defocus)."""
 
     references = {"albumentations": "Defocus"}
     default_p = 0.5
@@ -224,10 +226,10 @@ class Defocus(Augmentation):
         lo, hi = config["radius"]
         radius = lo if lo == hi else random.Integer(lo, hi + 1, label=_sub(label, "radius"))
         alias = _uniform(*config["alias_blur"], label=_sub(label, "alias_blur"))
-        return (flt.DefocusKernel(radius, alias),)
+        return as_node(radius), as_node(alias)
 
-    def apply(self, kind, field, ref, kernel):
-        return flt.Convolve(field, kernel, border=BORDER)
+    def apply(self, kind, field, ref, radius, alias):
+        return flt.Defocus(field, radius, alias)
 
 
 class ZoomBlur(Augmentation):
