@@ -1,7 +1,9 @@
 #include "kernels/filters.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -33,12 +35,12 @@ template <typename F> void cv_guard(const char* op, F&& f) {
 }
 
 // Runs fn(src, dst, cv_border_flag) so pixels outside the image follow `border`. OpenCV's
-// filters take replicate, reflect and a zero constant natively; a non-zero constant and wrap
+// filters take replicate, reflect, reflect_101 and a zero constant natively; a non-zero constant and wrap
 // (which not every filter accepts) pad first and filter the padded image, then crop.
 template <typename Fn> cv::Mat with_border(const cv::Mat& src, Pads pads, BorderSpec border, Fn fn) {
   cv::Mat dst = output_mat();
   bool native = border.mode == Border::Replicate || border.mode == Border::Reflect ||
-                (border.mode == Border::Constant && border.value == 0.0);
+                border.mode == Border::Reflect101 || (border.mode == Border::Constant && border.value == 0.0);
   if (native) {
     fn(src, dst, cv_border(border.mode));
     return dst;
@@ -78,6 +80,95 @@ template <typename T> void sharpen_typed(const T* src, T* dst, int64_t h, int64_
   }
 }
 
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+// An AVX2 clone where the CPU has it (chosen at load): the loops below are plain element-wise
+// passes the compiler vectorizes.
+#define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define PXP_VECTOR_CLONES
+#endif
+
+// round(s / k^2) for s in [0, 255 k^2] and odd k <= 15 as ((2 s + k^2) * multiplier) >> shift in
+// u32 (no ties: k^2 is odd), the multiplier the smallest shift's that is exact over that range
+// (checked exhaustively once per k).
+struct DivideMagic {
+  uint32_t multiplier;
+  int shift;
+};
+DivideMagic round_divider(int k) {
+  static const std::array<DivideMagic, 16> table = [] {
+    std::array<DivideMagic, 16> t{};
+    for (int kk = 1; kk < 16; kk += 2) {
+      const uint64_t d = 2ull * kk * kk, top = 2ull * 255 * kk * kk + kk * kk;
+      for (int shift = 8; shift < 32; ++shift) {
+        const uint64_t m = ((1ull << shift) + d - 1) / d;
+        if (top * m >= (1ull << 32)) break;
+        bool exact = true;
+        for (uint64_t v = 0; v <= top && exact; ++v) exact = ((v * m) >> shift) == v / d;
+        if (exact) {
+          t[kk] = {static_cast<uint32_t>(m), shift};
+          break;
+        }
+      }
+    }
+    return t;
+  }();
+  return table[k];
+}
+
+// The K x K mean of a u8 image (odd K <= 15, any border that border_index resolves), one fused
+// pass per output row: the new row's K-sum (u16) replaces the leaving row's in a ring and updates
+// the running column sum, which gives round(sum / K^2) in integers: the same values as cv::blur.
+template <int K>
+PXP_VECTOR_CLONES
+void box_blur_u8(const uint8_t* src, uint8_t* dst, int64_t H, int64_t W, int64_t C, Border border) {
+  constexpr int64_t r = K / 2;
+  const int64_t row = W * C, prow = (W + 2 * r) * C;
+  std::vector<int64_t> xs(static_cast<size_t>(W + 2 * r));
+  for (int64_t x = 0; x < W + 2 * r; ++x) xs[x] = border_index(x - r, W, border);
+  std::vector<uint8_t> padded(static_cast<size_t>(prow));
+  // ring slot (j + r) % K holds row j's K-sum; slot K - 1 starts as zeros (the row before the first)
+  std::vector<uint16_t> ring(static_cast<size_t>(K * row), 0), column(static_cast<size_t>(row), 0);
+  auto pad_row = [&](int64_t y) {
+    const uint8_t* s = src + border_index(y, H, border) * row;
+    std::memcpy(padded.data() + r * C, s, static_cast<size_t>(row));
+    for (int64_t x = 0; x < r; ++x)
+      for (int64_t c = 0; c < C; ++c) {
+        padded[x * C + c] = s[xs[x] * C + c];
+        padded[(W + r + x) * C + c] = s[xs[W + r + x] * C + c];
+      }
+  };
+  for (int64_t j = -r; j < r; ++j) {
+    pad_row(j);
+    const uint8_t* p = padded.data();
+    uint16_t* slot = ring.data() + (j + r) * row;
+    for (int64_t i = 0; i < row; ++i) {
+      uint16_t sum = 0;
+      for (int d = 0; d < K; ++d) sum = static_cast<uint16_t>(sum + p[i + d * C]);
+      slot[i] = sum;
+      column[i] = static_cast<uint16_t>(column[i] + sum);
+    }
+  }
+  const DivideMagic m = round_divider(K);
+  const uint32_t bias = static_cast<uint32_t>(K * K), mul = m.multiplier;
+  const int shift = m.shift;
+  for (int64_t y = 0; y < H; ++y) {
+    pad_row(y + r);
+    const uint8_t* __restrict p = padded.data();
+    uint16_t* __restrict slot = ring.data() + ((y + 2 * r) % K) * row;  // row y - r - 1 leaves it
+    uint16_t* __restrict col = column.data();
+    uint8_t* __restrict out = dst + y * row;
+    for (int64_t i = 0; i < row; ++i) {
+      uint16_t sum = 0;
+      for (int d = 0; d < K; ++d) sum = static_cast<uint16_t>(sum + p[i + d * C]);
+      const uint16_t c = static_cast<uint16_t>(col[i] - slot[i] + sum);
+      slot[i] = sum;
+      col[i] = c;
+      out[i] = static_cast<uint8_t>(((2u * c + bias) * mul) >> shift);
+    }
+  }
+}
+
 }  // namespace
 
 int gaussian_size_for_sigma(double sigma, DType dtype) {
@@ -86,7 +177,9 @@ int gaussian_size_for_sigma(double sigma, DType dtype) {
 }
 
 Tensor gaussian_blur(const Tensor& image, double sigma, int kernel_size, BorderSpec border) {
-  if (!(sigma > 0.0) || !(sigma <= 1000.0)) range_error("filter.gaussian_blur: sigma must be in (0, 1000], not " + std::to_string(sigma));
+  if (!(sigma >= 0.0) || !(sigma <= 1000.0) || (sigma == 0.0 && kernel_size <= 0))
+    range_error("filter.gaussian_blur: sigma must be in (0, 1000] (0 only with a kernel size), not " +
+                std::to_string(sigma));
   int k = kernel_size > 0 ? kernel_size : gaussian_size_for_sigma(sigma, image.dtype());
   check_odd_size("filter.gaussian_blur", k);
   cv::Mat dst = output_mat();
@@ -102,6 +195,25 @@ Tensor box_blur(const Tensor& image, int kernel_size, BorderSpec border) {
   if (kernel_size < 1 || kernel_size > kMaxKernelSize)
     range_error("filter.box_blur: kernel size must be in [1, 1023], not " + std::to_string(kernel_size));
   const int k = kernel_size;
+  if (image.dtype() == DType::U8 && k % 2 == 1 && k <= 15 && border.mode != Border::Constant) {
+    const int64_t h = image.dim(0), w = image.dim(1), c = image.ndim() == 3 ? image.dim(2) : 1;
+    if (h > 0 && w > 0 && c > 0 && (border.mode != Border::Reflect101 || (h > 1 && w > 1))) {
+      Tensor src = image.contiguous();
+      Tensor out = Tensor::empty(DType::U8, image.shape());
+      auto run = [&](auto fn) { fn(src.data<uint8_t>(), out.mutable_data<uint8_t>(), h, w, c, border.mode); };
+      switch (k) {
+        case 1: return image;
+        case 3: run(box_blur_u8<3>); break;
+        case 5: run(box_blur_u8<5>); break;
+        case 7: run(box_blur_u8<7>); break;
+        case 9: run(box_blur_u8<9>); break;
+        case 11: run(box_blur_u8<11>); break;
+        case 13: run(box_blur_u8<13>); break;
+        default: run(box_blur_u8<15>); break;
+      }
+      return out;
+    }
+  }
   cv::Mat dst = output_mat();
   cv_guard("filter.box_blur", [&] {
     dst = with_border(as_mat(image), centered(k, k), border,

@@ -50,7 +50,7 @@ void register_filter_ops(Registry& r) {
     OpBuilder b("filter.gaussian_blur");
     b.doc("Gaussian blur (cv::GaussianBlur) with the same sigma on both axes; same dtype out (integers rounded).")
         .input("image", kImageDoc)
-        .input("sigma", "Standard deviation in pixels, in (0, 1000].")
+        .input("sigma", "Standard deviation in pixels, in (0, 1000]; 0 only with a kernel_size (OpenCV's sigma for that size).")
         .attr_int("kernel_size", 0,
                   "Odd kernel size; 0 derives it from sigma as OpenCV does: round(2 * 3 sigma + 1) for u8, "
                   "round(2 * 4 sigma + 1) otherwise, made odd.",

@@ -8,6 +8,7 @@ import numpy as np
 import pixelpipes as pp
 from pixelpipes import registry
 from pixelpipes.ops import list as plist
+from pixelpipes.ops import filter as filter_ops
 from pixelpipes.ops import geometry, image, mask, noise, random
 
 
@@ -36,6 +37,9 @@ def build() -> pp.Graph:
         g.output("label_pixels", mask.SampleLabelPixels(objects, 2))
         per_box = image.FillBoxes(img, holes, fill="random_per_box")
         g.output("filled", image.FillBoxes(per_box, np.array([[1, 1, 4, 5]], np.float32), fill="random"))
+        offsets = filter_ops.GlassOffsets(img, max_delta=2, iterations=2)
+        g.output("glass_offsets", offsets)
+        g.output("glass", filter_ops.GlassSwaps(img, offsets, max_delta=2))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
         g.output("elastic", geometry.ElasticMap(12, 9, 3.0, 2.0, noise="uniform"))
         g.output("item", pp.dataset_item(17))

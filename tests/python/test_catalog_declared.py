@@ -148,6 +148,18 @@ CASES = {
     "RandomPerspective": lambda r: A.RandomPerspective(r, 0.3, p=1.0),
     "RandomElastic": lambda r: A.RandomElastic(r, alpha=20.0, sigma=5.0),
     "Morphological": lambda r: A.Morphological(r, scale=(2, 3), p=1.0),
+    # blur and sharpness: image fields only (masks, boxes, keypoints pass through)
+    "Blur": lambda r: A.Blur(r, blur_limit=(3, 7), p=1.0),
+    "MedianBlur": lambda r: A.MedianBlur(r, blur_limit=(3, 7), p=1.0),
+    "GaussianBlur": lambda r: A.GaussianBlur(r, sigma_limit=(0.5, 3.0), p=1.0),
+    "MotionBlur": lambda r: A.MotionBlur(r, blur_limit=(3, 9), p=1.0),
+    "Defocus": lambda r: A.Defocus(r, radius=(3, 6), p=1.0),
+    "ZoomBlur": lambda r: A.ZoomBlur(r, max_factor=(1.05, 1.2), p=1.0),
+    "GlassBlur": lambda r: A.GlassBlur(r, max_delta=2, iterations=1, p=1.0),
+    "AdvancedBlur": lambda r: A.AdvancedBlur(r, p=1.0),
+    "Sharpen": lambda r: A.Sharpen(r, p=1.0),
+    "Emboss": lambda r: A.Emboss(r, p=1.0),
+    "UnsharpMask": lambda r: A.UnsharpMask(r, p=1.0),
     "OverlayElements": lambda r: A.OverlayElements(
         r, overlays=[{"image": _photo("chelsea", (20, 24)), "bbox": [0.3, 0.3, 0.7, 0.7]}], p=1.0),
     "RandAugment": lambda r: A.RandAugment(r, num_ops=2, magnitude=9),

@@ -26,6 +26,7 @@ from .affine import Affine, RandomAffine, ShiftScaleRotate, Transform
 from .base import Augmentation, GeometryAugmentation, Planned
 from .bbox_crops import (AtLeastOneBBoxRandomCrop, BBoxSafeRandomCrop, RandomCropNearBBox, RandomIoUCrop,
                          RandomSizedBBoxSafeCrop)
+from .blur import AdvancedBlur, Blur, Defocus, GaussianBlur, GlassBlur, MedianBlur, MotionBlur, ZoomBlur
 from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .constrained_dropout import ConstrainedCoarseDropout
@@ -52,6 +53,7 @@ from .random_elastic import RandomElastic
 from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSize, Resize, ScaleJitter,
                      SmallestMaxSize)
 from .rotate import RandomRotation, Rotate, SafeRotate
+from .sharpen import Emboss, Sharpen, UnsharpMask
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 
 __all__ = [
@@ -90,4 +92,7 @@ __all__ = [
     "RGBShift", "RandomBrightnessContrast", "HueSaturationValue", "Equalize", "AutoContrast", "CLAHE",
     # automatic augmentation policies
     "RandAugment", "TrivialAugmentWide", "AutoAugment", "AugMix",
+    # blur and sharpness
+    "Blur", "MedianBlur", "GaussianBlur", "MotionBlur", "Defocus", "ZoomBlur", "GlassBlur", "AdvancedBlur",
+    "Sharpen", "Emboss", "UnsharpMask",
 ]

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Bilateral', 'BoxBlur', 'BoxKernel', 'Canny', 'Convolve', 'GaussianBlur', 'GaussianKernel', 'Laplacian', 'MedianBlur', 'Sharpen', 'Sobel']
+__all__ = ['Bilateral', 'BoxBlur', 'BoxKernel', 'Canny', 'Convolve', 'Defocus', 'DefocusKernel', 'GaussianBlur', 'GaussianBlurSized', 'GaussianKernel', 'GeneralizedGaussianKernel', 'GlassOffsets', 'GlassSwaps', 'Laplacian', 'MedianBlur', 'MotionKernel', 'Sharpen', 'Sobel', 'UnsharpMask', 'ZoomBlur']
 
 class Bilateral(OpNode):
     """
@@ -99,6 +99,37 @@ class Convolve(OpNode):
     def __init__(self, image: NodeLike, kernel: NodeLike, *, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
 
 
+class Defocus(OpNode):
+    """
+        The image convolved with filter.defocus_kernel(radius, alias_blur) (reflect_101 borders, as filter.convolve with that kernel): the kernel's zero frame is skipped and its mirror symmetries folded, (e + 1)^2 multiply-adds per value for a kernel reaching e pixels from its center. Sums in f32; integers rounded half to even and saturated (within 1 level of filter.convolve).
+
+        Op ``filter.defocus``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            radius: Integer in [1, 511], less than the image's height and width.
+            alias_blur: Sigma of the kernel's smoothing, in [0, 1000].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, radius: NodeLike, alias_blur: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class DefocusKernel(OpNode):
+    """
+        albumentations' defocus kernel: the disk x^2 + y^2 <= radius^2 on a (2 max(8, radius) + 1)^2 grid, normalized, smoothed by a Gaussian of sigma alias_blur (3 x 3 for radius <= 8, else 5 x 5; reflect_101 borders). Use with filter.convolve.
+
+        Op ``filter.defocus_kernel``.
+
+        Inputs:
+            radius: Integer in [1, 511].
+            alias_blur: Sigma of the smoothing, in [0, 1000]; 0 uses OpenCV's sigma for the size.
+
+        Output: f32, n x n with n = 2 max(8, radius) + 1
+    """
+    def __init__(self, radius: NodeLike, alias_blur: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class GaussianBlur(OpNode):
     """
         Gaussian blur (cv::GaussianBlur) with the same sigma on both axes; same dtype out (integers rounded).
@@ -107,7 +138,7 @@ class GaussianBlur(OpNode):
 
         Inputs:
             image: Image, H x W x C or H x W; u8, u16 or f32.
-            sigma: Standard deviation in pixels, in (0, 1000].
+            sigma: Standard deviation in pixels, in (0, 1000]; 0 only with a kernel_size (OpenCV's sigma for that size).
 
         Attributes (keyword-only, fixed at compile time):
             kernel_size (int; in [0, 1023]; default 0): Odd kernel size; 0 derives it from sigma as OpenCV does: round(2 * 3 sigma + 1) for u8, round(2 * 4 sigma + 1) otherwise, made odd.
@@ -117,6 +148,22 @@ class GaussianBlur(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, sigma: NodeLike, *, kernel_size: int = 0, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+
+
+class GaussianBlurSized(OpNode):
+    """
+        Gaussian blur (cv::GaussianBlur) with the kernel size an input, so each sample may use its own (albumentations' GaussianBlur and UnsharpMask draw it); same dtype out (integers rounded); reflect_101 borders (OpenCV's default).
+
+        Op ``filter.gaussian_blur_sized``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            kernel_size: Odd integer in [1, 1023].
+            sigma: Standard deviation in pixels, in [0, 1000]; 0 uses OpenCV's 0.3 * ((size - 1) / 2 - 1) + 0.8.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, kernel_size: NodeLike, sigma: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class GaussianKernel(OpNode):
@@ -132,6 +179,63 @@ class GaussianKernel(OpNode):
         Output: f32, size x size
     """
     def __init__(self, size: NodeLike, sigma: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class GeneralizedGaussianKernel(OpNode):
+    """
+        albumentations' AdvancedBlur kernel: exp(-0.5 (v^T S^-1 v)^beta) over offsets v from the center, S = R diag(sigma_x^2, sigma_y^2) R^T with R the rotation by `angle` degrees, times the top-left size x size block of `noise`, normalized. Use with filter.convolve.
+
+        Op ``filter.generalized_gaussian_kernel``.
+
+        Inputs:
+            size: Integer in [1, 1023] (odd in albumentations).
+            sigma_x: Finite, >= 0.
+            sigma_y: Finite, >= 0 (not both 0).
+            angle: Rotation in degrees.
+            beta: Shape, > 0: 1 is Gaussian, < 1 heavier tails, > 1 flatter (plateau).
+            noise: 2-D tensor, at least size x size: multiplicative noise per kernel cell.
+
+        Output: f32, size x size
+    """
+    def __init__(self, size: NodeLike, sigma_x: NodeLike, sigma_y: NodeLike, angle: NodeLike, beta: NodeLike, noise: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class GlassOffsets(OpNode):
+    """
+        The random offsets of GlassBlur's swaps for this image: i32, N x iterations x 2 (dy, dx) with N = (H - 2 max_delta)(W - 2 max_delta) (0 when negative), each uniform in [-max_delta, max_delta), drawn in row-major order (albumentations' draw, with the pipeline's generator). Feed to filter.glass_swaps.
+
+        Op ``filter.glass_offsets``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: Image whose height and width set N (its values are not read).
+
+        Attributes (keyword-only, fixed at compile time):
+            max_delta (int; in [1, 1.04858e+06]; default 4): Largest offset magnitude.
+            iterations (int; in [1, 1024]; default 2): Number of swap rounds.
+
+        Output: i32, N x iterations x 2
+    """
+    def __init__(self, image: NodeLike, *, max_delta: int = 4, iterations: int = 2, label: Optional[str] = None) -> None: ...
+
+
+class GlassSwaps(OpNode):
+    """
+        GlassBlur's pixel swaps (between its two Gaussian blurs): in each iteration i, the pixel (h, w), h from H - max_delta down to max_delta + 1 and w from W - max_delta down to max_delta + 1, swaps with (h + dy, w + dx), the offsets of its index k. Fast mode (albumentations' default): k = w_index * (H - 2 max_delta) + h_index, and an iteration's swaps all read the image as it was before it (where targets repeat, the later k wins). exact: k = h_index * (W - 2 max_delta) + w_index, one swap after the other; with several channels (h, w) only takes (h + dy, w + dx)'s value (albumentations' exact mode swaps through NumPy views, which copies one way).
+
+        Op ``filter.glass_swaps``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; any pixel dtype.
+            offsets: i32 or i64, N x iterations x 2 (dy, dx), each in [-max_delta, max_delta).
+
+        Attributes (keyword-only, fixed at compile time):
+            max_delta (int; in [1, 1.04858e+06]; default 4): The margin: as filter.glass_offsets' max_delta.
+            exact (bool; default False): Sequential swaps (albumentations' mode='exact') instead of the fast mode.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, offsets: NodeLike, *, max_delta: int = 4, exact: bool = False, label: Optional[str] = None) -> None: ...
 
 
 class Laplacian(OpNode):
@@ -170,6 +274,24 @@ class MedianBlur(OpNode):
     def __init__(self, image: NodeLike, *, kernel_size: int = 3, label: Optional[str] = None) -> None: ...
 
 
+class MotionKernel(OpNode):
+    """
+        albumentations' motion blur kernel: size points on a line through the center at `angle` degrees, t = linspace(t0, t1, size) with t0 = -(size // 2), t1 = size // 2 and one side shortened by |direction| (direction < 0 shortens the end, > 0 the start), shifted by (shift_x, shift_y) * (size // 2) / 2; points round half to even, clamp into the kernel, and each marked cell weighs 1 / (number of marked cells). Use with filter.convolve.
+
+        Op ``filter.motion_kernel``.
+
+        Inputs:
+            size: Odd integer in [1, 1023].
+            angle: Angle in degrees (counter-clockwise from +x in image coordinates: +y is down).
+            direction: In [-1, 1] (clamped): 0 a centered line, -1/1 a line from the center backward/forward.
+            shift_x: Shift in [-1, 1], as a fraction of (size // 2) / 2.
+            shift_y: Shift in [-1, 1], as a fraction of (size // 2) / 2.
+
+        Output: f32, size x size
+    """
+    def __init__(self, size: NodeLike, angle: NodeLike, direction: NodeLike, shift_x: NodeLike, shift_y: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class Sharpen(OpNode):
     """
         Sharpens like torchvision v2 adjust_sharpness with sharpness_factor = 1 + amount: x + amount * (x - smooth(x)) with smooth the 3 x 3 kernel [[1,1,1],[1,5,1],[1,1,1]] / 13 (rounded for integer images); the outermost rows and columns are kept. Integers rounded and saturated, f32 clamped to [0, 1].
@@ -204,3 +326,39 @@ class Sobel(OpNode):
         Output: f32, same shape as image
     """
     def __init__(self, image: NodeLike, *, dx: int = 1, dy: int = 0, ksize: int = 3, border: Literal['constant', 'replicate', 'reflect', 'wrap', 'reflect_101'] = 'reflect', border_value: float = 0, label: Optional[str] = None) -> None: ...
+
+
+class UnsharpMask(OpNode):
+    """
+        albumentations' UnsharpMask on [0, 1] values: blur = Gaussian(kernel_size, sigma) (reflect_101), r = x - blur, sharp = clip(x + alpha r, 0, 1), m = the same Gaussian of (|r| * 255 > threshold), out = sharp m + x (1 - m); u8 results round half to even. One fused pass besides the two blurs.
+
+        Op ``filter.unsharp_mask``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8 (read as value / 255) or f32 in [0, 1].
+            kernel_size: Odd integer in [1, 1023].
+            sigma: Standard deviation in [0, 1000]; 0 uses OpenCV's sigma for the size.
+            alpha: Strength of the sharpening (finite).
+
+        Attributes (keyword-only, fixed at compile time):
+            threshold (float; in [0, 255]; default 10): Residuals (in u8 levels) at or below this are not sharpened.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, kernel_size: NodeLike, sigma: NodeLike, alpha: NodeLike, *, threshold: float = 10, label: Optional[str] = None) -> None: ...
+
+
+class ZoomBlur(OpNode):
+    """
+        albumentations' ZoomBlur on [0, 1] values: the mean of the image and its central zooms by the factors arange(1, max_factor, step_factor) (each zoom: the centered ceil(H / z) x ceil(W / z) crop resized bilinearly to int(side * z), then its centered H x W part); u8 results round half to even.
+
+        Op ``filter.zoom_blur``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8 (read as value / 255) or f32 in [0, 1].
+            max_factor: Upper end of the factors (excluded), finite.
+            step_factor: Step between factors, > 0 (at most 10000 factors).
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, max_factor: NodeLike, step_factor: NodeLike, *, label: Optional[str] = None) -> None: ...
