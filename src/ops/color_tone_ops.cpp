@@ -94,8 +94,8 @@ void register_color_tone_ops(Registry& r) {
                  "channel of Lab for RGB (albumentations' CLAHE).")
             .input("image", "u8 image with 1 or 3 channels.")
             .input("clip_limit", "Contrast limit (OpenCV's clipLimit).")
-            .attr_int("tile_cols", 8, "Tiles across (tile_grid_size[0]).")
-            .attr_int("tile_rows", 8, "Tiles down (tile_grid_size[1]).")
+            .attr_int("tile_cols", 8, "Tiles across (tile_grid_size[0]).", 1, 256)
+            .attr_int("tile_rows", 8, "Tiles down (tile_grid_size[1]).", 1, 256)
             .output(kSameType, u8_same)
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(clahe_image(pixels_arg(args, 0, "image"), scalar_arg(args, 1, "clip_limit"),
@@ -109,7 +109,7 @@ void register_color_tone_ops(Registry& r) {
                  "matrix product).")
             .input("image", kU8Image)
             .attr_floats("matrix", std::nullopt, "rows x C coefficients, row-major.")
-            .attr_int("rows", 3, "Output channels.")
+            .attr_int("rows", 3, "Output channels.", 1, 512)
             .output("u8; H x W x rows", [](const InferContext& ctx) {
               Type t = expect_pixels(ctx, 0, "image", true);
               return pixels_with_channels(t, t.dtype, ctx.attrs.get_int("rows"));
@@ -127,7 +127,7 @@ void register_color_tone_ops(Registry& r) {
                  "largest entry positive, min-max scaled, rint(y * 255)); the gray channel repeated `channels` times.")
             .input("image", kU8Image)
             .attr_enum("method", gray_method_names(), std::string("weighted_average"), "Conversion.")
-            .attr_int("channels", 3, "Output channels (copies of the gray channel).")
+            .attr_int("channels", 3, "Output channels (copies of the gray channel).", 1, 512)
             .output("u8; H x W x channels (H x W for one channel of a rank-2 image)", [](const InferContext& ctx) {
               Type t = expect_pixels(ctx, 0, "image", true);
               int64_t ch = ctx.attrs.get_int("channels");
@@ -177,7 +177,7 @@ void register_color_tone_ops(Registry& r) {
                  "skipped, pixels of that value are not counted and keep their value (albumentations' rule).")
             .input("image", kU8Image)
             .attr_float("cutoff", 0.0, "Percent cut at each end, in [0, 100].")
-            .attr_int("ignore", -1, "Value (and channel index) to ignore; -1: none.")
+            .attr_int("ignore", -1, "Value (and channel index) to ignore; -1: none.", -1, 255)
             .attr_enum("method", {"cdf", "pil"}, std::string("cdf"), "Mapping.")
             .output(kSameType, u8_same)
             .exec([](ExecContext& ctx, const Args& args) {

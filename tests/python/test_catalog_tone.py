@@ -247,3 +247,12 @@ def test_random_transforms_are_deterministic_by_seed():
         a = _ours(getattr(augment, cls), SMALL, n=4, seed=3)
         b = _ours(getattr(augment, cls), SMALL, n=4, seed=3)
         assert all(np.array_equal(x, y) for x, y in zip(a, b)), cls
+
+
+@pytest.mark.parametrize("attrs", [dict(tile_cols=16777216), dict(tile_rows=0), dict(tile_rows=257)])
+def test_clahe_tile_counts_are_bounded(attrs):
+    """The structural fuzzer's hang: color.clahe with 16M tile columns ran (almost) forever inside
+    OpenCV; tile counts are now limited to [1, 256] where the node is made."""
+    from pixelpipes.ops import color as color_ops
+    with pp.Graph(), pytest.raises(ValueError, match="out of its range"):
+        color_ops.Clahe(pp.Constant(np.zeros((8, 8, 3), np.uint8)), 2.0, **attrs)

@@ -17,7 +17,7 @@ class AutoContrast(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             cutoff (float; default 0): Percent cut at each end, in [0, 100].
-            ignore (int; default -1): Value (and channel index) to ignore; -1: none.
+            ignore (int; in [-1, 255]; default -1): Value (and channel index) to ignore; -1: none.
             method (enum; one of 'cdf', 'pil'; default 'cdf'): Mapping.
 
         Output: same dtype and shape as image
@@ -84,8 +84,8 @@ class Clahe(OpNode):
             clip_limit: Contrast limit (OpenCV's clipLimit).
 
         Attributes (keyword-only, fixed at compile time):
-            tile_cols (int; default 8): Tiles across (tile_grid_size[0]).
-            tile_rows (int; default 8): Tiles down (tile_grid_size[1]).
+            tile_cols (int; in [1, 256]; default 8): Tiles across (tile_grid_size[0]).
+            tile_rows (int; in [1, 256]; default 8): Tiles down (tile_grid_size[1]).
 
         Output: same dtype and shape as image
     """
@@ -478,7 +478,7 @@ class ToGray(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             method (enum; one of 'weighted_average', 'from_lab', 'desaturation', 'average', 'max', 'pca'; default 'weighted_average'): Conversion.
-            channels (int; default 3): Output channels (copies of the gray channel).
+            channels (int; in [1, 512]; default 3): Output channels (copies of the gray channel).
 
         Output: u8; H x W x channels (H x W for one channel of a rank-2 image)
     """
@@ -515,7 +515,7 @@ class Transform(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             matrix (float_list; required): rows x C coefficients, row-major.
-            rows (int; default 3): Output channels.
+            rows (int; in [1, 512]; default 3): Output channels.
 
         Output: u8; H x W x rows
     """
