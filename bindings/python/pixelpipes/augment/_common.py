@@ -155,3 +155,18 @@ def _with_shape(out: Node, like: Node, h: int, w: int) -> Node:
     if t.kind != "tensor" or t.shape is None or len(t.shape) < 2 or any(d is None for d in t.shape[2:]):
         return out
     return tensor.Reshape(out, shape=[h, w, *t.shape[2:]])
+
+
+def _symmetric_range(value, what: str, low=None, high=None):
+    """albumentations' SymmetricRangeType: v means (-v, v); a pair is (min, max)."""
+    if _is_number(value):
+        lo, hi = -abs(float(value)), abs(float(value))
+    elif isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
+        lo, hi = float(value[0]), float(value[1])
+    else:
+        raise ValueError(f"{what} must be a number or a (min, max) pair, not {value!r}")
+    if lo > hi:
+        raise ValueError(f"{what}: the range {value!r} has min > max")
+    if (low is not None and lo < low) or (high is not None and hi > high):
+        raise ValueError(f"{what}: {value!r} must lie within [{low}, {high}]")
+    return lo, hi

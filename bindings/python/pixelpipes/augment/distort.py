@@ -24,7 +24,7 @@ from ..node import Constant, Node, as_node
 from ..ops import geometry, image, random, tensor
 from ..ops import math as _math
 from ..resource import SPATIAL_KINDS
-from ._common import _is_number, _size_int, _sub
+from ._common import _is_number, _size_int, _sub, _symmetric_range
 from .base import Augmentation
 
 # OpenCV's flags, as albumentations takes them, and PixelPipes' names.
@@ -66,21 +66,6 @@ def _fill(value, what: str) -> float:
     if isinstance(value, (list, tuple)) and value and all(_is_number(v) for v in value) and len(set(value)) == 1:
         return float(value[0])
     raise ValueError(f"{what} must be a number (one value for every channel), not {value!r}")
-
-
-def _symmetric_range(value, what: str, low=None, high=None):
-    """albumentations' SymmetricRangeType: v means (-v, v); a pair is (min, max)."""
-    if _is_number(value):
-        lo, hi = -abs(float(value)), abs(float(value))
-    elif isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
-        lo, hi = float(value[0]), float(value[1])
-    else:
-        raise ValueError(f"{what} must be a number or a (min, max) pair, not {value!r}")
-    if lo > hi:
-        raise ValueError(f"{what}: the range {value!r} has min > max")
-    if (low is not None and lo < low) or (high is not None and hi > high):
-        raise ValueError(f"{what}: {value!r} must lie within [{low}, {high}]")
-    return lo, hi
 
 
 def _nonnegative_range(value, what: str):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math as _pymath
 import numbers
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional
 
 import numpy as np
 

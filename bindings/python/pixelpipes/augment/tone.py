@@ -12,23 +12,8 @@ import numpy as np
 from ..node import as_node
 from ..ops import color, random, tensor
 from ..ops import math as pmath
-from ._common import _choice, _is_number, _sub
+from ._common import _choice, _is_number, _sub, _symmetric_range
 from .base import Augmentation
-
-
-def _symmetric(value, what: str, bound: Optional[float] = None):
-    """albumentations' SymmetricRangeType: v -> (-v, v); a pair as is (min <= max)."""
-    if _is_number(value):
-        lo, hi = -abs(float(value)), abs(float(value))
-    elif isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
-        lo, hi = float(value[0]), float(value[1])
-    else:
-        raise ValueError(f"{what} must be a number or a (min, max) pair, not {value!r}")
-    if lo > hi:
-        raise ValueError(f"{what}: the range {value!r} has min > max")
-    if bound is not None and (lo < -bound or hi > bound):
-        raise ValueError(f"{what}: {value!r} must lie within [{-bound}, {bound}]")
-    return lo, hi
 
 
 def _draw(lo: float, hi: float, label):
@@ -247,7 +232,7 @@ class RGBShift(Augmentation):
     def configure(r_shift_limit=(-20, 20), g_shift_limit=(-20, 20), b_shift_limit=(-20, 20)):
         ranges = []
         for name, v in (("r_shift_limit", r_shift_limit), ("g_shift_limit", g_shift_limit), ("b_shift_limit", b_shift_limit)):
-            lo, hi = _symmetric(v, name)
+            lo, hi = _symmetric_range(v, name)
             if abs(lo) > 1 or abs(hi) > 1:
                 lo, hi = lo / 255.0, hi / 255.0
             ranges.append((lo, hi))
@@ -276,9 +261,9 @@ class RandomBrightnessContrast(Augmentation):
     def configure(brightness_limit=(-0.2, 0.2), contrast_limit=(-0.2, 0.2), brightness_by_max: bool = True,
                   ensure_safe_range: bool = False):
         def cfg_lo(v):
-            return _symmetric(v, "contrast_limit")[0]
-        cfg = dict(brightness_limit=_symmetric(brightness_limit, "brightness_limit"),
-                    contrast_limit=_symmetric(contrast_limit, "contrast_limit"),
+            return _symmetric_range(v, "contrast_limit")[0]
+        cfg = dict(brightness_limit=_symmetric_range(brightness_limit, "brightness_limit"),
+                    contrast_limit=_symmetric_range(contrast_limit, "contrast_limit"),
                     brightness_by_max=bool(brightness_by_max), ensure_safe_range=bool(ensure_safe_range))
         if ensure_safe_range and not brightness_by_max:
             raise ValueError("ensure_safe_range needs brightness_by_max=True here")
@@ -313,9 +298,9 @@ class HueSaturationValue(Augmentation):
 
     @staticmethod
     def configure(hue_shift_limit=(-20, 20), sat_shift_limit=(-30, 30), val_shift_limit=(-20, 20)):
-        return dict(hue=_symmetric(hue_shift_limit, "hue_shift_limit", 180),
-                    sat=_symmetric(sat_shift_limit, "sat_shift_limit", 255),
-                    val=_symmetric(val_shift_limit, "val_shift_limit", 255))
+        return dict(hue=_symmetric_range(hue_shift_limit, "hue_shift_limit", -180, 180),
+                    sat=_symmetric_range(sat_shift_limit, "sat_shift_limit", -255, 255),
+                    val=_symmetric_range(val_shift_limit, "val_shift_limit", -255, 255))
 
     @classmethod
     def _params(cls, res, ref, config, label):
