@@ -43,7 +43,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.lookup")
-            .doc("out[..., c] = table[c][x] (or table[x] for a 256-value table): a u8 lookup table per channel.")
+            .doc("out[..., c] = table[c, x] (or table[x] for a 256-value table): a u8 lookup table per channel.")
             .input("image", kU8Image)
             .input("table", "u8 tensor of 256 values, or C x 256.")
             .output(kSameType, u8_same)
@@ -105,7 +105,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.transform")
-            .doc("cv::transform: out[..., r] = sum_k matrix[r][k] * x[..., k], rounded and saturated (ToSepia's "
+            .doc("cv::transform: out[..., r] = sum_k matrix[r, k] * x[..., k], rounded and saturated (ToSepia's "
                  "matrix product).")
             .input("image", kU8Image)
             .attr_floats("matrix", std::nullopt, "rows x C coefficients, row-major.")

@@ -279,7 +279,7 @@ class Invert(OpNode):
 
 class Lookup(OpNode):
     """
-        out[..., c] = table[c][x] (or table[x] for a 256-value table): a u8 lookup table per channel.
+        out[..., c] = table[c, x] (or table[x] for a 256-value table): a u8 lookup table per channel.
 
         Op ``color.lookup``.
 
@@ -506,7 +506,7 @@ class ToneCurve(OpNode):
 
 class Transform(OpNode):
     """
-        cv::transform: out[..., r] = sum_k matrix[r][k] * x[..., k], rounded and saturated (ToSepia's matrix product).
+        cv::transform: out[..., r] = sum_k matrix[r, k] * x[..., k], rounded and saturated (ToSepia's matrix product).
 
         Op ``color.transform``.
 
