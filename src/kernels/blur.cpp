@@ -138,7 +138,10 @@ void swap_dispatch(uint8_t* img, int64_t H, int64_t W, int64_t pixel, const Off*
 // lower-right quadrant q[i][j], 0 <= i, j <= e, is read), reflect_101 borders: each kernel row
 // pair y - i, y + i is summed once, then each column pair: (e + 1)^2 multiply-adds per value
 // instead of (2e + 1)^2. Sums in f32; integers rounded half to even and saturated.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(__SANITIZE_ADDRESS__)
+// (Not in sanitizer builds: target_clones dispatches through an ifunc resolver that runs before
+// ThreadSanitizer's runtime is up, and the test binary crashed at start. They test the default.)
 // An AVX2 clone where the CPU has it (chosen at load): plain element-wise passes that vectorize.
 #define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
 #else

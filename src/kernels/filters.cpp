@@ -80,7 +80,10 @@ template <typename T> void sharpen_typed(const T* src, T* dst, int64_t h, int64_
   }
 }
 
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(__SANITIZE_ADDRESS__)
+// (Not in sanitizer builds: target_clones dispatches through an ifunc resolver that runs before
+// ThreadSanitizer's runtime is up, and the test binary crashed at start. They test the default.)
 // An AVX2 clone where the CPU has it (chosen at load): the loops below are plain element-wise
 // passes the compiler vectorizes.
 #define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
