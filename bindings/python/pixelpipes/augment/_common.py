@@ -158,15 +158,9 @@ def _with_shape(out: Node, like: Node, h: int, w: int) -> Node:
 
 
 def _symmetric_range(value, what: str, low=None, high=None):
-    """albumentations' SymmetricRangeType: v means (-v, v); a pair is (min, max)."""
-    if _is_number(value):
-        lo, hi = -abs(float(value)), abs(float(value))
-    elif isinstance(value, (list, tuple)) and len(value) == 2 and all(_is_number(v) for v in value):
-        lo, hi = float(value[0]), float(value[1])
-    else:
-        raise ValueError(f"{what} must be a number or a (min, max) pair, not {value!r}")
-    if lo > hi:
-        raise ValueError(f"{what}: the range {value!r} has min > max")
+    """albumentations' SymmetricRangeType: v means (-|v|, |v|); a pair is (min, max); both must
+    lie within [low, high] (not clamped, unlike _pair's low)."""
+    lo, hi = _pair(abs(value) if _is_number(value) else value, what, center=0.0)
     if (low is not None and lo < low) or (high is not None and hi > high):
         raise ValueError(f"{what}: {value!r} must lie within [{low}, {high}]")
     return lo, hi
