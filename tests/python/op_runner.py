@@ -28,3 +28,17 @@ def random_image(h, w, ch, dtype, seed=0):
     if dtype == np.uint16:
         return rng.integers(0, 65536, shape, dtype=np.uint16)
     return rng.random(shape, dtype=np.float32)
+
+
+def compile_outputs(build, seed: int = 0) -> pp.Pipeline:
+    """Compiles a graph whose outputs are what ``build()`` returns: a Resource (its fields) or a
+    dict {name: node}."""
+    from pixelpipes import resource
+    with pp.Graph() as g:
+        out = build()
+        if isinstance(out, resource.Resource):
+            out.output()
+        else:
+            for k, v in out.items():
+                g.output(k, v)
+    return pp.compile(g, seed=seed)

@@ -21,7 +21,8 @@ from scipy import stats
 
 import pixelpipes as pp
 from pixelpipes import augment, resource
-from pixelpipes.ops import mask, tensor
+from pixelpipes.ops import mask
+from op_runner import compile_outputs
 
 PHOTOS = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "data", "photos")
 N_KS = 5000
@@ -33,14 +34,7 @@ def _photo(name="astronaut", size=(96, 128)):
 
 
 def _compile(build, seed=7):
-    with pp.Graph() as g:
-        out = build()
-        if isinstance(out, resource.Resource):
-            out.output()
-        else:
-            for k, v in out.items():
-                g.output(k, v)
-    return pp.compile(g, seed=seed)
+    return compile_outputs(build, seed)
 
 
 def _window(s):

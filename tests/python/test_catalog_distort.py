@@ -19,7 +19,8 @@ from scipy import stats
 
 import pixelpipes as pp
 from pixelpipes import augment, resource
-from pixelpipes.ops import geometry, image, mask, tensor
+from pixelpipes.ops import geometry, mask, tensor
+from op_runner import compile_outputs
 
 A = pytest.importorskip("albumentations")
 F = pytest.importorskip("albumentations.augmentations.geometric.functional")
@@ -35,14 +36,7 @@ def _photo(name="chelsea", size=(96, 72)):
 
 
 def _compile(build, seed=3):
-    with pp.Graph() as g:
-        out = build()
-        if isinstance(out, resource.Resource):
-            out.output()
-        else:
-            for k, v in out.items():
-                g.output(k, v)
-    return pp.compile(g, seed=seed)
+    return compile_outputs(build, seed)
 
 
 def _drawn_maps(cls, h, w, n, **kwargs):

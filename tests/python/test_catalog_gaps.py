@@ -33,6 +33,7 @@ from scipy import stats
 
 import pixelpipes as pp
 from pixelpipes import augment, resource
+from op_runner import compile_outputs
 
 A = pytest.importorskip("albumentations")
 from albumentations.augmentations.geometric import functional as fgeometric  # noqa: E402
@@ -51,14 +52,7 @@ def _photo(name="astronaut", size=None):
 
 
 def _compile(build, seed=17):
-    with pp.Graph() as g:
-        out = build()
-        if isinstance(out, resource.Resource):
-            out.output()
-        else:
-            for k, v in out.items():
-                g.output(k, v)
-    return pp.compile(g, seed=seed)
+    return compile_outputs(build, seed)
 
 
 def _runs(make, h, w, points=CORNERS, n=N, seed=17, channels=None, **fields):
