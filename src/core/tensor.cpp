@@ -1,6 +1,7 @@
 #include "core/tensor.hpp"
 
 #include "core/buffer_cache.hpp"
+#include "core/output_target.hpp"
 
 #include <algorithm>
 #include <cstdlib>
@@ -57,6 +58,7 @@ Tensor Tensor::empty(DType dtype, const Shape& shape) {
   // 64-byte alignment suits SIMD kernels; at least one byte so data() is never null.
   size_t bytes = std::max<size_t>(static_cast<size_t>(n) * elem, 1);
   Tensor t;
+  if (bytes > sizeof(SmallStorage) && OutputTarget::take(dtype, shape, t)) return t;
   if (bytes <= sizeof(SmallStorage)) {
     // Scalars and short vectors (random draws, sizes, boxes): one allocation for the control block
     // and the elements instead of two, and no aligned_alloc (no kernel vectorizes over 64 bytes).

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "core/output_target.hpp"
+
 namespace pxp {
 
 Interpreter::Interpreter(std::shared_ptr<const Program> program, RunLimits limits)
@@ -118,7 +120,12 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample, const std::v
             const Tensor& d = (*destinations)[static_cast<size_t>(output_of_[i])];
             if (d.defined()) ctx.destination = &d;
           }
-          slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));
+          if (ctx.destination && ins.op->allocates_destination) {
+            OutputTarget target(ctx.destination);
+            slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));
+          } else {
+            slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));
+          }
           break;
         }
       }

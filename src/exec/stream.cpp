@@ -111,7 +111,8 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
     bool first_of_slot = true;  // a value output twice is written in place once, then copied
     for (size_t k = 0; k < o; ++k) first_of_slot = first_of_slot && p.outputs[k].second != slot;
     writes_destination_.push_back(stacked_[o] && first_of_slot && p.folded[slot].empty() &&
-                                  p.instructions[slot].op->writes_destination);
+                                  (p.instructions[slot].op->writes_destination ||
+                                   p.instructions[slot].op->allocates_destination));
   }
   any_destination_ = std::find(writes_destination_.begin(), writes_destination_.end(), true) != writes_destination_.end();
   // A constructor that throws runs no destructor: the tasks already queued reference this stream,

@@ -12,6 +12,8 @@
 #include "kernels/cv_bridge.hpp"
 #include "kernels/image_dtype.hpp"
 #include "kernels/image_modes.hpp"
+#include "kernels/rounding.hpp"
+#include "kernels/vector_clones.hpp"
 
 namespace pxp::kernels {
 
@@ -64,7 +66,7 @@ Tensor from_unit_float(const cv::Mat& values, const Tensor& like) {
     uint8_t* d = out.mutable_data<uint8_t>();
     for (int64_t i = 0; i < n; ++i) {
       float x = std::min(std::max(v[i], 0.0f), 1.0f);
-      d[i] = static_cast<uint8_t>(std::nearbyint(x * 255.0f));
+      d[i] = static_cast<uint8_t>(round_half_even_pixel(x * 255.0f));
     }
   } else {
     float* d = out.mutable_data<float>();
@@ -138,16 +140,6 @@ void swap_dispatch(uint8_t* img, int64_t H, int64_t W, int64_t pixel, const Off*
 // lower-right quadrant q[i][j], 0 <= i, j <= e, is read), reflect_101 borders: each kernel row
 // pair y - i, y + i is summed once, then each column pair: (e + 1)^2 multiply-adds per value
 // instead of (2e + 1)^2. Sums in f32; integers rounded half to even and saturated.
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
-    !defined(__SANITIZE_ADDRESS__)
-// (Not in sanitizer builds: target_clones dispatches through an ifunc resolver that runs before
-// ThreadSanitizer's runtime is up, and the test binary crashed at start. They test the default.)
-// An AVX2 clone where the CPU has it (chosen at load): plain element-wise passes that vectorize.
-#define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define PXP_VECTOR_CLONES
-#endif
-
 template <typename T>
 PXP_VECTOR_CLONES
 void convolve_symmetric(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const std::vector<float>& q, int64_t e) {

@@ -87,6 +87,31 @@ Tensor fill_boxes(const Tensor& image, const std::vector<double>& boxes, const s
   });
 }
 
+Tensor paste_boxes(const Tensor& image, const Tensor& source, const std::vector<double>& boxes) {
+  check_rows(boxes);
+  if (image.ndim() != 2 && image.ndim() != 3)
+    argument_error("image must be H x W x C or H x W, not rank " + std::to_string(image.ndim()));
+  if (source.dtype() != image.dtype() || source.shape() != image.shape())
+    argument_error("the source must have the image's dtype and shape");
+  const int64_t height = image.dim(0), width = image.dim(1);
+  const size_t pixel_bytes = image.nbytes() / static_cast<size_t>(std::max<int64_t>(height * width, 1));
+  Tensor dst = image.contiguous(), src = source.contiguous();
+  Tensor out = Tensor::empty(dst.dtype(), dst.shape());
+  std::memcpy(out.mutable_bytes(), dst.bytes(), dst.nbytes());
+  uint8_t* o = static_cast<uint8_t*>(out.mutable_bytes());
+  const uint8_t* s = src.bytes();
+  for (size_t b = 0; b + 3 < boxes.size(); b += 4) {
+    const PixelRange r = pixels_of(&boxes[b], height, width);
+    if (r.j1 <= r.j0) continue;
+    const size_t run = static_cast<size_t>(r.j1 - r.j0) * pixel_bytes;
+    for (int64_t i = r.i0; i < r.i1; ++i) {
+      const size_t at = static_cast<size_t>(i * width + r.j0) * pixel_bytes;
+      std::memcpy(o + at, s + at, run);
+    }
+  }
+  return out;
+}
+
 Tensor box_coverage(const Tensor& mask, const std::vector<double>& boxes) {
   check_rows(boxes);
   if (mask.ndim() != 2 && mask.ndim() != 3)

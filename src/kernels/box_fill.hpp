@@ -25,6 +25,10 @@ enum class BoxFill : uint8_t { Constant, Random, RandomPerBox };
 Tensor fill_boxes(const Tensor& image, const std::vector<double>& boxes, const std::vector<double>& value,
                   BoxFill mode, RandomStream& rng);
 
+// A copy of `image` with the pixels of each box (as fill_boxes counts them) taken from `source`,
+// an image of the same dtype and shape: CutMix's patch of another sample.
+Tensor paste_boxes(const Tensor& image, const Tensor& source, const std::vector<double>& boxes);
+
 // For each box (N x 4 values): the number of its pixels inside the mask, the number of those set
 // (any channel nonzero), and the bounding box x1, y1, x2, y2 (pixel edges) of its unset pixels
 // (all zeros when every pixel is set or the box has none). f32 N x 6.

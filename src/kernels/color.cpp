@@ -4,12 +4,14 @@
 #include <array>
 #include <cmath>
 #include <limits>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
 #include "kernels/image_dtype.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/lookup.hpp"
 
 namespace pxp::kernels {
 
@@ -80,10 +82,21 @@ template <typename T, typename F> Tensor map_values(const Tensor& image, F f) {
     if (n >= 1024) {
       std::array<uint8_t, 256> table;
       for (int v = 0; v < 256; ++v) table[static_cast<size_t>(v)] = f(static_cast<uint8_t>(v));
-      for (int64_t i = 0; i < n; ++i) dst[i] = table[src[i]];
+      lookup_u8(src, dst, n, table.data());
       return out;
     }
   }
+  for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
+  return out;
+}
+
+// out[i] = f(image[i]) for u8 arithmetic that the compiler vectorizes (no table): invert,
+// posterize, solarize run at memory speed this way.
+template <typename F> Tensor map_bytes(const Tensor& image, F f) {
+  Tensor out = like(image, DType::U8);
+  const uint8_t* src = image.data<uint8_t>();
+  uint8_t* dst = out.mutable_data<uint8_t>();
+  const int64_t n = image.numel();
   for (int64_t i = 0; i < n; ++i) dst[i] = f(src[i]);
   return out;
 }
@@ -327,7 +340,7 @@ Tensor adjust_brightness_contrast_saturation(const Tensor& image, double brightn
   Tensor out = like(image, DType::U8);
   uint8_t* dst = out.mutable_data<uint8_t>();
   if (c == 1) {  // saturation leaves gray images as they are
-    for (int64_t i = 0; i < n; ++i) dst[i] = both[src[i]];
+    lookup_u8(src, dst, n, both.data());
     return out;
   }
   const SaturationU8 saturate(saturation);
@@ -482,6 +495,7 @@ Tensor invert_image(const Tensor& image) {
   return dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T m = static_cast<T>(max_of<T>());
+    if constexpr (std::is_same_v<T, uint8_t>) return map_bytes(image, [](uint8_t x) { return uint8_t(255 - x); });
     return map_values<T>(image, [m](T x) { return static_cast<T>(m - x); });
   });
 }
@@ -490,6 +504,12 @@ Tensor solarize_image(const Tensor& image, double threshold) {
   return dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T m = static_cast<T>(max_of<T>());
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      // x >= threshold for a whole x is x >= ceil(threshold): one integer compare per value
+      const int t = std::isnan(threshold) || threshold > 255.0 ? 256
+                    : (threshold <= 0.0 ? 0 : static_cast<int>(std::ceil(threshold)));
+      return map_bytes(image, [t](uint8_t x) { return int(x) >= t ? uint8_t(255 - x) : x; });
+    }
     return map_values<T>(image,
                          [=](T x) { return static_cast<double>(x) >= threshold ? static_cast<T>(m - x) : x; });
   });
@@ -499,7 +519,7 @@ Tensor posterize_image(const Tensor& image, int bits) {
   if (image.dtype() != DType::U8) argument_error("color.posterize takes u8 images");
   if (bits < 0 || bits > 8) range_error("color.posterize: bits must be in [0, 8], not " + std::to_string(bits));
   const uint8_t mask = static_cast<uint8_t>((0xFF00u >> bits) & 0xFFu);
-  return map_values<uint8_t>(image, [mask](uint8_t x) { return uint8_t(x & mask); });
+  return map_bytes(image, [mask](uint8_t x) { return uint8_t(x & mask); });
 }
 
 Tensor equalize_image(const Tensor& image) {
@@ -508,6 +528,7 @@ Tensor equalize_image(const Tensor& image) {
   const uint8_t* src = image.data<uint8_t>();
   Tensor out = like(image, DType::U8);
   uint8_t* dst = out.mutable_data<uint8_t>();
+  std::vector<std::array<uint8_t, 256>> luts(static_cast<size_t>(c));
   for (int64_t k = 0; k < c; ++k) {
     std::array<int64_t, 256> hist{};
     for (int64_t i = 0; i < n; ++i) ++hist[src[i * c + k]];
@@ -515,7 +536,7 @@ Tensor equalize_image(const Tensor& image) {
     int last = 255;
     while (last > 0 && hist[static_cast<size_t>(last)] == 0) --last;
     int64_t step = (n - hist[static_cast<size_t>(last)]) / 255;
-    std::array<uint8_t, 256> lut;
+    std::array<uint8_t, 256>& lut = luts[static_cast<size_t>(k)];
     if (step == 0) {
       for (int v = 0; v < 256; ++v) lut[static_cast<size_t>(v)] = static_cast<uint8_t>(v);
     } else {
@@ -525,8 +546,10 @@ Tensor equalize_image(const Tensor& image) {
         acc += hist[static_cast<size_t>(v)];
       }
     }
-    for (int64_t i = 0; i < n; ++i) dst[i * c + k] = lut[src[i * c + k]];
   }
+  std::vector<const uint8_t*> tables;
+  for (const auto& lut : luts) tables.push_back(lut.data());
+  lookup_u8_channels(src, dst, n, c, tables.data());
   return out;
 }
 
@@ -568,17 +591,9 @@ Tensor autocontrast_image(const Tensor& image) {
       std::vector<std::array<uint8_t, 256>> luts(static_cast<size_t>(c));
       for (int64_t k = 0; k < c; ++k)
         for (int v = 0; v < 256; ++v) luts[static_cast<size_t>(k)][static_cast<size_t>(v)] = stretch(static_cast<float>(v), k);
-      if (c == 3) {
-        const uint8_t *l0 = luts[0].data(), *l1 = luts[1].data(), *l2 = luts[2].data();
-        for (int64_t i = 0; i < n; ++i) {
-          dst[3 * i] = l0[src[3 * i]];
-          dst[3 * i + 1] = l1[src[3 * i + 1]];
-          dst[3 * i + 2] = l2[src[3 * i + 2]];
-        }
-      } else {
-        for (int64_t i = 0; i < n; ++i)
-          for (int64_t k = 0; k < c; ++k) dst[i * c + k] = luts[static_cast<size_t>(k)][src[i * c + k]];
-      }
+      std::vector<const uint8_t*> tables;
+      for (const auto& lut : luts) tables.push_back(lut.data());
+      lookup_u8_channels(src, dst, n, c, tables.data());
     } else {
       for (int64_t i = 0; i < n; ++i)
         for (int64_t k = 0; k < c; ++k) dst[i * c + k] = stretch(static_cast<float>(src[i * c + k]), k);

@@ -13,6 +13,7 @@
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/image_dtype.hpp"
+#include "kernels/vector_clones.hpp"
 
 namespace pxp::kernels {
 
@@ -79,17 +80,6 @@ template <typename T> void sharpen_typed(const T* src, T* dst, int64_t h, int64_
     }
   }
 }
-
-#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
-    !defined(__SANITIZE_ADDRESS__)
-// (Not in sanitizer builds: target_clones dispatches through an ifunc resolver that runs before
-// ThreadSanitizer's runtime is up, and the test binary crashed at start. They test the default.)
-// An AVX2 clone where the CPU has it (chosen at load): the loops below are plain element-wise
-// passes the compiler vectorizes.
-#define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
-#else
-#define PXP_VECTOR_CLONES
-#endif
 
 // round(s / k^2) for s in [0, 255 k^2] and odd k <= 15 as ((2 s + k^2) * multiplier) >> shift in
 // u32 (no ties: k^2 is odd), the multiplier the smallest shift's that is exact over that range

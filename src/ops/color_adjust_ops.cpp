@@ -71,6 +71,7 @@ void register_color_adjust_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.brightness_contrast_saturation")
+            .allocates_destination()
             .doc("color.brightness, then color.contrast, then color.saturation, with the same results bit for bit; "
                  "u8 images take two passes instead of five (brightness and contrast compose into one table, "
                  "saturation runs as each pixel is mapped). The compiler fuses such chains into this op. "

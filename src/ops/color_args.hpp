@@ -18,7 +18,7 @@ inline Type same_as_image(const InferContext& ctx) { return expect_pixels(ctx, 0
 // An image op with one scalar parameter whose result has the image's type.
 inline OpBuilder unary_with_scalar(const char* name, const char* doc, const char* param, const char* param_doc) {
   OpBuilder b(name);
-  b.doc(doc).input("image", kImageDoc).input(param, param_doc).output(kSameType, [param](const InferContext& ctx) {
+  b.allocates_destination().doc(doc).input("image", kImageDoc).input(param, param_doc).output(kSameType, [param](const InferContext& ctx) {
     expect_scalar(ctx, 1, param);
     return expect_pixels(ctx, 0, "image");
   });

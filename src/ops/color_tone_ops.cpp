@@ -26,6 +26,7 @@ std::vector<int64_t> ints_arg(const Args& args, size_t i, const char* what) {
 
 void register_color_tone_ops(Registry& r) {
   r.add(OpBuilder("color.tone_curve")
+            .allocates_destination()
             .doc("A per-value curve of each channel of a u8 image through a 256-entry table per channel, with "
                  "albumentations' arithmetic: multiply_add: trunc(clip(f32(x) * f32(a) + f32(b), 0, 255)) (albucore "
                  "multiply_add); add: clip(x + trunc(b), 0, 255) (albucore add); gamma: trunc((x * (1 / 255))^a * 255); "
@@ -43,6 +44,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.lookup")
+            .allocates_destination()
             .doc("out[..., c] = table[c, x] (or table[x] for a 256-value table): a u8 lookup table per channel.")
             .input("image", kU8Image)
             .input("table", "u8 tensor of 256 values, or C x 256.")
@@ -53,6 +55,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.shift_hsv")
+            .allocates_destination()
             .doc("albumentations' HueSaturationValue: OpenCV's u8 HSV (H in [0, 180)); H becomes "
                  "trunc((H + hue) mod 180), S and V add trunc(shift) and saturate, and S = 0 stays 0; back to RGB. "
                  "A 1-channel image only shifts V (through RGB). All shifts 0: the image unchanged.")
@@ -90,6 +93,7 @@ void register_color_tone_ops(Registry& r) {
   }
 
   r.add(OpBuilder("color.clahe")
+            .allocates_destination()
             .doc("Contrast-limited adaptive histogram equalization (cv::CLAHE) of a u8 gray image, or of the L "
                  "channel of Lab for RGB (albumentations' CLAHE).")
             .input("image", "u8 image with 1 or 3 channels.")
@@ -105,6 +109,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.transform")
+            .allocates_destination()
             .doc("cv::transform: out[..., r] = sum_k matrix[r, k] * x[..., k], rounded and saturated (ToSepia's "
                  "matrix product).")
             .input("image", kU8Image)
@@ -121,6 +126,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.to_gray")
+            .allocates_destination()
             .doc("albumentations' to_gray methods on u8: weighted_average (x / 255 as f32, 0.299 R + 0.587 G + "
                  "0.114 B, rint(y * 255)), from_lab (L of OpenCV's u8 Lab), desaturation ((max + min) // 2), "
                  "average (sum // C), max, pca (the first principal component of the pixels, signed with its "
@@ -141,6 +147,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.pick_channels")
+            .allocates_destination()
             .doc("out[..., k] = image[..., order[k]] with the order a run-time tensor (a per-sample shuffle); "
                  "a rank-2 image is returned as it is.")
             .input("image", kImageDoc)
@@ -158,6 +165,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.fill_channels")
+            .allocates_destination()
             .doc("The listed channels of a u8 image set to fill (saturated), the others copied (ChannelDropout).")
             .input("image", kU8Image)
             .input("channels", "1-D integer tensor of channel indices (at least one).")
@@ -170,6 +178,7 @@ void register_color_tone_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.auto_contrast")
+            .allocates_destination()
             .doc("albumentations' AutoContrast of each channel of a u8 image: bounds lo, hi from the histogram "
                  "(albumentations' histogram: 256 bins over [0, 255), so the value 255 is not counted; cutting `cutoff` percent of the pixels at each end), then cdf: the cumulative histogram between "
                  "them stretched to [0, 255] (float32, rounded half to even), or pil: (x - lo) * 255 / (hi - lo) "

@@ -50,6 +50,7 @@ void register_color_value_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.invert")
+            .allocates_destination()
             .doc("max - x: 255 - x for u8, 65535 - x for u16, 1 - x for f32.")
             .input("image", kImageDoc)
             .output(kSameType, same_as_image)
@@ -65,6 +66,7 @@ void register_color_value_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.posterize")
+            .allocates_destination()
             .doc("Keeps the `bits` most significant bits of each value (torchvision posterize). u8 only.")
             .input("image", "u8 image, H x W x C or H x W.")
             .input("bits", "Integer in [0, 8].")
@@ -81,6 +83,7 @@ void register_color_value_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.equalize")
+            .allocates_destination()
             .doc("Histogram equalization of each channel separately, exactly as PIL's ImageOps.equalize (which "
                  "torchvision's equalize reproduces): step = (pixels - count of the highest occupied level) // 255; "
                  "level v maps to (step // 2 + pixels below v) // step; step 0 leaves the channel unchanged. u8 only.")
@@ -90,6 +93,7 @@ void register_color_value_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.stretch_contrast")
+            .allocates_destination()
             .doc("Stretches each channel from its own [min, max] to the full range, exactly as torchvision v2's "
                  "autocontrast: (x - min) / ((max - min) / full) in f32 (full: 255 u8, 65535 u16, 1 f32), clamped "
                  "to [0, full] and truncated for integers; a constant channel is kept. u8 images go through one "
@@ -100,6 +104,7 @@ void register_color_value_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("color.blend")
+            .allocates_destination()
             .doc("a * (1 - alpha) + b * alpha. Integer results are rounded and saturated; f32 is not clamped.")
             .input("a", "Image, H x W x C or H x W; u8, u16 or f32.")
             .input("b", "Image of the same dtype and shape as a.")

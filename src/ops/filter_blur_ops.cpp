@@ -54,6 +54,7 @@ int odd_size_arg(const Args& args, size_t i, const char* what) {
 
 void register_filter_blur_ops(Registry& r) {
   r.add(OpBuilder("filter.gaussian_blur_sized")
+            .allocates_destination()
             .doc("Gaussian blur (cv::GaussianBlur) with the kernel size an input, so each sample may use its own "
                  "(albumentations' GaussianBlur and UnsharpMask draw it); same dtype out (integers rounded); "
                  "reflect_101 borders (OpenCV's default).")
@@ -100,6 +101,7 @@ void register_filter_blur_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("filter.defocus")
+            .allocates_destination()
             .doc("The image convolved with filter.defocus_kernel(radius, alias_blur) (reflect_101 borders, as "
                  "filter.convolve with that kernel): the kernel's zero frame is skipped and its mirror symmetries "
                  "folded, (e + 1)^2 multiply-adds per value for a kernel reaching e pixels from its center. Sums in "
@@ -138,6 +140,7 @@ void register_filter_blur_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("filter.unsharp_mask")
+            .allocates_destination()
             .doc("albumentations' UnsharpMask on [0, 1] values: blur = Gaussian(kernel_size, sigma) (reflect_101), "
                  "r = x - blur, sharp = clip(x + alpha r, 0, 1), m = the same Gaussian of (|r| * 255 > threshold), "
                  "out = sharp m + x (1 - m); u8 results round half to even. One fused pass besides the two blurs.")
@@ -205,6 +208,7 @@ void register_filter_blur_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("filter.zoom_blur")
+            .allocates_destination()
             .doc("albumentations' ZoomBlur on [0, 1] values: the mean of the image and its central zooms by the "
                  "factors arange(1, max_factor, step_factor) (each zoom: the centered ceil(H / z) x ceil(W / z) crop "
                  "resized bilinearly to int(side * z), then its centered H x W part); u8 results round half to even.")

@@ -48,6 +48,7 @@ Type square_kernel_type(const InferContext& ctx) {
 void register_filter_ops(Registry& r) {
   {
     OpBuilder b("filter.gaussian_blur");
+    b.allocates_destination();
     b.doc("Gaussian blur (cv::GaussianBlur) with the same sigma on both axes; same dtype out (integers rounded).")
         .input("image", kImageDoc)
         .input("sigma", "Standard deviation in pixels, in (0, 1000]; 0 only with a kernel_size (OpenCV's sigma for that size).")
@@ -71,6 +72,7 @@ void register_filter_ops(Registry& r) {
   }
   {
     OpBuilder b("filter.box_blur");
+    b.allocates_destination();
     b.doc("Mean over a kernel_size x kernel_size window (cv::blur); same dtype out (integers rounded). "
           "An even size puts the extra row and column before the center.")
         .input("image", kImageDoc)
@@ -84,6 +86,7 @@ void register_filter_ops(Registry& r) {
     r.add(b.build());
   }
   r.add(OpBuilder("filter.median_blur")
+            .allocates_destination()
             .doc("Median over a kernel_size x kernel_size window (cv::medianBlur; edges replicate). u8 takes any odd "
                  "size; u16 and f32 only 3 or 5 (an argument error otherwise).")
             .input("image", kImageDoc)
@@ -103,6 +106,7 @@ void register_filter_ops(Registry& r) {
             .build());
   {
     OpBuilder b("filter.bilateral");
+    b.allocates_destination();
     b.doc("Edge-preserving bilateral filter (cv::bilateralFilter). u8 or f32, 1 or 3 channels; f32 pixels must be "
           "finite and within +-1.7e38 (a range error otherwise).")
         .input("image", "Image, H x W x C or H x W; u8 or f32; 1 or 3 channels.")
@@ -125,6 +129,7 @@ void register_filter_ops(Registry& r) {
   }
   {
     OpBuilder b("filter.convolve");
+    b.allocates_destination();
     b.doc("Filters with a 2-D kernel like cv::filter2D: this is correlation (the kernel is not flipped; flip it "
           "for a true convolution, symmetric kernels do not care). The anchor is (rows / 2, cols / 2). Same dtype "
           "out, integers rounded and saturated; each channel separately.")
@@ -163,6 +168,7 @@ void register_filter_ops(Registry& r) {
             .exec([](ExecContext&, const Args& args) { return Value(box_kernel(int_arg(args, 0, "size"))); })
             .build());
   r.add(OpBuilder("filter.sharpen")
+            .allocates_destination()
             .doc("Sharpens like torchvision v2 adjust_sharpness with sharpness_factor = 1 + amount: "
                  "x + amount * (x - smooth(x)) with smooth the 3 x 3 kernel [[1,1,1],[1,5,1],[1,1,1]] / 13 (rounded "
                  "for integer images); the outermost rows and columns are kept. Integers rounded and saturated, f32 "

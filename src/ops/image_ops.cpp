@@ -529,6 +529,7 @@ void register_pixel_geometry(Registry& r) {
   }
 
   r.add(OpBuilder("image.flip")
+            .allocates_destination()
             .doc("Mirrors the image: horizontal swaps left and right, vertical top and bottom, both does both "
                  "(a half turn).")
             .input("image", "H x W x C or H x W tensor (any dtype).")
@@ -548,6 +549,7 @@ void register_pixel_geometry(Registry& r) {
             .build());
 
   r.add(OpBuilder("image.move_tiles")
+            .allocates_destination()
             .doc("Copies every tile of a tile table (geometry.grid_shuffle_tiles) from its source to its "
                  "destination, row by row: the same pixels as image.remap with geometry.tile_moves_map and "
                  "nearest interpolation, without sampling. Pixels no tile lands on are 0.")
@@ -576,6 +578,7 @@ void register_pixel_geometry(Registry& r) {
             .build());
 
   r.add(OpBuilder("image.rotate90")
+            .allocates_destination()
             .doc("Rotates by k quarter turns counterclockwise as seen on screen (k any integer, taken modulo 4; "
                  "negative is clockwise). One turn moves point (x, y) of a W-wide image to (y, W - x).")
             .input("image", "H x W x C or H x W tensor (any dtype).")
@@ -699,6 +702,7 @@ void register_resampling(Registry& r) {
 // Painting boxes into an image (dropout's holes); kernels/box_fill.hpp.
 void register_painting(Registry& r) {
   r.add(OpBuilder("image.fill_boxes")
+            .allocates_destination()
             .doc("Replaces the pixels of each box, box after box (a later box paints over an earlier one): the "
                  "pixels whose centers lie in [x1, x2) x [y1, y2) (as mask.render_boxes; a box with integer corners "
                  "covers exactly its pixels; parts outside the image are ignored). fill constant: `value` (one "
@@ -731,7 +735,34 @@ void register_painting(Registry& r) {
             })
             .build());
 
+  r.add(OpBuilder("image.paste_boxes")
+            .allocates_destination()
+            .doc("Replaces the pixels of each box with the pixels of `source` at the same place (the pixels whose "
+                 "centers lie in [x1, x2) x [y1, y2), as image.fill_boxes counts them; parts outside the image are "
+                 "ignored). CutMix pastes another sample's patch with it.")
+            .input("image", "H x W x C or H x W tensor, any dtype.")
+            .input("source", "A tensor of the image's dtype and shape.")
+            .input("boxes", "N x 4 boxes x1, y1, x2, y2 in pixels, or one box [4].")
+            .output("same type as image",
+                    [](const InferContext& ctx) {
+                      ImageType in = expect_image(ctx, 0);
+                      ImageType src = expect_image(ctx, 1);
+                      if (src.dtype && in.dtype && *src.dtype != *in.dtype)
+                        type_error("image.paste_boxes: the source is " + std::string(dtype_name(*src.dtype)) +
+                                   ", the image " + dtype_name(*in.dtype));
+                      expect_tensor(ctx, 2, "boxes");
+                      return image_like(in, in.height, in.width, in.dtype);
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              if (!args[1].is_tensor()) type_error("input 'source' must be a tensor, not " + args[1].describe());
+              if (!args[2].is_tensor()) type_error("input 'boxes' must be a tensor, not " + args[2].describe());
+              return Value(kernels::paste_boxes(image_arg(args), args[1].tensor(),
+                                                kernels::read_rows(args[2].tensor(), 4, "boxes")));
+            })
+            .build());
+
   r.add(OpBuilder("image.fill_where")
+            .allocates_destination()
             .doc("Replaces the pixels where a mask is set (any of its channels nonzero) with `value` (one number, "
                  "or one per channel), rounded and saturated for integer dtypes. MaskDropout fills the dropped "
                  "objects with it.")

@@ -2,6 +2,7 @@
 // with NumPy broadcasting. The rules (shapes, dtypes, weak scalars) live in
 // kernels/elementwise, so type inference and execution cannot disagree.
 #include "kernels/elementwise.hpp"
+#include "kernels/matmul.hpp"
 #include "ops/families.hpp"
 #include "ops/op_helpers.hpp"
 
@@ -159,6 +160,42 @@ void register_math_ops(Registry& r) {
       {UnaryOp::Tan, "Element-wise tangent of x in radians.", unary_float},
       {UnaryOp::LogicalNot, "Element-wise not x; any nonzero value (nan included) is true.", "bool, the shape of x"},
   };
+  r.add(OpBuilder("math.matmul")
+            .doc("Matrix product a @ b of two 2-D tensors, both f32 or both f64 (cv::gemm). torchvision's "
+                 "LinearTransformation multiplies the flattened image by its matrix with it.")
+            .input("a", "M x K tensor, f32 or f64.")
+            .input("b", "K x N tensor of a's dtype.")
+            .output("a's dtype, M x N",
+                    [](const InferContext& ctx) {
+                      expect_tensor(ctx, 0, "a");
+                      expect_tensor(ctx, 1, "b");
+                      const Type& a = ctx.inputs[0];
+                      const Type& b = ctx.inputs[1];
+                      for (const Type* t : {&a, &b}) {
+                        if (t->is_any()) continue;
+                        if (t->shape && t->shape->size() != 2)
+                          type_error("math.matmul takes 2-D tensors, not rank " + std::to_string(t->shape->size()));
+                        if (t->dtype && *t->dtype != DType::F32 && *t->dtype != DType::F64)
+                          type_error(std::string("math.matmul takes f32 or f64 tensors, not ") + dtype_name(*t->dtype));
+                      }
+                      std::optional<DType> dtype = a.is_any() ? std::nullopt : a.dtype;
+                      if (!b.is_any() && b.dtype && dtype && *b.dtype != *dtype)
+                        type_error("math.matmul: a and b must have the same dtype");
+                      if (!dtype && !b.is_any()) dtype = b.dtype;
+                      int64_t m = kUnknownDim, n = kUnknownDim;
+                      if (!a.is_any() && a.shape) m = (*a.shape)[0];
+                      if (!b.is_any() && b.shape) n = (*b.shape)[1];
+                      if (!a.is_any() && !b.is_any() && a.shape && b.shape && (*a.shape)[1] != kUnknownDim &&
+                          (*b.shape)[0] != kUnknownDim && (*a.shape)[1] != (*b.shape)[0])
+                        type_error("math.matmul: a has " + std::to_string((*a.shape)[1]) + " columns, b " +
+                                   std::to_string((*b.shape)[0]) + " rows");
+                      return Type::tensor(dtype, Shape{m, n});
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              return Value(kernels::matmul(tensor_input(args, 0, "a"), tensor_input(args, 1, "b")));
+            })
+            .build());
+
   for (const UnarySpec& spec : unaries) {
     UnaryOp op = spec.op;
     r.add(OpBuilder(std::string("math.") + kernels::unary_op_name(op))

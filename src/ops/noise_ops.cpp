@@ -41,6 +41,7 @@ double finite_arg(const Args& args, size_t i, const char* what) {
 
 void register_noise_ops(Registry& r) {
   r.add(OpBuilder("noise.gaussian")
+            .allocates_destination()
             .doc("Adds Gaussian noise, one normal(mean, std) draw per value in memory order (row, column, "
                  "channel), in the image's value units (e.g. std 10 on u8 is 10 levels). Integer results "
                  "rounded and saturated; f32 not clamped.")
@@ -58,6 +59,7 @@ void register_noise_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("noise.uniform")
+            .allocates_destination()
             .doc("Adds uniform noise, one uniform(low, high) draw per value in memory order, in the image's "
                  "value units. Integer results rounded and saturated; f32 not clamped.")
             .input("image", kImageDoc)
@@ -74,6 +76,7 @@ void register_noise_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("noise.salt_and_pepper")
+            .allocates_destination()
             .doc("Sets a fraction `amount` of the pixels (all channels) to full intensity (salt: 255, 65535 or "
                  "1.0) or 0 (pepper). One uniform01 draw u per pixel in row-major order: u < amount * salt_ratio "
                  "is salt, else u < amount is pepper.")
@@ -90,6 +93,7 @@ void register_noise_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("noise.pixel_dropout")
+            .allocates_destination()
             .doc("Replaces each pixel (all its channels; or each value with per_channel) by `value` with the given "
                  "probability. One uniform01 draw per pixel (per value) in memory order; dropped when below it.")
             .input("image", kImageDoc)
@@ -107,6 +111,7 @@ void register_noise_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("noise.coarse_dropout")
+            .allocates_destination()
             .doc("Cutout: fills rectangular holes with a constant. Hole sides below 1 are fractions of the image "
                  "side (rounded to pixels), 1 and above are pixels; holes lie inside the image and may overlap. "
                  "Draws: holes = integer(min_holes, max_holes); then per hole height = integer(min, max), "
@@ -141,6 +146,7 @@ void register_noise_ops(Registry& r) {
             .build());
 
   r.add(OpBuilder("noise.random_erasing")
+            .allocates_destination()
             .doc("torchvision RandomErasing: with probability p, erase one rectangle of area fraction "
                  "uniform(scale) and aspect ratio exp(uniform(log ratio)), trying up to 10 times for one that fits "
                  "(else the image is unchanged). Sides are rounded to even ties like Python's round. Draws: "

@@ -104,6 +104,9 @@ struct OpSchema {
   bool pure = true;        // false: depends on the sample index or the outside world (never folded)
   Control control = Control::None;
   bool writes_destination = false;  // exec may write its result into ExecContext::destination
+  // exec's kernel allocates its result once with Tensor::empty and keeps no reference to it: the
+  // interpreter lets that allocation be the batch slot (core/output_target.hpp)
+  bool allocates_destination = false;
   bool reads_file = false;          // input 0 is a path it reads: errors downstream name that file
   InferFn infer;
   ExecFn exec;
@@ -147,6 +150,7 @@ class OpBuilder {
   OpBuilder& impure() { s_.pure = false; return *this; }
   OpBuilder& control(Control c) { s_.control = c; return *this; }
   OpBuilder& writes_destination() { s_.writes_destination = true; return *this; }
+  OpBuilder& allocates_destination() { s_.allocates_destination = true; return *this; }
   // Input 0 is the path of a file the op reads (errors of ops downstream of it name the file).
   OpBuilder& reads_file() { s_.reads_file = true; return *this; }
   OpBuilder& exec(ExecFn fn) { s_.exec = std::move(fn); return *this; }

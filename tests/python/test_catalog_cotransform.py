@@ -71,6 +71,10 @@ SCALED = {
     "TenCrop[5]": lambda r: A.TenCrop(r, (160, 200), vertical_flip=True)[5],
     "OverlayElements": lambda r: A.OverlayElements(
         r, overlays=[{"image": declared._photo("chelsea", (40, 48)), "bbox": [0.4, 0.3, 0.6, 0.5]}], p=1.0),
+    # a D x D matrix for D = C * H * W is too big for this canvas: an 8 x 8 thumbnail stands in for
+    # the image, the annotations stay on the canvas (the transform does not touch them)
+    "LinearTransformation": lambda r: r.replace(image=A.LinearTransformation(
+        A.Resize(r.image, 8, 8), transformation_matrix=np.eye(192, dtype=np.float32), mean_vector=np.zeros(192))),
 }
 
 

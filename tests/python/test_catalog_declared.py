@@ -171,6 +171,22 @@ CASES = {
     # of interest in MORE_CROPS
     "FiveCrop": lambda r: A.FiveCrop(r, (40, 50))[0],
     "TenCrop": lambda r: A.TenCrop(r, (40, 50))[-1],
+    # torchvision's color transforms (image only)
+    "Grayscale": lambda r: A.Grayscale(r, num_output_channels=3),
+    "RandomGrayscale": lambda r: A.RandomGrayscale(r, p=1.0),
+    "RGB": lambda r: A.RGB(r),
+    "RandomInvert": lambda r: A.RandomInvert(r, p=1.0),
+    "RandomPosterize": lambda r: A.RandomPosterize(r, bits=3, p=1.0),
+    "RandomSolarize": lambda r: A.RandomSolarize(r, threshold=128.0, p=1.0),
+    "RandomAdjustSharpness": lambda r: A.RandomAdjustSharpness(r, sharpness_factor=2.0, p=1.0),
+    "RandomAutocontrast": lambda r: A.RandomAutocontrast(r, p=1.0),
+    "RandomEqualize": lambda r: A.RandomEqualize(r, p=1.0),
+    "RandomChannelPermutation": lambda r: A.RandomChannelPermutation(r),
+    "RandomPhotometricDistort": lambda r: A.RandomPhotometricDistort(r, p=1.0),
+    "RandomGaussianBlur": lambda r: A.RandomGaussianBlur(r, kernel_size=5),
+    # a D x D matrix for D = C * H * W: on a 12 x 16 resize (D = 576); annotations pass through it
+    "LinearTransformation": lambda r: A.LinearTransformation(
+        A.Resize(r, 12, 16), transformation_matrix=np.eye(576, dtype=np.float32), mean_vector=np.zeros(576, np.float32)),
 }
 
 #: further crops of the transforms that return several resources (swept like CASES)

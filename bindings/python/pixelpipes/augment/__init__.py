@@ -37,16 +37,21 @@ from .dropout import CoarseDropout, GridDropout, XYMasking
 from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .lambdas import Lambda, NoOp
+from .linear_transform import LinearTransformation
 from .tone import (CLAHE, AutoContrast, ChannelDropout, ChannelShuffle, Equalize, HueSaturationValue, InvertImg,
                    Posterize, RandomBrightnessContrast, RandomGamma, RGBShift, Solarize, ToGray, ToSepia)
 from .mask_crops import CropNonEmptyMaskIfExists
 from .mask_dropout import MaskDropout
+from .mixing import CutMix, MixUp
 from .morphological import Morphological
 from .mosaic import Mosaic
 from .multi_crop import FiveCrop, TenCrop
 from .overlay import OverlayElements
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective, RandomPerspective
+from .photometric import (Grayscale, RandomAdjustSharpness, RandomAutocontrast, RandomChannelPermutation,
+                          RandomEqualize, RandomGaussianBlur, RandomGrayscale, RandomInvert, RandomPhotometricDistort,
+                          RandomPosterize, RandomSolarize, RGB)
 from .policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
 from .random_crops import RandomCropFromBorders, RandomSizedCrop
 from .random_elastic import RandomElastic
@@ -95,4 +100,10 @@ __all__ = [
     # blur and sharpness
     "Blur", "MedianBlur", "GaussianBlur", "MotionBlur", "Defocus", "ZoomBlur", "GlassBlur", "AdvancedBlur",
     "Sharpen", "Emboss", "UnsharpMask",
+    # torchvision's color transforms
+    "Grayscale", "RandomGrayscale", "RGB", "RandomInvert", "RandomPosterize", "RandomSolarize",
+    "RandomAdjustSharpness", "RandomAutocontrast", "RandomEqualize", "RandomChannelPermutation",
+    "RandomPhotometricDistort", "RandomGaussianBlur", "LinearTransformation",
+    # mixing two samples
+    "MixUp", "CutMix",
 ]

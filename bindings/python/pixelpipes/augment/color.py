@@ -24,7 +24,11 @@ class ColorJitter(Augmentation):
     same factors and order.
     """
 
-    references = {"torchvision": "ColorJitter"}
+    references = {"torchvision": "ColorJitter", "albumentations": "ColorJitter"}
+    differences = {"albumentations": "torchvision's arithmetic (albumentations: OpenCV's gray and u8 HSV): each "
+                                     "adjustment within 1 level (hue 4), four in a row within 16, mean 1.4; "
+                                     "defaults: no adjustment and p=1 (albumentations: (0.8, 1.2) ranges, hue "
+                                     "(-0.5, 0.5), p=0.5): give them"}
     ADJUSTMENTS = ("brightness", "contrast", "saturation", "hue")
     needs_types = False
 

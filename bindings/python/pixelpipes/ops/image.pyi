@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'PasteBoxes', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -281,6 +281,22 @@ class MoveTiles(OpNode):
         Output: same type as image
     """
     def __init__(self, image: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class PasteBoxes(OpNode):
+    """
+        Replaces the pixels of each box with the pixels of `source` at the same place (the pixels whose centers lie in [x1, x2) x [y1, y2), as image.fill_boxes counts them; parts outside the image are ignored). CutMix pastes another sample's patch with it.
+
+        Op ``image.paste_boxes``.
+
+        Inputs:
+            image: H x W x C or H x W tensor, any dtype.
+            source: A tensor of the image's dtype and shape.
+            boxes: N x 4 boxes x1, y1, x2, y2 in pixels, or one box [4].
+
+        Output: same type as image
+    """
+    def __init__(self, image: NodeLike, source: NodeLike, boxes: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Remap(OpNode):

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Abs', 'Add', 'Atan2', 'Ceil', 'Cos', 'Divide', 'Equal', 'Exp', 'Floor', 'FloorDivide', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'LogicalNot', 'LogicalOr', 'Maximum', 'Minimum', 'Modulo', 'Multiply', 'Negate', 'NotEqual', 'Power', 'Round', 'Sin', 'Sqrt', 'Subtract', 'Tan']
+__all__ = ['Abs', 'Add', 'Atan2', 'Ceil', 'Cos', 'Divide', 'Equal', 'Exp', 'Floor', 'FloorDivide', 'Greater', 'GreaterEqual', 'Less', 'LessEqual', 'Log', 'LogicalAnd', 'LogicalNot', 'LogicalOr', 'Matmul', 'Maximum', 'Minimum', 'Modulo', 'Multiply', 'Negate', 'NotEqual', 'Power', 'Round', 'Sin', 'Sqrt', 'Subtract', 'Tan']
 
 class Abs(OpNode):
     """
@@ -268,6 +268,21 @@ class LogicalOr(OpNode):
             b: A number or tensor, broadcast against a.
 
         Output: bool, with the broadcast shape of a and b
+    """
+    def __init__(self, a: NodeLike, b: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Matmul(OpNode):
+    """
+        Matrix product a @ b of two 2-D tensors, both f32 or both f64 (cv::gemm). torchvision's LinearTransformation multiplies the flattened image by its matrix with it.
+
+        Op ``math.matmul``.
+
+        Inputs:
+            a: M x K tensor, f32 or f64.
+            b: K x N tensor of a's dtype.
+
+        Output: a's dtype, M x N
     """
     def __init__(self, a: NodeLike, b: NodeLike, *, label: Optional[str] = None) -> None: ...
 
