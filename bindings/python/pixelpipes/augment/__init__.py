@@ -33,7 +33,9 @@ from .constrained_dropout import ConstrainedCoarseDropout
 from .crop import CenterCrop, Crop, RandomCrop, RandomPatch, RandomResizedCrop
 from .distort import (Distortion, ElasticTransform, GridDistortion, GridElasticDeform, OpticalDistortion,
                       PiecewiseAffine, RandomGridShuffle, ThinPlateSpline)
+from .domain import FDA, HEStain, HistogramMatching, PixelDistributionAdaptation
 from .dropout import CoarseDropout, GridDropout, XYMasking
+from .effects_optics import ChromaticAberration, RingingOvershoot, Superpixels
 from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .lambdas import Lambda, NoOp
@@ -95,4 +97,8 @@ __all__ = [
     # blur and sharpness
     "Blur", "MedianBlur", "GaussianBlur", "MotionBlur", "Defocus", "ZoomBlur", "GlassBlur", "AdvancedBlur",
     "Sharpen", "Emboss", "UnsharpMask",
+    # optics and segmentation effects
+    "Superpixels", "RingingOvershoot", "ChromaticAberration",
+    # domain adaptation (a reference image) and stain augmentation
+    "HistogramMatching", "FDA", "PixelDistributionAdaptation", "HEStain",
 ]
