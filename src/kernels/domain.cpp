@@ -551,24 +551,29 @@ namespace {
 // cv::initUndistortRectifyMap (CV_32FC1) for the camera [[W, 0, W/2], [0, H, H/2]] (f32 values),
 // no rotation, the same camera as the new one, distortion (k1, k2, 0, 0) read as f32: the source
 // of pixel (j, i) is W x kr + W / 2, H y kr + H / 2 with x = j / W - 1/2, y = i / H - 1/2 and
-// kr = 1 + k1 r^2 + k2 r^4 (OpenCV's formula; calib3d itself is not linked).
-void undistortion_maps(int W, int H, double k1, double k2, cv::Mat& mx, cv::Mat& my) {
-  mx.create(H, W, CV_32F);
-  my.create(H, W, CV_32F);
-  k1 = static_cast<float>(k1);
-  k2 = static_cast<float>(k2);
+// kr = 1 + k1 r^2 + k2 r^4 (OpenCV's formula; calib3d itself is not linked). The maps of both
+// channels in one pass (r^2 is shared).
+void undistortion_maps(int W, int H, const double (&k)[2][2], cv::Mat (&maps)[2][2]) {
+  for (auto& m : maps)
+    for (auto& plane : m) plane.create(H, W, CV_32F);
+  const double k1[2] = {static_cast<float>(k[0][0]), static_cast<float>(k[1][0])};
+  const double k2[2] = {static_cast<float>(k[0][1]), static_cast<float>(k[1][1])};
   const double fx = W, fy = H, u0 = W / 2.0, v0 = H / 2.0;
   const double ir0 = 1.0 / fx, ir2 = -u0 / fx, ir4 = 1.0 / fy, ir5 = -v0 / fy;
   for (int i = 0; i < H; ++i) {
-    float* px = mx.ptr<float>(i);
-    float* py = my.ptr<float>(i);
+    float* px0 = maps[0][0].ptr<float>(i);
+    float* py0 = maps[0][1].ptr<float>(i);
+    float* px1 = maps[1][0].ptr<float>(i);
+    float* py1 = maps[1][1].ptr<float>(i);
     const double y = i * ir4 + ir5, y2 = y * y;
     double _x = ir2;
     for (int j = 0; j < W; ++j, _x += ir0) {
       const double x = _x, r2 = x * x + y2;
-      const double kr = 1 + (k2 * r2 + k1) * r2;
-      px[j] = static_cast<float>(fx * (x * kr) + u0);
-      py[j] = static_cast<float>(fy * (y * kr) + v0);
+      const double kr0 = 1 + (k2[0] * r2 + k1[0]) * r2, kr1 = 1 + (k2[1] * r2 + k1[1]) * r2;
+      px0[j] = static_cast<float>(fx * (x * kr0) + u0);
+      py0[j] = static_cast<float>(fy * (y * kr0) + v0);
+      px1[j] = static_cast<float>(fx * (x * kr1) + u0);
+      py1[j] = static_cast<float>(fy * (y * kr1) + v0);
     }
   }
 }
@@ -582,15 +587,14 @@ Tensor chromatic_aberration(const Tensor& image, double pr, double sr, double pb
   cv::Mat src = as_mat(image);
   std::vector<cv::Mat> planes;
   cv::split(src, planes);
-  cv::Mat mx, my;
-  auto distort = [&](cv::Mat& plane, double k1, double k2) {
+  cv::Mat maps[2][2];
+  const double k[2][2] = {{pr, sr}, {pb, sb}};
+  undistortion_maps(W, H, k, maps);
+  for (int c = 0; c < 2; ++c) {
     cv::Mat moved;
-    undistortion_maps(W, H, k1, k2, mx, my);
-    cv::remap(plane, moved, mx, my, interpolation, cv::BORDER_REPLICATE);
-    plane = moved;
-  };
-  distort(planes[0], pr, sr);
-  distort(planes[2], pb, sb);
+    cv::remap(planes[2 * c], moved, maps[c][0], maps[c][1], interpolation, cv::BORDER_REPLICATE);
+    planes[2 * c] = moved;
+  }
   Tensor out = like(image);
   cv::Mat dst = as_mat(out);
   cv::merge(planes, dst);

@@ -5,6 +5,7 @@
 
 #include <opencv2/imgproc.hpp>
 
+#include "kernels/blur.hpp"
 #include "kernels/domain.hpp"
 #include "ops/families.hpp"
 #include "ops/pixel_args.hpp"
@@ -213,6 +214,28 @@ void register_domain_ops(Registry& r) {
                     })
             .exec([](ExecContext&, const Args& args) {
               return Value(sinc_kernel(int_arg(args, 0, "size"), scalar_arg(args, 1, "cutoff")));
+            })
+            .build());
+
+  r.add(OpBuilder("filter.sinc_filter")
+            .doc("The image convolved (reflect_101 borders) with filter.sinc_kernel(size, cutoff) (albumentations' "
+                 "RingingOvershoot): the kernel's two mirror symmetries folded, (size // 2 + 1)^2 multiply-adds per "
+                 "value; sums in f32, integers rounded half to even and saturated (within 1 level of "
+                 "filter.convolve with that kernel).")
+            .input("image", "Image, H x W x C or H x W; u8, u16 or f32; each side larger than size // 2.")
+            .input("size", "Odd integer in [1, 1023].")
+            .input("cutoff", "Cutoff frequency in radians per pixel.")
+            .output("same dtype and shape as image",
+                    [](const InferContext& ctx) {
+                      expect_scalar(ctx, 1, "size");
+                      expect_scalar(ctx, 2, "cutoff");
+                      return expect_pixels(ctx, 0, "image");
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              const int64_t size = int_arg(args, 1, "size");
+              if (size < 1 || size > 1023 || size % 2 == 0) range_error("size must be odd and in [1, 1023]");
+              return Value(convolve_mirror_symmetric(pixels_arg(args, 0, "image"),
+                                                     sinc_kernel(size, scalar_arg(args, 2, "cutoff"))));
             })
             .build());
 

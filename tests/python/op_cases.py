@@ -151,6 +151,7 @@ def build_cases(tmp_file: str):
         "filter.glass_swaps": lambda: f.GlassSwaps(img(), f.GlassOffsets(img(), max_delta=2), max_delta=2),
         "filter.zoom_blur": lambda: f.ZoomBlur(img(), 1.2, 0.05),
         "filter.sinc_kernel": lambda: f.SincKernel(varying(7), 1.0),
+        "filter.sinc_filter": lambda: f.SincFilter(img(), varying(5), 1.0),
         "filter.sobel": lambda: f.Sobel(img()),
         "flow.branch": lambda: pp.Conditional(pp.SampleIndex() < 1, k() * 2, k() * 3),
         "flow.jump": lambda: pp.Toggle(0.5, k() * 2, k() * 3),

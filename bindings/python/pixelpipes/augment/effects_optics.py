@@ -70,8 +70,9 @@ class Superpixels(Augmentation):
 
 
 class RingingOvershoot(Augmentation):
-    """Ringing and overshoot artifacts (albumentations' RingingOvershoot): the image convolved
-    (reflect_101 borders) with a 2-D sinc low-pass kernel (filter.sinc_kernel) of size k ~ the odd
+    """Ringing and overshoot artifacts (albumentations' RingingOvershoot, filter.sinc_filter): the
+    image convolved (reflect_101 borders) with a 2-D sinc low-pass kernel (filter.sinc_kernel, its
+    mirror symmetries folded) of size k ~ the odd
     sizes in ``blur_limit`` (uniform; an int k means (3, k)) and cutoff ~ uniform(``cutoff``)
     within [0, pi]. Masks, boxes and keypoints do not change. p defaults to 0.5."""
 
@@ -93,7 +94,7 @@ class RingingOvershoot(Augmentation):
         return as_node(size), as_node(cutoff)
 
     def apply(self, kind, field, ref, size, cutoff):
-        return flt.Convolve(field, flt.SincKernel(size, cutoff), border=BORDER)
+        return flt.SincFilter(field, size, cutoff)
 
 
 def _match_sign(a, b):
