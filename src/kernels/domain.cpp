@@ -404,6 +404,86 @@ Tensor macenko_stain_matrix(const Tensor& image, double angular_percentile) {
   return out;
 }
 
+Tensor vahadane_stain_matrix(const Tensor& image) {
+  ImageShape s = u8_image(image, "image");
+  if (s.channels != 3) argument_error("the Vahadane stain estimate needs an RGB image");
+  static const std::array<float, 256> od = optical_density_table();
+  const int64_t n = s.height * s.width;
+  const uint8_t* src = image.data<uint8_t>();
+  // albumentations' SimpleNMF: Ruifrok's colors, concentrations from their normalized projection,
+  // 100 multiplicative updates (concentrations, then colors, normalized)
+  double C[2][3] = {{0.644211f, 0.716556f, 0.266844f}, {0.092789f, 0.954111f, 0.283111f}};
+  auto normalize = [](double (&M)[2][3]) {
+    for (auto& row : M) {
+      const double norm = std::sqrt(row[0] * row[0] + row[1] * row[1] + row[2] * row[2]);
+      for (double& v : row) v /= norm;
+    }
+  };
+  std::vector<float> conc(static_cast<size_t>(2 * n));
+  {
+    double Cn[2][3];
+    std::copy(&C[0][0], &C[0][0] + 6, &Cn[0][0]);
+    normalize(Cn);
+    for (int64_t i = 0; i < n; ++i) {
+      const uint8_t* px = src + 3 * i;
+      for (int k = 0; k < 2; ++k)
+        conc[2 * i + k] = static_cast<float>(
+            std::max(0.0, od[px[0]] * Cn[k][0] + od[px[1]] * Cn[k][1] + od[px[2]] * Cn[k][2]));
+    }
+  }
+  const double eps = 1e-6;
+  for (int iter = 0; iter < 100; ++iter) {
+    const double G00 = C[0][0] * C[0][0] + C[0][1] * C[0][1] + C[0][2] * C[0][2];
+    const double G01 = C[0][0] * C[1][0] + C[0][1] * C[1][1] + C[0][2] * C[1][2];
+    const double G11 = C[1][0] * C[1][0] + C[1][1] * C[1][1] + C[1][2] * C[1][2];
+    double S1[2][3] = {{0, 0, 0}, {0, 0, 0}}, S00 = 0, S01 = 0, S11 = 0;
+    for (int64_t i = 0; i < n; ++i) {
+      const uint8_t* px = src + 3 * i;
+      const double o0 = od[px[0]], o1 = od[px[1]], o2 = od[px[2]];
+      float& a = conc[2 * i];
+      float& b = conc[2 * i + 1];
+      const double num0 = o0 * C[0][0] + o1 * C[0][1] + o2 * C[0][2];
+      const double num1 = o0 * C[1][0] + o1 * C[1][1] + o2 * C[1][2];
+      const double den0 = a * G00 + b * G01, den1 = a * G01 + b * G11;
+      const double na = std::max(0.0, a * (num0 / (den0 + eps))), nb = std::max(0.0, b * (num1 / (den1 + eps)));
+      a = static_cast<float>(na);
+      b = static_cast<float>(nb);
+      S1[0][0] += a * o0;
+      S1[0][1] += a * o1;
+      S1[0][2] += a * o2;
+      S1[1][0] += b * o0;
+      S1[1][1] += b * o1;
+      S1[1][2] += b * o2;
+      S00 += static_cast<double>(a) * a;
+      S01 += static_cast<double>(a) * b;
+      S11 += static_cast<double>(b) * b;
+    }
+    double next[2][3];
+    for (int r = 0; r < 3; ++r) {
+      const double den0 = S00 * C[0][r] + S01 * C[1][r], den1 = S01 * C[0][r] + S11 * C[1][r];
+      next[0][r] = std::max(0.0, C[0][r] * (S1[0][r] / (den0 + eps)));
+      next[1][r] = std::max(0.0, C[1][r] * (S1[1][r] / (den1 + eps)));
+    }
+    normalize(next);
+    std::copy(&next[0][0], &next[0][0] + 6, &C[0][0]);
+  }
+  // albumentations' order_stains_combined: hematoxylin has the larger angle * blue ratio - red ratio
+  double score[2];
+  for (int k = 0; k < 2; ++k) {
+    const double angle = std::fmod(std::atan2(C[k][1], C[k][0]) + 2 * M_PI, M_PI);
+    const double sum = C[k][0] + C[k][1] + C[k][2] + 1e-6;
+    score[k] = angle * (C[k][2] / sum) - C[k][0] / sum;
+  }
+  const int h = score[1] > score[0] ? 1 : 0;
+  Tensor out = Tensor::empty(DType::F32, Shape{2, 3});
+  float* o = out.mutable_data<float>();
+  for (int r = 0; r < 3; ++r) {
+    o[r] = static_cast<float>(C[h][r]);
+    o[3 + r] = static_cast<float>(C[1 - h][r]);
+  }
+  return out;
+}
+
 Tensor superpixels(const Tensor& image, int64_t n_segments, const Tensor& draws, double p, int64_t max_size,
                    int interpolation) {
   ImageShape s = u8_image(image, "image");

@@ -42,6 +42,10 @@ Tensor he_stain(const Tensor& image, const std::array<double, 6>& stain, const s
 // albumentations' Macenko estimate of the image's 2 x 3 stain matrix (f32), see the op's doc.
 Tensor macenko_stain_matrix(const Tensor& image, double angular_percentile);
 
+// albumentations' Vahadane estimate (its SimpleNMF, 100 multiplicative updates from Ruifrok's
+// colors, stains ordered by angle * blue ratio - red ratio), f32 2 x 3.
+Tensor vahadane_stain_matrix(const Tensor& image);
+
 // albumentations 2.0's Superpixels with its own SLIC (see the op's doc). draws: f32/f64 uniforms,
 // at least n_segments of them; segment k (in label order) is replaced when draws[k % n] < p.
 Tensor superpixels(const Tensor& image, int64_t n_segments, const Tensor& draws, double p, int64_t max_size,

@@ -165,6 +165,23 @@ void register_domain_ops(Registry& r) {
             })
             .build());
 
+  r.add(OpBuilder("color.vahadane_stain_matrix")
+            .doc("albumentations' Vahadane estimate of an H&E image's stain matrix: its SimpleNMF on the optical "
+                 "densities of every pixel (Ruifrok's stain colors to start, concentrations from their normalized "
+                 "projection, 100 multiplicative updates of the concentrations then the colors, each color row "
+                 "normalized), the rows ordered hematoxylin first (the larger (atan2(g, r) mod pi) * b / sum - r / "
+                 "sum). Sums in doubles.")
+            .input("image", kU8Rgb)
+            .output("f32, 2 x 3",
+                    [](const InferContext& ctx) {
+                      expect_pixels(ctx, 0, "image", true);
+                      return Type::tensor(DType::F32, Shape{2, 3});
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              return Value(vahadane_stain_matrix(pixels_arg(args, 0, "image")));
+            })
+            .build());
+
   r.add(OpBuilder("image.superpixels")
             .doc("albumentations 2.0's Superpixels: unless no draw is < p (then the image is returned as is), the "
                  "image is resized (cv::resize, `interpolation`) so that its longer side is at most max_size "

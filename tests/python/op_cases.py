@@ -96,6 +96,7 @@ def build_cases(tmp_file: str):
         "color.he_stain": lambda: c.HeStain(img(), np.array([[0.65, 0.70, 0.29], [0.07, 0.99, 0.11]], np.float32),
                                             np.array([1.1, 0.9], np.float32), np.array([0.1, -0.1], np.float32)),
         "color.macenko_stain_matrix": lambda: c.MacenkoStainMatrix(img()),
+        "color.vahadane_stain_matrix": lambda: c.VahadaneStainMatrix(img()),
         "color.stretch_contrast": lambda: c.StretchContrast(img()),
         "color.gamma": lambda: c.Gamma(img(), 0.8),
         "color.hue": lambda: c.Hue(img(), 0.1),

@@ -132,9 +132,10 @@ class HistogramMatching(_DomainAdaptation):
     field ``metadata_key``). u8 images. Masks, boxes and keypoints do not change. p defaults to 0.5."""
 
     references = {"albumentations": "HistogramMatching"}
-    differences = {"albumentations": "the reference's histogram is taken over the whole reference; albumentations "
-                                     "first resizes it to the image's size (the same result for a reference of "
-                                     "the image's size); reference files are decoded in the graph (no read_fn)"}
+    differences = {"albumentations": "the reference's histogram is taken over the whole reference (albumentations "
+                                     "first resizes it to the image's size: the same result for a reference of "
+                                     "that size); the blend rounds to nearest (albumentations' simsimd blend "
+                                     "rounds by CPU: within 1 level); reference files are decoded in the graph"}
     _metadata_key = "hm_metadata"
 
     @staticmethod
@@ -156,8 +157,8 @@ class FDA(_DomainAdaptation):
     Masks, boxes and keypoints do not change. p defaults to 0.5."""
 
     references = {"albumentations": "FDA"}
-    differences = {"albumentations": "reference files are decoded in the graph (no read_fn); pixels within DFT "
-                                     "rounding noise of an integer may truncate to the neighboring level"}
+    differences = {"albumentations": "reference files are decoded in the graph; pixels within DFT rounding noise "
+                                     "of an integer may truncate to the neighboring level"}
     _metadata_key = "fda_metadata"
 
     @staticmethod
@@ -187,7 +188,9 @@ class PixelDistributionAdaptation(_DomainAdaptation):
     differences = {"albumentations": "the adapted image is scaled back to [0, 255] before blending; albumentations "
                                      "2.0.8 blends its [0, 1] values with the u8 image (its output is about "
                                      "image * (1 - blend), a bug); statistics over the whole reference (albumentations "
-                                     "resizes it to the image's (width, height) swapped first); no read_fn"}
+                                     "resizes it to the image's (width, height) swapped first); PCA eigenvector "
+                                     "signs follow a fixed convention (largest entry positive; OpenCV's own signs "
+                                     "differ between versions, which changes albumentations' result)"}
     _metadata_key = "pda_metadata"
 
     @staticmethod
@@ -223,13 +226,13 @@ class HEStain(Augmentation):
     uniform(``intensity_shift_range``) (two independent draws each), and the image rebuilt; only
     tissue pixels (luma < 0.85) change concentrations unless ``augment_background``. The stain
     matrix: ``method="preset"`` the ``preset`` (default "standard"), ``"random_preset"`` one of the
-    eight presets uniformly per sample, ``"macenko"`` estimated from the image itself
-    (color.macenko_stain_matrix, albumentations' Macenko). ``"vahadane"`` is not available (see
-    ``differences``). RGB u8 images. Masks, boxes and keypoints do not change. p defaults to 0.5."""
+    eight presets uniformly per sample, ``"macenko"`` / ``"vahadane"`` estimated from the image
+    itself (color.macenko_stain_matrix, color.vahadane_stain_matrix: albumentations' Macenko and
+    SimpleNMF fits). RGB u8 images. Masks, boxes and keypoints do not change. p defaults to 0.5."""
 
     references = {"albumentations": "HEStain"}
-    differences = {"albumentations": "method='vahadane' (albumentations' iterative NMF fit) raises instead: "
-                                     "preset, random_preset and macenko are implemented; f32 arithmetic"}
+    differences = {"albumentations": "eigenvector signs in the Macenko fit follow a fixed convention (largest "
+                                     "entry positive; OpenCV's own signs differ between versions)"}
     kinds = ("image",)
     default_p = 0.5
 
@@ -239,9 +242,6 @@ class HEStain(Augmentation):
                   augment_background: bool = False):
         if method not in ("preset", "random_preset", "vahadane", "macenko"):
             raise ValueError(f"method must be 'preset', 'random_preset', 'vahadane' or 'macenko', not {method!r}")
-        if method == "vahadane":
-            raise ValueError("method='vahadane' is not implemented (albumentations' iterative NMF stain fit); use "
-                             "'macenko', 'preset' or 'random_preset'")
         if method == "preset" and preset is None:
             preset = "standard"
         if method == "random_preset" and preset is not None:
@@ -269,6 +269,7 @@ class HEStain(Augmentation):
         return (scale, shift) if stain is None else (scale, shift, stain)
 
     def apply(self, kind, field, ref, scale, shift, stain=None):
-        if stain is None:  # macenko: fitted on this image
-            stain = color.MacenkoStainMatrix(field)
+        if stain is None:  # fitted on this image
+            stain = color.MacenkoStainMatrix(field) if self.config["method"] == "macenko" \
+                else color.VahadaneStainMatrix(field)
         return color.HeStain(field, stain, scale, shift, augment_background=self.config["augment_background"])
