@@ -56,7 +56,8 @@ class Case:
     name: str                                   # albumentations' (or torchvision's) transform name
     kwargs: Dict[str, Any] = field(default_factory=dict)    # albumentations' argument names
     needs: Tuple[str, ...] = ()                 # "boxes", "mask": fields the transform needs; "items":
-                                                # four images (Mosaic); "overlay": an overlay image
+                                                # four images (Mosaic); "overlay": an overlay image;
+                                                # "reference": a reference image (domain adaptation)
     fallback: Optional[Tuple[str, Dict[str, Any]]] = None   # (augment class, its kwargs) if no class references it
     skip: str = ""                              # why it is not measured
 
@@ -123,6 +124,15 @@ CASES: List[Case] = [
     Case("VerticalFlip"),
     Case("XYMasking", dict(num_masks_x=2, num_masks_y=2, mask_x_length=(10, 20), mask_y_length=(10, 20))),
     Case("ZoomBlur"),
+    # optics effects and domain adaptation (issue 18); "reference": the next photo is the
+    # reference image (albumentations: through its metadata key; PixelPipes: reference_images=node)
+    Case("Superpixels"),
+    Case("RingingOvershoot"),
+    Case("ChromaticAberration"),
+    Case("HEStain"),
+    Case("FDA", needs=("reference",)),
+    Case("HistogramMatching", needs=("reference",)),
+    Case("PixelDistributionAdaptation", needs=("reference",)),
     # color and tone (issue 18)
     Case("AutoContrast", dict(cutoff=1.0)),
     Case("ChannelDropout", dict(channel_drop_range=(1, 1))),
@@ -238,6 +248,9 @@ def pixelpipes_rate(cls, kwargs, case: Case, images, seconds: float, runs: int) 
         elif "overlay" in case.needs:  # the next photo at half size, pasted into a fixed box
             overlay = pp.Constant([_overlay(im) for im in images])[(item + 1) % len(images)]
             g.output("image", cls(img, overlays=[{"image": overlay, "bbox": OVERLAY_BOX}], **kwargs, p=1.0))
+        elif "reference" in case.needs:  # the next photo is the reference image
+            reference = pp.Constant(images)[(item + 1) % len(images)]
+            g.output("image", cls(img, reference_images=reference, **kwargs, p=1.0))
         elif case.needs:
             fields = {"image": img}
             if "boxes" in case.needs:
@@ -291,6 +304,8 @@ def albumentations_rate(case: Case, images, seconds: float, runs: int) -> Tuple[
             return {"mosaic_metadata": [{"image": images[(k + j) % len(images)]} for j in (1, 2, 3)]}
         if "overlay" in case.needs:
             return {"overlay_metadata": [{"image": overlays[(k + 1) % len(images)], "bbox": OVERLAY_BOX}]}
+        if "reference" in case.needs:
+            return {transform.metadata_key: [images[(k + 1) % len(images)]]}
         return {}
     k = 0
     for _ in range(3):   # warm-up

@@ -422,4 +422,25 @@ Tensor defocus_blur(const Tensor& image, int64_t radius, double alias_blur) {
   return out;
 }
 
+Tensor convolve_mirror_symmetric(const Tensor& image, const Tensor& kernel) {
+  if (kernel.ndim() != 2 || kernel.dim(0) != kernel.dim(1) || kernel.dim(0) % 2 == 0)
+    argument_error("convolve_mirror_symmetric: the kernel must be square with an odd side");
+  Tensor k32 = kernel.cast(DType::F32).contiguous();
+  const int64_t n = k32.dim(0), e = n / 2;
+  const float* k = k32.data<float>();
+  std::vector<float> q(static_cast<size_t>((e + 1) * (e + 1)));
+  for (int64_t i = 0; i <= e; ++i)
+    for (int64_t j = 0; j <= e; ++j) q[i * (e + 1) + j] = k[(e + i) * n + e + j];
+  const ImageShape s = image_shape(image);
+  Tensor src = image.contiguous();
+  Tensor out = Tensor::empty(image.dtype(), image.shape());
+  if (s.height == 0 || s.width == 0 || s.channels == 0) return out;
+  if (e >= s.height || e >= s.width) argument_error("convolve_mirror_symmetric: the image is smaller than the kernel");
+  dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    convolve_symmetric<T>(src.data<T>(), out.mutable_data<T>(), s.height, s.width, s.channels, q, e);
+  });
+  return out;
+}
+
 }  // namespace pxp::kernels

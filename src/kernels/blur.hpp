@@ -25,6 +25,9 @@ Tensor defocus_kernel(int64_t radius, double alias_blur);
 // cv::filter2D): the kernel's zero frame is skipped and its two mirror symmetries folded, sums in
 // f32, integers rounded half to even and saturated. u8, u16 or f32.
 Tensor defocus_blur(const Tensor& image, int64_t radius, double alias_blur);
+// The image convolved (reflect_101) with an odd square kernel symmetric about its center on both
+// axes (only its lower-right quadrant is read), as defocus_blur folds it. u8, u16 or f32.
+Tensor convolve_mirror_symmetric(const Tensor& image, const Tensor& kernel);
 
 // A size x size generalized Gaussian exp(-0.5 (v^T S^-1 v)^beta), S = R diag(sx^2, sy^2) R^T with R
 // the rotation by angle_deg, v the offset from the center; multiplied element-wise by the top-left

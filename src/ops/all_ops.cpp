@@ -24,6 +24,7 @@ void register_all_ops(Registry& r) {
   register_color_tone_ops(r);
   register_filter_ops(r);
   register_filter_blur_ops(r);
+  register_domain_ops(r);
   register_noise_ops(r);
   register_mask_ops(r);
   register_dataset_ops(r);

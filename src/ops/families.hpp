@@ -23,6 +23,7 @@ void register_color_value_ops(Registry& r);
 void register_color_tone_ops(Registry& r);
 void register_filter_ops(Registry& r);
 void register_filter_blur_ops(Registry& r);
+void register_domain_ops(Registry& r);
 void register_noise_ops(Registry& r);
 void register_mask_ops(Registry& r);
 void register_dataset_ops(Registry& r);

@@ -160,6 +160,15 @@ CASES = {
     "Sharpen": lambda r: A.Sharpen(r, p=1.0),
     "Emboss": lambda r: A.Emboss(r, p=1.0),
     "UnsharpMask": lambda r: A.UnsharpMask(r, p=1.0),
+    "Superpixels": lambda r: A.Superpixels(r, p_replace=(0.2, 0.5), n_segments=(10, 30), p=1.0),
+    "RingingOvershoot": lambda r: A.RingingOvershoot(r, p=1.0),
+    "ChromaticAberration": lambda r: A.ChromaticAberration(r, p=1.0),
+    # domain adaptation: a reference image (here a list of one image)
+    "HistogramMatching": lambda r: A.HistogramMatching(r, reference_images=[_photo("chelsea", (20, 24))], p=1.0),
+    "FDA": lambda r: A.FDA(r, reference_images=[_photo("chelsea", (20, 24))], p=1.0),
+    "PixelDistributionAdaptation": lambda r: A.PixelDistributionAdaptation(
+        r, reference_images=[_photo("chelsea", (20, 24))], p=1.0),
+    "HEStain": lambda r: A.HEStain(r, p=1.0),
     "OverlayElements": lambda r: A.OverlayElements(
         r, overlays=[{"image": _photo("chelsea", (20, 24)), "bbox": [0.3, 0.3, 0.7, 0.7]}], p=1.0),
     "RandAugment": lambda r: A.RandAugment(r, num_ops=2, magnitude=9),

@@ -33,7 +33,9 @@ from .constrained_dropout import ConstrainedCoarseDropout
 from .crop import CenterCrop, Crop, RandomCrop, RandomPatch, RandomResizedCrop
 from .distort import (Distortion, ElasticTransform, GridDistortion, GridElasticDeform, OpticalDistortion,
                       PiecewiseAffine, RandomGridShuffle, ThinPlateSpline)
+from .domain import FDA, HEStain, HistogramMatching, PixelDistributionAdaptation
 from .dropout import CoarseDropout, GridDropout, XYMasking
+from .effects_optics import ChromaticAberration, RingingOvershoot, Superpixels
 from .erasing import Erasing, PixelDropout
 from .flip import RandomHorizontalFlip, RandomVerticalFlip
 from .lambdas import Lambda, NoOp
@@ -106,4 +108,8 @@ __all__ = [
     "RandomPhotometricDistort", "RandomGaussianBlur", "LinearTransformation",
     # mixing two samples
     "MixUp", "CutMix",
+    # optics and segmentation effects
+    "Superpixels", "RingingOvershoot", "ChromaticAberration",
+    # domain adaptation (a reference image) and stain augmentation
+    "HistogramMatching", "FDA", "PixelDistributionAdaptation", "HEStain",
 ]

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Bilateral', 'BoxBlur', 'BoxKernel', 'Canny', 'Convolve', 'Defocus', 'DefocusKernel', 'GaussianBlur', 'GaussianBlurSized', 'GaussianKernel', 'GeneralizedGaussianKernel', 'GlassOffsets', 'GlassSwaps', 'Laplacian', 'MedianBlur', 'MotionKernel', 'Sharpen', 'Sobel', 'UnsharpMask', 'ZoomBlur']
+__all__ = ['Bilateral', 'BoxBlur', 'BoxKernel', 'Canny', 'Convolve', 'Defocus', 'DefocusKernel', 'GaussianBlur', 'GaussianBlurSized', 'GaussianKernel', 'GeneralizedGaussianKernel', 'GlassOffsets', 'GlassSwaps', 'Laplacian', 'MedianBlur', 'MotionKernel', 'Sharpen', 'SincFilter', 'SincKernel', 'Sobel', 'UnsharpMask', 'ZoomBlur']
 
 class Bilateral(OpNode):
     """
@@ -305,6 +305,37 @@ class Sharpen(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, amount: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class SincFilter(OpNode):
+    """
+        The image convolved (reflect_101 borders) with filter.sinc_kernel(size, cutoff) (albumentations' RingingOvershoot): the kernel's two mirror symmetries folded, (size // 2 + 1)^2 multiply-adds per value; sums in f32, integers rounded half to even and saturated (within 1 level of filter.convolve with that kernel).
+
+        Op ``filter.sinc_filter``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32; each side larger than size // 2.
+            size: Odd integer in [1, 1023].
+            cutoff: Cutoff frequency in radians per pixel.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, size: NodeLike, cutoff: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class SincKernel(OpNode):
+    """
+        albumentations' RingingOvershoot kernel: size x size, cutoff J1(cutoff r) / (2 pi r) at distance r from the center ((size - 1) / 2), cutoff^2 / (4 pi) at the center, cast to f32 and divided by its sum. Use with filter.convolve.
+
+        Op ``filter.sinc_kernel``.
+
+        Inputs:
+            size: Integer in [1, 1023].
+            cutoff: Cutoff frequency in radians per pixel.
+
+        Output: f32, size x size
+    """
+    def __init__(self, size: NodeLike, cutoff: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Sobel(OpNode):
