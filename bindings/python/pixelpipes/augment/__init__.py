@@ -54,6 +54,8 @@ from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSi
                      SmallestMaxSize)
 from .rotate import RandomRotation, Rotate, SafeRotate
 from .sharpen import Emboss, Sharpen, UnsharpMask
+from .noise import AdditiveNoise, GaussNoise, ISONoise, MultiplicativeNoise, SaltAndPepper, ShotNoise
+from .quality import Downscale, ImageCompression
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 
 __all__ = [
@@ -95,4 +97,7 @@ __all__ = [
     # blur and sharpness
     "Blur", "MedianBlur", "GaussianBlur", "MotionBlur", "Defocus", "ZoomBlur", "GlassBlur", "AdvancedBlur",
     "Sharpen", "Emboss", "UnsharpMask",
+    # noise and quality
+    "GaussNoise", "AdditiveNoise", "MultiplicativeNoise", "ShotNoise", "ISONoise", "SaltAndPepper",
+    "ImageCompression", "Downscale",
 ]

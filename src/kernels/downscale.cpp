@@ -1,0 +1,70 @@
+#include "kernels/downscale.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <vector>
+#include <string>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "core/error.hpp"
+#include "kernels/cv_bridge.hpp"
+
+namespace pxp::kernels {
+
+namespace {
+
+// cv::resize's INTER_NEAREST: source index floor(x / inv_scale) in doubles, clamped (OpenCV's
+// resizeNN; written out because OpenCV builds disagree on the floor at exact multiples).
+void resize_nearest(const cv::Mat& src, cv::Mat& dst, double inv_scale_x, double inv_scale_y) {
+  const double ifx = 1.0 / inv_scale_x, ify = 1.0 / inv_scale_y;
+  const size_t pixel = src.elemSize();
+  std::vector<size_t> offsets(static_cast<size_t>(dst.cols));
+  for (int x = 0; x < dst.cols; ++x)
+    offsets[static_cast<size_t>(x)] = static_cast<size_t>(std::min(cvFloor(x * ifx), src.cols - 1)) * pixel;
+  for (int y = 0; y < dst.rows; ++y) {
+    const uint8_t* row = src.ptr<uint8_t>(std::min(cvFloor(y * ify), src.rows - 1));
+    uint8_t* out = dst.ptr<uint8_t>(y);
+    for (int x = 0; x < dst.cols; ++x) std::memcpy(out + static_cast<size_t>(x) * pixel, row + offsets[static_cast<size_t>(x)], pixel);
+  }
+}
+
+}  // namespace
+
+Tensor downscale_round_trip(const Tensor& image, double scale, int down_interpolation, int up_interpolation) {
+  if (!(scale > 0.0 && scale <= 1.0)) range_error("image.downscale: scale must be in (0, 1], not " + std::to_string(scale));
+  if (image.ndim() != 2 && image.ndim() != 3) type_error("image.downscale: the image must be H x W or H x W x C");
+  if (image.dtype() != DType::U8 && image.dtype() != DType::U16 && image.dtype() != DType::F32)
+    type_error("image.downscale: the image must be u8, u16 or f32");
+  const int64_t h = image.dim(0), w = image.dim(1), c = image.ndim() == 3 ? image.dim(2) : 1;
+  if (h < 1 || w < 1 || c < 1) range_error("image.downscale: the image is empty");
+  if (c > CV_CN_MAX) range_error("image.downscale: at most 512 channels");
+  if (h > INT32_MAX / 4 || w > INT32_MAX / 4) range_error("image.downscale: the image is too large");
+  const cv::Mat src = as_mat(image);
+  // OpenCV's own rounding of the size when fx, fy are given, and then its scale is fx itself; a
+  // side that would be 0 is 1 (then the scale of the sizes, as cv::resize given a size).
+  const cv::Size rounded(cvRound(static_cast<double>(w) * scale), cvRound(static_cast<double>(h) * scale));
+  const bool by_factor = rounded.width >= 1 && rounded.height >= 1;
+  const cv::Size size = by_factor ? rounded : cv::Size(std::max(1, rounded.width), std::max(1, rounded.height));
+  cv::Mat small;
+  if (down_interpolation == cv::INTER_NEAREST) {
+    small.create(size, src.type());
+    resize_nearest(src, small, by_factor ? scale : static_cast<double>(size.width) / static_cast<double>(w),
+                   by_factor ? scale : static_cast<double>(size.height) / static_cast<double>(h));
+  } else if (by_factor) {
+    cv::resize(src, small, cv::Size(), scale, scale, down_interpolation);
+  } else {
+    cv::resize(src, small, size, 0, 0, down_interpolation);
+  }
+  Tensor out = Tensor::empty(image.dtype(), image.shape());
+  cv::Mat dst = as_mat(out);
+  if (up_interpolation == cv::INTER_NEAREST)
+    resize_nearest(small, dst, static_cast<double>(w) / small.cols, static_cast<double>(h) / small.rows);
+  else
+    cv::resize(small, dst, dst.size(), 0, 0, up_interpolation);
+  return out;
+}
+
+}  // namespace pxp::kernels
