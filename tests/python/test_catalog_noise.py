@@ -158,18 +158,30 @@ def test_gauss_noise_parameter_distributions():
 ])
 @pytest.mark.parametrize("mode", ["per_pixel", "shared", "constant"])
 def test_additive_noise_distribution(noise_type, params, mode):
+    # The parameters are drawn per image, so one value per image, 5000 images: independent draws of
+    # the whole distribution. The last value of a 4 x 4 image: albumentations seeds OpenCV's
+    # generator with a number below 2^16 per image, and cv2.randn's first values after such a
+    # seed are not normal (a 1 x 1 image gets a spread of 0.58 sigma); later ones are.
     kw = dict(noise_type=noise_type, spatial_mode=mode, noise_params=params)
-    if mode == "constant":   # one value per channel and image: 5000 images of 2 x 2
-        img = np.full((2, 2, 3), 128, np.uint8)
-        ours = _our_noise(augment.AdditiveNoise, img=img, images=N // 3 + 1, **kw)[:, 0, 0, :]
-        theirs = _their_noise(A.AdditiveNoise(p=1, **kw), img=img, images=N // 3 + 1)[:, 0, 0, :]
-    else:                    # parameters per image, noise per pixel: 200 images
-        img = np.full((10, 10, 3), 128, np.uint8)
-        ours = _our_noise(augment.AdditiveNoise, img=img, images=200, **kw)
-        theirs = _their_noise(A.AdditiveNoise(p=1, **kw), img=img, images=200)
-        if mode == "shared":
-            assert np.array_equal(ours[..., 0], ours[..., 2])
-    _ks(_subsample(ours), _subsample(theirs), f"AdditiveNoise {noise_type} {mode}")
+    img = np.full((4, 4, 3), 128, np.uint8)
+    ours = _our_noise(augment.AdditiveNoise, img=img, images=N, **kw).reshape(N, -1)
+    if mode == "constant" and noise_type == "gaussian":
+        # albumentations' constant gaussian is exactly that artifact (three cv2.randn values after
+        # a fresh small seed): against the distribution it means, normal(mean, std) * 255, truncated
+        rng = np.random.default_rng(0)
+        mean = rng.uniform(*params["mean_range"], N)
+        std = rng.uniform(*params["std_range"], N)
+        theirs = np.trunc(rng.normal(mean, std) * 255)
+    else:
+        theirs = _their_noise(A.AdditiveNoise(p=1, **kw), img=img, images=N).reshape(N, -1)[:, -1]
+    _ks(ours[:, -1], theirs, f"AdditiveNoise {noise_type} {mode}")
+
+
+def test_additive_noise_shared_is_one_value_per_pixel():
+    img = np.full((10, 12, 3), 128, np.uint8)
+    ours = _our_noise(augment.AdditiveNoise, img=img, images=3, noise_type="gaussian", spatial_mode="shared")
+    assert np.array_equal(ours[..., 0], ours[..., 1]) and np.array_equal(ours[..., 0], ours[..., 2])
+    assert len(np.unique(ours[0, ..., 0])) > 5
 
 
 def test_additive_noise_constant_deterministic_part_matches_exactly():
@@ -227,15 +239,16 @@ def test_shot_noise_output_distribution(value, scale):
     _chi2(ours, theirs, f"ShotNoise value={value} scale={scale}")
 
 
-def test_shot_noise_mean_on_a_photo():
-    # the same expected photon count per pixel: the per-pixel mean over 30 draws agrees
+def test_shot_noise_levels_on_a_photo():
+    # every pixel of a photo, 10 draws each side: the histograms of the output levels agree, and so
+    # does the mean
     img = _photo("rocket.jpg", 60, 80)
-    ours = np.stack(_samples(augment.ShotNoise, img, 30, scale_range=(0.1, 0.1))).astype(np.float64)
+    ours = np.stack(_samples(augment.ShotNoise, img, 10, scale_range=(0.1, 0.1)))
     t = _seeded(A.ShotNoise(scale_range=(0.1, 0.1), p=1))
-    theirs = np.stack([t.apply(img, **t.get_params()) for _ in range(30)]).astype(np.float64)
-    d = np.abs(ours.mean(0) - theirs.mean(0))
-    print(f"ShotNoise per-pixel mean over 30 draws: mean abs diff {d.mean():.3f}")
-    assert abs(ours.mean() - theirs.mean()) < 0.5 and d.mean() < 4
+    theirs = np.stack([t.apply(img, **t.get_params()) for _ in range(10)])
+    print(f"ShotNoise on a photo: mean {ours.mean():.3f} here, {theirs.mean():.3f} albumentations")
+    assert abs(ours.mean() - theirs.mean()) < 0.5
+    _chi2(ours, theirs, "ShotNoise output levels on a photo")
 
 
 def test_shot_noise_scale_distribution():

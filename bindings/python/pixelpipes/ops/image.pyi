@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Compress', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Downscale', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -18,6 +18,24 @@ class Channels(OpNode):
         Output: i64 scalar
     """
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Compress(OpNode):
+    """
+        Lossy compression artifacts (albumentations' ImageCompression): the image encoded at `quality` and decoded again. jpeg: libjpeg-turbo, 4:2:0 chroma, accurate DCT, fancy upsampling (OpenCV's imencode / imdecode settings, the same pixels); webp: libwebp lossy. Channels: 1 or H x W as gray, 3 as RGB, 2 with a zero third channel, 4 or more as RGB plus each further channel as gray. Images JPEG or WebP cannot hold (an empty side, sides over 65500 / 16383) fail with PXP_EOUT_OF_RANGE.
+
+        Op ``image.compress``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            quality: Quality, an integer in [1, 100].
+
+        Attributes (keyword-only, fixed at compile time):
+            format (enum; one of 'jpeg', 'webp'; default 'jpeg'): Codec.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, quality: NodeLike, *, format: Literal['jpeg', 'webp'] = 'jpeg', label: Optional[str] = None) -> None: ...
 
 
 class Crop(OpNode):
@@ -169,6 +187,25 @@ class DecodedSize(OpNode):
         Output: i64 tensor [2]
     """
     def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Downscale(OpNode):
+    """
+        Lowers the resolution (albumentations' Downscale): cv::resize with fx = fy = scale (OpenCV rounds the size; a side that would be 0 is 1) and the `down` interpolation, then back to H x W with `up`. Interpolations are OpenCV's flags by name: nearest is INTER_NEAREST (floor of the scaled coordinate), nearest_exact INTER_NEAREST_EXACT.
+
+        Op ``image.downscale``.
+
+        Inputs:
+            image: H x W x C or H x W image of u8, u16 or f32; not empty.
+            scale: Factor in (0, 1].
+
+        Attributes (keyword-only, fixed at compile time):
+            down (enum; one of 'nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'; default 'nearest'): Interpolation of the shrinking.
+            up (enum; one of 'nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'; default 'nearest'): Interpolation of the enlarging.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, scale: NodeLike, *, down: Literal['nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'] = 'nearest', up: Literal['nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'] = 'nearest', label: Optional[str] = None) -> None: ...
 
 
 class FillBoxes(OpNode):
