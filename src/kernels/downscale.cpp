@@ -16,18 +16,40 @@ namespace pxp::kernels {
 
 namespace {
 
+template <size_t Bytes> void copy_row(uint8_t* out, const uint8_t* row, const std::vector<size_t>& offsets) {
+  for (size_t x = 0; x < offsets.size(); ++x) std::memcpy(out + x * Bytes, row + offsets[x], Bytes);
+}
+
 // cv::resize's INTER_NEAREST: source index floor(x / inv_scale) in doubles, clamped (OpenCV's
-// resizeNN; written out because OpenCV builds disagree on the floor at exact multiples).
+// resizeNN; written out because OpenCV builds disagree on the floor at exact multiples). A row
+// that samples the same source row as the one before is a copy of it.
 void resize_nearest(const cv::Mat& src, cv::Mat& dst, double inv_scale_x, double inv_scale_y) {
   const double ifx = 1.0 / inv_scale_x, ify = 1.0 / inv_scale_y;
-  const size_t pixel = src.elemSize();
+  const size_t pixel = src.elemSize(), row_bytes = pixel * static_cast<size_t>(dst.cols);
   std::vector<size_t> offsets(static_cast<size_t>(dst.cols));
   for (int x = 0; x < dst.cols; ++x)
     offsets[static_cast<size_t>(x)] = static_cast<size_t>(std::min(cvFloor(x * ifx), src.cols - 1)) * pixel;
+  int previous = -1;
   for (int y = 0; y < dst.rows; ++y) {
-    const uint8_t* row = src.ptr<uint8_t>(std::min(cvFloor(y * ify), src.rows - 1));
+    const int sy = std::min(cvFloor(y * ify), src.rows - 1);
     uint8_t* out = dst.ptr<uint8_t>(y);
-    for (int x = 0; x < dst.cols; ++x) std::memcpy(out + static_cast<size_t>(x) * pixel, row + offsets[static_cast<size_t>(x)], pixel);
+    if (sy == previous) {
+      std::memcpy(out, dst.ptr<uint8_t>(y - 1), row_bytes);
+      continue;
+    }
+    previous = sy;
+    const uint8_t* row = src.ptr<uint8_t>(sy);
+    switch (pixel) {
+      case 1: copy_row<1>(out, row, offsets); break;
+      case 2: copy_row<2>(out, row, offsets); break;
+      case 3: copy_row<3>(out, row, offsets); break;
+      case 4: copy_row<4>(out, row, offsets); break;
+      case 6: copy_row<6>(out, row, offsets); break;
+      case 8: copy_row<8>(out, row, offsets); break;
+      case 12: copy_row<12>(out, row, offsets); break;
+      default:
+        for (size_t x = 0; x < offsets.size(); ++x) std::memcpy(out + x * pixel, row + offsets[x], pixel);
+    }
   }
 }
 

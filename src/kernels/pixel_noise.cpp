@@ -27,36 +27,102 @@ inline float open_uniform24(RandomStream& rng) {
 
 int64_t channels_of(const Tensor& image) { return image.ndim() == 3 ? image.dim(2) : 1; }
 
-// Fills `out` with n = scale * X in memory order (see NoiseField).
+// Marsaglia and Tsang's ziggurat for the standard normal (128 layers, one 32-bit word per value
+// in 98.8% of cases): the tables, computed once.
+struct Ziggurat {
+  float w[128], f[128];
+  uint32_t k[128];
+  Ziggurat() {
+    const double m = 2147483648.0, vn = 9.91256303526217e-3;
+    double d = 3.442619855899, t = d;
+    const double q = vn / std::exp(-0.5 * d * d);
+    k[0] = static_cast<uint32_t>((d / q) * m);
+    k[1] = 0;
+    w[0] = static_cast<float>(q / m);
+    w[127] = static_cast<float>(d / m);
+    f[0] = 1.0f;
+    f[127] = static_cast<float>(std::exp(-0.5 * d * d));
+    for (int i = 126; i >= 1; --i) {
+      d = std::sqrt(-2.0 * std::log(vn / d + std::exp(-0.5 * d * d)));
+      k[i + 1] = static_cast<uint32_t>((d / t) * m);
+      t = d;
+      f[i] = static_cast<float>(std::exp(-0.5 * d * d));
+      w[i] = static_cast<float>(d / m);
+    }
+  }
+};
+
+const Ziggurat& ziggurat() {
+  static const Ziggurat z;
+  return z;
+}
+
+// The standard normal of word `word` (a signed 32-bit value hz: layer hz & 127, magnitude |hz|);
+// outside the layer's core, further words from rng (the wedges and the tail beyond 3.44).
+inline float ziggurat_normal(uint32_t word, const Ziggurat& z, RandomStream& rng) {
+  int32_t hz = static_cast<int32_t>(word);
+  uint32_t iz = word & 127u;
+  uint32_t mag = hz < 0 ? 0u - static_cast<uint32_t>(hz) : static_cast<uint32_t>(hz);
+  if (mag < z.k[iz]) return static_cast<float>(hz) * z.w[iz];
+  constexpr float r = 3.442620f;
+  for (;;) {
+    const float x = static_cast<float>(hz) * z.w[iz];
+    if (iz == 0) {  // the tail: Marsaglia's method
+      float xt, y;
+      do {
+        xt = -std::log(open_uniform24(rng)) * (1.0f / r);
+        y = -std::log(open_uniform24(rng));
+      } while (y + y < xt * xt);
+      return hz > 0 ? r + xt : -r - xt;
+    }
+    if (z.f[iz] + uniform24(rng) * (z.f[iz - 1] - z.f[iz]) < std::exp(-0.5f * x * x)) return x;
+    word = rng.next_u32();
+    hz = static_cast<int32_t>(word);
+    iz = word & 127u;
+    mag = hz < 0 ? 0u - static_cast<uint32_t>(hz) : static_cast<uint32_t>(hz);
+    if (mag < z.k[iz]) return static_cast<float>(hz) * z.w[iz];
+  }
+}
+
+// The words of out's values, in place (out's floats hold the words until converted).
+inline uint32_t word_at(const std::vector<float>& v, size_t i) {
+  uint32_t w;
+  std::memcpy(&w, &v[i], sizeof w);
+  return w;
+}
+
+// Fills `out` with n = scale * X in memory order (see NoiseField): first one word per value, then
+// (gaussian, laplace) the value's own function of it, the rare rejected gaussian words drawing
+// more words in order; beta draws its gammas from the stream value by value.
 void draw_noise(std::vector<float>& out, const NoiseField& f, RandomStream& rng) {
   const float a = static_cast<float>(f.a), b = static_cast<float>(f.b), s = static_cast<float>(f.scale);
   const size_t n = out.size();
+  if (f.distribution == NoiseDistribution::Beta) {
+    for (size_t i = 0; i < n; ++i) out[i] = s * static_cast<float>(2.0 * beta_variate(rng, f.a, f.b) - 1.0);
+    return;
+  }
+  static_assert(sizeof(float) == sizeof(uint32_t), "words are stored in the float buffer");
+  rng.fill_u32(reinterpret_cast<uint32_t*>(out.data()), n);
   switch (f.distribution) {
-    case NoiseDistribution::Uniform:
-      for (size_t i = 0; i < n; ++i) out[i] = s * (a + (b - a) * uniform24(rng));
+    case NoiseDistribution::Uniform: {
+      const float lo = s * a, span = s * (b - a);
+      for (size_t i = 0; i < n; ++i) out[i] = lo + span * (static_cast<float>(word_at(out, i) >> 8) * kWord);
       break;
+    }
     case NoiseDistribution::Gaussian: {
+      const Ziggurat& z = ziggurat();
       const float mean = s * a, sd = s * b;
-      for (size_t i = 0; i < n; i += 2) {
-        // Box-Muller, both outputs: radius from (0, 1], angle from [0, 1).
-        const float u1 = static_cast<float>((rng.next_u32() >> 8) + 1) * kWord;
-        const float u2 = uniform24(rng);
-        const float r = std::sqrt(-2.0f * std::log(u1));
-        const float t = 6.2831853071795864f * u2;
-        out[i] = mean + sd * r * std::cos(t);
-        if (i + 1 < n) out[i + 1] = mean + sd * r * std::sin(t);
-      }
+      for (size_t i = 0; i < n; ++i) out[i] = mean + sd * ziggurat_normal(word_at(out, i), z, rng);
       break;
     }
     case NoiseDistribution::Laplace:
       for (size_t i = 0; i < n; ++i) {
-        const float u = open_uniform24(rng) - 0.5f;
+        const float u = (static_cast<float>(word_at(out, i) >> 8) + 0.5f) * kWord - 0.5f;
         const float x = u < 0 ? std::log(1.0f + 2.0f * u) : -std::log(1.0f - 2.0f * u);
         out[i] = s * (a + b * x);
       }
       break;
     case NoiseDistribution::Beta:
-      for (size_t i = 0; i < n; ++i) out[i] = s * static_cast<float>(2.0 * beta_variate(rng, f.a, f.b) - 1.0);
       break;
   }
 }
@@ -164,6 +230,21 @@ Tensor multiply_noise_field(const Tensor& image, double low, double high, bool s
   });
 }
 
+namespace {
+// log(k!) without std::lgamma (which writes the global signgam: a data race across worker
+// threads): a table below 256, Stirling's series above (error below 1e-13 there).
+double log_factorial(double k) {
+  static const std::vector<double> table = [] {
+    std::vector<double> t(256, 0.0);
+    for (size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] + std::log(static_cast<double>(i));
+    return t;
+  }();
+  if (k < 256) return table[static_cast<size_t>(k)];
+  const double x = k + 1.0;
+  return (x - 0.5) * std::log(x) - x + 0.91893853320467274178 + 1.0 / (12.0 * x) - 1.0 / (360.0 * x * x * x);
+}
+}  // namespace
+
 int64_t poisson_variate(RandomStream& rng, double lambda) {
   if (!(lambda > 0.0)) return 0;
   if (lambda < 10.0) {
@@ -188,7 +269,7 @@ int64_t poisson_variate(RandomStream& rng, double lambda) {
     const double k = std::floor((2.0 * a / us + b) * u + lambda + 0.43);
     if (us >= 0.07 && v <= vr) return static_cast<int64_t>(k);
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - std::lgamma(k + 1.0))
+    if (std::log(v) + std::log(invalpha) - std::log(a / (us * us) + b) <= -lambda + k * loglam - log_factorial(k))
       return static_cast<int64_t>(k);
   }
 }
@@ -268,6 +349,51 @@ Tensor iso_noise(const Tensor& image, double color_shift, double intensity, Rand
     }
   }
   return out;
+}
+
+namespace {
+
+// Marks m of the n cells of `mark` that are 0 (all of them 0 on entry) with `value`: a uniformly
+// random subset; rejection of repeated below(n) draws when m <= n / 2, else the n - m cells left
+// unmarked are the drawn ones. Returns the marked indices in increasing order.
+std::vector<int64_t> choose_subset(int64_t m, int64_t n, RandomStream& rng) {
+  std::vector<uint8_t> taken(static_cast<size_t>(n), 0);
+  const bool complement = m > n / 2;
+  const int64_t draws = complement ? n - m : m;
+  for (int64_t got = 0; got < draws;) {
+    const uint64_t i = rng.below(static_cast<uint64_t>(n));
+    if (taken[i]) continue;
+    taken[i] = 1;
+    ++got;
+  }
+  std::vector<int64_t> chosen;
+  chosen.reserve(static_cast<size_t>(m));
+  for (int64_t i = 0; i < n; ++i)
+    if (static_cast<bool>(taken[static_cast<size_t>(i)]) != complement) chosen.push_back(i);
+  return chosen;
+}
+
+}  // namespace
+
+Tensor salt_and_pepper_exact(const Tensor& image, double amount, double salt_ratio, RandomStream& rng) {
+  if (!(amount >= 0.0 && amount <= 1.0 && salt_ratio >= 0.0 && salt_ratio <= 1.0))
+    range_error("noise.salt_and_pepper_exact: amount and salt_ratio must be in [0, 1]");
+  const int64_t c = channels_of(image), area = image.ndim() >= 2 ? image.dim(0) * image.dim(1) : 0;
+  const int64_t k = static_cast<int64_t>(static_cast<double>(area) * amount);
+  const int64_t salt = static_cast<int64_t>(static_cast<double>(k) * salt_ratio);
+  const std::vector<int64_t> corrupted = choose_subset(k, area, rng);
+  std::vector<uint8_t> is_salt(static_cast<size_t>(k), 0);
+  for (int64_t i : choose_subset(salt, k, rng)) is_salt[static_cast<size_t>(i)] = 1;
+  return dispatch_image(image.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    Tensor out = Tensor::empty(image.dtype(), image.shape());
+    std::memcpy(out.mutable_bytes(), image.bytes(), image.nbytes());
+    T* dst = out.mutable_data<T>();
+    const T hi = static_cast<T>(pixel_max<T>());
+    for (size_t j = 0; j < corrupted.size(); ++j)
+      std::fill(dst + corrupted[j] * c, dst + (corrupted[j] + 1) * c, is_salt[j] ? hi : T(0));
+    return out;
+  });
 }
 
 }  // namespace pxp::kernels

@@ -1,8 +1,8 @@
 // Per-pixel noise with albumentations' arithmetic (GaussNoise, AdditiveNoise, MultiplicativeNoise,
 // ShotNoise, ISONoise), for the noise.additive / multiplicative / shot / iso ops. Every random
 // number comes from the given RandomStream in the documented order, so (seed, sample) fixes the
-// result. Uniforms here are 24-bit floats (one 32-bit word each): noise needs no more, and a
-// megapixel image then costs a few milliseconds of draws.
+// result. Uniforms here are 24-bit floats (one 32-bit word each, drawn in bulk): noise needs no
+// more, and a megapixel image then costs a few milliseconds of draws.
 #pragma once
 
 #include "core/rng.hpp"
@@ -23,9 +23,10 @@ struct NoiseField {
   double resolution = 1.0;
 };
 
-// Draw order: the grid's values in memory order (row, column, channel); a normal consumes one
-// word pair per two values (Box-Muller, both outputs used); laplace one word; beta as
-// kernels::beta_variate.
+// Draw order: one 32-bit word per value of the grid in memory order, turned into a 24-bit uniform
+// (uniform, laplace) or a normal by Marsaglia and Tsang's ziggurat (gaussian; the ~1.2% of words
+// outside a layer's core draw further words from the stream, in order, after all the first ones);
+// beta draws kernels::beta_variate value by value instead.
 // Result: integer images x + trunc(n), saturated (albucore's add of a float array to u8); f32
 // images clip(x + n, 0, 1).
 Tensor add_noise_field(const Tensor& image, const NoiseField& field, RandomStream& rng);
@@ -49,5 +50,12 @@ Tensor shot_noise(const Tensor& image, double scale, RandomStream& rng);
 // normal(0, color_shift * intensity): H += h, L = clip(L + k * intensity * (1 - L), 0, 1);
 // back to RGB, clip to [0, 1], u8 by rint(r * 255).
 Tensor iso_noise(const Tensor& image, double color_shift, double intensity, RandomStream& rng);
+
+// albumentations' SaltAndPepper: exactly k = int(H W amount) pixels (all channels) corrupted, the
+// first s = int(k salt_ratio) of them in a uniformly random order salt (full intensity), the others
+// pepper (0). Draws: the k pixels as a uniform subset, then the s salt ones among them, each subset
+// by rejection of below(n) draws (RandomStream::below: 64-bit words) of distinct indices when it is
+// at most half of its range, else as the complement of such a subset. amount, salt_ratio in [0, 1].
+Tensor salt_and_pepper_exact(const Tensor& image, double amount, double salt_ratio, RandomStream& rng);
 
 }  // namespace pxp::kernels

@@ -47,8 +47,9 @@ void register_noise_field_ops(Registry& r) {
                  "value per image value, or with shared one per pixel for all its channels. With resolution "
                  "r < 1 the noise is drawn on a max(1, int(H r)) x max(1, int(W r)) grid and resized bilinearly "
                  "(OpenCV). Integer images get x + trunc(n), saturated; f32 images clip(x + n, 0, 1). Draws: "
-                 "24-bit uniforms, one 32-bit word each, in the grid's memory order; gaussian by Box-Muller, "
-                 "both outputs (two words per two values); laplace one word; beta as random.beta (53-bit).")
+                 "one 32-bit word per value of the grid in memory order (uniform, laplace: a 24-bit uniform; "
+                 "gaussian: Marsaglia and Tsang's ziggurat, whose ~1.2% rejected words draw further words "
+                 "after all the first ones); beta: random.beta's draws value by value.")
             .input("image", kImageDoc)
             .input("a", "First parameter: low (uniform), mean (gaussian), location (laplace), alpha (beta).")
             .input("b", "Second parameter: high (>= a), standard deviation (>= 0), scale (>= 0), beta (> 0).")
@@ -87,6 +88,24 @@ void register_noise_field_ops(Registry& r) {
               const double lo = finite_arg(args, 1, "low"), hi = finite_arg(args, 2, "high");
               RandomStream rng = ctx.random();
               return Value(multiply_noise_field(pixels_arg(args, 0, "image"), lo, hi, ctx.attrs.get_bool("shared"), rng));
+            })
+            .build());
+
+  r.add(OpBuilder("noise.salt_and_pepper_exact")
+            .doc("Salt and pepper as albumentations' SaltAndPepper: exactly k = int(H W amount) pixels (all "
+                 "channels), s = int(k salt_ratio) of them salt (full intensity: 255, 65535 or 1.0), the others "
+                 "pepper (0), both sets uniformly random. Draws: the k pixels, then the s salt ones among them, "
+                 "each subset by rejection of repeated below(n) draws (64-bit words) when it is at most half of "
+                 "its range, else as the complement of such a subset.")
+            .input("image", kImageDoc)
+            .input("amount", "Fraction of the pixels to corrupt, in [0, 1].")
+            .input("salt_ratio", "Fraction of the corrupted pixels that become salt, in [0, 1].")
+            .output(kSameType, image_and_scalars({"amount", "salt_ratio"}))
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              const double a = finite_arg(args, 1, "amount"), r = finite_arg(args, 2, "salt_ratio");
+              RandomStream rng = ctx.random();
+              return Value(salt_and_pepper_exact(pixels_arg(args, 0, "image"), a, r, rng));
             })
             .build());
 

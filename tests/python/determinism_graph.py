@@ -34,6 +34,7 @@ def build() -> pp.Graph:
         g.output("additive_beta", noise.Additive(img, 0.5, 1.5, 60.0, distribution="beta", shared=True))
         g.output("multiplicative", noise.Multiplicative(img, 0.8, 1.2, shared=True))
         g.output("shot", noise.Shot(img, 0.05))
+        g.output("salt_pepper_exact", noise.SaltAndPepperExact(img, 0.7, 0.4))
         g.output("iso", noise.Iso(img, 0.05, 0.5))
         holes = geometry.GridHoles(10, 8, 2, 3, ratio=0.5)
         g.output("grid_holes", holes)

@@ -279,6 +279,7 @@ def build_cases(tmp_file: str):
         "noise.additive": lambda: noise.Additive(img(), 0.0, 0.1, 255.0, distribution="laplace", shared=True),
         "noise.multiplicative": lambda: noise.Multiplicative(img(), 0.8, 1.2),
         "noise.shot": lambda: noise.Shot(img(), 0.1),
+        "noise.salt_and_pepper_exact": lambda: noise.SaltAndPepperExact(img(), 0.6, 0.3),
         "noise.iso": lambda: noise.Iso(img(), 0.05, 0.5),
         "image.compress": lambda: i.Compress(img(), 40, format="webp"),
         "image.downscale": lambda: i.Downscale(img(), 0.5, down="area", up="linear"),

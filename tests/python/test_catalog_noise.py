@@ -290,9 +290,8 @@ def test_iso_noise_parameter_distributions():
 # -- SaltAndPepper ---------------------------------------------------------------------------------
 
 def test_salt_and_pepper_fractions_distribution():
-    # salt and pepper fractions per image (a binomial count here, an exact one in albumentations:
-    # at 128 x 128 the count's spread is far below the spread of the drawn amounts)
-    img = np.full((128, 128, 3), 100, np.uint8)
+    # salt and pepper fractions per image: exact counts int(H W a), int(k r), as albumentations
+    img = np.full((64, 64, 3), 100, np.uint8)
     kw = dict(amount=(0.01, 0.06), salt_vs_pepper=(0.3, 0.7))
     outs = _samples(augment.SaltAndPepper, img, N, **kw)
     salt = np.array([np.mean(o[..., 0] == 255) for o in outs])
@@ -302,6 +301,21 @@ def test_salt_and_pepper_fractions_distribution():
     theirs = [t.get_params_dependent_on_data({}, {"image": img}) for _ in range(N)]
     _ks(salt, [m["salt_mask"].mean() for m in theirs], "SaltAndPepper salt fraction")
     _ks(pepper, [m["pepper_mask"].mean() for m in theirs], "SaltAndPepper pepper fraction")
+
+
+@pytest.mark.parametrize("amount,ratio", [(0.03, 0.5), (0.7, 0.2), (0.9, 0.95)])
+def test_salt_and_pepper_exact_counts_and_uniform_positions(amount, ratio):
+    img = np.full((30, 40, 3), 100, np.uint8)
+    outs = np.stack(_samples(augment.SaltAndPepper, img, 400, amount=(amount, amount), salt_vs_pepper=(ratio, ratio)))
+    k = int(30 * 40 * amount)
+    salt = int(k * ratio)
+    for o in outs[:50]:
+        assert (o[..., 0] == 255).sum() == salt and (o[..., 0] == 0).sum() == k - salt
+    # every pixel equally likely to be corrupted: per-pixel counts over 400 images, chi-square
+    hits = (outs[..., 0] != 100).sum(0).ravel()
+    p = stats.chisquare(hits).pvalue
+    print(f"SaltAndPepper a={amount}: corrupted-position uniformity chi-square p = {p:.3g}")
+    assert p > P_MIN
 
 
 def test_salt_and_pepper_full_amount():

@@ -289,14 +289,12 @@ class ISONoise(Augmentation):
 
 
 class SaltAndPepper(Augmentation):
-    """Salt (full intensity) and pepper (0) pixels, all channels: amount a and salt ratio r uniform
-    in ``amount`` and ``salt_vs_pepper`` per sample; each pixel independently becomes pepper with
-    probability a (1 - r), else salt with probability a r / (1 - a (1 - r)) (two noise.pixel_dropout
-    passes: in all, a fraction a r salt and a (1 - r) pepper in expectation)."""
+    """Salt (full intensity) and pepper (0) pixels, all channels, as albumentations: amount a and
+    salt ratio r uniform in ``amount`` and ``salt_vs_pepper`` per sample; exactly k = int(H W a)
+    pixels, uniformly chosen, of which int(k r) salt and the others pepper
+    (noise.salt_and_pepper_exact)."""
 
     references = {"albumentations": "SaltAndPepper"}
-    differences = {"albumentations": "pixels are corrupted independently (a binomial count), not exactly "
-                                     "int(H W amount) pixels"}
     default_p = 0.5
 
     @staticmethod
@@ -306,13 +304,7 @@ class SaltAndPepper(Augmentation):
 
     @classmethod
     def _params(cls, res, ref, config, label):
-        a = as_node(_draw(*config["amount"], _sub(label, "amount")))
-        r = as_node(_draw(*config["ratio"], _sub(label, "ratio")))
-        pepper = a * (1.0 - r)
-        salt = pmath.Minimum(a * r / pmath.Maximum(1.0 - pepper, 1e-12), 1.0)
-        return (salt, pepper)
+        return (_draw(*config["amount"], _sub(label, "amount")), _draw(*config["ratio"], _sub(label, "ratio")))
 
-    def apply(self, kind, field, ref, salt, pepper):
-        top = _max_value(field)
-        salted = noise.PixelDropout(field, salt, value=top)
-        return noise.PixelDropout(salted, pepper, value=0.0)
+    def apply(self, kind, field, ref, amount, ratio):
+        return noise.SaltAndPepperExact(field, amount, ratio)

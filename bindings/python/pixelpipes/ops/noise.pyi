@@ -4,11 +4,11 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Additive', 'CoarseDropout', 'Gaussian', 'Iso', 'Multiplicative', 'PixelDropout', 'RandomErasing', 'SaltAndPepper', 'Shot', 'Uniform']
+__all__ = ['Additive', 'CoarseDropout', 'Gaussian', 'Iso', 'Multiplicative', 'PixelDropout', 'RandomErasing', 'SaltAndPepper', 'SaltAndPepperExact', 'Shot', 'Uniform']
 
 class Additive(OpNode):
     """
-        Adds noise n = scale * X (albumentations' GaussNoise and AdditiveNoise): X is uniform(a, b), a + b * normal() (gaussian), a + b * laplace() (laplace) or 2 * Beta(a, b) - 1 (beta); one value per image value, or with shared one per pixel for all its channels. With resolution r < 1 the noise is drawn on a max(1, int(H r)) x max(1, int(W r)) grid and resized bilinearly (OpenCV). Integer images get x + trunc(n), saturated; f32 images clip(x + n, 0, 1). Draws: 24-bit uniforms, one 32-bit word each, in the grid's memory order; gaussian by Box-Muller, both outputs (two words per two values); laplace one word; beta as random.beta (53-bit).
+        Adds noise n = scale * X (albumentations' GaussNoise and AdditiveNoise): X is uniform(a, b), a + b * normal() (gaussian), a + b * laplace() (laplace) or 2 * Beta(a, b) - 1 (beta); one value per image value, or with shared one per pixel for all its channels. With resolution r < 1 the noise is drawn on a max(1, int(H r)) x max(1, int(W r)) grid and resized bilinearly (OpenCV). Integer images get x + trunc(n), saturated; f32 images clip(x + n, 0, 1). Draws: one 32-bit word per value of the grid in memory order (uniform, laplace: a 24-bit uniform; gaussian: Marsaglia and Tsang's ziggurat, whose ~1.2% rejected words draw further words after all the first ones); beta: random.beta's draws value by value.
 
         Op ``noise.additive``.
         Random: its draws depend on (seed, sample index, node key) only.
@@ -168,6 +168,23 @@ class SaltAndPepper(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, amount: NodeLike, *, salt_ratio: float = 0.5, label: Optional[str] = None) -> None: ...
+
+
+class SaltAndPepperExact(OpNode):
+    """
+        Salt and pepper as albumentations' SaltAndPepper: exactly k = int(H W amount) pixels (all channels), s = int(k salt_ratio) of them salt (full intensity: 255, 65535 or 1.0), the others pepper (0), both sets uniformly random. Draws: the k pixels, then the s salt ones among them, each subset by rejection of repeated below(n) draws (64-bit words) when it is at most half of its range, else as the complement of such a subset.
+
+        Op ``noise.salt_and_pepper_exact``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            amount: Fraction of the pixels to corrupt, in [0, 1].
+            salt_ratio: Fraction of the corrupted pixels that become salt, in [0, 1].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, amount: NodeLike, salt_ratio: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Shot(OpNode):
