@@ -1,5 +1,6 @@
 #include "kernels/image_compress.hpp"
 
+#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -23,35 +24,53 @@ constexpr int64_t kJpegMaxSide = 65500, kWebpMaxSide = WEBP_MAX_DIMENSION;
 
 struct TjHandle {
   tjhandle h;
-  explicit TjHandle(tjhandle handle) : h(handle) {
-    if (!h) fail(PXP_ENOMEM, "image.compress: TurboJPEG could not start");
+  explicit TjHandle(tjhandle handle) : h(handle) {}
+  ~TjHandle() {
+    if (h) tjDestroy(h);
   }
-  ~TjHandle() { tjDestroy(h); }
   TjHandle(const TjHandle&) = delete;
   TjHandle& operator=(const TjHandle&) = delete;
 };
 
+// Per worker thread: a compressor, a decompressor and the JPEG buffer, reused from image to image
+// (no allocations and page faults per image). Each thread uses only its own.
+struct JpegContext {
+  TjHandle enc{tjInitCompress()}, dec{tjInitDecompress()};
+  unsigned char* buffer = nullptr;
+  unsigned long capacity = 0;
+  JpegContext() {
+    if (!enc.h || !dec.h) fail(PXP_ENOMEM, "image.compress: TurboJPEG could not start");
+  }
+  ~JpegContext() { tjFree(buffer); }
+  JpegContext(const JpegContext&) = delete;
+  JpegContext& operator=(const JpegContext&) = delete;
+  // A buffer TurboJPEG can always write into (its worst case for this size and subsampling).
+  void reserve(int w, int h, int subsampling) {
+    const unsigned long need = tjBufSize(w, h, subsampling);
+    if (need == static_cast<unsigned long>(-1)) range_error("image.compress: the image is too large for JPEG");
+    if (need <= capacity) return;
+    tjFree(buffer);
+    buffer = tjAlloc(static_cast<int>(std::min<unsigned long>(need, INT_MAX)));
+    capacity = buffer ? need : 0;
+    if (!buffer || need > INT_MAX) fail(PXP_ENOMEM, "image.compress: no memory for the JPEG data");
+  }
+};
+
 // One plane set (1 or 3 channels, contiguous rows) through JPEG, into `out` (same layout).
 void jpeg_round_trip(const uint8_t* src, int h, int w, int channels, int quality, uint8_t* out) {
+  thread_local JpegContext ctx;
   const int format = channels == 1 ? TJPF_GRAY : TJPF_RGB;
   const int subsampling = channels == 1 ? TJSAMP_GRAY : TJSAMP_420;
-  unsigned char* jpeg = nullptr;
-  unsigned long size = 0;
-  {
-    TjHandle enc(tjInitCompress());
-    // TurboJPEG does not write through src; its API predates const. TJFLAG_ACCURATEDCT: TurboJPEG
-    // compresses with the fast DCT by default, libjpeg's API (and OpenCV) with the accurate one.
-    if (tjCompress2(enc.h, const_cast<uint8_t*>(src), w, w * channels, h, format, &jpeg, &size, subsampling, quality,
-                    TJFLAG_ACCURATEDCT) != 0) {
-      std::string why = tjGetErrorStr2(enc.h);
-      tjFree(jpeg);
-      fail(PXP_EDECODE, "image.compress: JPEG encoding failed: " + why);
-    }
-  }
-  std::unique_ptr<unsigned char, void (*)(unsigned char*)> owned(jpeg, [](unsigned char* p) { tjFree(p); });
-  TjHandle dec(tjInitDecompress());
-  if (tjDecompress2(dec.h, jpeg, size, out, w, w * channels, h, format, TJFLAG_ACCURATEDCT) != 0)
-    fail(PXP_EDECODE, std::string("image.compress: JPEG decoding failed: ") + tjGetErrorStr2(dec.h));
+  ctx.reserve(w, h, subsampling);
+  unsigned char* jpeg = ctx.buffer;
+  unsigned long size = ctx.capacity;
+  // TurboJPEG does not write through src; its API predates const. TJFLAG_ACCURATEDCT: TurboJPEG
+  // compresses with the fast DCT by default, libjpeg's API (and OpenCV) with the accurate one.
+  if (tjCompress2(ctx.enc.h, const_cast<uint8_t*>(src), w, w * channels, h, format, &jpeg, &size, subsampling,
+                  quality, TJFLAG_ACCURATEDCT | TJFLAG_NOREALLOC) != 0)
+    fail(PXP_EDECODE, std::string("image.compress: JPEG encoding failed: ") + tjGetErrorStr2(ctx.enc.h));
+  if (tjDecompress2(ctx.dec.h, jpeg, size, out, w, w * channels, h, format, TJFLAG_ACCURATEDCT) != 0)
+    fail(PXP_EDECODE, std::string("image.compress: JPEG decoding failed: ") + tjGetErrorStr2(ctx.dec.h));
 }
 
 // Three channels through lossy WebP.
