@@ -53,6 +53,23 @@ void resize_nearest(const cv::Mat& src, cv::Mat& dst, double inv_scale_x, double
   }
 }
 
+// cv::resize for any channel count: OpenCV's area, cubic and Lanczos take at most 4, so wider
+// images go channel by channel. size empty: by the factors (OpenCV's own rounding).
+void resize_any(const cv::Mat& src, cv::Mat& dst, cv::Size size, double fx, double fy, int interpolation) {
+  if (src.channels() <= 4) {
+    cv::resize(src, dst, size, fx, fy, interpolation);
+    return;
+  }
+  std::vector<cv::Mat> planes;
+  cv::split(src, planes);
+  for (cv::Mat& plane : planes) {
+    cv::Mat resized;
+    cv::resize(plane, resized, size, fx, fy, interpolation);
+    plane = resized;
+  }
+  cv::merge(planes, dst);
+}
+
 }  // namespace
 
 Tensor downscale_round_trip(const Tensor& image, double scale, int down_interpolation, int up_interpolation) {
@@ -76,16 +93,17 @@ Tensor downscale_round_trip(const Tensor& image, double scale, int down_interpol
     resize_nearest(src, small, by_factor ? scale : static_cast<double>(size.width) / static_cast<double>(w),
                    by_factor ? scale : static_cast<double>(size.height) / static_cast<double>(h));
   } else if (by_factor) {
-    cv::resize(src, small, cv::Size(), scale, scale, down_interpolation);
+    resize_any(src, small, cv::Size(), scale, scale, down_interpolation);
   } else {
-    cv::resize(src, small, size, 0, 0, down_interpolation);
+    resize_any(src, small, size, 0, 0, down_interpolation);
   }
   Tensor out = Tensor::empty(image.dtype(), image.shape());
   cv::Mat dst = as_mat(out);
   if (up_interpolation == cv::INTER_NEAREST)
     resize_nearest(small, dst, static_cast<double>(w) / small.cols, static_cast<double>(h) / small.rows);
   else
-    cv::resize(small, dst, dst.size(), 0, 0, up_interpolation);
+    resize_any(small, dst, dst.size(), 0, 0, up_interpolation);
+  if (dst.data != out.bytes()) range_error("image.downscale: OpenCV did not resize in place");
   return out;
 }
 

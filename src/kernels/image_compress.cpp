@@ -1,6 +1,5 @@
 #include "kernels/image_compress.hpp"
 
-#include <algorithm>
 #include <climits>
 #include <cstring>
 #include <memory>
@@ -47,12 +46,13 @@ struct JpegContext {
   // A buffer TurboJPEG can always write into (its worst case for this size and subsampling).
   void reserve(int w, int h, int subsampling) {
     const unsigned long need = tjBufSize(w, h, subsampling);
-    if (need == static_cast<unsigned long>(-1)) range_error("image.compress: the image is too large for JPEG");
+    if (need == static_cast<unsigned long>(-1) || need > INT_MAX)
+      range_error("image.compress: the image is too large for one JPEG buffer");
     if (need <= capacity) return;
     tjFree(buffer);
-    buffer = tjAlloc(static_cast<int>(std::min<unsigned long>(need, INT_MAX)));
+    buffer = tjAlloc(static_cast<int>(need));
     capacity = buffer ? need : 0;
-    if (!buffer || need > INT_MAX) fail(PXP_ENOMEM, "image.compress: no memory for the JPEG data");
+    if (!buffer) fail(PXP_ENOMEM, "image.compress: no memory for the JPEG data");
   }
 };
 

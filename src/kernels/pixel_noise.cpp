@@ -247,6 +247,9 @@ double log_factorial(double k) {
 
 int64_t poisson_variate(RandomStream& rng, double lambda) {
   if (!(lambda > 0.0)) return 0;
+  // Beyond 2^40 the spread (2^20) is below the resolution of any image; this also bounds the
+  // rejection loop's arithmetic (an infinite rate would never be accepted).
+  if (lambda > 1099511627776.0) return static_cast<int64_t>(std::min(lambda, 9.0e18));
   if (lambda < 10.0) {
     // Inversion by sequential search: one uniform, walk the cumulative distribution.
     double u = rng.uniform01();
@@ -275,7 +278,7 @@ int64_t poisson_variate(RandomStream& rng, double lambda) {
 }
 
 Tensor shot_noise(const Tensor& image, double scale, RandomStream& rng) {
-  if (!(std::isfinite(scale) && scale > 0.0)) range_error("noise.shot: scale must be finite and > 0");
+  if (!(std::isfinite(scale) && scale >= 1e-9)) range_error("noise.shot: scale must be finite and >= 1e-9");
   if (image.dtype() != DType::U8 && image.dtype() != DType::F32)
     type_error("noise.shot: the image must be u8 or f32");
   const float s = static_cast<float>(scale), offset = s * 1e-6f;

@@ -115,7 +115,7 @@ void register_noise_field_ops(Registry& r) {
                  "Draws per value in memory order: a rate below 10 one 53-bit uniform (inversion), else "
                  "Hoermann's PTRS (two 53-bit uniforms per attempt).")
             .input("image", "Image, H x W x C or H x W; u8 or f32 (values in [0, 1]).")
-            .input("scale", "Noise scale > 0: the smaller, the more photons and the less noise.")
+            .input("scale", "Noise scale >= 1e-9: the smaller, the more photons and the less noise.")
             .output(kSameType,
                     [](const InferContext& ctx) {
                       expect_scalar(ctx, 1, "scale");

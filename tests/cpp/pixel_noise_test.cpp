@@ -133,6 +133,9 @@ TEST(Downscale, NearestTakesTheFlooredSourcePixel) {
   EXPECT_THROW(downscale_round_trip(img, 0.0, 0, 0), Error);
   EXPECT_THROW(downscale_round_trip(img, 1.5, 0, 0), Error);
   EXPECT_EQ(downscale_round_trip(filled({3, 2, 3}, 9), 0.01, 1, 1).data<uint8_t>()[5], 9);
+  // more than 4 channels with OpenCV's area and cubic (4 at most there): channel by channel
+  Tensor wide = downscale_round_trip(filled({9, 11, 6}, 40), 0.5, 3, 2);
+  for (int64_t i = 0; i < wide.numel(); ++i) ASSERT_EQ(wide.data<uint8_t>()[i], 40);
 }
 
 }  // namespace

@@ -253,8 +253,8 @@ class ShotNoise(Augmentation):
     @staticmethod
     def configure(scale_range=(0.1, 0.3)):
         r = _range(scale_range, "scale_range", 0.0, None)
-        if r[0] <= 0:
-            raise ValueError(f"scale_range must be above 0, not {scale_range!r}")
+        if r[0] < 1e-9:
+            raise ValueError(f"scale_range must be at least 1e-9 (0 has no photons to count), not {scale_range!r}")
         return dict(scale=r)
 
     @classmethod

@@ -196,7 +196,7 @@ class Shot(OpNode):
 
         Inputs:
             image: Image, H x W x C or H x W; u8 or f32 (values in [0, 1]).
-            scale: Noise scale > 0: the smaller, the more photons and the less noise.
+            scale: Noise scale >= 1e-9: the smaller, the more photons and the less noise.
 
         Output: same dtype and shape as image
     """
