@@ -277,6 +277,47 @@ int64_t poisson_variate(RandomStream& rng, double lambda) {
   }
 }
 
+namespace {
+// The cumulative Poisson(lambda) probabilities that inversion walks (lambda < 10), built by the same
+// recurrence as poisson_variate's search, up to where the sum stops changing (the search would then
+// run on to its cap of 1000, which draw_count returns).
+std::vector<double> poisson_cdf(double lambda) {
+  std::vector<double> cdf;
+  double p = std::exp(-lambda), c = p;
+  cdf.push_back(c);
+  for (int64_t k = 1; k <= 1000; ++k) {
+    p *= lambda / static_cast<double>(k);
+    const double next = c + p;
+    if (next == c && static_cast<double>(k) > lambda) break;
+    c = next;
+    cdf.push_back(c);
+  }
+  return cdf;
+}
+
+inline int64_t draw_count(const std::vector<double>& cdf, double u) {
+  size_t k = 0;
+  while (k < cdf.size() && u > cdf[k]) ++k;
+  return k == cdf.size() ? 1000 : static_cast<int64_t>(k);
+}
+
+// One Poisson(lambda) count per value, in order: below 10 by inversion with 53-bit uniforms from
+// bulk words (two per value, as uniform01), else poisson_variate value by value.
+void poisson_fill(std::vector<float>& out, double lambda, RandomStream& rng) {
+  if (!(lambda > 0.0 && lambda < 10.0)) {
+    for (float& v : out) v = static_cast<float>(poisson_variate(rng, lambda));
+    return;
+  }
+  const std::vector<double> cdf = poisson_cdf(lambda);
+  std::vector<uint32_t> words(2 * out.size());
+  rng.fill_u32(words.data(), words.size());
+  for (size_t i = 0; i < out.size(); ++i) {
+    const uint64_t word = (static_cast<uint64_t>(words[2 * i]) << 32) | words[2 * i + 1];
+    out[i] = static_cast<float>(draw_count(cdf, static_cast<double>(word >> 11) * 0x1.0p-53));
+  }
+}
+}  // namespace
+
 Tensor shot_noise(const Tensor& image, double scale, RandomStream& rng) {
   if (!(std::isfinite(scale) && scale >= 1e-9)) range_error("noise.shot: scale must be finite and >= 1e-9");
   if (image.dtype() != DType::U8 && image.dtype() != DType::F32)
@@ -303,8 +344,19 @@ Tensor shot_noise(const Tensor& image, double scale, RandomStream& rng) {
   for (int64_t k = 0; k < table_size; ++k) level[static_cast<size_t>(k)] = to_u8(k);
   const uint8_t* src = image.data<uint8_t>();
   uint8_t* dst = out.mutable_data<uint8_t>();
+  // The inversion tables of the rates below 10, built when a value first needs one (the same counts
+  // as poisson_variate, without its exp per value).
+  std::vector<std::vector<double>> cdfs(256);
   for (int64_t i = 0; i < n; ++i) {
-    const int64_t k = poisson_variate(rng, rate[src[i]]);
+    const double r = rate[src[i]];
+    int64_t k;
+    if (r > 0.0 && r < 10.0) {
+      std::vector<double>& cdf = cdfs[src[i]];
+      if (cdf.empty()) cdf = poisson_cdf(r);
+      k = draw_count(cdf, rng.uniform01());
+    } else {
+      k = poisson_variate(rng, r);
+    }
     dst[i] = table_size == 0 ? to_u8(k) : (k < table_size ? level[static_cast<size_t>(k)] : uint8_t{255});
   }
   return out;
@@ -329,13 +381,17 @@ Tensor iso_noise(const Tensor& image, double color_shift, double intensity, Rand
   cv::meanStdDev(hls, mean, stddev);
   const double rate = stddev[1] * intensity;
   const float sd = static_cast<float>(color_shift * intensity), gain = static_cast<float>(intensity);
-  float* p = hls.ptr<float>();
   const int64_t pixels = static_cast<int64_t>(h) * w;
+  // Draws: the Poisson count of every pixel first, then the hue normal of every pixel (bulk words).
+  std::vector<float> counts(static_cast<size_t>(pixels));
+  poisson_fill(counts, rate, rng);
+  std::vector<float> hue(static_cast<size_t>(pixels));
+  NoiseField normal;  // standard normal, times sd below
+  draw_noise(hue, normal, rng);
+  float* p = hls.ptr<float>();
   for (int64_t i = 0; i < pixels; ++i, p += 3) {
-    const int64_t k = poisson_variate(rng, rate);
-    const float u1 = static_cast<float>((rng.next_u32() >> 8) + 1) * kWord, u2 = uniform24(rng);
-    p[0] += sd * std::sqrt(-2.0f * std::log(u1)) * std::cos(6.2831853071795864f * u2);
-    const float l = p[1] + static_cast<float>(k) * gain * (1.0f - p[1]);
+    p[0] += sd * hue[static_cast<size_t>(i)];
+    const float l = p[1] + counts[static_cast<size_t>(i)] * gain * (1.0f - p[1]);
     p[1] = l > 0.0f ? (l < 1.0f ? l : 1.0f) : 0.0f;
   }
   cv::Mat noised;
@@ -348,7 +404,7 @@ Tensor iso_noise(const Tensor& image, double color_shift, double intensity, Rand
     const float* q = noised.ptr<float>();
     for (int64_t i = 0; i < pixels * 3; ++i) {
       const float v = std::min(std::max(q[i], 0.0f), 1.0f);
-      dst[i] = static_cast<uint8_t>(std::nearbyint(v * 255.0f));
+      dst[i] = cv::saturate_cast<uint8_t>(v * 255.0f);  // cvRound: to nearest, ties to even (np.rint)
     }
   }
   return out;

@@ -46,9 +46,10 @@ int64_t poisson_variate(RandomStream& rng, double lambda);
 Tensor shot_noise(const Tensor& image, double scale, RandomStream& rng);
 
 // albumentations' iso_noise on an RGB u8 or f32 image: HLS (OpenCV, float), s = population std
-// of L over the image; per pixel in row-major order k = Poisson(s * intensity), then h =
-// normal(0, color_shift * intensity): H += h, L = clip(L + k * intensity * (1 - L), 0, 1);
-// back to RGB, clip to [0, 1], u8 by rint(r * 255).
+// of L over the image; per pixel k = Poisson(s * intensity) and h = normal(0, color_shift *
+// intensity): H += h, L = clip(L + k * intensity * (1 - L), 0, 1); back to RGB, clip to [0, 1], u8
+// by rint(r * 255). Draws: every pixel's k in row-major order first, then every pixel's h (one word
+// each, ziggurat, as add_noise_field's gaussian).
 Tensor iso_noise(const Tensor& image, double color_shift, double intensity, RandomStream& rng);
 
 // albumentations' SaltAndPepper: exactly k = int(H W amount) pixels (all channels) corrupted, the

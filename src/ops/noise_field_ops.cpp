@@ -133,10 +133,11 @@ void register_noise_field_ops(Registry& r) {
 
   r.add(OpBuilder("noise.iso")
             .doc("Camera sensor noise as albumentations' ISONoise, on RGB: in OpenCV's float HLS, with s the "
-                 "standard deviation of L over the image, per pixel in row-major order k = Poisson(s * intensity) "
-                 "(as noise.shot) then one normal(0, color_shift * intensity) h (Box-Muller on two 24-bit words): "
-                 "H += h (degrees), L = clip(L + k * intensity * (1 - L), 0, 1); back to RGB clipped to [0, 1] "
-                 "(u8: rint(r * 255)).")
+                 "standard deviation of L over the image, per pixel k = Poisson(s * intensity) and h = "
+                 "normal(0, color_shift * intensity): H += h (degrees), L = clip(L + k * intensity * (1 - L), 0, "
+                 "1); back to RGB clipped to [0, 1] (u8: rint(r * 255)). Draws: first every pixel's k in "
+                 "row-major order (as noise.shot: a rate below 10 one 53-bit uniform each, else PTRS), then every "
+                 "pixel's h (one 32-bit word each, ziggurat; rejected words draw more after those).")
             .input("image", "RGB image, H x W x 3; u8 or f32 (values in [0, 1]).")
             .input("color_shift", "Hue noise factor >= 0.")
             .input("intensity", "Noise intensity >= 0.")

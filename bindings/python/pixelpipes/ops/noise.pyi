@@ -74,7 +74,7 @@ class Gaussian(OpNode):
 
 class Iso(OpNode):
     """
-        Camera sensor noise as albumentations' ISONoise, on RGB: in OpenCV's float HLS, with s the standard deviation of L over the image, per pixel in row-major order k = Poisson(s * intensity) (as noise.shot) then one normal(0, color_shift * intensity) h (Box-Muller on two 24-bit words): H += h (degrees), L = clip(L + k * intensity * (1 - L), 0, 1); back to RGB clipped to [0, 1] (u8: rint(r * 255)).
+        Camera sensor noise as albumentations' ISONoise, on RGB: in OpenCV's float HLS, with s the standard deviation of L over the image, per pixel k = Poisson(s * intensity) and h = normal(0, color_shift * intensity): H += h (degrees), L = clip(L + k * intensity * (1 - L), 0, 1); back to RGB clipped to [0, 1] (u8: rint(r * 255)). Draws: first every pixel's k in row-major order (as noise.shot: a rate below 10 one 53-bit uniform each, else PTRS), then every pixel's h (one 32-bit word each, ziggurat; rejected words draw more after those).
 
         Op ``noise.iso``.
         Random: its draws depend on (seed, sample index, node key) only.
