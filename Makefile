@@ -53,7 +53,7 @@ $(STAMPS)/venv: requirements-dev.txt $(STAMPS)/system
 setup: $(STAMPS)/conan
 
 # Conan: export the dependency recipes (Debian 12 wrappers under ConanCenter's names), then
-# install (apt-installs OpenCV, libjpeg-turbo, libpng, msgpack-cxx, GoogleTest) and write the
+# install (apt-installs OpenCV, libjpeg-turbo, libpng, libwebp, msgpack-cxx, GoogleTest) and write the
 # CMake toolchain into build/conan. The project's own build has the unit tests.
 $(STAMPS)/conan: $(STAMPS)/venv conanfile.py $(PROFILE) conan/export-recipes.sh $(wildcard conan/recipes/*/conanfile.py)
 	CONAN=$(CONAN) conan/export-recipes.sh >/dev/null

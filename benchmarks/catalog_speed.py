@@ -148,6 +148,16 @@ CASES: List[Case] = [
     Case("Solarize", dict(threshold_range=(0.4, 0.6))),
     Case("ToGray", dict(num_output_channels=3, method="weighted_average")),
     Case("ToSepia"),
+    # noise and quality (issue 18)
+    Case("AdditiveNoise", dict(noise_type="gaussian", spatial_mode="per_pixel")),
+    Case("Downscale", dict(scale_range=(0.25, 0.5))),
+    Case("GaussNoise"),
+    Case("ImageCompression", dict(quality_range=(50, 95))),
+    Case("ImageCompression", dict(compression_type="webp", quality_range=(50, 95))),
+    Case("ISONoise"),
+    Case("MultiplicativeNoise", dict(per_channel=True, elementwise=True)),
+    Case("SaltAndPepper"),
+    Case("ShotNoise"),
 ]
 
 #: torchvision-only transforms (no albumentations counterpart): PixelPipes alone, torchvision's arguments

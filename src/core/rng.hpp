@@ -5,6 +5,7 @@
 #pragma once
 
 #include <array>
+#include <cstddef>
 #include <cstdint>
 
 namespace pxp {
@@ -20,6 +21,8 @@ class RandomStream {
   RandomStream(uint64_t seed, uint64_t sample, uint64_t node_key);
 
   uint32_t next_u32();
+  // n words, the same as n calls of next_u32 (whole Philox blocks computed in a vectorizable batch).
+  void fill_u32(uint32_t* out, size_t n);
   uint64_t next_u64();
   // Uniform in [0, 1) with 53 random bits.
   double uniform01();

@@ -25,6 +25,8 @@ void register_filter_ops(Registry& r);
 void register_filter_blur_ops(Registry& r);
 void register_domain_ops(Registry& r);
 void register_noise_ops(Registry& r);
+void register_noise_field_ops(Registry& r);
+void register_image_quality_ops(Registry& r);
 void register_mask_ops(Registry& r);
 void register_dataset_ops(Registry& r);
 

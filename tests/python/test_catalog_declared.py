@@ -169,6 +169,15 @@ CASES = {
     "PixelDistributionAdaptation": lambda r: A.PixelDistributionAdaptation(
         r, reference_images=[_photo("chelsea", (20, 24))], p=1.0),
     "HEStain": lambda r: A.HEStain(r, p=1.0),
+    # noise and quality: image fields only
+    "GaussNoise": lambda r: A.GaussNoise(r, p=1.0),
+    "AdditiveNoise": lambda r: A.AdditiveNoise(r, noise_type="gaussian", spatial_mode="per_pixel", p=1.0),
+    "MultiplicativeNoise": lambda r: A.MultiplicativeNoise(r, per_channel=True, elementwise=True, p=1.0),
+    "ShotNoise": lambda r: A.ShotNoise(r, p=1.0),
+    "ISONoise": lambda r: A.ISONoise(r, p=1.0),
+    "SaltAndPepper": lambda r: A.SaltAndPepper(r, p=1.0),
+    "ImageCompression": lambda r: A.ImageCompression(r, quality_range=(30, 60), p=1.0),
+    "Downscale": lambda r: A.Downscale(r, scale_range=(0.3, 0.6), p=1.0),
     "OverlayElements": lambda r: A.OverlayElements(
         r, overlays=[{"image": _photo("chelsea", (20, 24)), "bbox": [0.3, 0.3, 0.7, 0.7]}], p=1.0),
     "RandAugment": lambda r: A.RandAugment(r, num_ops=2, magnitude=9),

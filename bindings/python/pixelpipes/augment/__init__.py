@@ -61,6 +61,8 @@ from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSi
                      SmallestMaxSize)
 from .rotate import RandomRotation, Rotate, SafeRotate
 from .sharpen import Emboss, Sharpen, UnsharpMask
+from .noise import AdditiveNoise, GaussNoise, ISONoise, MultiplicativeNoise, SaltAndPepper, ShotNoise
+from .quality import Downscale, ImageCompression
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
 
 __all__ = [
@@ -112,4 +114,7 @@ __all__ = [
     "Superpixels", "RingingOvershoot", "ChromaticAberration",
     # domain adaptation (a reference image) and stain augmentation
     "HistogramMatching", "FDA", "PixelDistributionAdaptation", "HEStain",
+    # noise and quality
+    "GaussNoise", "AdditiveNoise", "MultiplicativeNoise", "ShotNoise", "ISONoise", "SaltAndPepper",
+    "ImageCompression", "Downscale",
 ]

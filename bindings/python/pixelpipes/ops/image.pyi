@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'ChromaticAberration', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'Remap', 'Resize', 'Rotate90', 'Superpixels', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'Compress', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Downscale', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -20,25 +20,22 @@ class Channels(OpNode):
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
-class ChromaticAberration(OpNode):
+class Compress(OpNode):
     """
-        albumentations' ChromaticAberration: the red and blue channels (0 and 2) remapped through OpenCV's undistortion maps (cv::initUndistortRectifyMap) of the camera [[W, 0, W/2], [0, H, H/2]] with radial coefficients (k1, k2) = (primary, secondary) of each channel, replicated border; green unchanged.
+        Lossy compression artifacts (albumentations' ImageCompression): the image encoded at `quality` and decoded again. jpeg: libjpeg-turbo, 4:2:0 chroma, accurate DCT, fancy upsampling (OpenCV's imencode / imdecode settings, the same pixels); webp: libwebp lossy. Channels: 1 or H x W as gray, 3 as RGB, 2 with a zero third channel, 4 or more as RGB plus each further channel as gray. Images JPEG or WebP cannot hold (an empty side, sides over 65500 / 16383) fail with PXP_EOUT_OF_RANGE.
 
-        Op ``image.chromatic_aberration``.
+        Op ``image.compress``.
 
         Inputs:
-            image: RGB image, H x W x 3, u8.
-            primary_red: k1 of the red channel.
-            secondary_red: k2 of the red channel.
-            primary_blue: k1 of the blue channel.
-            secondary_blue: k2 of the blue channel.
+            image: u8 image, H x W x C or H x W.
+            quality: Quality, an integer in [1, 100].
 
         Attributes (keyword-only, fixed at compile time):
-            interpolation (enum; one of 'nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'; default 'linear'): Remap interpolation.
+            format (enum; one of 'jpeg', 'webp'; default 'jpeg'): Codec.
 
         Output: same dtype and shape as image
     """
-    def __init__(self, image: NodeLike, primary_red: NodeLike, secondary_red: NodeLike, primary_blue: NodeLike, secondary_blue: NodeLike, *, interpolation: Literal['nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'] = 'linear', label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, quality: NodeLike, *, format: Literal['jpeg', 'webp'] = 'jpeg', label: Optional[str] = None) -> None: ...
 
 
 class Crop(OpNode):
@@ -190,6 +187,25 @@ class DecodedSize(OpNode):
         Output: i64 tensor [2]
     """
     def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Downscale(OpNode):
+    """
+        Lowers the resolution (albumentations' Downscale): cv::resize with fx = fy = scale (OpenCV rounds the size; a side that would be 0 is 1) and the `down` interpolation, then back to H x W with `up`. Interpolations are OpenCV's flags by name: nearest is INTER_NEAREST (floor of the scaled coordinate), nearest_exact INTER_NEAREST_EXACT.
+
+        Op ``image.downscale``.
+
+        Inputs:
+            image: H x W x C or H x W image of u8, u16 or f32; not empty.
+            scale: Factor in (0, 1].
+
+        Attributes (keyword-only, fixed at compile time):
+            down (enum; one of 'nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'; default 'nearest'): Interpolation of the shrinking.
+            up (enum; one of 'nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'; default 'nearest'): Interpolation of the enlarging.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, scale: NodeLike, *, down: Literal['nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'] = 'nearest', up: Literal['nearest', 'linear', 'cubic', 'area', 'lanczos4', 'linear_exact', 'nearest_exact'] = 'nearest', label: Optional[str] = None) -> None: ...
 
 
 class FillBoxes(OpNode):
@@ -357,27 +373,6 @@ class Rotate90(OpNode):
         Output: same dtype, rank and channels as image; [H, W] for even k, [W, H] for odd k (unknown when k is not a constant, unless the image is square)
     """
     def __init__(self, image: NodeLike, k: NodeLike, *, label: Optional[str] = None) -> None: ...
-
-
-class Superpixels(OpNode):
-    """
-        albumentations 2.0's Superpixels: unless no draw is < p (then the image is returned as is), the image is resized (cv::resize, `interpolation`) so that its longer side is at most max_size (int(side * max_size / longer)), segmented by albumentations' own SLIC (values / (max + 1e-6); centers on a grid of step int(sqrt(pixels / n_segments)) from step // 2; 10 rounds in which each center, in order, takes the pixels within step of it whose distance |color - center pixel's color|^2 + 10 (spatial distance / step)^2 is below their best so far, then moves to its pixels' mean position, truncated); the k-th label present in increasing order (label 0 skipped when it is the smallest) is replaced by its mean color (rounded half to even) where draws[k mod n_segments] < p; resized back.
-
-        Op ``image.superpixels``.
-
-        Inputs:
-            image: Image, H x W x C or H x W, u8.
-            n_segments: Integer >= 1: the grid's target number of segments.
-            draws: f32 or f64 uniforms in [0, 1), at least n_segments of them.
-            p: Replacement probability per segment.
-
-        Attributes (keyword-only, fixed at compile time):
-            max_size (int; in [0, 1.04858e+06]; default 128): Longest side the segmentation runs at (0: no resizing).
-            interpolation (enum; one of 'nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'; default 'linear'): Resizing interpolation.
-
-        Output: same dtype and shape as image
-    """
-    def __init__(self, image: NodeLike, n_segments: NodeLike, draws: NodeLike, p: NodeLike, *, max_size: int = 128, interpolation: Literal['nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'] = 'linear', label: Optional[str] = None) -> None: ...
 
 
 class Transpose(OpNode):
