@@ -138,6 +138,17 @@ CASES: List[Case] = [
     Case("Solarize", dict(threshold_range=(0.4, 0.6))),
     Case("ToGray", dict(num_output_channels=3, method="weighted_average")),
     Case("ToSepia"),
+    # weather and effects (issue 18)
+    Case("RandomFog", dict(fog_coef_range=(0.3, 1))),
+    Case("RandomGravel"),
+    Case("RandomRain"),
+    Case("RandomShadow"),
+    Case("RandomSnow", dict(method="bleach")),
+    Case("RandomSnow", dict(method="texture")),
+    Case("RandomSunFlare", dict(method="overlay")),
+    Case("RandomSunFlare", dict(method="physics_based")),
+    Case("Spatter", dict(mode="rain")),
+    Case("Spatter", dict(mode="mud")),
 ]
 
 #: torchvision-only transforms (no albumentations counterpart): PixelPipes alone, torchvision's arguments

@@ -25,6 +25,7 @@ void register_all_ops(Registry& r) {
   register_filter_ops(r);
   register_filter_blur_ops(r);
   register_noise_ops(r);
+  register_effects_ops(r);
   register_mask_ops(r);
   register_dataset_ops(r);
 }

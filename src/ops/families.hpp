@@ -24,6 +24,7 @@ void register_color_tone_ops(Registry& r);
 void register_filter_ops(Registry& r);
 void register_filter_blur_ops(Registry& r);
 void register_noise_ops(Registry& r);
+void register_effects_ops(Registry& r);
 void register_mask_ops(Registry& r);
 void register_dataset_ops(Registry& r);
 

@@ -143,6 +143,38 @@ void register_random_ops(Registry& r) {
             })
             .build());
 
+  r.add(OpBuilder("random.normal_like")
+            .doc("Normally distributed random numbers with the shape of `x`, known at run time (a noise layer the "
+                 "size of an image). The same draws as random.normal of that shape: two 53-bit uniforms per "
+                 "element (Box-Muller, cosine branch), in row-major order.")
+            .input("x", "A tensor whose shape the result takes (its values are not read).")
+            .input("mean", "Mean (a number).")
+            .input("std", "Standard deviation (a number, not negative).")
+            .attr(float_dtype_spec())
+            .output("a dtype tensor of x's shape",
+                    [](const InferContext& ctx) {
+                      expect_tensor(ctx, 0, "x");
+                      expect_scalar(ctx, 1, "mean");
+                      expect_scalar(ctx, 2, "std");
+                      return Type::tensor(float_dtype_attr(ctx.attrs), ctx.inputs[0].shape);
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[0].is_tensor()) type_error("input 'x' must be a tensor, not " + args[0].describe());
+              double mean = scalar_arg(args, 1, "mean"), stddev = scalar_arg(args, 2, "std");
+              if (!(stddev >= 0.0) || !std::isfinite(stddev) || !std::isfinite(mean))
+                range_error("random.normal_like needs a finite mean and a finite std >= 0, got mean " + num(mean) +
+                            " and std " + num(stddev));
+              const Shape& shape = args[0].tensor().shape();
+              if (checked_numel(shape, 8) > kMaxRandomDraws)
+                range_error("random.normal_like: x has more than 2^28 elements");
+              RandomStream rng = ctx.random();
+              if (float_dtype_attr(ctx.attrs) == DType::F64)
+                return Value(fill<double>(shape, [&] { return rng.normal(mean, stddev); }));
+              return Value(fill<float>(shape, [&] { return static_cast<float>(rng.normal(mean, stddev)); }));
+            })
+            .build());
+
   r.add(OpBuilder("random.normal")
             .doc("Normally distributed random numbers. Each element consumes two 53-bit uniforms (Box-Muller, "
                  "cosine branch only: four 32-bit words), in row-major order.")

@@ -55,6 +55,7 @@ from .resize import (LongestMaxSize, RandomResize, RandomScale, RandomShortestSi
 from .rotate import RandomRotation, Rotate, SafeRotate
 from .sharpen import Emboss, Sharpen, UnsharpMask
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
+from .weather import RandomFog, RandomGravel, RandomRain, RandomShadow, RandomSnow, RandomSunFlare, Spatter
 
 __all__ = [
     # the framework and composition
@@ -95,4 +96,6 @@ __all__ = [
     # blur and sharpness
     "Blur", "MedianBlur", "GaussianBlur", "MotionBlur", "Defocus", "ZoomBlur", "GlassBlur", "AdvancedBlur",
     "Sharpen", "Emboss", "UnsharpMask",
+    # weather and effects
+    "RandomRain", "RandomFog", "RandomSnow", "RandomSunFlare", "RandomShadow", "RandomGravel", "Spatter",
 ]
