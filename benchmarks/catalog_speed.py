@@ -59,6 +59,7 @@ class Case:
                                                 # four images (Mosaic); "overlay": an overlay image
     fallback: Optional[Tuple[str, Dict[str, Any]]] = None   # (augment class, its kwargs) if no class references it
     skip: str = ""                              # why it is not measured
+    variant: str = ""                           # shown after the name when a transform has several cases
 
 
 S = 224   # output side of the crops and resizes (fits in every size measured)
@@ -143,12 +144,12 @@ CASES: List[Case] = [
     Case("RandomGravel"),
     Case("RandomRain"),
     Case("RandomShadow"),
-    Case("RandomSnow", dict(method="bleach")),
-    Case("RandomSnow", dict(method="texture")),
-    Case("RandomSunFlare", dict(method="overlay")),
-    Case("RandomSunFlare", dict(method="physics_based")),
-    Case("Spatter", dict(mode="rain")),
-    Case("Spatter", dict(mode="mud")),
+    Case("RandomSnow", dict(method="bleach"), variant="bleach"),
+    Case("RandomSnow", dict(method="texture"), variant="texture"),
+    Case("RandomSunFlare", dict(method="overlay"), variant="overlay"),
+    Case("RandomSunFlare", dict(method="physics_based"), variant="physics_based"),
+    Case("Spatter", dict(mode="rain"), variant="rain"),
+    Case("Spatter", dict(mode="mud"), variant="mud"),
 ]
 
 #: torchvision-only transforms (no albumentations counterpart): PixelPipes alone, torchvision's arguments
@@ -405,8 +406,9 @@ def main(argv=None) -> int:
                 except Exception as e:
                     theirs_text = f"error: {_error(e)}"
             ratio = f"{ours / theirs:.2f}x" if ours and theirs else ""
-            rows.append(f"| {case.name} | {size} | {ours_text} | {theirs_text} | {ratio} | {via} |")
-            print(f"[{done}/{total}] {case.name} {size}x{size}: PixelPipes {ours_text} img/s, "
+            name = f"{case.name} ({case.variant})" if case.variant else case.name
+            rows.append(f"| {name} | {size} | {ours_text} | {theirs_text} | {ratio} | {via} |")
+            print(f"[{done}/{total}] {name} {size}x{size}: PixelPipes {ours_text} img/s, "
                   f"albumentations {theirs_text} img/s {ratio}", file=sys.stderr, flush=True)
 
     load_after = os.getloadavg()

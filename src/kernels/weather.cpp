@@ -46,6 +46,19 @@ Tensor int_rows(const std::vector<int32_t>& v, Shape shape) {
 // numpy's float -> uint8 astype on x86: truncation to int32, then the low byte (wraps out of range).
 inline uint8_t numpy_u8(float v) { return static_cast<uint8_t>(static_cast<int32_t>(v)); }
 
+// RGB -> HLS, edit(band, first row), HLS -> RGB over bands of rows, so the HLS copy stays in cache.
+template <typename Edit> void hls_round_trip(const cv::Mat& src, cv::Mat& out, Edit&& edit) {
+  const int band = std::max(1, 16384 / std::max(1, src.cols));
+  cv::Mat hls;
+  for (int top = 0; top < src.rows; top += band) {
+    int rows = std::min(band, src.rows - top);
+    cv::cvtColor(src.rowRange(top, top + rows), hls, cv::COLOR_RGB2HLS);
+    edit(hls, top);
+    cv::Mat dst = out.rowRange(top, top + rows);
+    cv::cvtColor(hls, dst, cv::COLOR_HLS2RGB);
+  }
+}
+
 // The rectangle [x - r - 1, x + r + 1] (both axes) clipped to the image: where a disk can draw.
 cv::Rect disk_box(int x, int y, int r, const cv::Size& size) {
   cv::Rect box(x - r - 1, y - r - 1, 2 * r + 3, 2 * r + 3);
@@ -74,7 +87,9 @@ Tensor rain(const Tensor& image, const Tensor& drops, double slant, int64_t drop
   int64_t n = d.numel() / 2;
   cv::Mat out = copy_of(src);
   if (n == 0) return from_mat(out);
-  cv::Mat layer = cv::Mat::zeros(src.size(), CV_8UC3);
+  // A gray drop colour (the default) makes three equal channels: draw and blur one
+  const bool gray = color[0] == color[1] && color[1] == color[2];
+  cv::Mat layer = cv::Mat::zeros(src.size(), gray ? CV_8UC1 : CV_8UC3);
   const int32_t* p = d.data<int32_t>();
   for (int64_t i = 0; i < n; ++i) {
     int x = p[2 * i], y = p[2 * i + 1];
@@ -83,8 +98,23 @@ Tensor rain(const Tensor& image, const Tensor& drops, double slant, int64_t drop
     cv::line(layer, cv::Point(x, y), end, scalar_of(color), static_cast<int>(drop_width), cv::LINE_4);
   }
   if (blur > 1) cv::blur(layer, layer, cv::Size(static_cast<int>(blur), static_cast<int>(blur)));
-  cv::add(out, layer, out);
-  if (brightness != 1.0) cv::multiply(out, cv::Scalar::all(brightness), out, 1.0, CV_8U);
+  // saturating add, then OpenCV's scalar multiply, fused: the multiply's 256 results come from
+  // cv::multiply itself, so the table is its rounding
+  cv::Mat levels(1, 256, CV_8UC3), scaled;
+  for (int v = 0; v < 256; ++v) levels.at<cv::Vec3b>(0, v) = cv::Vec3b(v, v, v);
+  cv::multiply(levels, cv::Scalar::all(brightness), scaled, 1.0, CV_8U);
+  uint8_t lut[256];
+  for (int v = 0; v < 256; ++v) lut[v] = brightness != 1.0 ? scaled.at<cv::Vec3b>(0, v)[0] : static_cast<uint8_t>(v);
+  for (int y = 0; y < out.rows; ++y) {
+    const uint8_t* l = layer.ptr<uint8_t>(y);
+    uint8_t* o = out.ptr<uint8_t>(y);
+    if (gray) {
+      for (int x = 0; x < out.cols; ++x)
+        for (int c = 0; c < 3; ++c) o[3 * x + c] = lut[std::min(255, o[3 * x + c] + l[x])];
+    } else {
+      for (int k = 0; k < 3 * out.cols; ++k) o[k] = lut[std::min(255, o[k] + l[k])];
+    }
+  }
   return from_mat(out);
 }
 
@@ -156,14 +186,14 @@ Tensor snow_bleach(const Tensor& image, double snow_point, double brightness_coe
     if (l < threshold) l = std::min(255.0f, std::max(0.0f, l * coeff));
     lut[v] = static_cast<uint8_t>(l);
   }
-  cv::Mat hls = output_mat();
-  cv::cvtColor(src, hls, cv::COLOR_RGB2HLS);
-  for (int y = 0; y < hls.rows; ++y) {
-    uint8_t* row = hls.ptr<uint8_t>(y);
-    for (int x = 0; x < hls.cols; ++x) row[3 * x + 1] = lut[row[3 * x + 1]];
-  }
   cv::Mat out = output_mat();
-  cv::cvtColor(hls, out, cv::COLOR_HLS2RGB);
+  out.create(src.size(), CV_8UC3);
+  hls_round_trip(src, out, [&](cv::Mat& hls, int) {
+    for (int y = 0; y < hls.rows; ++y) {
+      uint8_t* row = hls.ptr<uint8_t>(y);
+      for (int x = 0; x < hls.cols; ++x) row[3 * x + 1] = lut[row[3 * x + 1]];
+    }
+  });
   return from_mat(out);
 }
 
@@ -254,9 +284,12 @@ void blend_box(const cv::Mat& over, cv::Mat& out, const cv::Rect& box, double al
   for (int y = box.y; y < box.y + box.height; ++y) {
     const uint8_t* o = over.ptr<uint8_t>(y) + 3 * box.x;
     uint8_t* d = out.ptr<uint8_t>(y) + 3 * box.x;
-    for (int k = 0; k < 3 * box.width; ++k) {
-      float v = std::nearbyint(a * static_cast<float>(o[k]) + b * static_cast<float>(d[k]));
-      d[k] = static_cast<uint8_t>(std::min(255.0f, std::max(0.0f, v)));
+    const int n = 3 * box.width;
+    for (int k = 0; k < n; ++k) {
+      // round half to even by the 1.5 * 2^23 trick (vectorizes; the sum is in [0, 255])
+      float v = a * static_cast<float>(o[k]) + b * static_cast<float>(d[k]);
+      v = (v + 12582912.0f) - 12582912.0f;
+      d[k] = static_cast<uint8_t>(std::min(255.0f, v));
     }
   }
 }
@@ -300,20 +333,63 @@ Tensor sun_flare_overlay(const Tensor& image, const Tensor& flare, int64_t src_r
     drawn |= disk_box(x, y, r, src.size());
     if (!drawn.empty()) blend_box(overlay, out, drawn & frame, alpha);
   }
-  out.copyTo(overlay);
-  int64_t times = src_radius / 10;
-  double max_alpha = total > 0 ? std::min(weighted / total * 5, 1.0) : 1.0;
-  if (total == 0 && times > 0) max_alpha = std::nan("");  // albumentations divides 0 by 0
+  // The source: disks of growing radius around one centre, each blended in with its alpha. Where
+  // a disk is drawn the overlay is the source colour, elsewhere it equals the output, so disk i
+  // maps a pixel v inside it through lut_i[v] = round(a_i color + (1 - a_i) v) and leaves the rest.
+  // The disks are nested, so a pixel whose smallest disk is k gets lut_{n-1}(... lut_k(v)): one
+  // composed table per k, and one pass over a map of k drawn from the largest disk down.
+  const int64_t times = src_radius / 10;
+  double max_alpha = total > 0 ? std::min(weighted / total * 5, 1.0) : std::nan("");
+  if (times <= 0 || !std::isfinite(max_alpha)) return from_mat(out);
+  if (times > 65535) argument_error("effects.sun_flare: src_radius above 655359");
+  std::vector<int> radius(static_cast<size_t>(times));
+  std::vector<std::array<uint8_t, 256>> steps(static_cast<size_t>(times) * 3);
   for (int64_t i = 0; i < times; ++i) {
     double rad = times > 1 ? 1 + (static_cast<double>(src_radius) - 1) * static_cast<double>(i) / static_cast<double>(times - 1)
                            : 1.0;
+    if (times > 1 && i == times - 1) rad = static_cast<double>(src_radius);
+    radius[static_cast<size_t>(i)] = static_cast<int>(rad);
     int64_t j = times - i - 1;
     double a = times > 1 ? max_alpha * static_cast<double>(j) / static_cast<double>(times - 1) : 0.0;
     if (times > 1 && j == times - 1) a = max_alpha;
     double alp = a * a * a;
-    cv::circle(overlay, cv::Point(fl.cx, fl.cy), static_cast<int>(rad), scalar_of(src_color), -1);
-    cv::Rect box = disk_box(fl.cx, fl.cy, static_cast<int>(rad), src.size());
-    if (!box.empty() && std::isfinite(alp)) blend_box(overlay, out, box, alp);
+    const float fa = static_cast<float>(alp), fb = static_cast<float>(1 - alp);
+    for (int c = 0; c < 3; ++c) {
+      const float over = static_cast<float>(cv::saturate_cast<uint8_t>(src_color[c]));  // as cv::circle draws it
+      auto& lut = steps[static_cast<size_t>(i * 3 + c)];
+      for (int v = 0; v < 256; ++v) {
+        float x = fa * over + fb * static_cast<float>(v);
+        x = (x + 12582912.0f) - 12582912.0f;
+        lut[static_cast<size_t>(v)] = static_cast<uint8_t>(std::min(255.0f, x));
+      }
+    }
+  }
+  // composed[k] = lut_{n-1} o ... o lut_k; composed[n] is the identity
+  std::vector<uint8_t> composed(static_cast<size_t>(times + 1) * 3 * 256);
+  for (int c = 0; c < 3; ++c)
+    for (int v = 0; v < 256; ++v) composed[(static_cast<size_t>(times) * 3 + c) * 256 + v] = static_cast<uint8_t>(v);
+  for (int64_t k = times - 1; k >= 0; --k)
+    for (int c = 0; c < 3; ++c) {
+      const uint8_t* next = &composed[(static_cast<size_t>(k + 1) * 3 + c) * 256];
+      uint8_t* cur = &composed[(static_cast<size_t>(k) * 3 + c) * 256];
+      const auto& lut = steps[static_cast<size_t>(k * 3 + c)];
+      for (int v = 0; v < 256; ++v) cur[v] = next[lut[static_cast<size_t>(v)]];
+    }
+  cv::Rect box = disk_box(fl.cx, fl.cy, radius.back(), src.size());
+  if (box.empty()) return from_mat(out);
+  cv::Mat first(box.size(), CV_16U, cv::Scalar(static_cast<double>(times)));
+  const cv::Point centre(fl.cx - box.x, fl.cy - box.y);
+  for (int64_t k = times - 1; k >= 0; --k)
+    cv::circle(first, centre, radius[static_cast<size_t>(k)], cv::Scalar(static_cast<double>(k)), -1);
+  for (int y = 0; y < box.height; ++y) {
+    const uint16_t* kk = first.ptr<uint16_t>(y);
+    uint8_t* d = out.ptr<uint8_t>(box.y + y) + 3 * box.x;
+    for (int x = 0; x < box.width; ++x) {
+      const uint8_t* t = &composed[static_cast<size_t>(kk[x]) * 768];
+      d[3 * x] = t[d[3 * x]];
+      d[3 * x + 1] = t[256 + d[3 * x + 1]];
+      d[3 * x + 2] = t[512 + d[3 * x + 2]];
+    }
   }
   return from_mat(out);
 }
@@ -451,19 +527,21 @@ Tensor gravel(const Tensor& image, const Tensor& rectangles) {
   cv::Mat src = rgb_u8(image, "effects.gravel");
   Tensor t = rows_of<int32_t>(rectangles, 5, "rectangles");
   const int32_t* r = t.data<int32_t>();
-  cv::Mat hls = output_mat();
-  cv::cvtColor(src, hls, cv::COLOR_RGB2HLS);
-  for (int64_t i = 0; i < t.numel() / 5; ++i) {
-    int ya = std::max(0, r[5 * i]), yb = std::min(hls.rows, static_cast<int>(r[5 * i + 1]));
-    int xa = std::max(0, r[5 * i + 2]), xb = std::min(hls.cols, static_cast<int>(r[5 * i + 3]));
-    uint8_t value = static_cast<uint8_t>(std::min(255, std::max(0, static_cast<int>(r[5 * i + 4]))));
-    for (int y = ya; y < yb; ++y) {
-      uint8_t* row = hls.ptr<uint8_t>(y);
-      for (int x = xa; x < xb; ++x) row[3 * x + 1] = value;
-    }
-  }
+  const int64_t n = t.numel() / 5;
   cv::Mat out = output_mat();
-  cv::cvtColor(hls, out, cv::COLOR_HLS2RGB);
+  out.create(src.size(), CV_8UC3);
+  hls_round_trip(src, out, [&](cv::Mat& hls, int top) {
+    // rectangles in turn (a later one overwrites an earlier one), clipped to this band
+    for (int64_t i = 0; i < n; ++i) {
+      int ya = std::max(top, r[5 * i]), yb = std::min(top + hls.rows, static_cast<int>(r[5 * i + 1]));
+      int xa = std::max(0, r[5 * i + 2]), xb = std::min(hls.cols, static_cast<int>(r[5 * i + 3]));
+      uint8_t value = static_cast<uint8_t>(std::min(255, std::max(0, static_cast<int>(r[5 * i + 4]))));
+      for (int y = ya; y < yb; ++y) {
+        uint8_t* row = hls.ptr<uint8_t>(y - top);
+        for (int x = xa; x < xb; ++x) row[3 * x + 1] = value;
+      }
+    }
+  });
   return from_mat(out);
 }
 
