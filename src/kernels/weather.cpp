@@ -65,6 +65,16 @@ cv::Rect disk_box(int x, int y, int r, const cv::Size& size) {
   return box & cv::Rect(0, 0, size.width, size.height);
 }
 
+// The most rows a geometry draw makes (drops, particles, rectangles, vertices): beyond it a
+// request is an error, not minutes of drawing or gigabytes of memory.
+constexpr int64_t kMaxGeometry = int64_t(1) << 24;
+
+void check_geometry(int64_t rows, const char* what) {
+  if (rows > kMaxGeometry)
+    range_error(std::string(what) + ": " + std::to_string(rows) + " rows, more than the limit of " +
+                std::to_string(kMaxGeometry));
+}
+
 }  // namespace
 
 // --- Rain -----------------------------------------------------------------------------------------
@@ -72,6 +82,7 @@ cv::Rect disk_box(int x, int y, int r, const cv::Size& size) {
 Tensor rain_drops(int64_t height, int64_t width, int64_t count, int64_t drop_length, RandomStream& rng) {
   if (width < 1 || height - drop_length < 1)
     range_error("rain drops need an image taller than drop_length (" + std::to_string(drop_length) + ")");
+  check_geometry(count, "rain drops");
   std::vector<int32_t> v(static_cast<size_t>(2 * count));
   for (int64_t i = 0; i < count; ++i) {
     v[2 * i] = static_cast<int32_t>(rng.integer(0, width - 1));
@@ -129,6 +140,7 @@ Tensor fog_particles(int64_t height, int64_t width, double intensity, RandomStre
   for (int it = 0; w > region && h > region && it < 10; ++it) {
     double area = static_cast<double>(w * h);
     int64_t count = static_cast<int64_t>(area / static_cast<double>(region * region) * intensity * 10);
+    check_geometry(static_cast<int64_t>(xy.size() / 2) + count, "fog particles");
     for (int64_t k = 0; k < count; ++k) {
       xy.push_back(static_cast<int32_t>(rng.integer(cx - w / 2, cx + w / 2)));
       xy.push_back(static_cast<int32_t>(rng.integer(cy - h / 2, cy + h / 2)));
@@ -159,7 +171,7 @@ Tensor fog(const Tensor& image, const Tensor& particles, double intensity, doubl
   // Outside a disk the blend of a pixel with itself gives the pixel back, so only the disk's box runs.
   for (int64_t i = 0; i < n; ++i) {
     int x = p[3 * i], y = p[3 * i + 1], r = p[3 * i + 2];
-    if (r < 0) argument_error("effects.fog: negative particle radius");
+    if (r < 0 || r > (1 << 24)) argument_error("effects.fog: particle radius outside [0, 2^24]");
     cv::Rect box = disk_box(x, y, r, out.size());
     if (box.empty()) continue;
     cv::Mat roi = out(box);
@@ -305,6 +317,8 @@ Flare read_flare(const Tensor& flare) {
   if (rows < 1) argument_error("flare needs a source row");
   const float* f = t.data<float>();
   Flare r{static_cast<int>(f[1]), static_cast<int>(f[2]), {}};
+  for (int64_t i = 0; i < 7 * rows; ++i)
+    if (!(std::fabs(f[i]) < 1e9f)) argument_error("flare values must be finite and below 1e9 in magnitude");
   for (int64_t i = 1; i < rows; ++i) {
     std::array<float, 7> c;
     std::copy(f + 7 * i, f + 7 * i + 7, c.begin());
@@ -454,6 +468,7 @@ Tensor shadow_polygons(int64_t height, int64_t width, const std::array<double, 4
   int64_t y1 = static_cast<int64_t>(roi[3] * static_cast<double>(height));
   if (x1 <= x0 || y1 <= y0) range_error("shadow_roi covers no pixel of a " + std::to_string(height) + " x " +
                                         std::to_string(width) + " image");
+  check_geometry(max_shadows * dimension, "shadow vertices");
   int64_t k = rng.integer(min_shadows, max_shadows);
   std::vector<int32_t> v(static_cast<size_t>(k * dimension * 2));
   for (int64_t i = 0; i < k; ++i) {
@@ -512,6 +527,7 @@ Tensor gravel_particles(int64_t height, int64_t width, const std::array<double, 
     int64_t pw = rng.integer(rw / 10, rw / 5), ph = rng.integer(rh / 10, rh / 5);
     int64_t px = rng.integer(x0, x1 - pw), py = rng.integer(y0, y1 - ph);
     int64_t particles = pw * ph / 100;
+    check_geometry(static_cast<int64_t>(v.size() / 5) + particles, "gravel particles");
     for (int64_t q = 0; q < particles; ++q) {
       int64_t x = rng.integer(px, px + pw), y = rng.integer(py, py + ph);
       int64_t r = rng.integer(1, 3), sat = rng.integer(0, 255);
