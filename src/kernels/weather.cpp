@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <vector>
 
 #include <opencv2/core.hpp>
@@ -46,16 +47,103 @@ Tensor int_rows(const std::vector<int32_t>& v, Shape shape) {
 // numpy's float -> uint8 astype on x86: truncation to int32, then the low byte (wraps out of range).
 inline uint8_t numpy_u8(float v) { return static_cast<uint8_t>(static_cast<int32_t>(v)); }
 
-// RGB -> HLS, edit(band, first row), HLS -> RGB over bands of rows, so the HLS copy stays in cache.
+#if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
+    !defined(__SANITIZE_ADDRESS__)
+// An AVX2 clone where the CPU has it (as in filters.cpp; not in sanitizer builds, whose runtime
+// starts after the ifunc resolvers run). The loops are element-wise; no FP contraction (ISO C++).
+#define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define PXP_VECTOR_CLONES
+#endif
+
+// The HLS rows below reproduce OpenCV's float arithmetic step for step: no multiply-add may be
+// fused (GCC contracts them in C++ by default once the AVX2 clone has FMA).
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+// Round half to even for 0 <= v < 2^22 (the 1.5 * 2^23 trick; vectorizes), saturated to u8.
+inline uint8_t round_u8(float v) {
+  v = (v + 12582912.0f) - 12582912.0f;
+  return static_cast<uint8_t>(std::min(255.0f, std::max(0.0f, v)));
+}
+
+// c ? a : b through bit masks: GCC (trapping math) keeps float ?: as branches, these vectorize.
+inline float pick(bool c, float a, float b) {
+  uint32_t ia, ib;
+  std::memcpy(&ia, &a, 4);
+  std::memcpy(&ib, &b, 4);
+  uint32_t m = 0u - static_cast<uint32_t>(c);
+  uint32_t r = (ia & m) | (ib & ~m);
+  float f;
+  std::memcpy(&f, &r, 4);
+  return f;
+}
+
+// OpenCV's u8 RGB -> HLS (hue in [0, 180)), reproduced value for value: over all 2^24 colors it
+// equals cv2 4.10's cvtColor (tests/python/test_catalog_weather.py). The hue's multiply-add is
+// fused there (FMA): the exact product plus the offset, rounded once, as double arithmetic does it.
+PXP_VECTOR_CLONES void rgb_to_hls_row(const uint8_t* rgb, uint8_t* hh, uint8_t* ll, uint8_t* ss, int n) {
+  const float inv = 1.0f / 255.0f;
+  for (int i = 0; i < n; ++i) {
+    float r = static_cast<float>(rgb[3 * i]) * inv, g = static_cast<float>(rgb[3 * i + 1]) * inv,
+          b = static_cast<float>(rgb[3 * i + 2]) * inv;
+    float mx = std::max(std::max(r, g), b), mn = std::min(std::min(r, g), b);
+    float diff = mx - mn, sum = mx + mn, l = sum * 0.5f;
+    bool grey = !(diff > 1.1920928955078125e-07f);
+    float s = diff / pick(l < 0.5f, sum, 2.0f - sum);
+    bool rmax = mx == r, gmax = mx == g;
+    float hd = pick(rmax, g - b, pick(gmax, b - r, r - g));
+    float hp = pick(rmax, pick(g < b, 360.0f, 0.0f), pick(gmax, 120.0f, 240.0f));
+    float step = 60.0f / pick(grey, 1.0f, diff);
+    float h = static_cast<float>(static_cast<double>(hd) * static_cast<double>(step) + static_cast<double>(hp)) * 0.5f;
+    hh[i] = round_u8(pick(grey, 0.0f, h));
+    ll[i] = round_u8(l * 255.0f);
+    ss[i] = round_u8(pick(grey, 0.0f, s) * 255.0f);
+  }
+}
+
+// OpenCV's u8 HLS -> RGB, reproduced value for value (equal to cv2 4.10 over every HLS triple
+// that RGB -> HLS produces).
+PXP_VECTOR_CLONES void hls_to_rgb_row(const uint8_t* hh, const uint8_t* ll, const uint8_t* ss, uint8_t* rgb, int n) {
+  const float inv = 1.0f / 255.0f, hscale = 6.0f / 180.0f, sixth = 1.0f / 6.0f;
+  for (int i = 0; i < n; ++i) {
+    float h = static_cast<float>(hh[i]), l = static_cast<float>(ll[i]) * inv, s = static_cast<float>(ss[i]) * inv;
+    float ls = l * s;
+    float e0 = pick(l <= 0.5f, ls, s - ls);
+    float raw = h * hscale;
+    float whole = static_cast<float>(static_cast<int>(raw));
+    float frac = raw - whole;
+    float sector = whole - 6.0f * static_cast<float>(static_cast<int>(raw * sixth));
+    float e1 = frac + frac;
+    float t0 = l + e0, t1 = l - e0, t2 = (l + e0) - e0 * e1, t3 = (l - e0) + e0 * e1;
+    // per sector 0..5: B = t1 t1 t3 t0 t0 t2, G = t3 t0 t0 t2 t1 t1, R = t0 t2 t1 t1 t3 t0
+    float bl = pick(sector < 2, t1, pick(sector <= 2, t3, pick(sector <= 4, t0, t2)));
+    float gr = pick(sector < 1, t3, pick(sector <= 2, t0, pick(sector < 4, t2, t1)));
+    float rd = pick(sector < 1, t0, pick(sector < 2, t2, pick(sector < 4, t1, pick(sector <= 4, t3, t0))));
+    rgb[3 * i] = round_u8(rd * 255.0f);
+    rgb[3 * i + 1] = round_u8(gr * 255.0f);
+    rgb[3 * i + 2] = round_u8(bl * 255.0f);
+  }
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
+// RGB -> HLS, edit(h, l, s, y) on one row's planes, HLS -> RGB, row after row (no HLS image).
 template <typename Edit> void hls_round_trip(const cv::Mat& src, cv::Mat& out, Edit&& edit) {
-  const int band = std::max(1, 16384 / std::max(1, src.cols));
-  cv::Mat hls;
-  for (int top = 0; top < src.rows; top += band) {
-    int rows = std::min(band, src.rows - top);
-    cv::cvtColor(src.rowRange(top, top + rows), hls, cv::COLOR_RGB2HLS);
-    edit(hls, top);
-    cv::Mat dst = out.rowRange(top, top + rows);
-    cv::cvtColor(hls, dst, cv::COLOR_HLS2RGB);
+  std::vector<uint8_t> planes(static_cast<size_t>(src.cols) * 3);
+  uint8_t* h = planes.data();
+  uint8_t* l = h + src.cols;
+  uint8_t* s = l + src.cols;
+  for (int y = 0; y < src.rows; ++y) {
+    rgb_to_hls_row(src.ptr<uint8_t>(y), h, l, s, src.cols);
+    edit(l, y);
+    hls_to_rgb_row(h, l, s, out.ptr<uint8_t>(y), src.cols);
   }
 }
 
@@ -200,11 +288,8 @@ Tensor snow_bleach(const Tensor& image, double snow_point, double brightness_coe
   }
   cv::Mat out = output_mat();
   out.create(src.size(), CV_8UC3);
-  hls_round_trip(src, out, [&](cv::Mat& hls, int) {
-    for (int y = 0; y < hls.rows; ++y) {
-      uint8_t* row = hls.ptr<uint8_t>(y);
-      for (int x = 0; x < hls.cols; ++x) row[3 * x + 1] = lut[row[3 * x + 1]];
-    }
+  hls_round_trip(src, out, [&](uint8_t* light, int) {
+    for (int x = 0; x < src.cols; ++x) light[x] = lut[light[x]];
   });
   return from_mat(out);
 }
@@ -546,16 +631,13 @@ Tensor gravel(const Tensor& image, const Tensor& rectangles) {
   const int64_t n = t.numel() / 5;
   cv::Mat out = output_mat();
   out.create(src.size(), CV_8UC3);
-  hls_round_trip(src, out, [&](cv::Mat& hls, int top) {
-    // rectangles in turn (a later one overwrites an earlier one), clipped to this band
+  hls_round_trip(src, out, [&](uint8_t* light, int y) {
+    // the rectangles covering this row, in their order (a later one overwrites an earlier one)
     for (int64_t i = 0; i < n; ++i) {
-      int ya = std::max(top, r[5 * i]), yb = std::min(top + hls.rows, static_cast<int>(r[5 * i + 1]));
-      int xa = std::max(0, r[5 * i + 2]), xb = std::min(hls.cols, static_cast<int>(r[5 * i + 3]));
+      if (y < r[5 * i] || y >= r[5 * i + 1]) continue;
+      int xa = std::max(0, r[5 * i + 2]), xb = std::min(src.cols, static_cast<int>(r[5 * i + 3]));
       uint8_t value = static_cast<uint8_t>(std::min(255, std::max(0, static_cast<int>(r[5 * i + 4]))));
-      for (int y = ya; y < yb; ++y) {
-        uint8_t* row = hls.ptr<uint8_t>(y - top);
-        for (int x = xa; x < xb; ++x) row[3 * x + 1] = value;
-      }
+      for (int x = xa; x < xb; ++x) light[x] = value;
     }
   });
   return from_mat(out);

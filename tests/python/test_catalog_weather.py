@@ -204,6 +204,21 @@ def test_gravel_equals_albumentations(name, kw):
     _same(got, want, f"RandomGravel {name} {kw}")
 
 
+def test_hls_round_trip_equals_opencv_on_every_color():
+    """Gravel and bleach snow convert RGB -> HLS -> RGB with their own row kernels (no HLS image):
+    over all 2^24 colors they give cv2's cvtColor results, with and without an edit of L."""
+    allc = np.arange(1 << 24, dtype=np.uint32)
+    img = np.stack([(allc >> 16) & 255, (allc >> 8) & 255, allc & 255], -1).astype(np.uint8).reshape(4096, 4096, 3)
+    want = cv2.cvtColor(cv2.cvtColor(img, cv2.COLOR_RGB2HLS), cv2.COLOR_HLS2RGB)
+    got = _run(lambda: effects.Gravel(pp.Constant(img), pp.Constant(np.zeros((0, 5), np.int32))))
+    _same(got, want, "HLS round trip, all colors")
+    rect = np.array([[0, 4096, 0, 4096, 77]], np.int32)
+    got = _run(lambda: effects.Gravel(pp.Constant(img), pp.Constant(rect)))
+    _same(got, FP.add_gravel(img, rect), "lightness 77, all colors")
+    got = _run(lambda: effects.SnowBleach(pp.Constant(img), pp.Constant(np.float64(0.5)), brightness_coeff=1.3))
+    _same(got, FP.add_snow_bleach(img, 0.5, 1.3), "bleach, all colors")
+
+
 @pytest.mark.parametrize("name", list(IMAGES))
 @pytest.mark.parametrize("mode,kw", [("rain", {}), ("mud", {}), ("rain", dict(gauss_sigma=(1.3, 1.3), intensity=(0.9, 0.9))),
                                      ("mud", dict(gauss_sigma=(3.2, 3.2), cutout_threshold=(0.6, 0.6), color=(90, 60, 10)))])
