@@ -60,6 +60,7 @@ class Case:
                                                 # "reference": a reference image (domain adaptation)
     fallback: Optional[Tuple[str, Dict[str, Any]]] = None   # (augment class, its kwargs) if no class references it
     skip: str = ""                              # why it is not measured
+    variant: str = ""                           # shown after the name when a transform has several cases
 
 
 S = 224   # output side of the crops and resizes (fits in every size measured)
@@ -152,12 +153,23 @@ CASES: List[Case] = [
     Case("AdditiveNoise", dict(noise_type="gaussian", spatial_mode="per_pixel")),
     Case("Downscale", dict(scale_range=(0.25, 0.5))),
     Case("GaussNoise"),
-    Case("ImageCompression", dict(quality_range=(50, 95))),
-    Case("ImageCompression", dict(compression_type="webp", quality_range=(50, 95))),
+    Case("ImageCompression", dict(quality_range=(50, 95)), variant="jpeg"),
+    Case("ImageCompression", dict(compression_type="webp", quality_range=(50, 95)), variant="webp"),
     Case("ISONoise"),
     Case("MultiplicativeNoise", dict(per_channel=True, elementwise=True)),
     Case("SaltAndPepper"),
     Case("ShotNoise"),
+    # weather and effects (issue 18)
+    Case("RandomFog", dict(fog_coef_range=(0.3, 1))),
+    Case("RandomGravel"),
+    Case("RandomRain"),
+    Case("RandomShadow"),
+    Case("RandomSnow", dict(method="bleach"), variant="bleach"),
+    Case("RandomSnow", dict(method="texture"), variant="texture"),
+    Case("RandomSunFlare", dict(method="overlay"), variant="overlay"),
+    Case("RandomSunFlare", dict(method="physics_based"), variant="physics_based"),
+    Case("Spatter", dict(mode="rain"), variant="rain"),
+    Case("Spatter", dict(mode="mud"), variant="mud"),
 ]
 
 #: torchvision-only transforms (no albumentations counterpart): PixelPipes alone, torchvision's arguments
@@ -419,8 +431,9 @@ def main(argv=None) -> int:
                 except Exception as e:
                     theirs_text = f"error: {_error(e)}"
             ratio = f"{ours / theirs:.2f}x" if ours and theirs else ""
-            rows.append(f"| {case.name} | {size} | {ours_text} | {theirs_text} | {ratio} | {via} |")
-            print(f"[{done}/{total}] {case.name} {size}x{size}: PixelPipes {ours_text} img/s, "
+            name = f"{case.name} ({case.variant})" if case.variant else case.name
+            rows.append(f"| {name} | {size} | {ours_text} | {theirs_text} | {ratio} | {via} |")
+            print(f"[{done}/{total}] {name} {size}x{size}: PixelPipes {ours_text} img/s, "
                   f"albumentations {theirs_text} img/s {ratio}", file=sys.stderr, flush=True)
 
     load_after = os.getloadavg()

@@ -28,6 +28,7 @@ void register_all_ops(Registry& r) {
   register_noise_ops(r);
   register_noise_field_ops(r);
   register_image_quality_ops(r);
+  register_effects_ops(r);
   register_mask_ops(r);
   register_dataset_ops(r);
 }

@@ -143,6 +143,64 @@ void register_random_ops(Registry& r) {
             })
             .build());
 
+  r.add(OpBuilder("random.normal_like")
+            .doc("Normally distributed random numbers with the shape of `x`, known at run time (a noise layer the "
+                 "size of an image). Elements are made in pairs (row-major; an odd last one takes the pair's "
+                 "first) by Box-Muller with both branches: f32 from two 32-bit words per pair (24-bit uniforms "
+                 "u1, u2; sqrt(-2 ln(1 - u1)) times cos then sin of 2 pi u2, in float), f64 from two 53-bit "
+                 "uniforms per pair (four words) in double.")
+            .input("x", "A tensor whose shape the result takes (its values are not read).")
+            .input("mean", "Mean (a number).")
+            .input("std", "Standard deviation (a number, not negative).")
+            .attr(float_dtype_spec())
+            .output("a dtype tensor of x's shape",
+                    [](const InferContext& ctx) {
+                      expect_tensor(ctx, 0, "x");
+                      expect_scalar(ctx, 1, "mean");
+                      expect_scalar(ctx, 2, "std");
+                      return Type::tensor(float_dtype_attr(ctx.attrs), ctx.inputs[0].shape);
+                    })
+            .random()
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[0].is_tensor()) type_error("input 'x' must be a tensor, not " + args[0].describe());
+              double mean = scalar_arg(args, 1, "mean"), stddev = scalar_arg(args, 2, "std");
+              if (!(stddev >= 0.0) || !std::isfinite(stddev) || !std::isfinite(mean))
+                range_error("random.normal_like needs a finite mean and a finite std >= 0, got mean " + num(mean) +
+                            " and std " + num(stddev));
+              const Shape& shape = args[0].tensor().shape();
+              if (checked_numel(shape, 8) > kMaxRandomDraws)
+                range_error("random.normal_like: x has more than 2^28 elements");
+              RandomStream rng = ctx.random();
+              if (float_dtype_attr(ctx.attrs) == DType::F64) {
+                Tensor t = Tensor::empty(DType::F64, shape);
+                double* p = t.mutable_data<double>();
+                int64_t n = t.numel();
+                for (int64_t k = 0; k < n; k += 2) {
+                  double r = std::sqrt(-2.0 * std::log(1.0 - rng.uniform01()));
+                  double a = 6.283185307179586 * rng.uniform01();
+                  p[k] = mean + stddev * r * std::cos(a);
+                  if (k + 1 < n) p[k + 1] = mean + stddev * r * std::sin(a);
+                }
+                return Value(t);
+              }
+              // A noise layer: both Box-Muller branches from two 32-bit words, in float (a quarter of
+              // the generator blocks and half the transcendental calls of random.normal's draws).
+              Tensor t = Tensor::empty(DType::F32, shape);
+              float* p = t.mutable_data<float>();
+              int64_t n = t.numel();
+              const float m = static_cast<float>(mean), sd = static_cast<float>(stddev);
+              for (int64_t k = 0; k < n; k += 2) {
+                float u1 = static_cast<float>(rng.next_u32() >> 8) * 0x1.0p-24f;
+                float u2 = static_cast<float>(rng.next_u32() >> 8) * 0x1.0p-24f;
+                float r = std::sqrt(-2.0f * std::log(1.0f - u1));
+                float a = 6.28318530717958648f * u2;
+                p[k] = m + sd * r * std::cos(a);
+                if (k + 1 < n) p[k + 1] = m + sd * r * std::sin(a);
+              }
+              return Value(t);
+            })
+            .build());
+
   r.add(OpBuilder("random.normal")
             .doc("Normally distributed random numbers. Each element consumes two 53-bit uniforms (Box-Muller, "
                  "cosine branch only: four 32-bit words), in row-major order.")

@@ -9,7 +9,7 @@ import pixelpipes as pp
 from pixelpipes import registry
 from pixelpipes.ops import list as plist
 from pixelpipes.ops import filter as filter_ops
-from pixelpipes.ops import geometry, image, mask, noise, random
+from pixelpipes.ops import effects, geometry, image, mask, noise, random
 
 
 def build() -> pp.Graph:
@@ -46,6 +46,13 @@ def build() -> pp.Graph:
         offsets = filter_ops.GlassOffsets(img, max_delta=2, iterations=2)
         g.output("glass_offsets", offsets)
         g.output("glass", filter_ops.GlassSwaps(img, offsets, max_delta=2))
+        g.output("rain_drops", effects.RainDrops(img))
+        g.output("fog_particles", effects.FogParticles(img, 0.6))
+        g.output("flare", effects.SunFlareGeometry(img))
+        g.output("shadows", effects.ShadowPolygons(img, shadow_roi=[0.0, 0.0, 1.0, 1.0], max_shadows=3))
+        g.output("gravel", effects.GravelParticles(img, gravel_roi=[0.0, 0.0, 1.0, 1.0]))
+        g.output("normal_like", random.NormalLike(holes, 0.0, 1.0))
+        g.output("normal_like_f64", random.NormalLike(img, 0.5, 0.3, dtype="f64"))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
         g.output("elastic", geometry.ElasticMap(12, 9, 3.0, 2.0, noise="uniform"))
         g.output("item", pp.dataset_item(17))

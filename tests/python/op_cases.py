@@ -71,7 +71,7 @@ def npy_rows(tmp_file: str) -> str:
 
 def build_cases(tmp_file: str):
     m, c, f, g, i, l, r, t = ops.math, ops.color, ops.filter, ops.geometry, ops.image, ops.list, ops.random, ops.tensor
-    mask_op, io, noise = ops.mask, ops.io, ops.noise
+    mask_op, io, noise, effects = ops.mask, ops.io, ops.noise, ops.effects
     img = lambda: varying(image())  # noqa: E731
     imgf = lambda: varying(image().astype(np.float32) / 255)  # noqa: E731
     msk = lambda: varying(mask())  # noqa: E731
@@ -283,6 +283,23 @@ def build_cases(tmp_file: str):
         "math.sqrt": lambda: m.Sqrt(abs(x())),
         "math.subtract": lambda: 1 - x(),
         "math.tan": lambda: m.Tan(x()),
+        "effects.rain_drops": lambda: effects.RainDrops(img(), numerator=2, denominator=1),
+        "effects.rain": lambda: effects.Rain(img(), np.array([[2, 1], [8, 3]], np.int32), 2.0, drop_length=4,
+                                             blur_value=3, drop_color=[200, 150, 100]),
+        "effects.fog_particles": lambda: effects.FogParticles(img(), 0.5),
+        "effects.fog": lambda: effects.Fog(img(), np.array([[5, 5, 3], [12, 2, 2]], np.int32), 0.5),
+        "effects.snow_bleach": lambda: effects.SnowBleach(img(), 0.3),
+        "effects.snow_texture": lambda: effects.SnowTexture(img(), 0.3, np.full((H, W), 0.5, np.float32),
+                                                            np.linspace(0, 1, H * W, dtype=np.float32).reshape(H, W)),
+        "effects.sun_flare_geometry": lambda: effects.SunFlareGeometry(img()),
+        "effects.sun_flare": lambda: effects.SunFlare(img(), np.array([[0, 8, 3, 0, 0, 0, 0], [0.1, 4, 4, 8, 250, 240, 230]],
+                                                                      np.float32), src_radius=20),
+        "effects.shadow_polygons": lambda: effects.ShadowPolygons(img(), max_shadows=3),
+        "effects.shadow": lambda: effects.Shadow(img(), np.array([[[1, 1], [10, 2], [6, 9]]], np.int32), np.array([0.5])),
+        "effects.gravel_particles": lambda: effects.GravelParticles(img(), gravel_roi=[0.0, 0.0, 1.0, 1.0]),
+        "effects.gravel": lambda: effects.Gravel(img(), np.array([[1, 4, 2, 6, 200]], np.int32)),
+        "effects.spatter": lambda: effects.Spatter(img(), np.linspace(0, 1.2, H * W, dtype=np.float32).reshape(H, W),
+                                                   1.5, 0.6, 0.7, mode="mud"),
         "noise.coarse_dropout": lambda: noise.CoarseDropout(img(), max_holes=3, fill=0.5),
         "noise.gaussian": lambda: noise.Gaussian(img(), 10.0),
         "noise.pixel_dropout": lambda: noise.PixelDropout(img(), 0.2, per_channel=True),
@@ -300,6 +317,7 @@ def build_cases(tmp_file: str):
         "random.gamma": lambda: r.Gamma(0.7, 1.5, shape=[3]),
         "random.bernoulli": lambda: r.Bernoulli(0.3, shape=[5]),
         "random.integer": lambda: r.Integer(0, 10, shape=[2, 2]),
+        "random.normal_like": lambda: r.NormalLike(img(), 0.5, 0.3),
         "random.normal": lambda: r.Normal(0.0, 1.0, dtype="f64", shape=[3]),
         "random.permutation": lambda: r.Permutation(6),
         "random.shuffle": lambda: r.Shuffle(names()),

@@ -178,6 +178,14 @@ CASES = {
     "SaltAndPepper": lambda r: A.SaltAndPepper(r, p=1.0),
     "ImageCompression": lambda r: A.ImageCompression(r, quality_range=(30, 60), p=1.0),
     "Downscale": lambda r: A.Downscale(r, scale_range=(0.3, 0.6), p=1.0),
+    # weather and effects: image fields only
+    "RandomRain": lambda r: A.RandomRain(r, p=1.0),
+    "RandomFog": lambda r: A.RandomFog(r, p=1.0),
+    "RandomSnow": lambda r: A.RandomSnow(r, method="texture", p=1.0),
+    "RandomSunFlare": lambda r: A.RandomSunFlare(r, src_radius=30, p=1.0),
+    "RandomShadow": lambda r: A.RandomShadow(r, p=1.0),
+    "RandomGravel": lambda r: A.RandomGravel(r, p=1.0),
+    "Spatter": lambda r: A.Spatter(r, mode="mud", p=1.0),
     "OverlayElements": lambda r: A.OverlayElements(
         r, overlays=[{"image": _photo("chelsea", (20, 24)), "bbox": [0.3, 0.3, 0.7, 0.7]}], p=1.0),
     "RandAugment": lambda r: A.RandAugment(r, num_ops=2, magnitude=9),

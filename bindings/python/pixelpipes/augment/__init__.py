@@ -64,6 +64,7 @@ from .sharpen import Emboss, Sharpen, UnsharpMask
 from .noise import AdditiveNoise, GaussNoise, ISONoise, MultiplicativeNoise, SaltAndPepper, ShotNoise
 from .quality import Downscale, ImageCompression
 from .symmetry import D4, RandomRotate90, SquareSymmetry, Transpose
+from .weather import RandomFog, RandomGravel, RandomRain, RandomShadow, RandomSnow, RandomSunFlare, Spatter
 
 __all__ = [
     # the framework and composition
@@ -117,4 +118,6 @@ __all__ = [
     # noise and quality
     "GaussNoise", "AdditiveNoise", "MultiplicativeNoise", "ShotNoise", "ISONoise", "SaltAndPepper",
     "ImageCompression", "Downscale",
+    # weather and effects
+    "RandomRain", "RandomFog", "RandomSnow", "RandomSunFlare", "RandomShadow", "RandomGravel", "Spatter",
 ]

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Bernoulli', 'Beta', 'Gamma', 'Integer', 'Normal', 'Permutation', 'Shuffle', 'Uniform', 'UniformLike', 'WeightedChoice']
+__all__ = ['Bernoulli', 'Beta', 'Gamma', 'Integer', 'Normal', 'NormalLike', 'Permutation', 'Shuffle', 'Uniform', 'UniformLike', 'WeightedChoice']
 
 class Bernoulli(OpNode):
     """
@@ -101,6 +101,26 @@ class Normal(OpNode):
         Output: a dtype tensor of the given shape (a scalar by default)
     """
     def __init__(self, mean: NodeLike, std: NodeLike, *, dtype: Literal['f32', 'f64'] = 'f32', shape: Sequence[int] = [], label: Optional[str] = None) -> None: ...
+
+
+class NormalLike(OpNode):
+    """
+        Normally distributed random numbers with the shape of `x`, known at run time (a noise layer the size of an image). Elements are made in pairs (row-major; an odd last one takes the pair's first) by Box-Muller with both branches: f32 from two 32-bit words per pair (24-bit uniforms u1, u2; sqrt(-2 ln(1 - u1)) times cos then sin of 2 pi u2, in float), f64 from two 53-bit uniforms per pair (four words) in double.
+
+        Op ``random.normal_like``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            x: A tensor whose shape the result takes (its values are not read).
+            mean: Mean (a number).
+            std: Standard deviation (a number, not negative).
+
+        Attributes (keyword-only, fixed at compile time):
+            dtype (enum; one of 'f32', 'f64'; default 'f32'): Element type of the result.
+
+        Output: a dtype tensor of x's shape
+    """
+    def __init__(self, x: NodeLike, mean: NodeLike, std: NodeLike, *, dtype: Literal['f32', 'f64'] = 'f32', label: Optional[str] = None) -> None: ...
 
 
 class Permutation(OpNode):
