@@ -35,8 +35,6 @@ from typing import Dict, Iterable, List, Optional, Tuple
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "docs" / "catalog.md"
 ALBUMENTATIONS_VERSION = "2.0.8"
-#: the issue that brings the pixel-level transforms and the automatic policies
-NEXT_ISSUE = 18
 
 ALB, TV = "albumentations", "torchvision"
 Key = Tuple[str, str]   # (library, transform name)
@@ -54,9 +52,18 @@ TORCHVISION_PIXEL: Tuple[str, ...] = (
     "ColorJitter", "RandomChannelPermutation", "RandomPhotometricDistort", "Grayscale", "RGB", "RandomGrayscale",
     "GaussianBlur", "RandomInvert", "RandomPosterize", "RandomSolarize", "RandomAdjustSharpness",
     "RandomAutocontrast", "RandomEqualize",
+    "GaussianNoise", "JPEG",
     "LinearTransformation", "Normalize", "RandomErasing",
     "AutoAugment", "RandAugment", "TrivialAugmentWide", "AugMix",
     "CutMix", "MixUp",
+)
+
+#: the rest of torchvision v2's API reference: composition, the other miscellaneous transforms and
+#: the conversions
+TORCHVISION_OTHER: Tuple[str, ...] = (
+    "Compose", "RandomApply", "RandomChoice", "RandomOrder",
+    "Lambda", "SanitizeBoundingBoxes", "ClampBoundingBoxes", "UniformTemporalSubsample",
+    "ToImage", "ToPureTensor", "PILToTensor", "ToPILImage", "ToDtype", "ConvertBoundingBoxFormat",
 )
 
 #: spatial transforms PixelPipes does not have and will not: one line each, why
@@ -67,6 +74,20 @@ OUT_OF_SCOPE: Dict[Key, str] = {
                           "(on images, XYMasking masks the same stripes)",
     (ALB, "TimeReverse"): "spectrogram (audio) transform; issue 17 leaves audio aside "
                           "(on images it is a horizontal flip: augment.RandomHorizontalFlip)",
+    (ALB, "TextImage"): "renders user-supplied text with a font file (Pillow): text and fonts are not inputs of a "
+                        "pixel pipeline",
+    (TV, "SanitizeBoundingBoxes"): "not a step here: a Boxes declaration (min_area, min_width, min_height, ...) "
+                                   "drops degenerate boxes and their labels after every transform",
+    (TV, "ClampBoundingBoxes"): "not a step here: Boxes(clip=True) clips the boxes after every transform",
+    (TV, "ConvertBoundingBoxFormat"): "not a step here: Boxes(format=...) converts on the way in and out",
+    (TV, "UniformTemporalSubsample"): "video frames: PixelPipes samples are images",
+    (TV, "ToImage"): "type conversion: PixelPipes outputs are NumPy arrays or torch tensors already "
+                     "(pipeline.batches, pixelpipes.torch)",
+    (TV, "ToPureTensor"): "type conversion: PixelPipes has no tv_tensors wrappers to strip",
+    (TV, "PILToTensor"): "type conversion: PixelPipes decodes to arrays, there are no PIL images",
+    (TV, "ToPILImage"): "type conversion: PixelPipes decodes to arrays, there are no PIL images",
+    (TV, "ToDtype"): "not an augmentation: color.convert_depth changes the dtype with scaling, "
+                     "augment.Normalize / ToFloat return f32",
 }
 
 #: spatial transforms being written in issue 17 (remove an entry when its class lands: the test
@@ -113,6 +134,14 @@ def spatial_keys() -> List[Key]:
 
 def pixel_keys() -> List[Key]:
     return [(ALB, n) for n in albumentations_pixel()] + [(TV, n) for n in TORCHVISION_PIXEL]
+
+
+def other_keys() -> List[Key]:
+    return [(TV, n) for n in TORCHVISION_OTHER]
+
+
+def all_keys() -> List[Key]:
+    return spatial_keys() + pixel_keys() + other_keys()
 
 
 # -- PixelPipes' side ------------------------------------------------------------------------------
@@ -186,21 +215,21 @@ def differences(cls, key: Key) -> str:
 # -- the page --------------------------------------------------------------------------------------
 
 def unaccounted() -> List[Key]:
-    """Spatial transforms with neither a PixelPipes class, nor a reason, nor a plan."""
+    """Reference transforms with neither a PixelPipes class, nor a reason, nor a plan."""
     done = implementations()
-    return [k for k in spatial_keys() if k not in done and k not in OUT_OF_SCOPE and k not in PLANNED]
+    return [k for k in all_keys() if k not in done and k not in OUT_OF_SCOPE and k not in PLANNED]
 
 
 def stale_entries() -> List[str]:
     """OUT_OF_SCOPE/PLANNED entries that a class covers now, or that name no reference transform."""
-    done, known = implementations(), set(spatial_keys())
+    done, known = implementations(), set(all_keys())
     problems = []
     for table, entries in (("OUT_OF_SCOPE", OUT_OF_SCOPE), ("PLANNED", PLANNED)):
         for key in entries:
             if key in done:
                 problems.append(f"{table}[{key}]: done by {', '.join(c.__name__ for c in done[key])}; remove the entry")
             if key not in known:
-                problems.append(f"{table}[{key}]: not a spatial transform of the reference lists")
+                problems.append(f"{table}[{key}]: not a transform of the reference lists")
     both = set(OUT_OF_SCOPE) & set(PLANNED)
     problems += [f"{key} is both out of scope and planned" for key in sorted(both)]
     return problems
@@ -222,8 +251,6 @@ def _row(key: Key, done: Dict[Key, List[type]], pixel: bool) -> str:
         ours, what, diff, why = "—", "", "", _cell(OUT_OF_SCOPE[key])
     elif key in PLANNED:
         ours, what, diff, why = "planned (issue 17)", "", _cell(PLANNED[key]), ""
-    elif pixel:
-        ours, what, diff, why = f"next issue ({NEXT_ISSUE})", "", "", ""
     else:
         ours, what, diff, why = "**missing**", "", "", ""
     return f"| `{name}` | {ours} | {what} | {diff} | {why} |"
@@ -253,14 +280,16 @@ def render() -> str:
     tv = [(TV, n) for n in TORCHVISION_GEOMETRY]
     alb_px = [(ALB, n) for n in albumentations_pixel()]
     tv_px = [(TV, n) for n in TORCHVISION_PIXEL]
+    tv_other = other_keys()
     lines = [
         "# Transform catalog",
         "",
         "<!-- Generated by tools/catalog.py (`make catalog`); do not edit: tests/python/test_catalog_doc.py "
         "fails when this page is stale. -->",
         "",
-        f"Every spatial transform of albumentations {ALBUMENTATIONS_VERSION} and every geometric transform of "
-        "torchvision's v2 API, with the `pixelpipes.augment` class that does it. A class names the "
+        f"Every transform of albumentations {ALBUMENTATIONS_VERSION} (3D transforms aside) and of "
+        "torchvision's v2 API, with the `pixelpipes.augment` class that does it, or one line on why "
+        "PixelPipes has none. A class names the "
         "reference transforms it implements in its `references` attribute; this page is generated from "
         "those. **moves** is the field kinds of a `Resource` the class changes (see "
         "[Augmentations](augment.md)); **differences** lists, for albumentations' transforms, a default "
@@ -270,8 +299,10 @@ def render() -> str:
         "",
         f"- albumentations spatial-level transforms: {_count(alb, done)}.",
         f"- torchvision v2 geometric transforms: {_count(tv, done)}.",
-        f"- pixel-level transforms and automatic policies: {sum(k in done for k in alb_px + tv_px)} of "
-        f"{len(alb_px) + len(tv_px)} done, the rest in the next issue ({NEXT_ISSUE}).",
+        f"- albumentations pixel-level transforms: {_count(alb_px, done)}.",
+        f"- torchvision v2 color, miscellaneous, automatic augmentation and mixing transforms: "
+        f"{_count(tv_px, done)}.",
+        f"- torchvision v2 composition, bounding-box and conversion transforms: {_count(tv_other, done)}.",
         "",
         f"## albumentations {ALBUMENTATIONS_VERSION}: spatial-level transforms",
         "",
@@ -286,14 +317,20 @@ def render() -> str:
         "",
         *_table(tv, done, False, "torchvision"),
         "",
-        f"## Pixel-level transforms (next issue, {NEXT_ISSUE})",
+        f"## albumentations {ALBUMENTATIONS_VERSION}: pixel-level transforms",
         "",
-        "Listed so that the catalog is complete: albumentations' `ImageOnlyTransform` subclasses and "
-        "torchvision v2's color, miscellaneous, auto-augmentation and mixing transforms.",
+        "The exported subclasses of `ImageOnlyTransform` (the README's \"Pixel-level transforms\" table). "
+        "They change image fields only: masks, boxes and keypoints pass through.",
         "",
         *_table(alb_px, done, True, "albumentations"),
         "",
+        "## torchvision v2: color, miscellaneous, automatic augmentation and mixing transforms",
+        "",
         *_table(tv_px, done, True, "torchvision"),
+        "",
+        "## torchvision v2: composition, bounding boxes and conversions",
+        "",
+        *_table(tv_other, done, True, "torchvision"),
         "",
     ]
     return "\n".join(lines)

@@ -51,7 +51,7 @@ from .multi_crop import FiveCrop, TenCrop
 from .overlay import OverlayElements
 from .pad import CropAndPad, Pad, PadIfNeeded, RandomZoomOut
 from .perspective import Perspective, RandomPerspective
-from .photometric import (Grayscale, RandomAdjustSharpness, RandomAutocontrast, RandomChannelPermutation,
+from .photometric import (JPEG, GaussianNoise, Grayscale, RandomAdjustSharpness, RandomAutocontrast, RandomChannelPermutation,
                           RandomEqualize, RandomGaussianBlur, RandomGrayscale, RandomInvert, RandomPhotometricDistort,
                           RandomPosterize, RandomSolarize, RGB)
 from .policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
@@ -108,7 +108,7 @@ __all__ = [
     # torchvision's color transforms
     "Grayscale", "RandomGrayscale", "RGB", "RandomInvert", "RandomPosterize", "RandomSolarize",
     "RandomAdjustSharpness", "RandomAutocontrast", "RandomEqualize", "RandomChannelPermutation",
-    "RandomPhotometricDistort", "RandomGaussianBlur", "LinearTransformation",
+    "RandomPhotometricDistort", "RandomGaussianBlur", "GaussianNoise", "JPEG", "LinearTransformation",
     # mixing two samples
     "MixUp", "CutMix",
     # optics and segmentation effects

@@ -97,6 +97,9 @@ class Composition:
 class Compose(Composition):
     """Applies the transforms one after another, each with its own ``p``."""
 
+    references = {"torchvision": ["Compose", "RandomApply"]}
+    differences = {"torchvision": "RandomApply(transforms, p) is Compose(transforms, p=p)"}
+
     def _apply(self, source):
         for t in self.transforms:
             source = t(source)
@@ -107,6 +110,9 @@ class Sequential(Composition):
     """Applies every transform, each with its own ``p``: in the given order, or in a random order
     per sample with ``random_order=True`` (a random.permutation; stage k runs only the transform
     the permutation names there, so each transform runs once)."""
+
+    references = {"torchvision": "RandomOrder"}
+    differences = {"torchvision": "RandomOrder(transforms) is Sequential(transforms, random_order=True)"}
 
     def __init__(self, transforms, random_order: bool = False, p: float = 1.0, label: Optional[str] = None):
         super().__init__(transforms, p, label)
@@ -127,6 +133,10 @@ class OneOf(Composition):
     """Applies exactly one of the transforms, chosen per sample with probability proportional to
     ``weights`` (default: each transform's own ``p``, as albumentations does); the chosen one
     always runs. ``p`` (default 0.5, albumentations' default) is the probability that any runs."""
+
+    references = {"torchvision": "RandomChoice"}
+    differences = {"torchvision": "RandomChoice(transforms, p=weights) is OneOf(transforms, weights=weights, p=1.0) "
+                                  "(OneOf's own p is albumentations' 0.5 by default)"}
 
     def __init__(self, transforms, weights: Optional[Sequence[float]] = None, p: float = 0.5,
                  label: Optional[str] = None):

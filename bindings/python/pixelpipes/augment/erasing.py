@@ -30,7 +30,9 @@ class Erasing(_Dropout):
     and keypoints follow the hole as albumentations' BaseDropout (see CoarseDropout). p defaults
     to 0.5."""
 
-    references = {"albumentations": "Erasing"}
+    references = {"albumentations": "Erasing", "torchvision": "RandomErasing"}
+    differences = {"torchvision": "albumentations' argument names: fill= for torchvision's value= (a number, "
+                                  "per-channel numbers or \"random\"); p defaults to 0.5 as both"}
 
     @staticmethod
     def configure(scale=(0.02, 0.33), ratio=(0.3, 3.3), fill=0, fill_mask=None):

@@ -49,7 +49,9 @@ class Lambda:
     ``name`` is accepted for albumentations' signature.
     """
 
-    references = {"albumentations": "Lambda"}
+    references = {"albumentations": "Lambda", "torchvision": "Lambda"}
+    differences = {"torchvision": "image=fn builds the graph once (fn takes and returns a node) instead of running a "
+                                  "Python function on each sample"}
     kinds = ("image", "mask", "masks", "boxes", "points", "keypoints")
 
     def __init__(self, image: Optional[Callable] = None, mask: Optional[Callable] = None,

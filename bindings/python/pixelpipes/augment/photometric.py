@@ -1,7 +1,7 @@
 """torchvision v2's color transforms that the policies and ColorJitter do not already cover:
 Grayscale, RandomGrayscale, RGB, RandomInvert, RandomPosterize, RandomSolarize,
-RandomAdjustSharpness, RandomAutocontrast, RandomEqualize, RandomChannelPermutation and
-RandomPhotometricDistort. Each takes torchvision's arguments and defaults (its ``p`` included)
+RandomAdjustSharpness, RandomAutocontrast, RandomEqualize, RandomChannelPermutation,
+RandomPhotometricDistort, GaussianBlur (as RandomGaussianBlur), GaussianNoise and JPEG. Each takes torchvision's arguments and defaults (its ``p`` included)
 and uses the same color ops as the automatic policies (torchvision's arithmetic: luma
 0.2989 R + 0.587 G + 0.114 B truncated, blends with the gray image or a blurred copy), on image
 fields only: masks, boxes and keypoints pass through.
@@ -14,7 +14,8 @@ import numpy as np
 
 from ..flow import Conditional
 from ..node import as_node
-from ..ops import color, filter as _filter, random, tensor
+from ..ops import color, filter as _filter, image as _image, noise as _noise, random, tensor
+from ..ops import math as _math
 from ._common import _pair, _sub, _uniform
 from .base import Augmentation
 
@@ -299,3 +300,59 @@ class RandomGaussianBlur(Augmentation):
 
     def apply(self, kind, field, ref, sigma):
         return _filter.GaussianBlurSized(field, self.config["kernel_size"], sigma)
+
+
+class GaussianNoise(Augmentation):
+    """x + normal(``mean``, ``sigma``) per value on f32 images in [0, 1], clipped to [0, 1] when
+    ``clip`` (torchvision's GaussianNoise, which takes float images only; noise.gaussian)."""
+
+    references = {"torchvision": "GaussianNoise"}
+
+    @staticmethod
+    def configure(mean: float = 0.0, sigma: float = 0.1, clip: bool = True):
+        for name, v in (("mean", mean), ("sigma", sigma)):
+            if not isinstance(v, numbers.Real) or isinstance(v, bool) or v != v:
+                raise ValueError(f"{name} must be a number, not {v!r}")
+        if sigma < 0:
+            raise ValueError(f"sigma must be >= 0, not {sigma!r}")
+        return dict(mean=float(mean), sigma=float(sigma), clip=bool(clip))
+
+    def apply(self, kind, field, ref):
+        try:
+            dtype = field.type.dtype
+        except (RuntimeError, AttributeError):
+            dtype = None
+        if dtype is not None and dtype not in ("f32", "f64"):
+            raise ValueError(f"GaussianNoise takes float images in [0, 1] (as torchvision), not {dtype}: convert first "
+                             "(augment.Normalize, color.convert_depth) or use augment.GaussNoise for u8 images")
+        c = self.config
+        out = _noise.Gaussian(field, c["sigma"], mean=c["mean"])
+        return _math.Minimum(_math.Maximum(out, 0.0), 1.0) if c["clip"] else out
+
+
+class JPEG(Augmentation):
+    """The u8 image encoded as JPEG at ``quality`` and decoded (torchvision's JPEG): an int in
+    [1, 100], or (min, max) for a uniform integer per sample, both ends included (image.compress:
+    libjpeg-turbo, 4:2:0 chroma)."""
+
+    references = {"torchvision": "JPEG"}
+    differences = {"torchvision": "libjpeg-turbo at OpenCV's settings (4:2:0 chroma, accurate DCT, fancy "
+                                  "upsampling); torchvision's encode_jpeg/decode_jpeg may differ by a few levels"}
+
+    @staticmethod
+    def configure(quality):
+        q = quality
+        if isinstance(q, numbers.Integral) and not isinstance(q, bool):
+            q = (int(q), int(q))
+        if not (isinstance(q, (list, tuple)) and len(q) == 2 and all(
+                isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in q) and 1 <= q[0] <= q[1] <= 100):
+            raise ValueError(f"quality must be an int in [1, 100] or a (min, max) pair within it, not {quality!r}")
+        return dict(quality=(int(q[0]), int(q[1])))
+
+    @classmethod
+    def _params(cls, res, ref, config, label):
+        lo, hi = config["quality"]
+        return (lo if lo == hi else random.Integer(lo, hi + 1, label=_sub(label, "quality")),)
+
+    def apply(self, kind, field, ref, quality):
+        return _image.Compress(field, quality, format="jpeg")

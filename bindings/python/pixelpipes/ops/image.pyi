@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'Compress', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Downscale', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'Remap', 'Resize', 'Rotate90', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'ChromaticAberration', 'Compress', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Downscale', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'PasteBoxes', 'Remap', 'Resize', 'Rotate90', 'Superpixels', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -18,6 +18,27 @@ class Channels(OpNode):
         Output: i64 scalar
     """
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class ChromaticAberration(OpNode):
+    """
+        albumentations' ChromaticAberration: the red and blue channels (0 and 2) remapped through OpenCV's undistortion maps (cv::initUndistortRectifyMap) of the camera [[W, 0, W/2], [0, H, H/2]] with radial coefficients (k1, k2) = (primary, secondary) of each channel, replicated border; green unchanged.
+
+        Op ``image.chromatic_aberration``.
+
+        Inputs:
+            image: RGB image, H x W x 3, u8.
+            primary_red: k1 of the red channel.
+            secondary_red: k2 of the red channel.
+            primary_blue: k1 of the blue channel.
+            secondary_blue: k2 of the blue channel.
+
+        Attributes (keyword-only, fixed at compile time):
+            interpolation (enum; one of 'nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'; default 'linear'): Remap interpolation.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, primary_red: NodeLike, secondary_red: NodeLike, primary_blue: NodeLike, secondary_blue: NodeLike, *, interpolation: Literal['nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'] = 'linear', label: Optional[str] = None) -> None: ...
 
 
 class Compress(OpNode):
@@ -320,6 +341,22 @@ class MoveTiles(OpNode):
     def __init__(self, image: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
+class PasteBoxes(OpNode):
+    """
+        Replaces the pixels of each box with the pixels of `source` at the same place (the pixels whose centers lie in [x1, x2) x [y1, y2), as image.fill_boxes counts them; parts outside the image are ignored). CutMix pastes another sample's patch with it.
+
+        Op ``image.paste_boxes``.
+
+        Inputs:
+            image: H x W x C or H x W tensor, any dtype.
+            source: A tensor of the image's dtype and shape.
+            boxes: N x 4 boxes x1, y1, x2, y2 in pixels, or one box [4].
+
+        Output: same type as image
+    """
+    def __init__(self, image: NodeLike, source: NodeLike, boxes: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class Remap(OpNode):
     """
         Resamples the image at arbitrary points: output pixel (i, j) takes the source at (map_x[i, j], map_y[i, j]) in continuous coordinates (so map_x = j + 0.5, map_y = i + 0.5 is the identity). cv::remap; images and maps up to 32766 pixels a side.
@@ -373,6 +410,27 @@ class Rotate90(OpNode):
         Output: same dtype, rank and channels as image; [H, W] for even k, [W, H] for odd k (unknown when k is not a constant, unless the image is square)
     """
     def __init__(self, image: NodeLike, k: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Superpixels(OpNode):
+    """
+        albumentations 2.0's Superpixels: unless no draw is < p (then the image is returned as is), the image is resized (cv::resize, `interpolation`) so that its longer side is at most max_size (int(side * max_size / longer)), segmented by albumentations' own SLIC (values / (max + 1e-6); centers on a grid of step int(sqrt(pixels / n_segments)) from step // 2; 10 rounds in which each center, in order, takes the pixels within step of it whose distance |color - center pixel's color|^2 + 10 (spatial distance / step)^2 is below their best so far, then moves to its pixels' mean position, truncated); the k-th label present in increasing order (label 0 skipped when it is the smallest) is replaced by its mean color (rounded half to even) where draws[k mod n_segments] < p; resized back.
+
+        Op ``image.superpixels``.
+
+        Inputs:
+            image: Image, H x W x C or H x W, u8.
+            n_segments: Integer >= 1: the grid's target number of segments.
+            draws: f32 or f64 uniforms in [0, 1), at least n_segments of them.
+            p: Replacement probability per segment.
+
+        Attributes (keyword-only, fixed at compile time):
+            max_size (int; in [0, 1.04858e+06]; default 128): Longest side the segmentation runs at (0: no resizing).
+            interpolation (enum; one of 'nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'; default 'linear'): Resizing interpolation.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, n_segments: NodeLike, draws: NodeLike, p: NodeLike, *, max_size: int = 128, interpolation: Literal['nearest', 'nearest_exact', 'linear', 'cubic', 'area', 'lanczos', 'linear_exact'] = 'linear', label: Optional[str] = None) -> None: ...
 
 
 class Transpose(OpNode):
