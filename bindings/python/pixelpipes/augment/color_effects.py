@@ -244,24 +244,37 @@ class Illumination(Augmentation):
         return color.Illumination(field, intensity, a, b, c, mode=self.config["mode"])
 
 
-def _plasma(ref, roughness: float, label):
-    """albumentations' plasma pattern for the reference image's size: noise.plasma over
-    random.uniform draws (as many as its diamond-square steps take)."""
+def _plasma_uniforms(ref, roughness: float, label):
+    """albumentations' plasma pattern for the reference image's size (noise.plasma over
+    random.uniform draws, as many as its diamond-square steps take). Called when the pipeline is
+    compiled (a draw part), where the image's size is known."""
     hw = _static_hw(ref)
     if hw is None:
         raise ValueError("the plasma transforms need the image's height and width known when the pipeline is "
-                         "built (a constant size)")
+                         "compiled (a fixed size)")
     w, h = hw
     dim = max(h, w)
     if dim < 2:
         raise ValueError("the plasma transforms need an image at least 2 pixels on its longer side")
-    k = max(int(np.ceil(np.log2(dim - 1))), 0) if dim > 2 else 0
+    k = int(np.ceil(np.log2(dim - 1))) if dim > 2 else 0
     count = 9 + sum((2 ** (s + 2) + 1) ** 2 for s in range(max(k - 1, 0)))
-    uniforms = random.Uniform(0.0, 1.0, dtype="f64", shape=[count], label=_sub(label, "plasma"))
+    uniforms = random.Uniform(0.0, 1.0, dtype="f64", shape=[count], label=_sub(label, "uniforms"))
     return noise.Plasma(ref, uniforms, roughness=roughness)
 
 
-class PlasmaBrightnessContrast(Augmentation):
+class _Plasma(Augmentation):
+    """The plasma pattern drawn once per sample (a node expanded at compile time, when the
+    reference image's size is known) and shared by every image field."""
+
+    @classmethod
+    def _pattern(cls, ref, config, label):
+        return type.__call__(cls, ref, label=_sub(label, "plasma"), _part="draw", **config)
+
+    def draw(self, ref):
+        return _plasma_uniforms(ref, self.config["roughness"], self.label)
+
+
+class PlasmaBrightnessContrast(_Plasma):
     """Brightness and contrast modulated by a plasma fractal (noise.plasma, albumentations'
     diamond-square with ``roughness``), albumentations' arithmetic (color.plasma_brightness_contrast):
     brightness factor uniform in ``brightness_range``, contrast factor uniform in
@@ -288,13 +301,13 @@ class PlasmaBrightnessContrast(Augmentation):
     def _params(cls, res, ref, config, label):
         b = as_node(_draw(*config["brightness_range"], _sub(label, "brightness")))
         c = as_node(_draw(*config["contrast_range"], _sub(label, "contrast")))
-        return (b, c, _plasma(ref, config["roughness"], label))
+        return (b, c, cls._pattern(ref, config, label))
 
     def apply(self, kind, field, ref, b, c, pattern):
         return color.PlasmaBrightnessContrast(field, pattern, b, c)
 
 
-class PlasmaShadow(Augmentation):
+class PlasmaShadow(_Plasma):
     """A shadow shaped by a plasma fractal (noise.plasma): out = trunc(x * (1 - pattern *
     intensity)), intensity uniform in ``shadow_intensity_range`` (within [0, 1]);
     ``roughness`` as PlasmaBrightnessContrast's, ``plasma_size`` accepted and unused."""
@@ -312,7 +325,7 @@ class PlasmaShadow(Augmentation):
     @classmethod
     def _params(cls, res, ref, config, label):
         i = as_node(_draw(*config["shadow_intensity_range"], _sub(label, "intensity")))
-        return (i, _plasma(ref, config["roughness"], label))
+        return (i, cls._pattern(ref, config, label))
 
     def apply(self, kind, field, ref, intensity, pattern):
         return color.PlasmaShadow(field, pattern, intensity)

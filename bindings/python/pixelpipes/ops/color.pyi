@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FillChannels', 'FlipNormalize', 'Gamma', 'Hue', 'Invert', 'Lookup', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'PickChannels', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform']
+__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FancyPca', 'FillChannels', 'FlipNormalize', 'Gamma', 'Hue', 'Illumination', 'Invert', 'Lookup', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'NormalizePerImage', 'PickChannels', 'PlasmaBrightnessContrast', 'PlasmaShadow', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform']
 
 class AutoContrast(OpNode):
     """
@@ -193,6 +193,21 @@ class EqualizeHistogramMasked(OpNode):
     def __init__(self, image: NodeLike, mask: NodeLike, *, mode: Literal['cv', 'pil'] = 'cv', by_channels: bool = True, label: Optional[str] = None) -> None: ...
 
 
+class FancyPca(OpNode):
+    """
+        albumentations' FancyPCA of a u8 image with C channels: with x in [0, 1], m the per-channel mean, (V, lambda) the eigenvectors and eigenvalues of the channels' covariance (divisor N - 1) sorted by decreasing eigenvalue, each eigenvector signed so that its largest-magnitude entry is positive: out = rint(clip(x + V diag(alpha * lambda) (x - m), 0, 1) * 255). One channel: out = rint(clip(x + alpha[0] * std(x) * (x - m), 0, 1) * 255). Statistics in one pass (exact integer sums), the mapping in a second.
+
+        Op ``color.fancy_pca``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            alpha: Per-component factors: a 1-D tensor of C numbers (component k, by decreasing eigenvalue), or one number for a 1-channel image.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, alpha: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class FillChannels(OpNode):
     """
         The listed channels of a u8 image set to fill (saturated), the others copied (ChannelDropout).
@@ -261,6 +276,27 @@ class Hue(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, shift: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Illumination(OpNode):
+    """
+        albumentations' Illumination of a u8 image. linear: a = angle in degrees, g = x' cos + y' sin (x', y' in [0, 1] across the image; the angles 0, 90, 180, 270 and the diagonals 45 ... 315 as albumentations' own gradients), 1 - g when intensity < 0; factor 2|i| g + 1 - |i|; out = rint(clip(x / 255 * factor, 0, 1) * 255). corner: a = corner 0..3 (top-left, top-right, bottom-right, bottom-left), factor 1 - i * distance / diagonal. gaussian: (a, b) the center as fractions of width and height, c = sigma as a fraction of max(H, W), factor 1 + i * exp(-d^2 / (2 (max(H, W) c)^2)). corner and gaussian: out = trunc(clip(x * factor, 0, 255)); intensity 0 leaves them unchanged. float32 arithmetic as albumentations'.
+
+        Op ``color.illumination``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            intensity: Signed intensity i (negative darkens).
+            a: linear: angle in degrees; corner: corner index; gaussian: center x fraction.
+            b: gaussian: center y fraction (ignored by the others).
+            c: gaussian: sigma (ignored by the others).
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'linear', 'corner', 'gaussian'; default 'linear'): Illumination pattern.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, intensity: NodeLike, a: NodeLike, b: NodeLike, c: NodeLike, *, mode: Literal['linear', 'corner', 'gaussian'] = 'linear', label: Optional[str] = None) -> None: ...
 
 
 class Invert(OpNode):
@@ -340,6 +376,24 @@ class Normalize(OpNode):
     def __init__(self, image: NodeLike, mean: NodeLike, std: NodeLike, *, chw: bool = False, scale: float = 1, label: Optional[str] = None) -> None: ...
 
 
+class NormalizePerImage(OpNode):
+    """
+        albumentations' per-image Normalize modes as f32: image: (x - mean) / (std + 1e-4) over all values; image_per_channel: the same per channel (a f32 image: without the 1e-4, as cv2.meanStdDev); min_max: (x - min) / (max - min + 1e-4) over all values (a f32 image: / (max - min), as cv2.normalize); min_max_per_channel: per channel; clipped to [-20, 20]. A 1-channel image takes the global form. u8 images: statistics from per-channel histograms and a f32 table per channel (two passes). u8 or f32.
+
+        Op ``color.normalize_per_image``.
+
+        Inputs:
+            image: u8 or f32 image, H x W x C or H x W.
+
+        Attributes (keyword-only, fixed at compile time):
+            normalization (enum; one of 'image', 'image_per_channel', 'min_max', 'min_max_per_channel'; default 'image'): Which statistics.
+            chw (bool; default False): Output C x H x W instead of H x W x C (a rank-2 image stays H x W).
+
+        Output: f32; H x W x C, or C x H x W with chw; rank 2 stays H x W
+    """
+    def __init__(self, image: NodeLike, *, normalization: Literal['image', 'image_per_channel', 'min_max', 'min_max_per_channel'] = 'image', chw: bool = False, label: Optional[str] = None) -> None: ...
+
+
 class PickChannels(OpNode):
     """
         out[..., k] = image[..., order[k]] with the order a run-time tensor (a per-sample shuffle); a rank-2 image is returned as it is.
@@ -353,6 +407,39 @@ class PickChannels(OpNode):
         Output: same dtype; H x W x len(order)
     """
     def __init__(self, image: NodeLike, order: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class PlasmaBrightnessContrast(OpNode):
+    """
+        albumentations' apply_plasma_brightness_contrast on x / 255 in float32: brightness: x = clip(x + clip(pattern * brightness, 0, 1), 0, 1); contrast: w = clip(pattern * contrast, 0, 1) + 1, x = clip(x * w, 0, 1), x = clip(x + mean * (1 - w), 0, 1) with mean the mean of every value after the brightness step; out = rint(x * 255). (albucore clips the pattern product to [0, 1], so negative factors change nothing, as in albumentations 2.0.8.) Both 0: unchanged.
+
+        Op ``color.plasma_brightness_contrast``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            pattern: f32 H x W pattern in [0, 1] (noise.plasma).
+            brightness: Brightness factor in [-1, 1].
+            contrast: Contrast factor in [-1, 1].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, pattern: NodeLike, brightness: NodeLike, contrast: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class PlasmaShadow(OpNode):
+    """
+        albumentations' apply_plasma_shadow: out = trunc(clip(x * (1 - pattern * intensity), 0, 255)) in float32, one pass.
+
+        Op ``color.plasma_shadow``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            pattern: f32 H x W pattern in [0, 1] (noise.plasma).
+            intensity: Shadow intensity in [0, 1].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, pattern: NodeLike, intensity: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Posterize(OpNode):

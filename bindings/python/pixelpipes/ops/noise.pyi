@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['CoarseDropout', 'Gaussian', 'PixelDropout', 'RandomErasing', 'SaltAndPepper', 'Uniform']
+__all__ = ['CoarseDropout', 'Gaussian', 'PixelDropout', 'Plasma', 'RandomErasing', 'SaltAndPepper', 'Uniform']
 
 class CoarseDropout(OpNode):
     """
@@ -67,6 +67,24 @@ class PixelDropout(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, probability: NodeLike, *, value: float = 0, per_channel: bool = False, label: Optional[str] = None) -> None: ...
+
+
+class Plasma(OpNode):
+    """
+        albumentations' plasma fractal (generate_plasma_pattern) for an image's height and width: diamond-square on a float32 grid from 3 x 3 up to 2^k + 1 >= max(H, W) (k = ceil(log2(max(H, W) - 1))), noise scale roughness^s at step s, min-max normalized after each step; cropped to H x W and normalized to [0, 1]. The draws are the `uniforms` input (u in [0, 1), each mapped to -scale + 2 scale u): 9 for the initial grid, then (2^(s+2) + 1)^2 per step s, row-major; draw them with random.uniform so they are the sample's (with NumPy's Generator.random the pattern is albumentations').
+
+        Op ``noise.plasma``.
+
+        Inputs:
+            image: Image whose height and width the pattern takes (its values are not read).
+            uniforms: 1-D tensor of at least 9 + sum over the steps of (2^(s+2) + 1)^2 numbers in [0, 1).
+
+        Attributes (keyword-only, fixed at compile time):
+            roughness (float; in [1e-06, 1000]; default 3): Noise scale growth per step.
+
+        Output: f32; H x W
+    """
+    def __init__(self, image: NodeLike, uniforms: NodeLike, *, roughness: float = 3, label: Optional[str] = None) -> None: ...
 
 
 class RandomErasing(OpNode):
