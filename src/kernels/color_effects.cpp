@@ -20,6 +20,12 @@ Tensor u8_image(const Tensor& image, const char* op) {
   return image.contiguous();
 }
 
+// The result's tensor: the destination when it fits, else a new one.
+Tensor output_tensor(DType dtype, const Shape& shape, const Tensor* into) {
+  if (into && into->dtype() == dtype && into->shape() == shape && into->is_contiguous()) return *into;
+  return Tensor::empty(dtype, shape);
+}
+
 inline uint8_t trunc_u8(float v) { return static_cast<uint8_t>(v <= 0.0f ? 0.0f : (v >= 255.0f ? 255.0f : v)); }
 // rint of x * 255 for x clipped to [0, 1] (albucore from_float after a clip), halves to even.
 inline uint8_t rint_unit_u8(float x) {
@@ -80,7 +86,7 @@ void normalize_minmax(float* v, int64_t n) {
 
 }  // namespace
 
-Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha) {
+Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha, const Tensor* into) {
   Tensor src = u8_image(image, "color.fancy_pca");
   const int64_t n = pixel_count(src), c = channel_count(src);
   if (static_cast<int64_t>(alpha.size()) < c)
@@ -173,7 +179,7 @@ Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha) {
     }
     offset[static_cast<size_t>(r)] = static_cast<float>(b);
   }
-  Tensor out = Tensor::empty(DType::U8, src.shape());
+  Tensor out = output_tensor(DType::U8, src.shape(), into);
   uint8_t* d = out.mutable_data<uint8_t>();
   auto store = [](float y) { return static_cast<uint8_t>(std::nearbyint(y < 0.0f ? 0.0f : (y > 255.0f ? 255.0f : y))); };
   if (c == 3) {
@@ -207,11 +213,12 @@ IlluminationMode illumination_mode_from_name(const std::string& name) {
   return static_cast<IlluminationMode>(it - n.begin());
 }
 
-Tensor illumination(const Tensor& image, IlluminationMode mode, double intensity, double a, double b, double c) {
+Tensor illumination(const Tensor& image, IlluminationMode mode, double intensity, double a, double b, double c,
+                    const Tensor* into) {
   Tensor src = u8_image(image, "color.illumination");
   const int64_t h = src.shape()[0], w = src.shape()[1], ch = channel_count(src);
   if (mode != IlluminationMode::Linear && intensity == 0) return src;
-  Tensor out = Tensor::empty(DType::U8, src.shape());
+  Tensor out = output_tensor(DType::U8, src.shape(), into);
   const uint8_t* s = src.data<uint8_t>();
   uint8_t* d = out.mutable_data<uint8_t>();
   std::vector<float> factor(static_cast<size_t>(w));
@@ -341,23 +348,21 @@ int64_t plasma_uniform_count(int64_t height, int64_t width) {
   return count;
 }
 
-Tensor plasma_pattern(int64_t height, int64_t width, double roughness, const Tensor& uniforms) {
+namespace {
+
+// The diamond-square core; unit() gives the next draw u in [0, 1).
+template <class Unit>
+Tensor plasma_from(int64_t height, int64_t width, double roughness, Unit&& unit) {
   const int steps = plasma_steps(height, width);
-  const int64_t needed = plasma_uniform_count(height, width);
-  if (uniforms.numel() < needed)
-    argument_error("noise.plasma: needs " + std::to_string(needed) + " uniforms for " + std::to_string(height) + " x " +
-                   std::to_string(width) + ", got " + std::to_string(uniforms.numel()));
-  Tensor u = uniforms.dtype() == DType::F64 ? uniforms.contiguous() : uniforms.cast(DType::F64).contiguous();
-  const double* next = u.data<double>();
   // -scale + 2 scale u in f64, to f32 (numpy Generator.uniform(-scale, scale).astype(float32))
   auto draw = [&](float scale) {
     const double lo = -static_cast<double>(scale);
-    return static_cast<float>(lo + (static_cast<double>(scale) - lo) * *next++);
+    return static_cast<float>(lo + (static_cast<double>(scale) - lo) * unit());
   };
   int64_t n = 3;
   std::vector<float> grid(9);
   for (auto& g : grid) g = draw(1.0f);
-  std::vector<float> next_grid, noise, filtered;
+  std::vector<float> next_grid, noise;
   for (int s = 0; s < steps; ++s) {
     const float scale = static_cast<float>(std::pow(roughness, s));
     const int64_t m = (n - 1) * 2 + 1;
@@ -367,21 +372,37 @@ Tensor plasma_pattern(int64_t height, int64_t width, double roughness, const Ten
     for (int64_t r = 0; r < n; ++r)
       for (int64_t c = 0; c < n; ++c)
         next_grid[static_cast<size_t>(2 * r * m + 2 * c)] = grid[static_cast<size_t>(r * n + c)] + noise[static_cast<size_t>(2 * r * m + 2 * c)];
-    filtered.resize(static_cast<size_t>(m * m));
-    auto at = [&](int64_t r, int64_t c) {
-      return (r < 0 || c < 0 || r >= m || c >= m) ? 0.0f : next_grid[static_cast<size_t>(r * m + c)];
-    };
-    // diamond: the 4 diagonal neighbours / 4 (cv::filter2D, zero border); added with the noise
-    // where positive
-    for (int pass = 0; pass < 2; ++pass) {
-      for (int64_t r = 0; r < m; ++r)
-        for (int64_t c = 0; c < m; ++c) {
-          float acc = pass == 0 ? ((at(r - 1, c - 1) + at(r - 1, c + 1)) + at(r + 1, c - 1)) + at(r + 1, c + 1)
-                                : ((at(r - 1, c) + at(r, c - 1)) + at(r, c + 1)) + at(r + 1, c);
-          filtered[static_cast<size_t>(r * m + c)] = acc * 0.25f;
-        }
-      for (size_t i = 0; i < filtered.size(); ++i)
-        if (filtered[i] > 0) next_grid[i] = next_grid[i] + (filtered[i] + noise[i]);
+    // cv::filter2D with albumentations' 3 x 3 kernels (zero border) and the `> 0` masks, computed
+    // only where the filters can be non-zero: after the copy only the even-even cells are set, so
+    // the diamond filter (diagonal neighbours / 4) is non-zero only at odd-odd cells, and then the
+    // square filter (4-neighbours / 4) only at the mixed-parity cells. Sums in filter2D's order
+    // (taps row-major; an out-of-border tap adds an exact 0).
+    float* e = next_grid.data();
+    const float* nz = noise.data();
+    for (int64_t r = 1; r < m; r += 2) {
+      const float* up = e + (r - 1) * m;
+      const float* down = e + (r + 1) * m;
+      float* row = e + r * m;
+      for (int64_t c = 1; c < m; c += 2) {
+        const float f = (((up[c - 1] + up[c + 1]) + down[c - 1]) + down[c + 1]) * 0.25f;
+        if (f > 0) row[c] = row[c] + (f + nz[r * m + c]);
+      }
+    }
+    for (int64_t r = 0; r < m; ++r) {
+      float* row = e + r * m;
+      const float* up = r > 0 ? e + (r - 1) * m : nullptr;
+      const float* down = r + 1 < m ? e + (r + 1) * m : nullptr;
+      for (int64_t c = (r % 2 == 0) ? 1 : 0; c < m; c += 2) {
+        float acc = 0.0f;
+        bool first = true;
+        auto add = [&](float v) { acc = first ? v : acc + v; first = false; };
+        if (up) add(up[c]);
+        if (c > 0) add(row[c - 1]);
+        if (c + 1 < m) add(row[c + 1]);
+        if (down) add(down[c]);
+        const float f = acc * 0.25f;
+        if (f > 0) row[c] = row[c] + (f + nz[r * m + c]);
+      }
     }
     normalize_minmax(next_grid.data(), m * m);
     grid.swap(next_grid);
@@ -397,6 +418,23 @@ Tensor plasma_pattern(int64_t height, int64_t width, double roughness, const Ten
   return out;
 }
 
+}  // namespace
+
+Tensor plasma_pattern(int64_t height, int64_t width, double roughness, const Tensor& uniforms) {
+  const int64_t needed = plasma_uniform_count(height, width);
+  if (uniforms.numel() < needed)
+    argument_error("noise.plasma_from_uniforms: needs " + std::to_string(needed) + " uniforms for " +
+                   std::to_string(height) + " x " + std::to_string(width) + ", got " + std::to_string(uniforms.numel()));
+  Tensor u = uniforms.dtype() == DType::F64 ? uniforms.contiguous() : uniforms.cast(DType::F64).contiguous();
+  const double* next = u.data<double>();
+  return plasma_from(height, width, roughness, [&] { return *next++; });
+}
+
+Tensor plasma_pattern(int64_t height, int64_t width, double roughness, RandomStream& rng) {
+  // one 32-bit word per draw, 24 bits: u is exact in float32, the precision the noise is kept in
+  return plasma_from(height, width, roughness, [&] { return static_cast<double>(rng.next_u32() >> 8) * 0x1p-24; });
+}
+
 namespace {
 
 Tensor pattern_for(const Tensor& image, const Tensor& pattern, const char* op) {
@@ -408,11 +446,11 @@ Tensor pattern_for(const Tensor& image, const Tensor& pattern, const char* op) {
 
 }  // namespace
 
-Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensity) {
+Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensity, const Tensor* into) {
   Tensor src = u8_image(image, "color.plasma_shadow");
   Tensor p = pattern_for(src, pattern, "color.plasma_shadow");
   const int64_t n = pixel_count(src), c = channel_count(src);
-  Tensor out = Tensor::empty(DType::U8, src.shape());
+  Tensor out = output_tensor(DType::U8, src.shape(), into);
   const uint8_t* s = src.data<uint8_t>();
   const float* pp = p.data<float>();
   uint8_t* d = out.mutable_data<uint8_t>();
@@ -424,7 +462,8 @@ Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensit
   return out;
 }
 
-Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, double brightness, double contrast) {
+Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, double brightness, double contrast,
+                                  const Tensor* into) {
   Tensor src = u8_image(image, "color.plasma_brightness_contrast");
   Tensor p = pattern_for(src, pattern, "color.plasma_brightness_contrast");
   if (brightness == 0 && contrast == 0) return src;
@@ -437,7 +476,7 @@ Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, do
   auto clip01 = [](float v) { return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v); };
   // albucore's multiply of a float32 pattern clips the product to [0, 1]: negative factors add 0
   auto bright = [&](float x, float pv) { return brightness != 0 ? clip01(x + clip01(pv * fb)) : x; };
-  Tensor out = Tensor::empty(DType::U8, src.shape());
+  Tensor out = output_tensor(DType::U8, src.shape(), into);
   uint8_t* d = out.mutable_data<uint8_t>();
   if (contrast == 0) {
     for (int64_t i = 0; i < n; ++i)
@@ -474,7 +513,7 @@ ImageNormalization image_normalization_from_name(const std::string& name) {
   return static_cast<ImageNormalization>(it - n.begin());
 }
 
-Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool chw) {
+Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool chw, const Tensor* into) {
   if (image.ndim() != 2 && image.ndim() != 3) argument_error("color.normalize_per_image takes H x W or H x W x C images");
   if (image.dtype() != DType::U8 && image.dtype() != DType::F32)
     argument_error("color.normalize_per_image takes u8 or f32 images");
@@ -554,7 +593,7 @@ Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool ch
   const bool rank3 = src.ndim() == 3;
   Shape shape = src.shape();
   if (chw && rank3) shape = {c, src.shape()[0], src.shape()[1]};
-  Tensor out = Tensor::empty(DType::F32, shape);
+  Tensor out = output_tensor(DType::F32, shape, into);
   float* o = out.mutable_data<float>();
   auto map = [&](double x, int64_t k) {
     const size_t g = static_cast<size_t>(per_channel ? k : 0);

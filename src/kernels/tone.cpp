@@ -147,11 +147,13 @@ ToneTable tone_table(ToneCurve curve, double a, double b) {
   return t;
 }
 
-Tensor apply_tables(const Tensor& image, const std::vector<ToneTable>& tables) {
+Tensor apply_tables(const Tensor& image, const std::vector<ToneTable>& tables, const Tensor* into) {
   need_u8(image, "a lookup table");
   Tensor src = image.contiguous();
   const int64_t c = channel_count(src), n = pixel_count(src);
-  Tensor out = Tensor::empty(DType::U8, src.shape());
+  Tensor out = into && into->dtype() == DType::U8 && into->shape() == src.shape() && into->is_contiguous()
+                   ? *into
+                   : Tensor::empty(DType::U8, src.shape());
   const uint8_t* s = src.data<uint8_t>();
   uint8_t* d = out.mutable_data<uint8_t>();
   if (tables.size() == 1 || c == 1) {
@@ -172,7 +174,8 @@ Tensor apply_tables(const Tensor& image, const std::vector<ToneTable>& tables) {
   return out;
 }
 
-Tensor tone_curve(const Tensor& image, ToneCurve curve, const std::vector<double>& a, const std::vector<double>& b) {
+Tensor tone_curve(const Tensor& image, ToneCurve curve, const std::vector<double>& a, const std::vector<double>& b,
+                  const Tensor* into) {
   need_u8(image, "color.tone_curve");
   const int64_t c = channel_count(image);
   if (curve == ToneCurve::MultiplyAddMean) {
@@ -184,17 +187,17 @@ Tensor tone_curve(const Tensor& image, ToneCurve curve, const std::vector<double
     const double mean = m ? static_cast<double>(sum) / static_cast<double>(m) : 0.0;
     std::vector<double> scaled(b);
     for (auto& x : scaled) x *= mean;
-    return tone_curve(src, ToneCurve::MultiplyAdd, a, scaled);
+    return tone_curve(src, ToneCurve::MultiplyAdd, a, scaled, into);
   }
   if (a.size() <= 1 && b.size() <= 1)
-    return apply_tables(image, {tone_table(curve, a.empty() ? 0.0 : a[0], b.empty() ? 0.0 : b[0])});
+    return apply_tables(image, {tone_table(curve, a.empty() ? 0.0 : a[0], b.empty() ? 0.0 : b[0])}, into);
   std::vector<ToneTable> tables;
   for (int64_t k = 0; k < c; ++k)
     tables.push_back(tone_table(curve, a.empty() ? 0.0 : per_channel(a, k, "a"), b.empty() ? 0.0 : per_channel(b, k, "b")));
-  return apply_tables(image, tables);
+  return apply_tables(image, tables, into);
 }
 
-Tensor lookup_table(const Tensor& image, const Tensor& table) {
+Tensor lookup_table(const Tensor& image, const Tensor& table, const Tensor* into) {
   need_u8(image, "color.lookup");
   if (table.dtype() != DType::U8 || table.numel() % 256 != 0 || table.numel() == 0)
     argument_error("color.lookup: the table must be u8 with 256 or C x 256 values");
@@ -204,7 +207,7 @@ Tensor lookup_table(const Tensor& image, const Tensor& table) {
     argument_error("color.lookup: " + std::to_string(count) + " tables for " + std::to_string(c) + " channels");
   std::vector<ToneTable> tables(static_cast<size_t>(count));
   for (int64_t k = 0; k < count; ++k) std::copy_n(t.data<uint8_t>() + k * 256, 256, tables[static_cast<size_t>(k)].begin());
-  return apply_tables(image, tables);
+  return apply_tables(image, tables, into);
 }
 
 Tensor shift_hsv(const Tensor& image, double hue, double saturation, double value) {

@@ -29,11 +29,13 @@ ToneCurve tone_curve_from_name(const std::string& name);
 ToneTable tone_table(ToneCurve curve, double a, double b);
 
 // table[c][x] for every value of channel c (tables: one, or one per channel). u8 only.
-Tensor apply_tables(const Tensor& image, const std::vector<ToneTable>& tables);
+// `into`: where the result may be written (ExecContext::destination; used when it fits).
+Tensor apply_tables(const Tensor& image, const std::vector<ToneTable>& tables, const Tensor* into = nullptr);
 // The curve with per-channel parameters (a, b: one value, or one per channel).
-Tensor tone_curve(const Tensor& image, ToneCurve curve, const std::vector<double>& a, const std::vector<double>& b);
+Tensor tone_curve(const Tensor& image, ToneCurve curve, const std::vector<double>& a, const std::vector<double>& b,
+                  const Tensor* into = nullptr);
 // A user's table: u8 tensor of 256 values or C x 256.
-Tensor lookup_table(const Tensor& image, const Tensor& table);
+Tensor lookup_table(const Tensor& image, const Tensor& table, const Tensor* into = nullptr);
 
 // albumentations' shift_hsv of a u8 RGB (or gray) image: OpenCV HSV; hue (x + hue) mod 180
 // truncated; saturation and value + trunc(shift), saturated, with saturation 0 kept 0.

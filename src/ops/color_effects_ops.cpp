@@ -37,8 +37,9 @@ void register_color_effects_ops(Registry& r) {
             .input("alpha", "Per-component factors: a 1-D tensor of C numbers (component k, by decreasing "
                             "eigenvalue), or one number for a 1-channel image.")
             .output(kSameType, u8_same)
-            .exec([](ExecContext&, const Args& args) {
-              return Value(fancy_pca(pixels_arg(args, 0, "image"), numbers_arg(args, 1, "alpha")));
+            .writes_destination()
+            .exec([](ExecContext& ctx, const Args& args) {
+              return Value(fancy_pca(pixels_arg(args, 0, "image"), numbers_arg(args, 1, "alpha"), ctx.destination));
             })
             .build());
 
@@ -58,32 +59,58 @@ void register_color_effects_ops(Registry& r) {
             .input("c", "gaussian: sigma (ignored by the others).")
             .attr_enum("mode", illumination_mode_names(), std::string("linear"), "Illumination pattern.")
             .output(kSameType, u8_same)
+            .writes_destination()
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(illumination(pixels_arg(args, 0, "image"),
                                         illumination_mode_from_name(ctx.attrs.get_string("mode")),
                                         scalar_arg(args, 1, "intensity"), scalar_arg(args, 2, "a"),
-                                        scalar_arg(args, 3, "b"), scalar_arg(args, 4, "c")));
+                                        scalar_arg(args, 3, "b"), scalar_arg(args, 4, "c"), ctx.destination));
             })
             .build());
 
+  const char* kPlasmaDoc =
+      "albumentations' plasma fractal (generate_plasma_pattern) for an image's height and width: diamond-square "
+      "on a float32 grid from 3 x 3 up to 2^k + 1 >= max(H, W) (k = ceil(log2(max(H, W) - 1))), noise uniform in "
+      "[-scale, scale) with scale roughness^s at step s, min-max normalized after each step; cropped to H x W and "
+      "normalized to [0, 1]. Draws (9 for the initial grid, then (2^(s+2) + 1)^2 per step s, row-major), each "
+      "u in [0, 1) mapped to -scale + 2 scale u: ";
+  auto plasma_type = [](const InferContext& ctx) { return pattern_of(ctx); };
+  auto plasma_roughness = [](ExecContext& ctx) {
+    const double roughness = ctx.attrs.get_float("roughness");
+    if (!(roughness > 0)) range_error("noise.plasma: roughness must be > 0");
+    return roughness;
+  };
+  auto image_hw = [](const Args& args) {
+    const Tensor& image = args[0].tensor();
+    if (image.ndim() < 2) argument_error("noise.plasma: image must be H x W or H x W x C");
+    return std::make_pair(image.shape()[0], image.shape()[1]);
+  };
+
   r.add(OpBuilder("noise.plasma")
-            .doc("albumentations' plasma fractal (generate_plasma_pattern) for an image's height and width: "
-                 "diamond-square on a float32 grid from 3 x 3 up to 2^k + 1 >= max(H, W) (k = ceil(log2(max(H, "
-                 "W) - 1))), noise scale roughness^s at step s, min-max normalized after each step; cropped to H x "
-                 "W and normalized to [0, 1]. The draws are the `uniforms` input (u in [0, 1), each mapped to "
-                 "-scale + 2 scale u): 9 for the initial grid, then (2^(s+2) + 1)^2 per step s, row-major; "
-                 "draw them with random.uniform so they are the sample's (with NumPy's Generator.random the "
-                 "pattern is albumentations').")
+            .doc(std::string(kPlasmaDoc) +
+                 "drawn here, one 32-bit word w each, u = (w >> 8) / 2^24 (exact in float32, the precision the "
+                 "grid is kept in).")
+            .input("image", "Image whose height and width the pattern takes (its values are not read).")
+            .attr_float("roughness", 3.0, "Noise scale growth per step.", 1e-6, 1e3)
+            .output("f32; H x W", plasma_type)
+            .random()
+            .exec([plasma_roughness, image_hw](ExecContext& ctx, const Args& args) {
+              const auto [h, w] = image_hw(args);
+              RandomStream rng = ctx.random();
+              return Value(plasma_pattern(h, w, plasma_roughness(ctx), rng));
+            })
+            .build());
+
+  r.add(OpBuilder("noise.plasma_from_uniforms")
+            .doc(std::string(kPlasmaDoc) +
+                 "given as the `uniforms` input (with NumPy's Generator.random the pattern is albumentations' own).")
             .input("image", "Image whose height and width the pattern takes (its values are not read).")
             .input("uniforms", "1-D tensor of at least 9 + sum over the steps of (2^(s+2) + 1)^2 numbers in [0, 1).")
             .attr_float("roughness", 3.0, "Noise scale growth per step.", 1e-6, 1e3)
-            .output("f32; H x W", pattern_of)
-            .exec([](ExecContext& ctx, const Args& args) {
-              const Tensor& image = args[0].tensor();
-              if (image.ndim() < 2) argument_error("noise.plasma: image must be H x W or H x W x C");
-              const double roughness = ctx.attrs.get_float("roughness");
-              if (!(roughness > 0)) range_error("noise.plasma: roughness must be > 0");
-              return Value(plasma_pattern(image.shape()[0], image.shape()[1], roughness, args[1].tensor()));
+            .output("f32; H x W", plasma_type)
+            .exec([plasma_roughness, image_hw](ExecContext& ctx, const Args& args) {
+              const auto [h, w] = image_hw(args);
+              return Value(plasma_pattern(h, w, plasma_roughness(ctx), args[1].tensor()));
             })
             .build());
 
@@ -94,9 +121,10 @@ void register_color_effects_ops(Registry& r) {
             .input("pattern", "f32 H x W pattern in [0, 1] (noise.plasma).")
             .input("intensity", "Shadow intensity in [0, 1].")
             .output(kSameType, u8_same)
-            .exec([](ExecContext&, const Args& args) {
+            .writes_destination()
+            .exec([](ExecContext& ctx, const Args& args) {
               return Value(plasma_shadow(pixels_arg(args, 0, "image"), args[1].tensor(),
-                                         scalar_arg(args, 2, "intensity")));
+                                         scalar_arg(args, 2, "intensity"), ctx.destination));
             })
             .build());
 
@@ -111,9 +139,11 @@ void register_color_effects_ops(Registry& r) {
             .input("brightness", "Brightness factor in [-1, 1].")
             .input("contrast", "Contrast factor in [-1, 1].")
             .output(kSameType, u8_same)
-            .exec([](ExecContext&, const Args& args) {
+            .writes_destination()
+            .exec([](ExecContext& ctx, const Args& args) {
               return Value(plasma_brightness_contrast(pixels_arg(args, 0, "image"), args[1].tensor(),
-                                                      scalar_arg(args, 2, "brightness"), scalar_arg(args, 3, "contrast")));
+                                                      scalar_arg(args, 2, "brightness"), scalar_arg(args, 3, "contrast"),
+                                                      ctx.destination));
             })
             .build());
 
@@ -134,10 +164,11 @@ void register_color_effects_ops(Registry& r) {
                       if (ctx.attrs.get_bool("chw") && s.size() == 3) s = {s[2], s[0], s[1]};
                       return Type::tensor(DType::F32, s);
                     })
+            .writes_destination()
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(normalize_per_image(pixels_arg(args, 0, "image"),
                                                image_normalization_from_name(ctx.attrs.get_string("normalization")),
-                                               ctx.attrs.get_bool("chw")));
+                                               ctx.attrs.get_bool("chw"), ctx.destination));
             })
             .build());
 }

@@ -36,9 +36,10 @@ void register_color_tone_ops(Registry& r) {
             .input("b", "Second parameter: the added value (multiply_add, add); ignored by the others.")
             .attr_enum("curve", tone_curve_names(), std::nullopt, "Which curve.")
             .output(kSameType, u8_same)
+            .writes_destination()
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(tone_curve(pixels_arg(args, 0, "image"), tone_curve_from_name(ctx.attrs.get_string("curve")),
-                                      numbers_arg(args, 1, "a"), numbers_arg(args, 2, "b")));
+                                      numbers_arg(args, 1, "a"), numbers_arg(args, 2, "b"), ctx.destination));
             })
             .build());
 
@@ -47,8 +48,9 @@ void register_color_tone_ops(Registry& r) {
             .input("image", kU8Image)
             .input("table", "u8 tensor of 256 values, or C x 256.")
             .output(kSameType, u8_same)
-            .exec([](ExecContext&, const Args& args) {
-              return Value(lookup_table(pixels_arg(args, 0, "image"), args[1].tensor()));
+            .writes_destination()
+            .exec([](ExecContext& ctx, const Args& args) {
+              return Value(lookup_table(pixels_arg(args, 0, "image"), args[1].tensor(), ctx.destination));
             })
             .build());
 

@@ -121,8 +121,9 @@ def build_cases(tmp_file: str):
         "color.auto_contrast": lambda: c.AutoContrast(img(), cutoff=2.0),
         "color.fancy_pca": lambda: c.FancyPca(img(), np.array([0.5, -0.3, 0.2], np.float32)),
         "color.illumination": lambda: c.Illumination(img(), 0.15, 30.0, 0.0, 0.0, mode="linear"),
-        "noise.plasma": lambda: noise.Plasma(img(), r.Uniform(0.0, 1.0, dtype="f64", shape=[9 + 25 + 81 + 289]),
-                                             roughness=3.0),
+        "noise.plasma": lambda: noise.Plasma(img(), roughness=3.0),
+        "noise.plasma_from_uniforms": lambda: noise.PlasmaFromUniforms(
+            img(), r.Uniform(0.0, 1.0, dtype="f64", shape=[9 + 25 + 81 + 289]), roughness=3.0),
         "color.plasma_shadow": lambda: c.PlasmaShadow(img(), np.full((H, W), 0.5, np.float32), 0.4),
         "color.plasma_brightness_contrast": lambda: c.PlasmaBrightnessContrast(
             img(), np.linspace(0, 1, H * W, dtype=np.float32).reshape(H, W), 0.2, 0.3),

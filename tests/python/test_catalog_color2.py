@@ -193,11 +193,22 @@ def test_plasma_pattern_equals_albumentations_from_the_same_draws(shape, roughne
     seed = 7 + shape[0]
     u = np.random.default_rng(seed).random(_plasma_count(*shape))
     theirs = F.generate_plasma_pattern(shape, roughness, np.random.default_rng(seed))
-    ours = _run(lambda: noise_ops.Plasma(pp.Constant(np.zeros(shape, np.uint8)), pp.Constant(u), roughness=roughness))
+    ours = _run(lambda: noise_ops.PlasmaFromUniforms(pp.Constant(np.zeros(shape, np.uint8)), pp.Constant(u),
+                                                       roughness=roughness))
     assert ours.shape == theirs.shape and ours.dtype == np.float32
     d = np.abs(ours.astype(np.float64) - theirs)
     print(f"plasma {shape} roughness {roughness}: max abs diff {d.max():.3g}, mean {d.mean():.3g}")
     assert d.max() <= 1e-5
+
+
+def test_plasma_with_its_own_draws_is_a_normalized_fractal():
+    with pp.Graph() as g:
+        g.output("p", noise_ops.Plasma(pp.Constant(np.zeros((100, 70, 3), np.uint8)), roughness=3.0))
+    p = pp.compile(g, seed=4)
+    a, b = p.run(0)["p"], p.run(1)["p"]
+    assert a.shape == (100, 70) and a.dtype == np.float32
+    assert a.min() == 0 and abs(a.max() - 1) < 1e-6 and not np.array_equal(a, b)
+    assert np.array_equal(a, pp.compile(g, seed=4).run(0)["p"])
 
 
 @pytest.mark.parametrize("name", list(IMAGES))

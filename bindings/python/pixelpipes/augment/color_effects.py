@@ -15,7 +15,7 @@ import numpy as np
 from ..node import as_node
 from ..ops import color, noise, random, tensor
 from ..ops import math as pmath
-from ._common import _choice, _static_hw, _sub
+from ._common import _choice, _sub
 from .base import Augmentation
 from .tone import _channels, _draw
 
@@ -182,7 +182,8 @@ class RandomToneCurve(Augmentation):
         shape = [c, 1] if config["per_channel"] and c != 1 else []
 
         def point(mean, what):
-            return pmath.Minimum(pmath.Maximum(random.Normal(mean, config["scale"], dtype="f64", shape=shape,
+            return pmath.Minimum(pmath.Maximum(random.Normal(np.float64(mean), np.float64(config["scale"]), dtype="f64",
+                                                             shape=shape,
                                                              label=_sub(label, what)), 0.0), 1.0)
         return (cls._table(point(0.25, "low"), point(0.75, "high")),)
 
@@ -244,34 +245,13 @@ class Illumination(Augmentation):
         return color.Illumination(field, intensity, a, b, c, mode=self.config["mode"])
 
 
-def _plasma_uniforms(ref, roughness: float, label):
-    """albumentations' plasma pattern for the reference image's size (noise.plasma over
-    random.uniform draws, as many as its diamond-square steps take). Called when the pipeline is
-    compiled (a draw part), where the image's size is known."""
-    hw = _static_hw(ref)
-    if hw is None:
-        raise ValueError("the plasma transforms need the image's height and width known when the pipeline is "
-                         "compiled (a fixed size)")
-    w, h = hw
-    dim = max(h, w)
-    if dim < 2:
-        raise ValueError("the plasma transforms need an image at least 2 pixels on its longer side")
-    k = int(np.ceil(np.log2(dim - 1))) if dim > 2 else 0
-    count = 9 + sum((2 ** (s + 2) + 1) ** 2 for s in range(max(k - 1, 0)))
-    uniforms = random.Uniform(0.0, 1.0, dtype="f64", shape=[count], label=_sub(label, "uniforms"))
-    return noise.Plasma(ref, uniforms, roughness=roughness)
-
-
 class _Plasma(Augmentation):
-    """The plasma pattern drawn once per sample (a node expanded at compile time, when the
-    reference image's size is known) and shared by every image field."""
+    """The plasma pattern (noise.plasma, its own draws), one per sample, shared by every image
+    field."""
 
     @classmethod
     def _pattern(cls, ref, config, label):
-        return type.__call__(cls, ref, label=_sub(label, "plasma"), _part="draw", **config)
-
-    def draw(self, ref):
-        return _plasma_uniforms(ref, self.config["roughness"], self.label)
+        return noise.Plasma(ref, roughness=config["roughness"], label=_sub(label, "plasma"))
 
 
 class PlasmaBrightnessContrast(_Plasma):
@@ -281,7 +261,7 @@ class PlasmaBrightnessContrast(_Plasma):
     ``contrast_range`` (both within [-1, 1]). As in albumentations 2.0.8, pattern * factor is
     clipped to [0, 1], so negative factors leave the image as it is. ``plasma_size`` is accepted
     and unused (albumentations' pattern takes the image's size). One pattern per sample, shared by
-    every image field; the image size must be known when the pipeline is built."""
+    every image field."""
 
     references = {"albumentations": "PlasmaBrightnessContrast"}
     default_p = 0.5

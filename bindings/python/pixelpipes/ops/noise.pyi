@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['CoarseDropout', 'Gaussian', 'PixelDropout', 'Plasma', 'RandomErasing', 'SaltAndPepper', 'Uniform']
+__all__ = ['CoarseDropout', 'Gaussian', 'PixelDropout', 'Plasma', 'PlasmaFromUniforms', 'RandomErasing', 'SaltAndPepper', 'Uniform']
 
 class CoarseDropout(OpNode):
     """
@@ -71,9 +71,27 @@ class PixelDropout(OpNode):
 
 class Plasma(OpNode):
     """
-        albumentations' plasma fractal (generate_plasma_pattern) for an image's height and width: diamond-square on a float32 grid from 3 x 3 up to 2^k + 1 >= max(H, W) (k = ceil(log2(max(H, W) - 1))), noise scale roughness^s at step s, min-max normalized after each step; cropped to H x W and normalized to [0, 1]. The draws are the `uniforms` input (u in [0, 1), each mapped to -scale + 2 scale u): 9 for the initial grid, then (2^(s+2) + 1)^2 per step s, row-major; draw them with random.uniform so they are the sample's (with NumPy's Generator.random the pattern is albumentations').
+        albumentations' plasma fractal (generate_plasma_pattern) for an image's height and width: diamond-square on a float32 grid from 3 x 3 up to 2^k + 1 >= max(H, W) (k = ceil(log2(max(H, W) - 1))), noise uniform in [-scale, scale) with scale roughness^s at step s, min-max normalized after each step; cropped to H x W and normalized to [0, 1]. Draws (9 for the initial grid, then (2^(s+2) + 1)^2 per step s, row-major), each u in [0, 1) mapped to -scale + 2 scale u: drawn here, one 32-bit word w each, u = (w >> 8) / 2^24 (exact in float32, the precision the grid is kept in).
 
         Op ``noise.plasma``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: Image whose height and width the pattern takes (its values are not read).
+
+        Attributes (keyword-only, fixed at compile time):
+            roughness (float; in [1e-06, 1000]; default 3): Noise scale growth per step.
+
+        Output: f32; H x W
+    """
+    def __init__(self, image: NodeLike, *, roughness: float = 3, label: Optional[str] = None) -> None: ...
+
+
+class PlasmaFromUniforms(OpNode):
+    """
+        albumentations' plasma fractal (generate_plasma_pattern) for an image's height and width: diamond-square on a float32 grid from 3 x 3 up to 2^k + 1 >= max(H, W) (k = ceil(log2(max(H, W) - 1))), noise uniform in [-scale, scale) with scale roughness^s at step s, min-max normalized after each step; cropped to H x W and normalized to [0, 1]. Draws (9 for the initial grid, then (2^(s+2) + 1)^2 per step s, row-major), each u in [0, 1) mapped to -scale + 2 scale u: given as the `uniforms` input (with NumPy's Generator.random the pattern is albumentations' own).
+
+        Op ``noise.plasma_from_uniforms``.
 
         Inputs:
             image: Image whose height and width the pattern takes (its values are not read).
