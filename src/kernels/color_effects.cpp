@@ -27,10 +27,16 @@ Tensor output_tensor(DType dtype, const Shape& shape, const Tensor* into) {
 }
 
 inline uint8_t trunc_u8(float v) { return static_cast<uint8_t>(v <= 0.0f ? 0.0f : (v >= 255.0f ? 255.0f : v)); }
+// Round to nearest, halves to even (np.rint), for 0 <= v < 2^22: adding and removing 1.5 * 2^23
+// leaves v rounded in the default rounding mode (no libm call, unlike std::nearbyint).
+inline float rint_small(float v) {
+  const float magic = 12582912.0f;
+  return (v + magic) - magic;
+}
 // rint of x * 255 for x clipped to [0, 1] (albucore from_float after a clip), halves to even.
 inline uint8_t rint_unit_u8(float x) {
   x = x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
-  return static_cast<uint8_t>(std::nearbyint(x * 255.0f));
+  return static_cast<uint8_t>(rint_small(x * 255.0f));
 }
 
 // Eigen-decomposition of a symmetric n x n matrix (row-major) by cyclic Jacobi rotations:
@@ -76,8 +82,19 @@ void symmetric_eigen(std::vector<double> a, int n, std::vector<double>& values, 
 // shift rounded to float), in place.
 void normalize_minmax(float* v, int64_t n) {
   if (n == 0) return;
-  float lo = v[0], hi = v[0];
-  for (int64_t i = 1; i < n; ++i) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
+  // eight independent lanes (the compiler keeps them in one vector register)
+  float lo8[8], hi8[8];
+  for (int k = 0; k < 8; ++k) lo8[k] = hi8[k] = v[0];
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) {
+      const float x = v[i + k];
+      lo8[k] = x < lo8[k] ? x : lo8[k];
+      hi8[k] = x > hi8[k] ? x : hi8[k];
+    }
+  float lo = lo8[0], hi = hi8[0];
+  for (int k = 1; k < 8; ++k) lo = std::min(lo, lo8[k]), hi = std::max(hi, hi8[k]);
+  for (; i < n; ++i) lo = std::min(lo, v[i]), hi = std::max(hi, v[i]);
   const double range = static_cast<double>(hi) - static_cast<double>(lo);
   const double scale = range > 2.220446049250313e-16 ? 1.0 / range : 0.0;
   const float fs = static_cast<float>(scale), fb = static_cast<float>(-static_cast<double>(lo) * scale);
@@ -181,7 +198,7 @@ Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha, const Te
   }
   Tensor out = output_tensor(DType::U8, src.shape(), into);
   uint8_t* d = out.mutable_data<uint8_t>();
-  auto store = [](float y) { return static_cast<uint8_t>(std::nearbyint(y < 0.0f ? 0.0f : (y > 255.0f ? 255.0f : y))); };
+  auto store = [](float y) { return static_cast<uint8_t>(rint_small(y < 0.0f ? 0.0f : (y > 255.0f ? 255.0f : y))); };
   if (c == 3) {
     const float* t = table.data();
     for (int64_t i = 0; i < n; ++i, s += 3, d += 3) {
@@ -392,7 +409,8 @@ Tensor plasma_from(int64_t height, int64_t width, double roughness, Unit&& unit)
       float* row = e + r * m;
       const float* up = r > 0 ? e + (r - 1) * m : nullptr;
       const float* down = r + 1 < m ? e + (r + 1) * m : nullptr;
-      for (int64_t c = (r % 2 == 0) ? 1 : 0; c < m; c += 2) {
+      const float* nrow = nz + r * m;
+      auto edge = [&](int64_t c) {  // with the zero border
         float acc = 0.0f;
         bool first = true;
         auto add = [&](float v) { acc = first ? v : acc + v; first = false; };
@@ -401,8 +419,19 @@ Tensor plasma_from(int64_t height, int64_t width, double roughness, Unit&& unit)
         if (c + 1 < m) add(row[c + 1]);
         if (down) add(down[c]);
         const float f = acc * 0.25f;
-        if (f > 0) row[c] = row[c] + (f + nz[r * m + c]);
+        if (f > 0) row[c] = row[c] + (f + nrow[c]);
+      };
+      if (!up || !down) {
+        for (int64_t c = (r % 2 == 0) ? 1 : 0; c < m; c += 2) edge(c);
+        continue;
       }
+      int64_t c = (r % 2 == 0) ? 1 : 0;
+      if (c == 0) edge(c), c += 2;
+      for (; c + 1 < m; c += 2) {
+        const float f = (((up[c] + row[c - 1]) + row[c + 1]) + down[c]) * 0.25f;
+        if (f > 0) row[c] = row[c] + (f + nrow[c]);
+      }
+      if (c < m) edge(c);
     }
     normalize_minmax(next_grid.data(), m * m);
     grid.swap(next_grid);
@@ -414,7 +443,10 @@ Tensor plasma_from(int64_t height, int64_t width, double roughness, Unit&& unit)
   if (rows != height || cols != width) argument_error("noise.plasma: internal grid smaller than the image");
   for (int64_t r = 0; r < height; ++r) std::memcpy(o + r * width, grid.data() + r * n, static_cast<size_t>(width) * sizeof(float));
   normalize_minmax(o, height * width);
-  for (int64_t i = 0; i < height * width; ++i) o[i] = std::min(std::max(o[i], 0.0f), 1.0f);
+  for (int64_t i = 0; i < height * width; ++i) {
+    const float x = o[i];
+    o[i] = x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);
+  }
   return out;
 }
 
@@ -474,27 +506,32 @@ Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, do
   for (int v = 0; v < 256; ++v) unit[static_cast<size_t>(v)] = static_cast<float>(v) / 255.0f;
   const float fb = static_cast<float>(brightness), fc = static_cast<float>(contrast);
   auto clip01 = [](float v) { return v < 0.0f ? 0.0f : (v > 1.0f ? 1.0f : v); };
-  // albucore's multiply of a float32 pattern clips the product to [0, 1]: negative factors add 0
-  auto bright = [&](float x, float pv) { return brightness != 0 ? clip01(x + clip01(pv * fb)) : x; };
+  // albucore's multiply of a float32 pattern clips the product to [0, 1]: negative factors add
+  // 0. With brightness 0 the step is skipped; clip01(x + 0) is x then, so one form serves both.
+  auto adjust = [&](float pv) { return brightness != 0 ? clip01(pv * fb) : 0.0f; };
   Tensor out = output_tensor(DType::U8, src.shape(), into);
   uint8_t* d = out.mutable_data<uint8_t>();
   if (contrast == 0) {
-    for (int64_t i = 0; i < n; ++i)
-      for (int64_t k = 0; k < c; ++k) d[i * c + k] = rint_unit_u8(bright(unit[s[i * c + k]], pp[i]));
+    for (int64_t i = 0; i < n; ++i) {
+      const float add = adjust(pp[i]);
+      for (int64_t k = 0; k < c; ++k) d[i * c + k] = rint_unit_u8(clip01(unit[s[i * c + k]] + add));
+    }
     return out;
   }
   double total = 0;
   for (int64_t i = 0; i < n; ++i) {
-    float row = 0;
-    for (int64_t k = 0; k < c; ++k) row += bright(unit[s[i * c + k]], pp[i]);
-    total += row;
+    const float add = adjust(pp[i]);
+    float sum = 0;
+    for (int64_t k = 0; k < c; ++k) sum += clip01(unit[s[i * c + k]] + add);
+    total += sum;
   }
   const float mean = static_cast<float>(total / static_cast<double>(n * c));
   for (int64_t i = 0; i < n; ++i) {
+    const float add = adjust(pp[i]);
     const float wgt = clip01(pp[i] * fc) + 1.0f;
     const float shift = mean * (1.0f - wgt);
     for (int64_t k = 0; k < c; ++k) {
-      const float x = clip01(bright(unit[s[i * c + k]], pp[i]) * wgt);
+      const float x = clip01(clip01(unit[s[i * c + k]] + add) * wgt);
       d[i * c + k] = rint_unit_u8(clip01(x + shift));
     }
   }
