@@ -4,14 +4,17 @@ albumentations modes) against albumentations 2.0.8.
 * Fixed parameters on real photos (astronaut 512 x 512, chelsea 300 x 451, coffee resized to
   101 x 157), the same drawn parameters fed to both (FancyPCA's alpha vector, the temperature,
   the tone-curve control points, the illumination parameters, the plasma map):
-  - FancyPCA: max abs diff <= 1, mean <= 0.001 (albumentations rounds a float64 sum, we a
-    float32 one; the alpha vector is fed with our eigenvector signs mapped onto LAPACK's);
-  - PlanckianJitter, RandomToneCurve, PlasmaShadow, Illumination corner, ToRGB, FromFloat:
-    equal (0);
-  - Illumination linear, PlasmaBrightnessContrast: max 1, mean <= 0.001 (float32 rounding of a
-    product at .5); Illumination gaussian: max 1, mean <= 1e-4 (cv::exp of another OpenCV build);
-  - the plasma pattern from the same uniforms (NumPy's Generator): max abs diff <= 1e-5;
-  - Normalize (every mode), ToFloat: max abs diff <= 2e-6 relative to the value's size.
+  - FancyPCA: max abs diff <= 1, mean <= 1e-4 (measured 2e-5: albumentations rounds a float64
+    sum, we a float32 one; its float32 running-sum mean is reproduced; the alpha vector is fed
+    with our eigenvector signs mapped onto LAPACK's);
+  - PlanckianJitter, RandomToneCurve, PlasmaShadow, PlasmaBrightnessContrast, Illumination
+    corner, ToRGB, FromFloat: equal (0);
+  - Illumination linear: max 1, mean <= 2e-4 (measured 5e-5; float32 rounding of a product at
+    .5); Illumination gaussian: max 1, mean <= 1e-4 (one pixel: cv::exp of another OpenCV build);
+  - the plasma pattern from the same uniforms (NumPy's Generator): max abs diff <= 2e-6
+    (measured 4.2e-7);
+  - Normalize (every mode, u8 and f32), ToFloat: max abs diff <= 2e-6 relative to the value's
+    size (measured 7e-7).
 * Random parameters: 5000 samples of our pipeline vs 5000 of albumentations' own draws
   (get_params / get_params_dependent_on_data, then its apply) on the same image, a statistic of
   each output compared: chi-square (few distinct values) or KS, p > 0.01.
@@ -97,7 +100,7 @@ def test_fancy_pca_equals_albumentations(name, alpha):
     alpha = np.array(alpha, np.float32)
     ours = _run(lambda: color_ops.FancyPca(pp.Constant(img), alpha))
     theirs = F.fancy_pca(img, (alpha * _lapack_signs(img)).astype(np.float32))
-    _same(ours, theirs, f"FancyPCA {alpha} on {name}", tolerance=1, mean_tolerance=0.001)
+    _same(ours, theirs, f"FancyPCA {alpha} on {name}", tolerance=1, mean_tolerance=1e-4)
 
 
 def test_fancy_pca_of_a_gray_image():
@@ -105,7 +108,7 @@ def test_fancy_pca_of_a_gray_image():
     for a in (0.8, -1.5):
         ours = _run(lambda: color_ops.FancyPca(pp.Constant(gray), np.array([a], np.float32)))
         _same(ours, F.fancy_pca(gray, np.array([a], np.float32)), f"FancyPCA gray {a}", tolerance=1,
-              mean_tolerance=0.001)
+              mean_tolerance=1e-4)
 
 
 # -- PlanckianJitter --------------------------------------------------------------------------------
@@ -164,7 +167,7 @@ def test_illumination_equals_albumentations(case):
             theirs = F.apply_gaussian_illumination(img, i, params["center"], params["sigma"])
         ours = _run(lambda: color_ops.Illumination(pp.Constant(img), i, *args, mode=mode))
         # linear: float32 rounding at .5; gaussian: cv::exp of another OpenCV build (1 ulp)
-        loose = {"linear": 0.001, "gaussian": 1e-4}.get(mode)
+        loose = {"linear": 2e-4, "gaussian": 1e-4}.get(mode)
         _same(ours, theirs, f"Illumination {mode} {i} {params} on {name}", tolerance=1 if loose else 0,
               mean_tolerance=loose or 0.0)
 
@@ -198,7 +201,7 @@ def test_plasma_pattern_equals_albumentations_from_the_same_draws(shape, roughne
     assert ours.shape == theirs.shape and ours.dtype == np.float32
     d = np.abs(ours.astype(np.float64) - theirs)
     print(f"plasma {shape} roughness {roughness}: max abs diff {d.max():.3g}, mean {d.mean():.3g}")
-    assert d.max() <= 1e-5
+    assert d.max() <= 2e-6
 
 
 def test_plasma_with_its_own_draws_is_a_normalized_fractal():
@@ -220,8 +223,7 @@ def test_plasma_effects_equal_albumentations_on_the_same_pattern(name):
         _same(ours, F.apply_plasma_shadow(img, intensity, pattern), f"PlasmaShadow {intensity} on {name}")
     for b, c in ((0.3, 0.0), (0.0, 0.25), (0.2, -0.3), (-0.3, 0.3), (0.15, 0.27), (-0.1, -0.1)):
         ours = _run(lambda: color_ops.PlasmaBrightnessContrast(pp.Constant(img), pp.Constant(pattern), b, c))
-        _same(ours, F.apply_plasma_brightness_contrast(img, b, c, pattern), f"PlasmaBrightnessContrast {b} {c} on {name}",
-              tolerance=1, mean_tolerance=0.001)
+        _same(ours, F.apply_plasma_brightness_contrast(img, b, c, pattern), f"PlasmaBrightnessContrast {b} {c} on {name}")
 
 
 # -- Normalize, ToFloat, FromFloat, ToRGB -----------------------------------------------------------
