@@ -170,6 +170,16 @@ CASES: List[Case] = [
     Case("RandomSunFlare", dict(method="physics_based"), variant="physics_based"),
     Case("Spatter", dict(mode="rain"), variant="rain"),
     Case("Spatter", dict(mode="mud"), variant="mud"),
+    Case("FancyPCA", dict(alpha=0.1)),
+    Case("PlanckianJitter", dict(mode="blackbody")),
+    Case("RandomToneCurve", dict(scale=0.1)),
+    Case("Illumination", dict(mode="linear")),
+    Case("PlasmaBrightnessContrast", dict(brightness_range=(-0.3, 0.3), contrast_range=(-0.3, 0.3))),
+    Case("PlasmaShadow", dict(shadow_intensity_range=(0.3, 0.7))),
+    Case("Normalize", dict(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225))),
+    Case("ToFloat"),
+    Case("FromFloat", skip="takes a float image (the benchmark feeds u8 RGB)"),
+    Case("ToRGB", skip="takes a gray image (the benchmark feeds RGB)"),
 ]
 
 #: torchvision-only transforms (no albumentations counterpart): PixelPipes alone, torchvision's arguments

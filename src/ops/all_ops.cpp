@@ -22,6 +22,7 @@ void register_all_ops(Registry& r) {
   register_color_adjust_ops(r);
   register_color_value_ops(r);
   register_color_tone_ops(r);
+  register_color_effects_ops(r);
   register_filter_ops(r);
   register_filter_blur_ops(r);
   register_domain_ops(r);

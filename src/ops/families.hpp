@@ -21,6 +21,7 @@ void register_geometry_grid_elastic_ops(Registry& r);
 void register_color_adjust_ops(Registry& r);
 void register_color_value_ops(Registry& r);
 void register_color_tone_ops(Registry& r);
+void register_color_effects_ops(Registry& r);
 void register_filter_ops(Registry& r);
 void register_filter_blur_ops(Registry& r);
 void register_domain_ops(Registry& r);

@@ -54,6 +54,7 @@ def build() -> pp.Graph:
         g.output("normal_like", random.NormalLike(holes, 0.0, 1.0))
         g.output("normal_like_f64", random.NormalLike(img, 0.5, 0.3, dtype="f64"))
         g.output("uniform_noise", noise.Uniform(pp.Constant(np.zeros((4, 4), np.float32)), -1.0, 1.0))
+        g.output("plasma", noise.Plasma(pp.Constant(np.zeros((9, 6), np.uint8)), roughness=2.0))
         g.output("elastic", geometry.ElasticMap(12, 9, 3.0, 2.0, noise="uniform"))
         g.output("item", pp.dataset_item(17))
         g.output("switch", pp.Switch([random.Normal(0.0, 1.0), random.Uniform(0.0, 1.0), 3.0], [1, 1, 1]))

@@ -126,6 +126,15 @@ def build_cases(tmp_file: str):
         "color.pick_channels": lambda: c.PickChannels(img(), np.array([2, 0, 1])),
         "color.fill_channels": lambda: c.FillChannels(img(), np.array([1]), 9.0),
         "color.auto_contrast": lambda: c.AutoContrast(img(), cutoff=2.0),
+        "color.fancy_pca": lambda: c.FancyPca(img(), np.array([0.5, -0.3, 0.2], np.float32)),
+        "color.illumination": lambda: c.Illumination(img(), 0.15, 30.0, 0.0, 0.0, mode="linear"),
+        "noise.plasma": lambda: noise.Plasma(img(), roughness=3.0),
+        "noise.plasma_from_uniforms": lambda: noise.PlasmaFromUniforms(
+            img(), r.Uniform(0.0, 1.0, dtype="f64", shape=[9 + 25 + 81 + 289]), roughness=3.0),
+        "color.plasma_shadow": lambda: c.PlasmaShadow(img(), np.full((H, W), 0.5, np.float32), 0.4),
+        "color.plasma_brightness_contrast": lambda: c.PlasmaBrightnessContrast(
+            img(), np.linspace(0, 1, H * W, dtype=np.float32).reshape(H, W), 0.2, 0.3),
+        "color.normalize_per_image": lambda: c.NormalizePerImage(img(), normalization="image_per_channel", chw=True),
         "core.sample_index": lambda: pp.SampleIndex(),
         "core.constant": lambda: pp.Constant(np.arange(6, dtype=np.int16).reshape(2, 3)),
         "core.check": lambda: ops.core.Check(x(), x() < 10, "every element below 10"),

@@ -30,6 +30,8 @@ from .blur import AdvancedBlur, Blur, Defocus, GaussianBlur, GlassBlur, MedianBl
 from .color import ColorJitter, Normalize
 from .compose import Compose, Composition, OneOf, Sequential, SomeOf
 from .constrained_dropout import ConstrainedCoarseDropout
+from .color_effects import (FancyPCA, FromFloat, Illumination, PlanckianJitter, PlasmaBrightnessContrast,
+                            PlasmaShadow, RandomToneCurve, ToFloat, ToRGB)
 from .crop import CenterCrop, Crop, RandomCrop, RandomPatch, RandomResizedCrop
 from .distort import (Distortion, ElasticTransform, GridDistortion, GridElasticDeform, OpticalDistortion,
                       PiecewiseAffine, RandomGridShuffle, ThinPlateSpline)
@@ -100,6 +102,8 @@ __all__ = [
     # color and tone (albumentations)
     "InvertImg", "Posterize", "Solarize", "RandomGamma", "ToGray", "ToSepia", "ChannelShuffle", "ChannelDropout",
     "RGBShift", "RandomBrightnessContrast", "HueSaturationValue", "Equalize", "AutoContrast", "CLAHE",
+    "FancyPCA", "PlanckianJitter", "RandomToneCurve", "Illumination", "PlasmaBrightnessContrast", "PlasmaShadow",
+    "ToFloat", "FromFloat", "ToRGB",
     # automatic augmentation policies
     "RandAugment", "TrivialAugmentWide", "AutoAugment", "AugMix",
     # blur and sharpness

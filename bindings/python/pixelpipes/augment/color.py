@@ -72,26 +72,58 @@ class ColorJitter(Augmentation):
 
 
 class Normalize(Augmentation):
-    """(x * scale - mean) / std per channel, as f32, C x H x W by default (color.normalize, one
-    fused pass). ``scale`` defaults to 1/255 for u8 images, 1/65535 for u16 and 1 otherwise, so
-    ``mean``/``std`` are in [0, 1] units as in torchvision. Applies to image fields only."""
+    """Normalization to f32, C x H x W by default (``chw=False``: H x W x C, albumentations'
+    layout). Applies to image fields only; p defaults to 1.
 
-    references = {"torchvision": "Normalize"}
+    ``normalization="standard"`` (the default; torchvision's Normalize and albumentations'
+    standard mode): (x * scale - mean) / std per channel in one fused pass (color.normalize).
+    ``scale`` defaults to 1 / ``max_pixel_value`` when that is given (albumentations' argument:
+    (x - mean * max_pixel_value) / (std * max_pixel_value) is the same), else 1/255 for u8 images,
+    1/65535 for u16 and 1 otherwise, so ``mean``/``std`` are in [0, 1] units. They default to
+    ImageNet's (albumentations' defaults; torchvision requires them).
+
+    albumentations' per-image modes (color.normalize_per_image; ``mean``, ``std``, ``scale`` and
+    ``max_pixel_value`` ignored; a 1-channel image takes the global form): "image": (x - mean) /
+    (std + 1e-4) over all values; "image_per_channel": per channel; "min_max": (x - min) / (max -
+    min + 1e-4); "min_max_per_channel": per channel; clipped to [-20, 20].
+
+    ``max_pixel_value`` and ``normalization`` are keyword-only (albumentations passes
+    max_pixel_value third, where torchvision's form has ``chw``: ``chw`` must be a bool)."""
+
+    references = {"torchvision": "Normalize", "albumentations": "Normalize"}
+    differences = {"albumentations": "output C x H x W unless chw=False (albumentations: H x W x C); "
+                                     "the per-image modes give f32 (albumentations' u8 path gives float64)"}
+    MODES = ("standard", "image", "image_per_channel", "min_max", "min_max_per_channel")
 
     @staticmethod
-    def configure(mean, std, chw: bool = True, scale: Optional[float] = None):
+    def configure(mean=(0.485, 0.456, 0.406), std=(0.229, 0.224, 0.225), chw: bool = True,
+                  scale: Optional[float] = None, *, max_pixel_value: Optional[float] = None,
+                  normalization: str = "standard"):
         def vec(v, what):
             v = (float(v),) if _is_number(v) else tuple(float(x) for x in v)
             if not v:
                 raise ValueError(f"{what} must not be empty")
             return v
+        if not isinstance(chw, (bool, np.bool_)):
+            raise ValueError(f"chw must be a bool, not {chw!r} (albumentations' max_pixel_value is keyword-only here)")
+        if normalization not in Normalize.MODES:
+            raise ValueError(f"normalization must be one of {Normalize.MODES}, not {normalization!r}")
         mean, std = vec(mean, "mean"), vec(std, "std")
         if any(s == 0 for s in std):
             raise ValueError(f"std must not contain zeros, not {std}")
-        return dict(mean=mean, std=std, chw=bool(chw), scale=None if scale is None else float(scale))
+        if max_pixel_value is not None:
+            if scale is not None:
+                raise ValueError("give scale or max_pixel_value, not both")
+            if not (_is_number(max_pixel_value) and max_pixel_value > 0):
+                raise ValueError(f"max_pixel_value must be a number > 0, not {max_pixel_value!r}")
+            scale = 1.0 / float(max_pixel_value)
+        return dict(mean=mean, std=std, chw=bool(chw), scale=None if scale is None else float(scale),
+                    normalization=normalization)
 
     def apply(self, kind, field, ref):
         c = self.config
+        if c["normalization"] != "standard":
+            return color.NormalizePerImage(field, normalization=c["normalization"], chw=c["chw"])
         scale = c["scale"]
         if scale is None:
             scale = {"u8": 1 / 255, "u16": 1 / 65535}.get(field.type.dtype, 1.0)

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FillChannels', 'FlipNormalize', 'FourierDomainAdaptation', 'Gamma', 'HeStain', 'Hue', 'Invert', 'Lookup', 'MacenkoStainMatrix', 'MatchHistograms', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'PickChannels', 'PixelDistributionAdaptation', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform', 'VahadaneStainMatrix']
+__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FancyPca', 'FillChannels', 'FlipNormalize', 'Gamma', 'Hue', 'Illumination', 'Invert', 'Lookup', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'NormalizePerImage', 'PickChannels', 'PlasmaBrightnessContrast', 'PlasmaShadow', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform']
 
 class AutoContrast(OpNode):
     """
@@ -193,6 +193,21 @@ class EqualizeHistogramMasked(OpNode):
     def __init__(self, image: NodeLike, mask: NodeLike, *, mode: Literal['cv', 'pil'] = 'cv', by_channels: bool = True, label: Optional[str] = None) -> None: ...
 
 
+class FancyPca(OpNode):
+    """
+        albumentations' FancyPCA of a u8 image with C channels: with x in [0, 1], m the per-channel mean, (V, lambda) the eigenvectors and eigenvalues of the channels' covariance (divisor N - 1) sorted by decreasing eigenvalue, each eigenvector signed so that its largest-magnitude entry is positive: out = rint(clip(x + V diag(alpha * lambda) (x - m), 0, 1) * 255). One channel: out = rint(clip(x + alpha[0] * std(x) * (x - m), 0, 1) * 255). Statistics in one pass (exact integer sums), the mapping in a second.
+
+        Op ``color.fancy_pca``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            alpha: Per-component factors: a 1-D tensor of C numbers (component k, by decreasing eigenvalue), or one number for a 1-channel image.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, alpha: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class FillChannels(OpNode):
     """
         The listed channels of a u8 image set to fill (saturated), the others copied (ChannelDropout).
@@ -230,22 +245,6 @@ class FlipNormalize(OpNode):
     def __init__(self, image: NodeLike, flip: NodeLike, mean: NodeLike, std: NodeLike, *, chw: bool = False, scale: float = 1, label: Optional[str] = None) -> None: ...
 
 
-class FourierDomainAdaptation(OpNode):
-    """
-        Fourier domain adaptation (albumentations' FDA on u8): per channel, in the centered DFT, the amplitudes in rows [h1, h2) x columns [w1, w2) are the reference's, the phases the image's; b = floor(min(H, W) beta), cy = H / 2 - 0.5, h1 = max(0, int(cy - b)), h2 = min(int(cy + b), H), columns alike. The real part of the inverse DFT (doubles), clipped to [0, 255] and truncated.
-
-        Op ``color.fourier_domain_adaptation``.
-
-        Inputs:
-            image: Image, H x W x C or H x W, u8.
-            reference: u8 image of the image's size and channels (resize it first).
-            beta: Window half-size as a fraction of the shorter side, in [0, 0.5].
-
-        Output: same dtype and shape as image
-    """
-    def __init__(self, image: NodeLike, reference: NodeLike, beta: NodeLike, *, label: Optional[str] = None) -> None: ...
-
-
 class Gamma(OpNode):
     """
         Gamma correction like torchvision v2 adjust_gamma: out = gain * (x / max)^gamma * max, clamped to [0, max] (max: 255 u8, 65535 u16, 1 f32); integer results rounded.
@@ -264,26 +263,6 @@ class Gamma(OpNode):
     def __init__(self, image: NodeLike, gamma: NodeLike, *, gain: float = 1, label: Optional[str] = None) -> None: ...
 
 
-class HeStain(OpNode):
-    """
-        H&E stain augmentation (albumentations' apply_he_stain_augmentation on u8): optical densities od = -log(max(x / 255, 1e-6)), stain concentrations c = (S S^T + 1e-6 I)^-1 S od, c * scale + shift where the luma (0.299 R + 0.587 G + 0.114 B) / 255 < 0.85 (everywhere with augment_background), out = round(255 exp(-S^T c)) saturated; f32 arithmetic.
-
-        Op ``color.he_stain``.
-
-        Inputs:
-            image: RGB image, H x W x 3, u8.
-            stain_matrix: 2 x 3 numbers: the hematoxylin and eosin optical density rows.
-            scale: 2 numbers: factors of the two concentrations.
-            shift: 2 numbers: offsets added to the two concentrations.
-
-        Attributes (keyword-only, fixed at compile time):
-            augment_background (bool; default False): Change the background (bright) pixels too.
-
-        Output: same dtype and shape as image
-    """
-    def __init__(self, image: NodeLike, stain_matrix: NodeLike, scale: NodeLike, shift: NodeLike, *, augment_background: bool = False, label: Optional[str] = None) -> None: ...
-
-
 class Hue(OpNode):
     """
         Rotates hue like torchvision v2 adjust_hue: RGB -> HSV (values scaled to [0, 1]), h = (h + shift) mod 1, back to RGB. 1-channel images are returned unchanged. Integer results are rounded (torchvision truncates: at most 1 level apart).
@@ -297,6 +276,27 @@ class Hue(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, shift: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Illumination(OpNode):
+    """
+        albumentations' Illumination of a u8 image. linear: a = angle in degrees, g = x' cos + y' sin (x', y' in [0, 1] across the image; the angles 0, 90, 180, 270 and the diagonals 45 ... 315 as albumentations' own gradients), 1 - g when intensity < 0; factor 2|i| g + 1 - |i|; out = rint(clip(x / 255 * factor, 0, 1) * 255). corner: a = corner 0..3 (top-left, top-right, bottom-right, bottom-left), factor 1 - i * distance / diagonal. gaussian: (a, b) the center as fractions of width and height, c = sigma as a fraction of max(H, W), factor 1 + i * exp(-d^2 / (2 (max(H, W) c)^2)). corner and gaussian: out = trunc(clip(x * factor, 0, 255)); intensity 0 leaves them unchanged. float32 arithmetic as albumentations'.
+
+        Op ``color.illumination``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            intensity: Signed intensity i (negative darkens).
+            a: linear: angle in degrees; corner: corner index; gaussian: center x fraction.
+            b: gaussian: center y fraction (ignored by the others).
+            c: gaussian: sigma (ignored by the others).
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'linear', 'corner', 'gaussian'; default 'linear'): Illumination pattern.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, intensity: NodeLike, a: NodeLike, b: NodeLike, c: NodeLike, *, mode: Literal['linear', 'corner', 'gaussian'] = 'linear', label: Optional[str] = None) -> None: ...
 
 
 class Invert(OpNode):
@@ -326,39 +326,6 @@ class Lookup(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
-
-
-class MacenkoStainMatrix(OpNode):
-    """
-        albumentations' Macenko estimate of an H&E image's stain matrix: optical densities of the pixels with any channel's density > 0.05, their covariance's eigenvectors (cv::eigen; columns 1 and 0 of the row-eigenvector matrix, as albumentations indexes it), the angles of the projected densities, their (100 - p)th and pth percentiles turned back into unit stain vectors (absolute values), the one with the larger red first. Fails when no pixel is tissue.
-
-        Op ``color.macenko_stain_matrix``.
-
-        Inputs:
-            image: RGB image, H x W x 3, u8.
-
-        Attributes (keyword-only, fixed at compile time):
-            angular_percentile (float; in [50, 100]; default 99): Percentile of the extreme angles.
-
-        Output: f32, 2 x 3
-    """
-    def __init__(self, image: NodeLike, *, angular_percentile: float = 99, label: Optional[str] = None) -> None: ...
-
-
-class MatchHistograms(OpNode):
-    """
-        Histogram matching (albumentations' HistogramMatching on u8): per channel, each level v maps to trunc(interp(q(v))), q(v) the fraction of the image's pixels at or below v and interp numpy's linear interpolation on the reference's occupied levels at their cumulative fractions; then round_half_even(blend * matched + (1 - blend) * v) (f32). One lookup table per channel; the reference's histogram is taken over the whole reference, whatever its size.
-
-        Op ``color.match_histograms``.
-
-        Inputs:
-            image: Image, H x W x C or H x W, u8.
-            reference: u8 image with the image's channel count (any size).
-            blend: In [0, 1]: 0 the image, 1 the matched image.
-
-        Output: same dtype and shape as image
-    """
-    def __init__(self, image: NodeLike, reference: NodeLike, blend: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class MergeChannels(OpNode):
@@ -409,6 +376,24 @@ class Normalize(OpNode):
     def __init__(self, image: NodeLike, mean: NodeLike, std: NodeLike, *, chw: bool = False, scale: float = 1, label: Optional[str] = None) -> None: ...
 
 
+class NormalizePerImage(OpNode):
+    """
+        albumentations' per-image Normalize modes as f32: image: (x - mean) / (std + 1e-4) over all values; image_per_channel: the same per channel (a f32 image: without the 1e-4, as cv2.meanStdDev); min_max: (x - min) / (max - min + 1e-4) over all values (a f32 image: / (max - min), as cv2.normalize); min_max_per_channel: per channel; clipped to [-20, 20]. A 1-channel image takes the global form. u8 images: statistics from per-channel histograms and a f32 table per channel (two passes). u8 or f32.
+
+        Op ``color.normalize_per_image``.
+
+        Inputs:
+            image: u8 or f32 image, H x W x C or H x W.
+
+        Attributes (keyword-only, fixed at compile time):
+            normalization (enum; one of 'image', 'image_per_channel', 'min_max', 'min_max_per_channel'; default 'image'): Which statistics.
+            chw (bool; default False): Output C x H x W instead of H x W x C (a rank-2 image stays H x W).
+
+        Output: f32; H x W x C, or C x H x W with chw; rank 2 stays H x W
+    """
+    def __init__(self, image: NodeLike, *, normalization: Literal['image', 'image_per_channel', 'min_max', 'min_max_per_channel'] = 'image', chw: bool = False, label: Optional[str] = None) -> None: ...
+
+
 class PickChannels(OpNode):
     """
         out[..., k] = image[..., order[k]] with the order a run-time tensor (a per-sample shuffle); a rank-2 image is returned as it is.
@@ -424,23 +409,37 @@ class PickChannels(OpNode):
     def __init__(self, image: NodeLike, order: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
-class PixelDistributionAdaptation(OpNode):
+class PlasmaBrightnessContrast(OpNode):
     """
-        Pixel distribution adaptation (albumentations' PixelDistributionAdaptation, with its output in [0, 255]): pixel vectors x / 255 go through the transform fitted on the image, then the inverse of the one fitted on the reference: pca (eigenvectors of the population covariance, the reference's negated when the signs of the traces of the two component matrices differ), standard (per-channel mean and standard deviation) or minmax (per-channel range); a = clip(that, 0, 1) * 255 and out = trunc(clip(x (1 - blend) + a blend, 0, 255)). Statistics over every pixel of each image (exact integer moments).
+        albumentations' apply_plasma_brightness_contrast on x / 255 in float32: brightness: x = clip(x + clip(pattern * brightness, 0, 1), 0, 1); contrast: w = clip(pattern * contrast, 0, 1) + 1, x = clip(x * w, 0, 1), x = clip(x + mean * (1 - w), 0, 1) with mean the mean of every value after the brightness step; out = rint(x * 255). (albucore clips the pattern product to [0, 1], so negative factors change nothing, as in albumentations 2.0.8.) Both 0: unchanged.
 
-        Op ``color.pixel_distribution_adaptation``.
+        Op ``color.plasma_brightness_contrast``.
 
         Inputs:
-            image: Image, H x W x C or H x W, u8.
-            reference: u8 image with the image's channel count (any size).
-            blend: In [0, 1]: 0 the image, 1 the adapted image.
-
-        Attributes (keyword-only, fixed at compile time):
-            transform (enum; one of 'pca', 'standard', 'minmax'; default 'pca'): The fitted transform.
+            image: u8 image, H x W x C or H x W.
+            pattern: f32 H x W pattern in [0, 1] (noise.plasma).
+            brightness: Brightness factor in [-1, 1].
+            contrast: Contrast factor in [-1, 1].
 
         Output: same dtype and shape as image
     """
-    def __init__(self, image: NodeLike, reference: NodeLike, blend: NodeLike, *, transform: Literal['pca', 'standard', 'minmax'] = 'pca', label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, pattern: NodeLike, brightness: NodeLike, contrast: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class PlasmaShadow(OpNode):
+    """
+        albumentations' apply_plasma_shadow: out = trunc(clip(x * (1 - pattern * intensity), 0, 255)) in float32, one pass.
+
+        Op ``color.plasma_shadow``.
+
+        Inputs:
+            image: u8 image, H x W x C or H x W.
+            pattern: f32 H x W pattern in [0, 1] (noise.plasma).
+            intensity: Shadow intensity in [0, 1].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, pattern: NodeLike, intensity: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Posterize(OpNode):
@@ -608,17 +607,3 @@ class Transform(OpNode):
         Output: u8; H x W x rows
     """
     def __init__(self, image: NodeLike, *, matrix: Sequence[float], rows: int = 3, label: Optional[str] = None) -> None: ...
-
-
-class VahadaneStainMatrix(OpNode):
-    """
-        albumentations' Vahadane estimate of an H&E image's stain matrix: its SimpleNMF on the optical densities of every pixel (Ruifrok's stain colors to start, concentrations from their normalized projection, 100 multiplicative updates of the concentrations then the colors, each color row normalized), the rows ordered hematoxylin first (the larger (atan2(g, r) mod pi) * b / sum - r / sum). Sums in doubles.
-
-        Op ``color.vahadane_stain_matrix``.
-
-        Inputs:
-            image: RGB image, H x W x 3, u8.
-
-        Output: f32, 2 x 3
-    """
-    def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
