@@ -219,6 +219,8 @@ CASES = {
     "RandomChannelPermutation": lambda r: A.RandomChannelPermutation(r),
     "RandomPhotometricDistort": lambda r: A.RandomPhotometricDistort(r, p=1.0),
     "RandomGaussianBlur": lambda r: A.RandomGaussianBlur(r, kernel_size=5),
+    "GaussianNoise": lambda r: A.GaussianNoise(A.ToFloat(r), sigma=0.2),
+    "JPEG": lambda r: A.JPEG(r, quality=(40, 90)),
     # a D x D matrix for D = C * H * W: on a 12 x 16 resize (D = 576); annotations pass through it
     "LinearTransformation": lambda r: A.LinearTransformation(
         A.Resize(r, 12, 16), transformation_matrix=np.eye(576, dtype=np.float32), mean_vector=np.zeros(576, np.float32)),

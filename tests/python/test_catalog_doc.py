@@ -44,12 +44,14 @@ def test_the_reference_lists():
     assert not set(alb) & set(catalog.albumentations_pixel())
     assert len(catalog.albumentations_pixel()) == 59
     assert len(catalog.TORCHVISION_GEOMETRY) == len(set(catalog.TORCHVISION_GEOMETRY)) == 18
+    tv = catalog.TORCHVISION_GEOMETRY + catalog.TORCHVISION_PIXEL + catalog.TORCHVISION_OTHER
+    assert len(tv) == len(set(tv)) == 18 + 24 + 14   # torchvision v2's API reference, every section
 
 
 def test_references_name_reference_transforms():
     import albumentations as A
     import pixelpipes.augment as augment
-    known_tv = set(catalog.TORCHVISION_GEOMETRY) | set(catalog.TORCHVISION_PIXEL)
+    known_tv = set(catalog.TORCHVISION_GEOMETRY) | set(catalog.TORCHVISION_PIXEL) | set(catalog.TORCHVISION_OTHER)
     classes = catalog.augmentation_classes()
     assert {"RandomResizedCrop", "RandomHorizontalFlip", "RandomVerticalFlip", "RandomCrop"} <= {c.__name__ for c in classes}
     for cls in classes:

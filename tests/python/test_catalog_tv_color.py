@@ -192,6 +192,43 @@ def test_channel_permutation_is_uniform_over_the_six_orders():
     assert _chi2([orders.count(q) for q in perms], [1 / 6] * 6) > 0.01
 
 
+# -- GaussianNoise and JPEG ------------------------------------------------------------------------
+
+def test_gaussian_noise_adds_normal_noise_to_float_images():
+    img = _photo(size=(64, 64)).astype(np.float32) / 255
+    out = _one(augment.GaussianNoise, img, mean=0.1, sigma=0.2, clip=False)
+    noise = (out - img).ravel()
+    assert stats.kstest(noise[:5000], stats.norm(0.1, 0.2).cdf).pvalue > 0.01
+    clipped = _one(augment.GaussianNoise, img, sigma=0.5)
+    assert clipped.min() >= 0.0 and clipped.max() <= 1.0 and (clipped == 1.0).any() and (clipped == 0.0).any()
+    with pytest.raises(ValueError, match="float images"):
+        _one(augment.GaussianNoise, _photo())
+
+
+def _cv2_jpeg(img, q):
+    ok, data = cv2.imencode(".jpg", img[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, q])
+    assert ok
+    return cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1]
+
+
+@pytest.mark.parametrize("q", [10, 50, 90])
+def test_jpeg_equals_libjpeg_round_trip(q):
+    img = _photo("coffee")
+    out = _one(augment.JPEG, img, quality=q)
+    d = np.abs(out.astype(int) - _cv2_jpeg(img, q).astype(int))
+    assert d.max() == 0, (q, d.max(), d.mean())
+
+
+def test_jpeg_quality_is_a_uniform_integer_with_both_ends():
+    img = np.zeros((8, 8, 3), np.uint8)
+    outs = _run(lambda: {"q": augment.JPEG(Constant(img), quality=(20, 24)).inputs[2]}, samples=range(5000))
+    q = np.array([int(o["q"]) for o in outs])
+    assert set(q) == {20, 21, 22, 23, 24}
+    assert _chi2(np.bincount(q - 20), [0.2] * 5) > 0.01
+    with pytest.raises(ValueError, match="quality"):
+        augment.JPEG(quality=0)
+
+
 # -- RandomPhotometricDistort -------------------------------------------------------------------------
 
 def tv_photometric(img, b, c, s, h, before, perm):

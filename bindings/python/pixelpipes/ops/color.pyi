@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FancyPca', 'FillChannels', 'FlipNormalize', 'Gamma', 'Hue', 'Illumination', 'Invert', 'Lookup', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'NormalizePerImage', 'PickChannels', 'PlasmaBrightnessContrast', 'PlasmaShadow', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform']
+__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FancyPca', 'FillChannels', 'FlipNormalize', 'FourierDomainAdaptation', 'Gamma', 'HeStain', 'Hue', 'Illumination', 'Invert', 'Lookup', 'MacenkoStainMatrix', 'MatchHistograms', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'NormalizePerImage', 'PickChannels', 'PixelDistributionAdaptation', 'PlasmaBrightnessContrast', 'PlasmaShadow', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform', 'VahadaneStainMatrix']
 
 class AutoContrast(OpNode):
     """
@@ -245,6 +245,22 @@ class FlipNormalize(OpNode):
     def __init__(self, image: NodeLike, flip: NodeLike, mean: NodeLike, std: NodeLike, *, chw: bool = False, scale: float = 1, label: Optional[str] = None) -> None: ...
 
 
+class FourierDomainAdaptation(OpNode):
+    """
+        Fourier domain adaptation (albumentations' FDA on u8): per channel, in the centered DFT, the amplitudes in rows [h1, h2) x columns [w1, w2) are the reference's, the phases the image's; b = floor(min(H, W) beta), cy = H / 2 - 0.5, h1 = max(0, int(cy - b)), h2 = min(int(cy + b), H), columns alike. The real part of the inverse DFT (doubles), clipped to [0, 255] and truncated.
+
+        Op ``color.fourier_domain_adaptation``.
+
+        Inputs:
+            image: Image, H x W x C or H x W, u8.
+            reference: u8 image of the image's size and channels (resize it first).
+            beta: Window half-size as a fraction of the shorter side, in [0, 0.5].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, reference: NodeLike, beta: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
 class Gamma(OpNode):
     """
         Gamma correction like torchvision v2 adjust_gamma: out = gain * (x / max)^gamma * max, clamped to [0, max] (max: 255 u8, 65535 u16, 1 f32); integer results rounded.
@@ -261,6 +277,26 @@ class Gamma(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, gamma: NodeLike, *, gain: float = 1, label: Optional[str] = None) -> None: ...
+
+
+class HeStain(OpNode):
+    """
+        H&E stain augmentation (albumentations' apply_he_stain_augmentation on u8): optical densities od = -log(max(x / 255, 1e-6)), stain concentrations c = (S S^T + 1e-6 I)^-1 S od, c * scale + shift where the luma (0.299 R + 0.587 G + 0.114 B) / 255 < 0.85 (everywhere with augment_background), out = round(255 exp(-S^T c)) saturated; f32 arithmetic.
+
+        Op ``color.he_stain``.
+
+        Inputs:
+            image: RGB image, H x W x 3, u8.
+            stain_matrix: 2 x 3 numbers: the hematoxylin and eosin optical density rows.
+            scale: 2 numbers: factors of the two concentrations.
+            shift: 2 numbers: offsets added to the two concentrations.
+
+        Attributes (keyword-only, fixed at compile time):
+            augment_background (bool; default False): Change the background (bright) pixels too.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, stain_matrix: NodeLike, scale: NodeLike, shift: NodeLike, *, augment_background: bool = False, label: Optional[str] = None) -> None: ...
 
 
 class Hue(OpNode):
@@ -326,6 +362,39 @@ class Lookup(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, table: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class MacenkoStainMatrix(OpNode):
+    """
+        albumentations' Macenko estimate of an H&E image's stain matrix: optical densities of the pixels with any channel's density > 0.05, their covariance's eigenvectors (cv::eigen; columns 1 and 0 of the row-eigenvector matrix, as albumentations indexes it), the angles of the projected densities, their (100 - p)th and pth percentiles turned back into unit stain vectors (absolute values), the one with the larger red first. Fails when no pixel is tissue.
+
+        Op ``color.macenko_stain_matrix``.
+
+        Inputs:
+            image: RGB image, H x W x 3, u8.
+
+        Attributes (keyword-only, fixed at compile time):
+            angular_percentile (float; in [50, 100]; default 99): Percentile of the extreme angles.
+
+        Output: f32, 2 x 3
+    """
+    def __init__(self, image: NodeLike, *, angular_percentile: float = 99, label: Optional[str] = None) -> None: ...
+
+
+class MatchHistograms(OpNode):
+    """
+        Histogram matching (albumentations' HistogramMatching on u8): per channel, each level v maps to trunc(interp(q(v))), q(v) the fraction of the image's pixels at or below v and interp numpy's linear interpolation on the reference's occupied levels at their cumulative fractions; then round_half_even(blend * matched + (1 - blend) * v) (f32). One lookup table per channel; the reference's histogram is taken over the whole reference, whatever its size.
+
+        Op ``color.match_histograms``.
+
+        Inputs:
+            image: Image, H x W x C or H x W, u8.
+            reference: u8 image with the image's channel count (any size).
+            blend: In [0, 1]: 0 the image, 1 the matched image.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, reference: NodeLike, blend: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class MergeChannels(OpNode):
@@ -407,6 +476,25 @@ class PickChannels(OpNode):
         Output: same dtype; H x W x len(order)
     """
     def __init__(self, image: NodeLike, order: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class PixelDistributionAdaptation(OpNode):
+    """
+        Pixel distribution adaptation (albumentations' PixelDistributionAdaptation, with its output in [0, 255]): pixel vectors x / 255 go through the transform fitted on the image, then the inverse of the one fitted on the reference: pca (eigenvectors of the population covariance, the reference's negated when the signs of the traces of the two component matrices differ), standard (per-channel mean and standard deviation) or minmax (per-channel range); a = clip(that, 0, 1) * 255 and out = trunc(clip(x (1 - blend) + a blend, 0, 255)). Statistics over every pixel of each image (exact integer moments).
+
+        Op ``color.pixel_distribution_adaptation``.
+
+        Inputs:
+            image: Image, H x W x C or H x W, u8.
+            reference: u8 image with the image's channel count (any size).
+            blend: In [0, 1]: 0 the image, 1 the adapted image.
+
+        Attributes (keyword-only, fixed at compile time):
+            transform (enum; one of 'pca', 'standard', 'minmax'; default 'pca'): The fitted transform.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, reference: NodeLike, blend: NodeLike, *, transform: Literal['pca', 'standard', 'minmax'] = 'pca', label: Optional[str] = None) -> None: ...
 
 
 class PlasmaBrightnessContrast(OpNode):
@@ -607,3 +695,17 @@ class Transform(OpNode):
         Output: u8; H x W x rows
     """
     def __init__(self, image: NodeLike, *, matrix: Sequence[float], rows: int = 3, label: Optional[str] = None) -> None: ...
+
+
+class VahadaneStainMatrix(OpNode):
+    """
+        albumentations' Vahadane estimate of an H&E image's stain matrix: its SimpleNMF on the optical densities of every pixel (Ruifrok's stain colors to start, concentrations from their normalized projection, 100 multiplicative updates of the concentrations then the colors, each color row normalized), the rows ordered hematoxylin first (the larger (atan2(g, r) mod pi) * b / sum - r / sum). Sums in doubles.
+
+        Op ``color.vahadane_stain_matrix``.
+
+        Inputs:
+            image: RGB image, H x W x 3, u8.
+
+        Output: f32, 2 x 3
+    """
+    def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...

@@ -4,7 +4,30 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['CoarseDropout', 'Gaussian', 'PixelDropout', 'Plasma', 'PlasmaFromUniforms', 'RandomErasing', 'SaltAndPepper', 'Uniform']
+__all__ = ['Additive', 'CoarseDropout', 'Gaussian', 'Iso', 'Multiplicative', 'PixelDropout', 'Plasma', 'PlasmaFromUniforms', 'RandomErasing', 'SaltAndPepper', 'SaltAndPepperExact', 'Shot', 'Uniform']
+
+class Additive(OpNode):
+    """
+        Adds noise n = scale * X (albumentations' GaussNoise and AdditiveNoise): X is uniform(a, b), a + b * normal() (gaussian), a + b * laplace() (laplace) or 2 * Beta(a, b) - 1 (beta); one value per image value, or with shared one per pixel for all its channels. With resolution r < 1 the noise is drawn on a max(1, int(H r)) x max(1, int(W r)) grid and resized bilinearly (OpenCV). Integer images get x + trunc(n), saturated; f32 images clip(x + n, 0, 1). Draws: one 32-bit word per value of the grid in memory order (uniform, laplace: a 24-bit uniform; gaussian: Marsaglia and Tsang's ziggurat, whose ~1.2% rejected words draw further words after all the first ones); beta: random.beta's draws value by value.
+
+        Op ``noise.additive``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            a: First parameter: low (uniform), mean (gaussian), location (laplace), alpha (beta).
+            b: Second parameter: high (>= a), standard deviation (>= 0), scale (>= 0), beta (> 0).
+            scale: Factor of the noise (e.g. 255 for fractions of a u8 image's range).
+
+        Attributes (keyword-only, fixed at compile time):
+            distribution (enum; one of 'uniform', 'gaussian', 'laplace', 'beta'; default 'gaussian'): Distribution of X.
+            shared (bool; default False): One draw per pixel, added to every channel.
+            resolution (float; in [1e-06, 1]; default 1): Fraction of the image size at which the noise is drawn.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, a: NodeLike, b: NodeLike, scale: NodeLike, *, distribution: Literal['uniform', 'gaussian', 'laplace', 'beta'] = 'gaussian', shared: bool = False, resolution: float = 1, label: Optional[str] = None) -> None: ...
+
 
 class CoarseDropout(OpNode):
     """
@@ -47,6 +70,43 @@ class Gaussian(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, std: NodeLike, *, mean: float = 0, label: Optional[str] = None) -> None: ...
+
+
+class Iso(OpNode):
+    """
+        Camera sensor noise as albumentations' ISONoise, on RGB: in OpenCV's float HLS, with s the standard deviation of L over the image, per pixel k = Poisson(s * intensity) and h = normal(0, color_shift * intensity): H += h (degrees), L = clip(L + k * intensity * (1 - L), 0, 1); back to RGB clipped to [0, 1] (u8: rint(r * 255)). Draws: first every pixel's k in row-major order (as noise.shot: a rate below 10 one 53-bit uniform each, else PTRS), then every pixel's h (one 32-bit word each, ziggurat; rejected words draw more after those).
+
+        Op ``noise.iso``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: RGB image, H x W x 3; u8 or f32 (values in [0, 1]).
+            color_shift: Hue noise factor >= 0.
+            intensity: Noise intensity >= 0.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, color_shift: NodeLike, intensity: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Multiplicative(OpNode):
+    """
+        Multiplies by m = uniform(low, high), one per image value, or with shared one per pixel for all its channels (albumentations' MultiplicativeNoise with elementwise). Integer images get trunc(clip(x * m, 0, max)); f32 images clip(x * m, 0, 1). Draws: one 24-bit uniform (one 32-bit word) per m, in memory order.
+
+        Op ``noise.multiplicative``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            low: Smallest multiplier.
+            high: Largest multiplier (>= low).
+
+        Attributes (keyword-only, fixed at compile time):
+            shared (bool; default False): One multiplier per pixel, for every channel.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, low: NodeLike, high: NodeLike, *, shared: bool = False, label: Optional[str] = None) -> None: ...
 
 
 class PixelDropout(OpNode):
@@ -144,6 +204,39 @@ class SaltAndPepper(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, amount: NodeLike, *, salt_ratio: float = 0.5, label: Optional[str] = None) -> None: ...
+
+
+class SaltAndPepperExact(OpNode):
+    """
+        Salt and pepper as albumentations' SaltAndPepper: exactly k = int(H W amount) pixels (all channels), s = int(k salt_ratio) of them salt (full intensity: 255, 65535 or 1.0), the others pepper (0), both sets uniformly random. Draws: the k pixels, then the s salt ones among them, each subset by rejection of repeated below(n) draws (64-bit words) when it is at most half of its range, else as the complement of such a subset.
+
+        Op ``noise.salt_and_pepper_exact``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            amount: Fraction of the pixels to corrupt, in [0, 1].
+            salt_ratio: Fraction of the corrupted pixels that become salt, in [0, 1].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, amount: NodeLike, salt_ratio: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Shot(OpNode):
+    """
+        Photon (shot) noise as albumentations' ShotNoise: v = x / max, k = Poisson((v^2.2 + scale * 1e-6) / scale) per value, result min(k * scale, 1)^(1 / 2.2) (u8: rint(r * 255)); float32 arithmetic. Draws per value in memory order: a rate below 10 one 53-bit uniform (inversion), else Hoermann's PTRS (two 53-bit uniforms per attempt).
+
+        Op ``noise.shot``.
+        Random: its draws depend on (seed, sample index, node key) only.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8 or f32 (values in [0, 1]).
+            scale: Noise scale >= 1e-9: the smaller, the more photons and the less noise.
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, scale: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Uniform(OpNode):
