@@ -149,6 +149,7 @@ CASES: List[Case] = [
     Case("Solarize", dict(threshold_range=(0.4, 0.6))),
     Case("ToGray", dict(num_output_channels=3, method="weighted_average")),
     Case("ToSepia"),
+    Case("ColorJitter", dict(brightness=(0.8, 1.2), contrast=(0.8, 1.2), saturation=(0.8, 1.2), hue=(-0.5, 0.5))),
     # noise and quality (issue 18)
     Case("AdditiveNoise", dict(noise_type="gaussian", spatial_mode="per_pixel")),
     Case("Downscale", dict(scale_range=(0.25, 0.5))),
@@ -191,6 +192,19 @@ TV_CASES: List[Case] = [
     Case("RandomZoomOut", dict(side_range=(1.0, 2.0))),
     Case("RandomRotation", dict(degrees=45)),
     Case("RandomPerspective", dict(distortion_scale=0.5)),
+    # color and miscellaneous (issue 18)
+    Case("Grayscale", dict(num_output_channels=3)),
+    Case("RandomGrayscale"),
+    Case("RandomChannelPermutation"),
+    Case("RandomPhotometricDistort"),
+    Case("RandomInvert"),
+    Case("RandomPosterize", dict(bits=4)),
+    Case("RandomSolarize", dict(threshold=128.0)),
+    Case("RandomAdjustSharpness", dict(sharpness_factor=2.0)),
+    Case("RandomAutocontrast"),
+    Case("RandomEqualize"),
+    Case("GaussianBlur", dict(kernel_size=9, sigma=(0.1, 2.0))),
+    Case("JPEG", dict(quality=(50, 95))),
     # the automatic policies (torchvision's defaults): the cost per sample averages over the
     # operations the samples draw (one Choice branch per stage runs)
     Case("RandAugment"),
