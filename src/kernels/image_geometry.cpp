@@ -8,6 +8,10 @@
 
 #include <opencv2/core.hpp>
 
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
 #include "kernels/cv_bridge.hpp"
 #include "kernels/rounding.hpp"
 
@@ -63,7 +67,35 @@ template <size_t Px> void mirror_row_of(const uint8_t* from, uint8_t* to, int64_
   for (int64_t x = 0; x < width; ++x, p -= Px, to += Px) std::memcpy(to, p, Px);
 }
 
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+// 3-byte pixels (RGB u8), five per step: a 16-byte load whose bytes 1..15 are the source pixels
+// s..s+4, reversed pixel-wise by one byte shuffle. The 16th byte stored is the next step's first
+// (rewritten there), and the loop stops before a load or store could leave the row.
+__attribute__((target("ssse3"))) int64_t mirror_row3_ssse3(const uint8_t* from, uint8_t* to, int64_t width) {
+  const __m128i reverse = _mm_setr_epi8(13, 14, 15, 10, 11, 12, 7, 8, 9, 4, 5, 6, 1, 2, 3, 0);
+  int64_t x = 0;
+  for (; x + 6 <= width; x += 5) {
+    const int64_t s = width - 5 - x;   // first source pixel of these five (>= 1)
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(from + s * 3 - 1));
+    _mm_storeu_si128(reinterpret_cast<__m128i*>(to + x * 3), _mm_shuffle_epi8(v, reverse));
+  }
+  return x;
+}
+
+bool has_ssse3() {
+  static const bool yes = __builtin_cpu_supports("ssse3");
+  return yes;
+}
+#endif
+
 void mirror_row(const uint8_t* from, uint8_t* to, int64_t width, size_t px) {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (px == 3 && has_ssse3()) {
+    const int64_t done = mirror_row3_ssse3(from, to, width);
+    for (int64_t x = done; x < width; ++x) std::memcpy(to + x * 3, from + (width - 1 - x) * 3, 3);
+    return;
+  }
+#endif
   switch (px) {
     case 1: return mirror_row_of<1>(from, to, width);
     case 2: return mirror_row_of<2>(from, to, width);

@@ -304,9 +304,12 @@ Tensor transform_channels(const Tensor& image, const std::vector<double>& matrix
   if (rows < 1 || static_cast<int64_t>(matrix.size()) != rows * c)
     argument_error("color.transform: the matrix must be rows x " + std::to_string(c));
   cv::Mat m(static_cast<int>(rows), static_cast<int>(c), CV_64F, const_cast<double*>(matrix.data()));
-  cv::Mat out = output_mat();
-  cv::transform(as_mat(src), out, m);
-  return from_mat(out, true);
+  // the result straight into a tensor (the batch slot when the op's output goes there)
+  Tensor out = Tensor::empty(DType::U8, {src.dim(0), src.dim(1), rows});
+  cv::Mat to = as_mat(out);
+  cv::transform(as_mat(src), to, m);
+  if (to.data != out.bytes()) return from_mat(to, true);
+  return out;
 }
 
 const std::vector<std::string>& gray_method_names() {
@@ -460,7 +463,13 @@ Tensor to_gray(const Tensor& image, GrayMethod method, int64_t channels) {
   if (channels == 1) return gray;
   Tensor out = Tensor::empty(DType::U8, {shape[0], shape[1], channels});
   uint8_t* d = out.mutable_data<uint8_t>();
-  if (channels == 3) {
+  if (channels == 3 && shape[0] <= INT32_MAX && shape[1] <= INT32_MAX) {
+    // OpenCV's GRAY2RGB repeats the channel with SIMD shuffles, straight into the output
+    const int h = static_cast<int>(shape[0]), w = static_cast<int>(shape[1]);
+    cv::Mat to(h, w, CV_8UC3, d);
+    cv::cvtColor(cv::Mat(h, w, CV_8UC1, g), to, cv::COLOR_GRAY2RGB);
+    if (to.data != d) argument_error("color.to_gray: OpenCV wrote its result elsewhere");
+  } else if (channels == 3) {
     for (int64_t i = 0; i < n; ++i, d += 3) d[0] = d[1] = d[2] = g[i];
   } else {
     for (int64_t i = 0; i < n; ++i)
