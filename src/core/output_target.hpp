@@ -1,6 +1,7 @@
 // An op's result written straight into the batch. While an OutputTarget lives on a thread, the
-// first Tensor::empty there of exactly the target's dtype and shape returns the target itself (the
-// sample's slot in a batch buffer, a contiguous view) instead of new memory, so the kernel
+// first Tensor::empty there of the target's dtype and element count returns the target itself, in
+// the shape asked for (the sample's slot in a batch buffer, a contiguous view), instead of new
+// memory, so the kernel
 // computes its result where the stream would otherwise copy it: one pass over the pixels instead
 // of two for memory-bound ops. The interpreter sets one around the ops that declare
 // allocates_destination() (ops whose kernels allocate their result once with Tensor::empty and
@@ -19,7 +20,7 @@ class OutputTarget {
   OutputTarget(const OutputTarget&) = delete;
   OutputTarget& operator=(const OutputTarget&) = delete;
 
-  // Tensor::empty asks: the target, once, when it matches; else false.
+  // Tensor::empty asks: the target (viewed in `shape`), once, when dtype and element count match.
   static bool take(DType dtype, const Shape& shape, Tensor& out);
 
  private:

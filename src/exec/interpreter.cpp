@@ -18,9 +18,7 @@ Interpreter::Interpreter(std::shared_ptr<const Program> program, RunLimits limit
     reads_file_[i] = ins.op->reads_file && !ins.inputs.empty();
   }
   paths_.resize(n);
-  output_of_.assign(n, -1);
-  for (size_t o = program_->outputs.size(); o-- > 0;)
-    output_of_[program_->outputs[o].second] = static_cast<int32_t>(o);
+  destinations_ = plan_destinations(*program_);
 }
 
 std::string Interpreter::file_of(size_t i) const {
@@ -116,12 +114,15 @@ std::vector<Value> Interpreter::run(uint64_t seed, uint64_t sample, const std::v
           for (uint32_t s : ins.inputs) args_.push_back(refs_[s]);
           if (reads_file_[i]) paths_[i] = *args_[0];
           ExecContext ctx(ins.attrs, seed, sample, ins.key, limits_);
-          if (destinations && output_of_[i] >= 0) {
-            const Tensor& d = (*destinations)[static_cast<size_t>(output_of_[i])];
-            if (d.defined()) ctx.destination = &d;
+          const Tensor* slot = nullptr;   // the batch slot this result may be allocated in
+          if (destinations) {
+            const int32_t w = destinations_.writes[i], a = destinations_.allocates[i];
+            if (w >= 0 && (*destinations)[static_cast<size_t>(w)].defined())
+              ctx.destination = &(*destinations)[static_cast<size_t>(w)];
+            if (a >= 0 && (*destinations)[static_cast<size_t>(a)].defined()) slot = &(*destinations)[static_cast<size_t>(a)];
           }
-          if (ctx.destination && ins.op->allocates_destination) {
-            OutputTarget target(ctx.destination);
+          if (slot) {
+            OutputTarget target(slot);
             slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));
           } else {
             slots_[i] = ins.op->exec(ctx, Args(args_.data(), args_.size()));

@@ -7,6 +7,7 @@
 #include <memory>
 #include <vector>
 
+#include "exec/destination_plan.hpp"
 #include "exec/profile.hpp"
 #include "program/program.hpp"
 
@@ -51,7 +52,7 @@ class Interpreter {
   std::vector<const Value*> refs_;  // per slot: folded value in the program, or the local slot
   std::vector<const Value*> args_;
   std::vector<bool> reads_file_;  // per instruction: an op that reads_file (its input 0 is the path)
-  std::vector<int32_t> output_of_;  // per instruction: the first output it computes, or -1
+  DestinationPlan destinations_;  // which instructions compute into the batch slots
   std::vector<Value> paths_;      // per io.read_file instruction: the path it read for this sample
   size_t executed_ = 0;
   std::atomic<bool> profiling_{false};

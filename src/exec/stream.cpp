@@ -1,5 +1,6 @@
 #include "exec/stream.hpp"
 
+#include "exec/destination_plan.hpp"
 #include "exec/fork_generation.hpp"
 
 #include <algorithm>
@@ -106,13 +107,12 @@ Stream::Stream(Pipeline& pipeline, StreamOptions options)
   }
   any_varying_ = std::find(stacked_.begin(), stacked_.end(), false) != stacked_.end();
   check_batchable_ranks();
+  const DestinationPlan plan = plan_destinations(p);
   for (size_t o = 0; o < p.outputs.size(); ++o) {
     uint32_t slot = p.outputs[o].second;
     bool first_of_slot = true;  // a value output twice is written in place once, then copied
     for (size_t k = 0; k < o; ++k) first_of_slot = first_of_slot && p.outputs[k].second != slot;
-    writes_destination_.push_back(stacked_[o] && first_of_slot && p.folded[slot].empty() &&
-                                  (p.instructions[slot].op->writes_destination ||
-                                   p.instructions[slot].op->allocates_destination));
+    writes_destination_.push_back(stacked_[o] && first_of_slot && p.folded[slot].empty() && plan.targets(o));
   }
   any_destination_ = std::find(writes_destination_.begin(), writes_destination_.end(), true) != writes_destination_.end();
   // A constructor that throws runs no destructor: the tasks already queued reference this stream,

@@ -25,6 +25,18 @@ Tensor from_mat(const cv::Mat& mat, bool channels_dim = true);
 // outputs with it so a worker reuses the same memory sample after sample.
 cv::Mat output_mat();
 
+// An OpenCV result written straight into a new tensor of `shape` (the sample's batch slot when the
+// op's value goes there: core/output_target.hpp): fn(dst) gets a Mat header over the tensor, which
+// OpenCV keeps when the size and type it creates match. Should it allocate its own all the same,
+// that Mat is wrapped instead.
+template <typename F> Tensor into_tensor(DType dtype, const Shape& shape, F fn) {
+  Tensor out = Tensor::empty(dtype, shape);
+  cv::Mat dst = as_mat(out);
+  fn(dst);
+  if (dst.data == out.bytes()) return out;
+  return from_mat(dst, shape.size() == 3);
+}
+
 // Image geometry of a tensor: height, width, channels (rank 2 means one channel).
 struct ImageShape {
   int64_t height, width, channels;

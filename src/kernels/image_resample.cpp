@@ -132,10 +132,10 @@ Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation 
   Tensor src = with_contiguous_rows(image);
   if (interpolation == Interpolation::Nearest) return resize_nearest(src, width, height, image.ndim() == 3);
   return guard_cv([&] {
-    cv::Mat dst = output_mat();
-    cv::resize(as_mat(src), dst, cv::Size(static_cast<int>(width), static_cast<int>(height)), 0, 0,
-               cv_resize_flag(interpolation));
-    return from_mat(dst, image.ndim() == 3);
+    return into_tensor(image.dtype(), shape_like(image, height, width), [&](cv::Mat& dst) {
+      cv::resize(as_mat(src), dst, cv::Size(static_cast<int>(width), static_cast<int>(height)), 0, 0,
+                 cv_resize_flag(interpolation));
+    });
   });
 }
 
@@ -165,16 +165,16 @@ Tensor warp(const Tensor& image, const Matrix3& matrix, int64_t width, int64_t h
   if (s.width > INT32_MAX || s.height > INT32_MAX) range_error("image is too large to warp");
   Tensor src = with_contiguous_rows(image);
   return guard_cv([&] {
-    cv::Mat dst = output_mat();
-    cv::Size size(static_cast<int>(width), static_cast<int>(height));
-    int flags = cv_warp_flag(interpolation) | cv::WARP_INVERSE_MAP;
-    if (affine) {
-      cv::Matx23d m(inverse(0, 0), inverse(0, 1), inverse(0, 2), inverse(1, 0), inverse(1, 1), inverse(1, 2));
-      cv::warpAffine(as_mat(src), dst, m, size, flags, cv_border(border), cv::Scalar::all(border_value));
-    } else {
-      cv::warpPerspective(as_mat(src), dst, inverse, size, flags, cv_border(border), cv::Scalar::all(border_value));
-    }
-    return from_mat(dst, image.ndim() == 3);
+    return into_tensor(image.dtype(), shape_like(image, height, width), [&](cv::Mat& dst) {
+      cv::Size size(static_cast<int>(width), static_cast<int>(height));
+      int flags = cv_warp_flag(interpolation) | cv::WARP_INVERSE_MAP;
+      if (affine) {
+        cv::Matx23d m(inverse(0, 0), inverse(0, 1), inverse(0, 2), inverse(1, 0), inverse(1, 1), inverse(1, 2));
+        cv::warpAffine(as_mat(src), dst, m, size, flags, cv_border(border), cv::Scalar::all(border_value));
+      } else {
+        cv::warpPerspective(as_mat(src), dst, inverse, size, flags, cv_border(border), cv::Scalar::all(border_value));
+      }
+    });
   });
 }
 
@@ -214,10 +214,10 @@ Tensor remap(const Tensor& image, const Tensor& map_x, const Tensor& map_y, Inte
   }
   Tensor src = with_contiguous_rows(image);
   return guard_cv([&] {
-    cv::Mat dst = output_mat();
-    cv::remap(as_mat(src), dst, as_mat(mx), as_mat(my), cv_warp_flag(interpolation), cv_border(border),
-              cv::Scalar::all(border_value));
-    return from_mat(dst, image.ndim() == 3);
+    return into_tensor(image.dtype(), shape_like(image, height, width), [&](cv::Mat& dst) {
+      cv::remap(as_mat(src), dst, as_mat(mx), as_mat(my), cv_warp_flag(interpolation), cv_border(border),
+                cv::Scalar::all(border_value));
+    });
   });
 }
 

@@ -507,6 +507,7 @@ void register_pixel_geometry(Registry& r) {
 
   {
     OpBuilder b("image.crop_pad");
+    b.allocates_destination();
     b.doc("Exactly the pixels of `box`, rounded as in image.crop; where the box leaves the image, pixels follow "
           "the border mode. Shares the input's memory when the box lies inside the image.")
         .input("image", "H x W x C or H x W tensor (any dtype).")
@@ -606,6 +607,7 @@ void register_pixel_geometry(Registry& r) {
 
 void register_resampling(Registry& r) {
   r.add(OpBuilder("image.resize")
+            .allocates_destination()
             .doc("Resizes to width x height (cv::resize): a scaling by width / W and height / H in continuous "
                  "coordinates. 'nearest' takes the source pixel under each destination pixel's center "
                  "(OpenCV's INTER_NEAREST_EXACT); 'area' averages (best for shrinking).")
@@ -630,6 +632,7 @@ void register_resampling(Registry& r) {
 
   {
     OpBuilder b("image.warp");
+    b.allocates_destination();
     b.doc("Warps the image by a 3 x 3 matrix that maps source to destination coordinates (continuous "
           "convention): destination pixel p takes the source at matrix^-1 p. Affine matrices (last row 0 0 1) "
           "use cv::warpAffine, others cv::warpPerspective. A singular matrix is an argument error. Warp masks "
@@ -662,6 +665,7 @@ void register_resampling(Registry& r) {
 
   {
     OpBuilder b("image.remap");
+    b.allocates_destination();
     b.doc("Resamples the image at arbitrary points: output pixel (i, j) takes the source at "
           "(map_x[i, j], map_y[i, j]) in continuous coordinates (so map_x = j + 0.5, map_y = i + 0.5 is the "
           "identity). cv::remap; images and maps up to 32766 pixels a side.")

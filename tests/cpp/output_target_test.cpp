@@ -1,6 +1,6 @@
-// OutputTarget (core/output_target.hpp): the first matching Tensor::empty on the thread is the
-// target itself, once; other shapes and dtypes, later allocations, other threads and allocations
-// after the scope get their own memory.
+// OutputTarget (core/output_target.hpp): the first Tensor::empty on the thread with the target's
+// dtype and element count is the target itself (in the shape asked for), once; other counts and
+// dtypes, later allocations, other threads and allocations after the scope get their own memory.
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -15,9 +15,9 @@ TEST(OutputTarget, FirstMatchingAllocationIsTheTargetOnce) {
   Tensor slot = Tensor::empty(DType::U8, {4, 8, 3});
   {
     OutputTarget target(&slot);
-    Tensor other_shape = Tensor::empty(DType::U8, {8, 4, 3});
+    Tensor other_count = Tensor::empty(DType::U8, {8, 4, 2});
     Tensor other_dtype = Tensor::empty(DType::F32, {4, 8, 3});
-    EXPECT_NE(other_shape.bytes(), slot.bytes());
+    EXPECT_NE(other_count.bytes(), slot.bytes());
     EXPECT_NE(other_dtype.bytes(), slot.bytes());
     Tensor first = Tensor::empty(DType::U8, {4, 8, 3});
     EXPECT_EQ(first.bytes(), slot.bytes());
@@ -26,6 +26,16 @@ TEST(OutputTarget, FirstMatchingAllocationIsTheTargetOnce) {
   }
   Tensor after = Tensor::empty(DType::U8, {4, 8, 3});
   EXPECT_NE(after.bytes(), slot.bytes());
+}
+
+TEST(OutputTarget, TheSameElementCountGetsTheSlotInItsOwnShape) {
+  // an op followed by tensor.reshape: the op allocates [96, 32], the slot is [32, 32, 3]
+  Tensor slot = Tensor::empty(DType::U8, {32, 32, 3});
+  OutputTarget target(&slot);
+  Tensor t = Tensor::empty(DType::U8, {96, 32});
+  EXPECT_EQ(t.bytes(), slot.bytes());
+  EXPECT_EQ(t.shape(), (Shape{96, 32}));
+  EXPECT_TRUE(t.is_contiguous());
 }
 
 TEST(OutputTarget, OnlyItsOwnThreadAndNeverANonContiguousTarget) {

@@ -15,13 +15,12 @@ Python per sample, bit-exact by (seed, sample) like every random op.
 """
 from __future__ import annotations
 
-from typing import NamedTuple, Optional
+from typing import NamedTuple, Optional, Tuple
 
 import numpy as np
 
-from .macro import Macro
 from .node import Node, NodeLike, as_node
-from .ops import color, image as _image, mask, math as _math, random, tensor
+from .ops import color, image as _image, math as _math, random, tensor
 from .source import user_location
 
 
@@ -53,14 +52,15 @@ def mixup(a: NodeLike, b: NodeLike, alpha: float = 1.0, *, label: Optional[str] 
     return Mixed(color.Blend(as_node(b), as_node(a), weight, label=label), weight)
 
 
-def cutmix(a: NodeLike, b: NodeLike, alpha: float = 1.0, *, label: Optional[str] = None) -> Mixed:
-    """torchvision's CutMix: ``l ~ Beta(alpha, alpha)``, a center ``(cx, cy)`` uniform over the
-    pixels, a box of half-size ``floor(0.5 * sqrt(1 - l) * W)`` by ``floor(0.5 * sqrt(1 - l) *
-    H)`` around it clipped to the image; the box's pixels come from ``b``. ``weight`` is ``1 -
-    box area / (W * H)``, the share of ``a`` left. ``a`` and ``b`` have the same size."""
+def cutmix_box(width: NodeLike, height: NodeLike, alpha: float = 1.0, *,
+               label: Optional[str] = None) -> Tuple[Node, Node]:
+    """torchvision's CutMix box for a ``width`` x ``height`` image: ``l ~ Beta(alpha, alpha)``, a
+    center ``(cx, cy)`` uniform over the pixels, half-sizes ``floor(0.5 * sqrt(1 - l) * W)`` and
+    ``floor(0.5 * sqrt(1 - l) * H)``, clipped to the image. Returns ``(box, weight)``: the box as
+    f32 ``[x1, y1, x2, y2]`` in whole pixels, and ``1 - box area / (W * H)``, the share of the
+    image left outside it."""
     alpha = _alpha(alpha)
-    a, b = as_node(a), as_node(b)
-    width, height = _image.Width(a), _image.Height(a)
+    width, height = as_node(width), as_node(height)
     lam = random.Beta(alpha, alpha, dtype="f64", label=_sub(label, "lambda"))
     cx = random.Integer(0, width, label=_sub(label, "x"))
     cy = random.Integer(0, height, label=_sub(label, "y"))
@@ -70,19 +70,17 @@ def cutmix(a: NodeLike, b: NodeLike, alpha: float = 1.0, *, label: Optional[str]
     x1, x2 = _math.Maximum(cx - half_w, 0), _math.Minimum(cx + half_w, width)
     y1, y2 = _math.Maximum(cy - half_h, 0), _math.Minimum(cy + half_h, height)
     box = tensor.Cast(tensor.Stack(x1, y1, x2, y2), dtype="f32")
-    inside = mask.RenderBoxes(box, width, height, value=1)  # u8 H x W x 1: 1 in the box
     area = tensor.Cast((x2 - x1) * (y2 - y1), dtype="f32") / tensor.Cast(width * height, dtype="f32")
-    return Mixed(_Paste(a, b, inside, label=label), 1.0 - area)
+    return box, 1.0 - area
 
 
-class _Paste(Macro):
-    """``a`` where ``inside`` is 0, ``b`` where it is 1 (``inside``: u8 H x W x 1), for H x W x C
-    and H x W images alike (the mask loses its channel axis for the latter)."""
-
-    def expand(self, a: Node, b: Node, inside: Node) -> Node:
-        if a.type.rank == 2:
-            inside = tensor.Squeeze(inside, axes=[2])
-        return a * (1 - inside) + b * inside
+def cutmix(a: NodeLike, b: NodeLike, alpha: float = 1.0, *, label: Optional[str] = None) -> Mixed:
+    """torchvision's CutMix: the box of ``cutmix_box`` for ``a``'s size, its pixels taken from
+    ``b`` (image.paste_boxes); ``weight`` is the share of ``a`` left. ``a`` and ``b`` have the
+    same size and dtype."""
+    a, b = as_node(a), as_node(b)
+    box, weight = cutmix_box(_image.Width(a), _image.Height(a), alpha, label=label)
+    return Mixed(_image.PasteBoxes(a, b, box, label=label), weight)
 
 
 def one_hot(label: NodeLike, num_classes: int) -> Node:
@@ -100,4 +98,4 @@ def targets(label_a: NodeLike, label_b: NodeLike, num_classes: int, weight: Node
     return one_hot(label_a, num_classes) * weight + one_hot(label_b, num_classes) * (1.0 - as_node(weight))
 
 
-__all__ = ["Mixed", "mixup", "cutmix", "one_hot", "targets"]
+__all__ = ["Mixed", "mixup", "cutmix", "cutmix_box", "one_hot", "targets"]

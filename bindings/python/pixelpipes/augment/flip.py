@@ -1,7 +1,10 @@
 """Random flips: images and masks by image.flip (exact), annotations by the flip matrix."""
 from __future__ import annotations
 
+import numpy as np
+
 from ..flow import Conditional
+from ..node import Constant
 from ..ops import geometry, image, random
 from ..ops import flow as _flow
 from ..resource import SPATIAL_KINDS
@@ -26,17 +29,28 @@ class RandomHorizontalFlip(Augmentation):
 
     @classmethod
     def _params(cls, res, ref, config, label):
-        return (random.Bernoulli(config["p"], label=_sub(label, "flip")),)
+        p = config["p"]
+        if p in (0.0, 1.0):   # no draw and no branch: the flip always (or never) happens
+            return (p == 1.0,)
+        return (random.Bernoulli(p, label=_sub(label, "flip")),)
 
     @classmethod
     def _mirrored(cls, params, config):
-        return params[0]   # a flip on either axis mirrors
+        flip = params[0]   # a flip on either axis mirrors
+        if isinstance(flip, bool):
+            return Constant(np.bool_(True)) if flip else None
+        return flip
 
     def apply(self, kind, field, ref, flip):
+        if flip is False:
+            return field
         if kind in ("image", "mask", "masks"):
-            return Conditional(flip, image.Flip(field, axis=self.axis), field)
+            flipped = image.Flip(field, axis=self.axis)
+            return flipped if flip is True else Conditional(flip, flipped, field)
         w, h = _size_int(ref)
-        matrix = _flow.Select(flip, geometry.FlipMatrix(w, h, axis=self.axis), geometry.Identity())
+        matrix = geometry.FlipMatrix(w, h, axis=self.axis)
+        if flip is not True:
+            matrix = _flow.Select(flip, matrix, geometry.Identity())
         return _move_annotations(kind, field, matrix, w, h, clip=False)
 
 
