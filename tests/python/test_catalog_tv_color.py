@@ -24,7 +24,7 @@ from pixelpipes.resource import Resource
 torch = pytest.importorskip("torch")
 F = torch.nn.functional
 
-from test_policies import (_blend, _chw, _gray, _hwc, tv_autocontrast, tv_brightness, tv_contrast,  # noqa: E402
+from test_policies import (_chw, _gray, _hwc, tv_autocontrast, tv_brightness, tv_contrast,  # noqa: E402
                            tv_equalize, tv_posterize, tv_saturation, tv_sharpness, tv_solarize)
 
 PHOTOS = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "data", "photos")

@@ -55,6 +55,20 @@ def _uniform(lo, hi, label: Optional[str] = None):
     return random.Uniform(lo, hi, label=label)
 
 
+
+def _channels(field) -> int:
+    """An image field's channel count when the graph is built (H x W images have one); 3, the RGB
+    case, when it is not known then."""
+    try:
+        shape = field.type.shape
+    except (RuntimeError, AttributeError):
+        return 3
+    if shape is None or len(shape) < 2:
+        return 3
+    if len(shape) == 2:
+        return 1
+    return int(shape[2]) if shape[2] is not None and shape[2] >= 0 else 3
+
 def _static_hw(node: Node) -> Optional[Tuple[int, int]]:
     """(width, height) of an image when its type knows them."""
     try:

@@ -15,9 +15,9 @@ import numpy as np
 from ..node import as_node
 from ..ops import color, noise, random, tensor
 from ..ops import math as pmath
-from ._common import _choice, _sub
+from ._common import _channels, _choice, _sub
 from .base import Augmentation
-from .tone import _channels, _draw
+from .tone import _draw
 
 
 def _range(value, what: str, low: float, high: float):

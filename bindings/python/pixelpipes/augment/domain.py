@@ -25,7 +25,7 @@ from typing import Optional
 import numpy as np
 
 from ..node import Constant, Node, as_node
-from ..ops import color, image, io, random, tensor
+from ..ops import color, image, io, random
 from ..ops import list as _list
 from ..resource import Resource
 from ._common import _is_node, _size_int, _sub, _uniform

@@ -11,7 +11,7 @@ from ..ops import filter as flt
 from ..ops import image, math, random
 from ._common import _is_number, _sub, _uniform
 from .base import Augmentation
-from .blur import BORDER, _blur_limit, _range, _within
+from .blur import _blur_limit, _range, _within
 
 # cv2's interpolation flags -> the names image.superpixels / image.chromatic_aberration take
 _CV2 = {0: "nearest", 1: "linear", 2: "cubic", 3: "area", 4: "lanczos", 5: "linear_exact", 6: "nearest_exact"}

@@ -9,7 +9,6 @@ arithmetic: u8 images get x + trunc(n) saturated for additive noise, trunc(clip(
 multiplicative noise."""
 from __future__ import annotations
 
-import numbers
 from typing import Optional
 
 import numpy as np
@@ -17,7 +16,7 @@ import numpy as np
 from ..node import as_node
 from ..ops import color, noise, random, tensor
 from ..ops import math as pmath
-from ._common import _is_number, _sub
+from ._common import _channels, _is_number, _sub
 from .base import Augmentation
 
 
@@ -52,14 +51,6 @@ def _max_value(field) -> float:
     except Exception:
         dtype = None
     return {"f32": 1.0, "u16": 65535.0}.get(dtype, 255.0)
-
-
-def _channels(field) -> int:
-    try:
-        shape = field.type.shape
-        return 1 if len(shape) == 2 else int(shape[2])
-    except Exception:   # unknown at compile time: the RGB case
-        return 3
 
 
 def _flag(value, what: str) -> bool:

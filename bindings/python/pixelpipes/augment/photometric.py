@@ -16,19 +16,8 @@ from ..flow import Conditional
 from ..node import as_node
 from ..ops import color, filter as _filter, image as _image, noise as _noise, random, tensor
 from ..ops import math as _math
-from ._common import _pair, _sub, _uniform
+from ._common import _channels, _pair, _sub, _uniform
 from .base import Augmentation
-
-
-def _channels(field) -> int:
-    """The channel count known at compile time (H x W images have one); 3 when unknown."""
-    try:
-        shape = field.type.shape
-    except (RuntimeError, AttributeError):
-        return 3
-    if shape is None or len(shape) < 2:
-        return 3
-    return 1 if len(shape) == 2 else int(shape[2]) if shape[2] is not None else 3
 
 
 def _with_channel_axis(field):

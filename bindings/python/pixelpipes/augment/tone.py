@@ -12,7 +12,7 @@ import numpy as np
 from ..node import as_node
 from ..ops import color, random, tensor
 from ..ops import math as pmath
-from ._common import _choice, _is_number, _sub, _symmetric_range
+from ._common import _channels, _choice, _is_number, _sub, _symmetric_range
 from .base import Augmentation
 
 
@@ -21,14 +21,6 @@ def _draw(lo: float, hi: float, label):
     if lo == hi:
         return np.float64(lo)
     return random.Uniform(lo, hi, dtype="f64", label=label)
-
-
-def _channels(field) -> int:
-    try:
-        shape = field.type.shape
-        return 1 if len(shape) == 2 else int(shape[2])
-    except Exception:   # unknown at compile time: the RGB case
-        return 3
 
 
 class InvertImg(Augmentation):
