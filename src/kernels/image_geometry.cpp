@@ -169,14 +169,27 @@ Tensor crop_pad(const Tensor& image, const PixelBox& box, Border border, double 
   int64_t inside_begin = std::clamp<int64_t>(-box.x, 0, box.width);
   int64_t inside_end = std::clamp<int64_t>(s.width - box.x, inside_begin, box.width);
   size_t out_stride = px * static_cast<size_t>(box.width);
+  // a constant border: one output row of the fill, copied in runs (not pixel by pixel)
+  std::vector<uint8_t> fill_row;
+  if (border == Border::Constant) {
+    fill_row.resize(out_stride);
+    for (int64_t x = 0; x < box.width; ++x) std::memcpy(fill_row.data() + x * px, fill.data(), px);
+  }
   for (int64_t y = 0; y < box.height; ++y) {
     uint8_t* dst = out.mutable_bytes() + y * out_stride;
     int64_t sy = border_index(box.y + y, s.height, border);
-    if (sy < 0) {
-      for (int64_t x = 0; x < box.width; ++x) std::memcpy(dst + x * px, fill.data(), px);
+    if (sy < 0) {   // only a constant border gives a row outside the image
+      std::memcpy(dst, fill_row.data(), out_stride);
       continue;
     }
     const uint8_t* row = src.bytes() + sy * src.strides()[0];
+    if (border == Border::Constant) {   // the columns outside [inside_begin, inside_end) are the fill
+      std::memcpy(dst, fill_row.data(), inside_begin * px);
+      if (inside_end > inside_begin)
+        std::memcpy(dst + inside_begin * px, row + (box.x + inside_begin) * px, (inside_end - inside_begin) * px);
+      std::memcpy(dst + inside_end * px, fill_row.data(), (box.width - inside_end) * px);
+      continue;
+    }
     for (int64_t x = 0; x < inside_begin; ++x)
       std::memcpy(dst + x * px, columns[x] < 0 ? fill.data() : row + columns[x] * px, px);
     if (inside_end > inside_begin)
