@@ -113,17 +113,17 @@ inline void rgb_to_hsv(float r, float g, float b, float& h, float& s, float& v) 
   if (maxc == r) hh = bc - gc;
   else if (maxc == g) hh = 2.0f + rc - bc;
   else hh = 4.0f + gc - rc;
-  hh = std::fmod(hh / 6.0f + 1.0f, 1.0f);
-  h = hh;
+  // fmod(x, 1) for x = hh / 6 + 1 in [5/6, 11/6]: x - 1 from 1 on (exact there), without libm
+  hh = hh / 6.0f + 1.0f;
+  h = hh >= 1.0f ? hh - 1.0f : hh;
   v = maxc;
 }
 
 inline void hsv_to_rgb(float h, float s, float v, float& r, float& g, float& b) {
-  float h6 = h * 6.0f;
-  float fi = std::floor(h6);
-  float f = h6 - fi;
-  int i = static_cast<int>(fi) % 6;
-  if (i < 0) i += 6;
+  float h6 = h * 6.0f;   // h in [0, 1] (1 after rounding at most): floor is truncation
+  int i = static_cast<int>(h6);
+  float f = h6 - static_cast<float>(i);
+  if (i >= 6) i -= 6;    // torchvision's i % 6
   auto clamp01 = [](float x) { return std::min(std::max(x, 0.0f), 1.0f); };
   float p = clamp01(v * (1.0f - s)), q = clamp01(v * (1.0f - s * f)), t = clamp01(v * (1.0f - s * (1.0f - f)));
   switch (i) {
@@ -369,7 +369,8 @@ Tensor adjust_hue(const Tensor& image, double shift) {
       rgb_to_hsv(static_cast<float>(p[0]) * inv, static_cast<float>(p[1]) * inv, static_cast<float>(p[2]) * inv, h,
                  sat, v);
       h = h + s;
-      h = h - std::floor(h);  // torch's remainder: always in [0, 1)
+      // torch's remainder h - floor(h), always in [0, 1); h + s lies in [-1, 2): floor is -1, 0 or 1
+      h = h < 0.0f ? h + 1.0f : (h >= 1.0f ? h - 1.0f : h);
       hsv_to_rgb(h, sat, v, r, g, b);
       dst[3 * i] = store_clamped<T>(r * m);
       dst[3 * i + 1] = store_clamped<T>(g * m);
