@@ -468,9 +468,8 @@ Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, con
 Tensor convert_depth(const Tensor& image, DType to, bool scale) {
   if (to == image.dtype()) return image;
   double alpha = scale ? intensity_max(to) / intensity_max(image.dtype()) : 1.0;
-  cv::Mat dst = output_mat();
-  as_mat(image).convertTo(dst, cv_depth(to), alpha);  // rounds and saturates
-  return from_mat(dst, image.ndim() == 3);
+  // rounds and saturates; written into the result's tensor (the batch slot when it goes there)
+  return into_tensor(to, image.shape(), [&](cv::Mat& dst) { as_mat(image).convertTo(dst, cv_depth(to), alpha); });
 }
 
 Tensor threshold_image(const Tensor& image, double value, double max_value, ThresholdType type) {

@@ -15,6 +15,7 @@ using namespace color_args;
 
 void register_color_value_ops(Registry& r) {
   r.add(OpBuilder("color.convert_depth")
+            .allocates_destination()
             .doc("Changes the dtype. With scale, values are scaled by the dtype ranges (u8 255 <-> u16 65535 <-> "
                  "f32 1.0); integer results are rounded and saturated (cv::Mat::convertTo). Without scale, values "
                  "are only rounded and saturated.")
