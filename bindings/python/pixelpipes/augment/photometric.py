@@ -18,6 +18,12 @@ from ..ops import color, filter as _filter, image as _image, noise as _noise, ra
 from ..ops import math as _math
 from ._common import _channels, _pair, _sub, _uniform
 from .base import Augmentation
+from .tone import InvertImg
+
+
+#: torchvision's RandomInvert is albumentations' InvertImg (max - x, p=0.5 by default): one class,
+#: two names
+RandomInvert = InvertImg
 
 
 def _with_channel_axis(field):
@@ -89,20 +95,6 @@ class RGB(Augmentation):
         if c != 1:
             raise ValueError(f"RGB needs a 1- or 3-channel image, not {c} channels")
         return color.PickChannels(_with_channel_axis(field), np.zeros(3, np.int64))
-
-
-class RandomInvert(Augmentation):
-    """max - x with probability ``p`` (default 0.5; torchvision's RandomInvert)."""
-
-    references = {"torchvision": "RandomInvert"}
-    default_p = 0.5
-
-    @staticmethod
-    def configure():
-        return {}
-
-    def apply(self, kind, field, ref):
-        return color.Invert(field)
 
 
 class RandomPosterize(Augmentation):

@@ -24,9 +24,10 @@ def _draw(lo: float, hi: float, label):
 
 
 class InvertImg(Augmentation):
-    """255 - x on u8 images (albumentations' InvertImg; color.invert)."""
+    """max - x (255 - x on u8 images; albumentations' InvertImg and torchvision's RandomInvert, also
+    exported as ``augment.RandomInvert``; color.invert)."""
 
-    references = {"albumentations": "InvertImg"}
+    references = {"albumentations": "InvertImg", "torchvision": "RandomInvert"}
     default_p = 0.5
 
     @staticmethod
