@@ -226,5 +226,45 @@ TEST(Stream, NormalizeWritesIntoTheBatchBuffer) {
   EXPECT_LE(s.outputs_written_in_place(), 5u * 8u);
 }
 
+// An op that allocates_destination() gets the sample's slot as its result's memory, also
+// through the tensor.reshape the augmentations add after it; a value something else reads too is
+// computed in its own memory and copied. Either way the batch equals the samples run one by one.
+TEST(Stream, AllocatingOpsComputeIntoTheBatchThroughAReshape) {
+  ProgramBuilder b;
+  uint32_t zero = b.scalar<float>(0.0f), top = b.scalar<float>(255.0f);
+  uint32_t noise = b.op("random.uniform", {zero, top}, {{"shape", std::vector<int64_t>{6, 5, 3}}}, 22, "noise");
+  uint32_t image = b.op("tensor.cast", {noise}, {{"dtype", std::string("u8")}});
+  uint32_t inverted = b.op("color.invert", {image});
+  uint32_t reshaped = b.op("tensor.reshape", {inverted}, {{"shape", std::vector<int64_t>{6, 15}}});
+  uint32_t shared = b.op("color.invert", {image});   // read by two instructions: copied
+  uint32_t shared_view = b.op("tensor.reshape", {shared}, {{"shape", std::vector<int64_t>{90}}});
+  uint32_t sum = b.op("math.add", {shared, shared});
+  b.output("reshaped", reshaped);
+  b.output("shared", shared_view);
+  b.output("sum", sum);
+  auto program = b.load();
+  Pipeline p(program, 5, 1);
+  StreamOptions o;
+  o.batch_size = 8;
+  o.prefetch = 1;
+  Stream s(p, o);
+  for (size_t k = 0; k < 3; ++k) {
+    auto batch = s.next();
+    for (size_t i = 0; i < 8; ++i) {
+      Sample one = p.run(k * 8 + i);
+      for (size_t out = 0; out < 3; ++out) {
+        const Tensor& expected = one.outputs[out].tensor();
+        size_t bytes = expected.nbytes();
+        EXPECT_EQ(std::memcmp(batch->outputs[out].tensor().bytes() + i * bytes, expected.bytes(), bytes), 0)
+            << "batch " << k << " sample " << i << " output " << out;
+      }
+    }
+  }
+  // "reshaped": one in-place output per sample (3 batches taken, and those computed ahead);
+  // "shared" and "sum" are copied
+  EXPECT_GE(s.outputs_written_in_place(), 3u * 8u);
+  EXPECT_LE(s.outputs_written_in_place(), 5u * 8u);
+}
+
 }  // namespace
 }  // namespace pxp::test
