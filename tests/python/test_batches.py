@@ -3,6 +3,7 @@ import _thread
 import gc
 import os
 import pickle
+import signal
 import threading
 import time
 
@@ -312,23 +313,23 @@ def test_close_and_with_block_stop_the_stream():
 
 
 def test_keyboard_interrupt_while_waiting_stops_the_stream():
-    p = slow_graph()
-    it = p.batches(64, prefetch=8, threads=1)
-    timer = threading.Timer(0.05, _thread.interrupt_main)
-    # A Ctrl-C that Python handles inside a finalizer (a batch's, freed while the loop runs) is
-    # swallowed there ("Exception ignored in ..."), whatever PixelPipes does; a user presses it
-    # again, and so does this test, once, 2 s later (the first arrives within a batch otherwise).
-    again = threading.Timer(2.0, _thread.interrupt_main)
-    t = time.perf_counter()
-    timer.start()
-    again.start()
+    # A process started in the background by a non-interactive shell (`cmd &`, as CI runners and
+    # nohup do) inherits SIGINT ignored, and then Python installs no KeyboardInterrupt handler and
+    # _thread.interrupt_main() does nothing: the loop below would run for hours. Ctrl-C as a user
+    # at a terminal has it, so the test installs Python's own handler for its duration.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
+        p = slow_graph()
+        it = p.batches(64, prefetch=8, threads=1)
+        timer = threading.Timer(0.05, _thread.interrupt_main)
+        t = time.perf_counter()
+        timer.start()
         with pytest.raises(KeyboardInterrupt):
             for _ in range(10 ** 6):
                 next(it)
+        timer.join()
     finally:
-        again.cancel()
-    timer.join()
+        signal.signal(signal.SIGINT, previous)
     assert time.perf_counter() - t < 5.0
     with pytest.raises(StopIteration):  # the interrupt closed the stream (no workers left behind)
         next(it)
