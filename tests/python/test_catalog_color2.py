@@ -25,7 +25,6 @@ import warnings
 import cv2
 import numpy as np
 import pytest
-from scipy import stats
 
 import pixelpipes as pp
 from pixelpipes import augment
@@ -35,6 +34,8 @@ from pixelpipes.ops import noise as noise_ops
 A = pytest.importorskip("albumentations")
 F = pytest.importorskip("albumentations.augmentations.pixel.functional")
 warnings.filterwarnings("ignore", category=UserWarning)
+
+from test_catalog_tone import _code, _compare, _theirs  # noqa: E402  (shared reference-draw helpers)
 
 PHOTOS = os.path.join(os.path.dirname(__file__), "..", "..", "examples", "data", "photos")
 N = 5000
@@ -305,38 +306,6 @@ SMALL = _photo("astronaut", (24, 32))
 # channels uncorrelated (Walsh patterns) with distinct spreads: the principal components are the
 # channels, so out[..., k] - x[..., k] is alpha_k * lambda_k * (x - mean)
 WALSH = np.array([[[228, 188, 158], [228, 68, 98]], [[28, 188, 98], [28, 68, 158]]], np.uint8)
-
-
-def _compare(ours, theirs, what):
-    ours, theirs = np.asarray(ours), np.asarray(theirs)
-    values = np.union1d(ours, theirs)
-    if len(values) <= 60:
-        table = np.array([[np.sum(ours == v) for v in values], [np.sum(theirs == v) for v in values]])
-        table = table[:, table.sum(0) >= 10] if (table.sum(0) >= 10).sum() >= 2 else table
-        if table.shape[1] < 2:
-            assert np.array_equal(np.unique(ours), np.unique(theirs)), what
-            return
-        p = stats.chi2_contingency(table).pvalue
-        test = "chi-square"
-    else:
-        p = stats.ks_2samp(ours, theirs).pvalue
-        test = "KS"
-    print(f"{what}: {test} p = {p:.3f}")
-    assert p > 0.01, f"{what}: {test} p = {p:.4f}"
-
-
-def _theirs(t, img, stat, n=N, seed=5):
-    t.set_random_seed(seed)
-    out = []
-    for _ in range(n):
-        params = t.get_params()
-        params.update(t.get_params_dependent_on_data({"shape": img.shape}, {"image": img}))
-        out.append(stat(t.apply(img, **params)))
-    return np.array(out)
-
-
-def _code(o):
-    return int(o.astype(np.int64).sum())
 
 
 DISTRIBUTIONS = [

@@ -9,7 +9,6 @@ distortion coefficients and their signs, n_segments, p_replace) match albumentat
 over 5000 samples (p > 0.01).
 """
 import math
-import pathlib
 import random as pyrandom
 
 import numpy as np
@@ -25,26 +24,8 @@ A = pytest.importorskip("albumentations")
 cv2 = pytest.importorskip("cv2")
 from albumentations.augmentations.pixel import functional as FP  # noqa: E402
 
-PHOTOS = pathlib.Path(__file__).resolve().parents[2] / "examples" / "data" / "photos"
+from test_catalog_domain import _diff, _photo, _run  # noqa: E402  (shared helpers)
 N_DRAWS = 5000
-
-
-def _photo(name="astronaut.jpg", h=160, w=200):
-    img = cv2.cvtColor(cv2.imread(str(PHOTOS / name)), cv2.COLOR_BGR2RGB)
-    return np.ascontiguousarray(img[:h, :w])
-
-
-def _run(build, seed=1, sample=0):
-    with pp.Graph() as g:
-        g.output("out", build())
-    return pp.compile(g, seed=seed).run(sample)["out"]
-
-
-def _diff(got, want, max_abs, mean_abs, what=""):
-    assert got.shape == want.shape and got.dtype == want.dtype, (what, got.shape, want.shape, got.dtype, want.dtype)
-    d = np.abs(got.astype(np.float64) - want.astype(np.float64))
-    print(f"{what}: max abs diff {d.max():.4g}, mean {d.mean():.4g}")
-    assert d.max() <= max_abs and d.mean() <= mean_abs, (what, d.max(), d.mean())
 
 
 def _chi2_same(a, b):
