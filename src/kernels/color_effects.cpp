@@ -20,12 +20,6 @@ Tensor u8_image(const Tensor& image, const char* op) {
   return image.contiguous();
 }
 
-// The result's tensor: the destination when it fits, else a new one.
-Tensor output_tensor(DType dtype, const Shape& shape, const Tensor* into) {
-  if (into && into->dtype() == dtype && into->shape() == shape && into->is_contiguous()) return *into;
-  return Tensor::empty(dtype, shape);
-}
-
 inline uint8_t trunc_u8(float v) { return static_cast<uint8_t>(v <= 0.0f ? 0.0f : (v >= 255.0f ? 255.0f : v)); }
 // Round to nearest, halves to even (np.rint), for 0 <= v < 2^22: adding and removing 1.5 * 2^23
 // leaves v rounded in the default rounding mode (no libm call, unlike std::nearbyint).
@@ -103,7 +97,7 @@ void normalize_minmax(float* v, int64_t n) {
 
 }  // namespace
 
-Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha, const Tensor* into) {
+Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha) {
   Tensor src = u8_image(image, "color.fancy_pca");
   const int64_t n = pixel_count(src), c = channel_count(src);
   if (static_cast<int64_t>(alpha.size()) < c)
@@ -196,7 +190,7 @@ Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha, const Te
     }
     offset[static_cast<size_t>(r)] = static_cast<float>(b);
   }
-  Tensor out = output_tensor(DType::U8, src.shape(), into);
+  Tensor out = Tensor::empty(DType::U8, src.shape());
   uint8_t* d = out.mutable_data<uint8_t>();
   auto store = [](float y) { return static_cast<uint8_t>(rint_small(y < 0.0f ? 0.0f : (y > 255.0f ? 255.0f : y))); };
   if (c == 3) {
@@ -230,12 +224,11 @@ IlluminationMode illumination_mode_from_name(const std::string& name) {
   return static_cast<IlluminationMode>(it - n.begin());
 }
 
-Tensor illumination(const Tensor& image, IlluminationMode mode, double intensity, double a, double b, double c,
-                    const Tensor* into) {
+Tensor illumination(const Tensor& image, IlluminationMode mode, double intensity, double a, double b, double c) {
   Tensor src = u8_image(image, "color.illumination");
   const int64_t h = src.shape()[0], w = src.shape()[1], ch = channel_count(src);
   if (mode != IlluminationMode::Linear && intensity == 0) return src;
-  Tensor out = output_tensor(DType::U8, src.shape(), into);
+  Tensor out = Tensor::empty(DType::U8, src.shape());
   const uint8_t* s = src.data<uint8_t>();
   uint8_t* d = out.mutable_data<uint8_t>();
   std::vector<float> factor(static_cast<size_t>(w));
@@ -478,11 +471,11 @@ Tensor pattern_for(const Tensor& image, const Tensor& pattern, const char* op) {
 
 }  // namespace
 
-Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensity, const Tensor* into) {
+Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensity) {
   Tensor src = u8_image(image, "color.plasma_shadow");
   Tensor p = pattern_for(src, pattern, "color.plasma_shadow");
   const int64_t n = pixel_count(src), c = channel_count(src);
-  Tensor out = output_tensor(DType::U8, src.shape(), into);
+  Tensor out = Tensor::empty(DType::U8, src.shape());
   const uint8_t* s = src.data<uint8_t>();
   const float* pp = p.data<float>();
   uint8_t* d = out.mutable_data<uint8_t>();
@@ -494,8 +487,7 @@ Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensit
   return out;
 }
 
-Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, double brightness, double contrast,
-                                  const Tensor* into) {
+Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, double brightness, double contrast) {
   Tensor src = u8_image(image, "color.plasma_brightness_contrast");
   Tensor p = pattern_for(src, pattern, "color.plasma_brightness_contrast");
   if (brightness == 0 && contrast == 0) return src;
@@ -509,7 +501,7 @@ Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, do
   // albucore's multiply of a float32 pattern clips the product to [0, 1]: negative factors add
   // 0. With brightness 0 the step is skipped; clip01(x + 0) is x then, so one form serves both.
   auto adjust = [&](float pv) { return brightness != 0 ? clip01(pv * fb) : 0.0f; };
-  Tensor out = output_tensor(DType::U8, src.shape(), into);
+  Tensor out = Tensor::empty(DType::U8, src.shape());
   uint8_t* d = out.mutable_data<uint8_t>();
   if (contrast == 0) {
     for (int64_t i = 0; i < n; ++i) {
@@ -550,7 +542,7 @@ ImageNormalization image_normalization_from_name(const std::string& name) {
   return static_cast<ImageNormalization>(it - n.begin());
 }
 
-Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool chw, const Tensor* into) {
+Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool chw) {
   if (image.ndim() != 2 && image.ndim() != 3) argument_error("color.normalize_per_image takes H x W or H x W x C images");
   if (image.dtype() != DType::U8 && image.dtype() != DType::F32)
     argument_error("color.normalize_per_image takes u8 or f32 images");
@@ -655,7 +647,7 @@ Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool ch
   const bool rank3 = src.ndim() == 3;
   Shape shape = src.shape();
   if (chw && rank3) shape = {c, src.shape()[0], src.shape()[1]};
-  Tensor out = output_tensor(DType::F32, shape, into);
+  Tensor out = Tensor::empty(DType::F32, shape);
   float* o = out.mutable_data<float>();
   auto map = [&](double x, int64_t k) {
     const size_t g = static_cast<size_t>(per_channel ? k : 0);

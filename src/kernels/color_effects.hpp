@@ -18,8 +18,7 @@ namespace pxp::kernels {
 // sorted by decreasing eigenvalue, each eigenvector signed so that its largest-magnitude entry
 // is positive; out = rint(clip(x + V diag(alpha * lambda) (x - m), 0, 1) * 255). One channel:
 // out = rint(clip(x + alpha[0] * std(x) * (x - m), 0, 1) * 255).
-// `into`: where the result may be written (ExecContext::destination; used when it fits).
-Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha, const Tensor* into = nullptr);
+Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha);
 
 // albumentations' Illumination of a u8 image. mode linear: a = angle in degrees; the factor is
 // (2|i|) g + 1 - |i| with g the directional gradient (1 - g when i < 0), out =
@@ -30,8 +29,7 @@ Tensor fancy_pca(const Tensor& image, const std::vector<double>& alpha, const Te
 enum class IlluminationMode : uint8_t { Linear, Corner, Gaussian };
 const std::vector<std::string>& illumination_mode_names();
 IlluminationMode illumination_mode_from_name(const std::string& name);
-Tensor illumination(const Tensor& image, IlluminationMode mode, double intensity, double a, double b, double c,
-                    const Tensor* into = nullptr);
+Tensor illumination(const Tensor& image, IlluminationMode mode, double intensity, double a, double b, double c);
 
 // The plasma fractal of albumentations' generate_plasma_pattern (diamond-square on a float32
 // grid from 3 x 3 up to 2^k + 1 >= max(height, width), normalized to [0, 1] after each step,
@@ -44,12 +42,11 @@ Tensor plasma_pattern(int64_t height, int64_t width, double roughness, const Ten
 Tensor plasma_pattern(int64_t height, int64_t width, double roughness, RandomStream& rng);
 
 // albumentations' apply_plasma_shadow: trunc(clip(x * (1 - pattern * intensity), 0, 255)), u8.
-Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensity, const Tensor* into = nullptr);
+Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensity);
 // albumentations' apply_plasma_brightness_contrast on u8 through float32 [0, 1]: brightness adds
 // clip(pattern * b, 0, 1) (clipped to [0, 1]); contrast: w = clip(pattern * c, 0, 1) + 1, x * w
 // clipped, plus mean * (1 - w) (mean of the brightened image) clipped; rint(x * 255).
-Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, double brightness, double contrast,
-                                  const Tensor* into = nullptr);
+Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, double brightness, double contrast);
 
 // albumentations' per-image normalizations as f32 (H x W x C, or C x H x W with chw):
 // image: (x - mean) / (std + 1e-4) over all values; image_per_channel: per channel;
@@ -58,6 +55,6 @@ Tensor plasma_brightness_contrast(const Tensor& image, const Tensor& pattern, do
 enum class ImageNormalization : uint8_t { Image, ImagePerChannel, MinMax, MinMaxPerChannel };
 const std::vector<std::string>& image_normalization_names();
 ImageNormalization image_normalization_from_name(const std::string& name);
-Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool chw, const Tensor* into = nullptr);
+Tensor normalize_per_image(const Tensor& image, ImageNormalization mode, bool chw);
 
 }  // namespace pxp::kernels

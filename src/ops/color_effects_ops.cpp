@@ -37,9 +37,9 @@ void register_color_effects_ops(Registry& r) {
             .input("alpha", "Per-component factors: a 1-D tensor of C numbers (component k, by decreasing "
                             "eigenvalue), or one number for a 1-channel image.")
             .output(kSameType, u8_same)
-            .writes_destination()
+            .allocates_destination()
             .exec([](ExecContext& ctx, const Args& args) {
-              return Value(fancy_pca(pixels_arg(args, 0, "image"), numbers_arg(args, 1, "alpha"), ctx.destination));
+              return Value(fancy_pca(pixels_arg(args, 0, "image"), numbers_arg(args, 1, "alpha")));
             })
             .build());
 
@@ -59,12 +59,12 @@ void register_color_effects_ops(Registry& r) {
             .input("c", "gaussian: sigma (ignored by the others).")
             .attr_enum("mode", illumination_mode_names(), std::string("linear"), "Illumination pattern.")
             .output(kSameType, u8_same)
-            .writes_destination()
+            .allocates_destination()
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(illumination(pixels_arg(args, 0, "image"),
                                         illumination_mode_from_name(ctx.attrs.get_string("mode")),
                                         scalar_arg(args, 1, "intensity"), scalar_arg(args, 2, "a"),
-                                        scalar_arg(args, 3, "b"), scalar_arg(args, 4, "c"), ctx.destination));
+                                        scalar_arg(args, 3, "b"), scalar_arg(args, 4, "c")));
             })
             .build());
 
@@ -121,10 +121,10 @@ void register_color_effects_ops(Registry& r) {
             .input("pattern", "f32 H x W pattern in [0, 1] (noise.plasma).")
             .input("intensity", "Shadow intensity in [0, 1].")
             .output(kSameType, u8_same)
-            .writes_destination()
+            .allocates_destination()
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(plasma_shadow(pixels_arg(args, 0, "image"), args[1].tensor(),
-                                         scalar_arg(args, 2, "intensity"), ctx.destination));
+                                         scalar_arg(args, 2, "intensity")));
             })
             .build());
 
@@ -139,11 +139,10 @@ void register_color_effects_ops(Registry& r) {
             .input("brightness", "Brightness factor in [-1, 1].")
             .input("contrast", "Contrast factor in [-1, 1].")
             .output(kSameType, u8_same)
-            .writes_destination()
+            .allocates_destination()
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(plasma_brightness_contrast(pixels_arg(args, 0, "image"), args[1].tensor(),
-                                                      scalar_arg(args, 2, "brightness"), scalar_arg(args, 3, "contrast"),
-                                                      ctx.destination));
+                                                      scalar_arg(args, 2, "brightness"), scalar_arg(args, 3, "contrast")));
             })
             .build());
 
@@ -164,11 +163,11 @@ void register_color_effects_ops(Registry& r) {
                       if (ctx.attrs.get_bool("chw") && s.size() == 3) s = {s[2], s[0], s[1]};
                       return Type::tensor(DType::F32, s);
                     })
-            .writes_destination()
+            .allocates_destination()
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(normalize_per_image(pixels_arg(args, 0, "image"),
                                                image_normalization_from_name(ctx.attrs.get_string("normalization")),
-                                               ctx.attrs.get_bool("chw"), ctx.destination));
+                                               ctx.attrs.get_bool("chw")));
             })
             .build());
 }
