@@ -3,7 +3,9 @@
 #include "kernels/file_io.hpp"
 #include "kernels/sequence.hpp"
 #include "ops/families.hpp"
+#include "ops/file_cache.hpp"
 #include "ops/npy_file.hpp"
+#include "ops/record_file.hpp"
 #include "ops/op_helpers.hpp"
 
 namespace pxp {
@@ -69,6 +71,112 @@ void register_io_ops(Registry& r) {
               int64_t index = kernels::integer_value(args[1], "index");
               return Value(NpyFile::open(args[0].string())
                                ->row(index, ctx.attrs.get_dtype("dtype"), ctx.attrs.get_ints("shape")));
+            })
+            .build());
+  r.add(OpBuilder("io.read_range")
+            .doc("`length` bytes of a file from byte `offset` on, for the decoders: a member of a tar shard "
+                 "(pixelpipes.datasets.TarShards) or any file that packs several items. The file is opened once "
+                 "per process and kept open (a process-wide cache of file descriptors, checked against the file's "
+                 "identity at every read, so a file replaced since is opened again), and the range is read with "
+                 "pread: no open or close per sample. PXP_EIO naming the path when it cannot be opened or is not a "
+                 "regular file, PXP_EOUT_OF_RANGE when the range does not lie inside the file (or offset or length "
+                 "is negative), PXP_ENOMEM when length is larger than the pipeline's max_file_bytes.")
+            .input("path", "File name (a string).")
+            .input("offset", "The first byte: an integer in [0, file size].")
+            .input("length", "How many bytes: an integer >= 0, with offset + length <= file size.")
+            .output("u8 tensor of shape [length] (unknown until read)",
+                    [](const InferContext& ctx) {
+                      expect_string(ctx, 0, "path");
+                      check_integer_scalar_type(ctx.inputs.at(1), "offset");
+                      check_integer_scalar_type(ctx.inputs.at(2), "length");
+                      return Type::tensor(DType::U8, Shape{kUnknownDim});
+                    })
+            .impure()
+            .reads_file()
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[0].is_string())
+                type_error("input 'path' must be a string, not " + args[0].describe());
+              int64_t offset = kernels::integer_value(args[1], "offset");
+              int64_t length = kernels::integer_value(args[2], "length");
+              const std::string& path = args[0].string();
+              if (offset < 0 || length < 0)
+                range_error("cannot read " + std::to_string(length) + " bytes at offset " + std::to_string(offset) +
+                            " of '" + path + "': offset and length must be >= 0");
+              if (static_cast<uint64_t>(length) > ctx.limits.max_file_bytes)
+                fail(PXP_ENOMEM, "cannot read " + std::to_string(length) + " bytes of '" + path +
+                                     "': more than max_file_bytes = " + std::to_string(ctx.limits.max_file_bytes));
+              return Value(FileCache<MappedFile>::open(path, "a file")
+                               ->read(static_cast<uint64_t>(offset), static_cast<uint64_t>(length)));
+            })
+            .build());
+
+  r.add(OpBuilder("io.record_bytes")
+            .doc("The bytes of field `field` of record `index` in a packed-records file (docs/packed-records.md; "
+                 "pixelpipes.datasets.PackedRecords), e.g. an encoded image for `image.decode`. The file is "
+                 "opened and its header checked once per process (a process-wide cache, checked against the "
+                 "file's identity at every read), then memory-mapped read-only: a record of 64 KiB or more is a "
+                 "view of the mapping (no copy, its pages leave the resident set when the sample is done with "
+                 "it), a smaller one is read with pread. The pipeline's max_file_bytes does not apply. PXP_EIO "
+                 "when the file cannot be opened, PXP_EDECODE naming the file when it is not a valid "
+                 "packed-records file, has no bytes field `field` or the record's offsets are broken, "
+                 "PXP_EOUT_OF_RANGE for an index outside [0, records).")
+            .input("path", "File name (a string).")
+            .input("index", "The record: an integer in [0, records).")
+            .input("field", "The field's name (a string).")
+            .output("u8 tensor of shape [n] (n unknown until read)",
+                    [](const InferContext& ctx) {
+                      expect_string(ctx, 0, "path");
+                      check_integer_scalar_type(ctx.inputs.at(1), "index");
+                      expect_string(ctx, 2, "field");
+                      return Type::tensor(DType::U8, Shape{kUnknownDim});
+                    })
+            .impure()
+            .reads_file()
+            .exec([](ExecContext&, const Args& args) {
+              if (!args[0].is_string()) type_error("input 'path' must be a string, not " + args[0].describe());
+              if (!args[2].is_string()) type_error("input 'field' must be a string, not " + args[2].describe());
+              int64_t index = kernels::integer_value(args[1], "index");
+              return Value(RecordFile::open(args[0].string())->bytes(args[2].string(), index));
+            })
+            .build());
+
+  r.add(OpBuilder("io.record_array")
+            .doc("Field `field` of record `index` in a packed-records file (docs/packed-records.md): an array "
+                 "field, whose `dtype` and `shape` are what the file held when the program was built "
+                 "(pixelpipes.datasets.PackedRecords reads them from the header). Read as io.record_bytes reads "
+                 "(a view of the mapping from 64 KiB on, unless bool). PXP_EDECODE naming the file when the field "
+                 "is missing, is not an array field or differs from `dtype` and `shape`; PXP_EOUT_OF_RANGE for an "
+                 "index outside [0, records).")
+            .input("path", "File name (a string).")
+            .input("index", "The record: an integer in [0, records).")
+            .input("field", "The field's name (a string).")
+            .attr_dtype("dtype", std::nullopt, "The element type of the field.")
+            .attr_ints("shape", std::nullopt, "The shape of one record's value.")
+            .output("a tensor of `dtype` and `shape`",
+                    [](const InferContext& ctx) {
+                      expect_string(ctx, 0, "path");
+                      check_integer_scalar_type(ctx.inputs.at(1), "index");
+                      expect_string(ctx, 2, "field");
+                      const Shape& shape = ctx.attrs.get_ints("shape");
+                      DType dtype = ctx.attrs.get_dtype("dtype");
+                      if (shape.size() >= static_cast<size_t>(kMaxDims))
+                        type_error("attribute 'shape' has " + std::to_string(shape.size()) +
+                                   " dimensions: record fields have at most " + std::to_string(kMaxDims - 1));
+                      try {
+                        checked_numel(shape, dtype_size(dtype));
+                      } catch (const Error& e) {
+                        type_error("attribute 'shape': " + e.message());
+                      }
+                      return Type::tensor(dtype, shape);
+                    })
+            .impure()
+            .reads_file()
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[0].is_string()) type_error("input 'path' must be a string, not " + args[0].describe());
+              if (!args[2].is_string()) type_error("input 'field' must be a string, not " + args[2].describe());
+              int64_t index = kernels::integer_value(args[1], "index");
+              return Value(RecordFile::open(args[0].string())
+                               ->array(args[2].string(), index, ctx.attrs.get_dtype("dtype"), ctx.attrs.get_ints("shape")));
             })
             .build());
 }

@@ -69,6 +69,16 @@ def npy_rows(tmp_file: str) -> str:
     return path
 
 
+def packed_records(tmp_file: str) -> str:
+    """A small packed-records file (3 records: bytes "data", u8 [2, 3] "grid") next to tmp_file, for
+    io.record_bytes and io.record_array."""
+    from pixelpipes.datasets import write_records
+    path = os.path.join(os.path.dirname(tmp_file), "records.pxrec")
+    write_records(path, ({"data": bytes(range(k, k + 5)), "grid": np.full((2, 3), k, np.uint8)} for k in range(3)),
+                  progress=False)
+    return path
+
+
 def build_cases(tmp_file: str):
     m, c, f, g, i, l, r, t = ops.math, ops.color, ops.filter, ops.geometry, ops.image, ops.list, ops.random, ops.tensor
     mask_op, io, noise, effects = ops.mask, ops.io, ops.noise, ops.effects
@@ -234,6 +244,10 @@ def build_cases(tmp_file: str):
         "image.width": lambda: i.Width(img_any()),
         "io.npy_row": lambda: io.NpyRow(npy_rows(tmp_file), pp.SampleIndex() % 3, dtype="u8", shape=[4, 5]),
         "io.read_file": lambda: io.ReadFile(varying(tmp_file)),
+        "io.read_range": lambda: io.ReadRange(varying(tmp_file), pp.SampleIndex() % 2, 1),
+        "io.record_bytes": lambda: io.RecordBytes(packed_records(tmp_file), pp.SampleIndex() % 3, "data"),
+        "io.record_array": lambda: io.RecordArray(packed_records(tmp_file), pp.SampleIndex() % 3, "grid", dtype="u8",
+                                                  shape=[2, 3]),
         "list.concat": lambda: l.Concat(names(), ["e"]),
         "list.element": lambda: names()[pp.SampleIndex() % 4],
         "list.filter": lambda: l.Filter(names(), [True, False, True, True]),

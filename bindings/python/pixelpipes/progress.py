@@ -72,3 +72,9 @@ class Meter:
         if self._bar is not None or not self.elapsed:
             self.close(quiet=exc[0] is not None)
         return False
+
+
+def summary_wanted(progress: Optional[bool]) -> bool:
+    """Whether library work (indexing, writing files) prints its summary line: when its progress
+    is shown, i.e. ``progress=True``, or ``None`` with stderr a terminal."""
+    return bool(progress) or (progress is None and sys.stderr.isatty())

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['NpyRow', 'ReadFile']
+__all__ = ['NpyRow', 'ReadFile', 'ReadRange', 'RecordArray', 'RecordBytes']
 
 class NpyRow(OpNode):
     """
@@ -39,3 +39,58 @@ class ReadFile(OpNode):
         Output: u8 tensor of shape [n] (n unknown until read)
     """
     def __init__(self, path: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class ReadRange(OpNode):
+    """
+        `length` bytes of a file from byte `offset` on, for the decoders: a member of a tar shard (pixelpipes.datasets.TarShards) or any file that packs several items. The file is opened once per process and kept open (a process-wide cache of file descriptors, checked against the file's identity at every read, so a file replaced since is opened again), and the range is read with pread: no open or close per sample. PXP_EIO naming the path when it cannot be opened or is not a regular file, PXP_EOUT_OF_RANGE when the range does not lie inside the file (or offset or length is negative), PXP_ENOMEM when length is larger than the pipeline's max_file_bytes.
+
+        Op ``io.read_range``.
+        Impure: depends on the sample index or the outside world.
+
+        Inputs:
+            path: File name (a string).
+            offset: The first byte: an integer in [0, file size].
+            length: How many bytes: an integer >= 0, with offset + length <= file size.
+
+        Output: u8 tensor of shape [length] (unknown until read)
+    """
+    def __init__(self, path: NodeLike, offset: NodeLike, length: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class RecordArray(OpNode):
+    """
+        Field `field` of record `index` in a packed-records file (docs/packed-records.md): an array field, whose `dtype` and `shape` are what the file held when the program was built (pixelpipes.datasets.PackedRecords reads them from the header). Read as io.record_bytes reads (a view of the mapping from 64 KiB on, unless bool). PXP_EDECODE naming the file when the field is missing, is not an array field or differs from `dtype` and `shape`; PXP_EOUT_OF_RANGE for an index outside [0, records).
+
+        Op ``io.record_array``.
+        Impure: depends on the sample index or the outside world.
+
+        Inputs:
+            path: File name (a string).
+            index: The record: an integer in [0, records).
+            field: The field's name (a string).
+
+        Attributes (keyword-only, fixed at compile time):
+            dtype (dtype; one of 'u8', 'i8', 'u16', 'i16', 'i32', 'i64', 'f32', 'f64', 'bool'; required): The element type of the field.
+            shape (int_list; required): The shape of one record's value.
+
+        Output: a tensor of `dtype` and `shape`
+    """
+    def __init__(self, path: NodeLike, index: NodeLike, field: NodeLike, *, dtype: str, shape: Sequence[int], label: Optional[str] = None) -> None: ...
+
+
+class RecordBytes(OpNode):
+    """
+        The bytes of field `field` of record `index` in a packed-records file (docs/packed-records.md; pixelpipes.datasets.PackedRecords), e.g. an encoded image for `image.decode`. The file is opened and its header checked once per process (a process-wide cache, checked against the file's identity at every read), then memory-mapped read-only: a record of 64 KiB or more is a view of the mapping (no copy, its pages leave the resident set when the sample is done with it), a smaller one is read with pread. The pipeline's max_file_bytes does not apply. PXP_EIO when the file cannot be opened, PXP_EDECODE naming the file when it is not a valid packed-records file, has no bytes field `field` or the record's offsets are broken, PXP_EOUT_OF_RANGE for an index outside [0, records).
+
+        Op ``io.record_bytes``.
+        Impure: depends on the sample index or the outside world.
+
+        Inputs:
+            path: File name (a string).
+            index: The record: an integer in [0, records).
+            field: The field's name (a string).
+
+        Output: u8 tensor of shape [n] (n unknown until read)
+    """
+    def __init__(self, path: NodeLike, index: NodeLike, field: NodeLike, *, label: Optional[str] = None) -> None: ...
