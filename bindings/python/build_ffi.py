@@ -33,7 +33,11 @@ for line in macros.splitlines():
 if not any(d.startswith("#define PXP_VERSION_MAJOR ") for d in defines):
     sys.exit("build_ffi.py: PXP_VERSION_MAJOR not found in the public header")
 
+# The one Python function the library calls (pixelpipes/callback.h): cffi makes it a C function
+# that takes the GIL, defined in Python with @ffi.def_extern (pixelpipes/callbacks.py).
+python_callbacks = 'extern "Python" int32_t pxp_python_item_callback(void *, int64_t, pxp_callback_result *);'
+
 ffibuilder = cffi.FFI()
-ffibuilder.cdef(declarations + "\n" + "\n".join(sorted(defines)) + "\n")
+ffibuilder.cdef(declarations + "\n" + "\n".join(sorted(defines)) + "\n" + python_callbacks + "\n")
 ffibuilder.set_source("pixelpipes._native", '#include "pixelpipes/pixelpipes.h"')
 ffibuilder.emit_c_code(out)

@@ -18,5 +18,6 @@
 #include "pixelpipes/registry.h"
 #include "pixelpipes/program.h"
 #include "pixelpipes/pipeline.h"
+#include "pixelpipes/callback.h"
 
 #endif

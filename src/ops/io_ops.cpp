@@ -3,6 +3,7 @@
 #include "kernels/file_io.hpp"
 #include "kernels/sequence.hpp"
 #include "ops/families.hpp"
+#include "exec/item_callbacks.hpp"
 #include "ops/file_cache.hpp"
 #include "ops/npy_file.hpp"
 #include "ops/record_file.hpp"
@@ -177,6 +178,53 @@ void register_io_ops(Registry& r) {
               int64_t index = kernels::integer_value(args[1], "index");
               return Value(RecordFile::open(args[0].string())
                                ->array(args[2].string(), index, ctx.attrs.get_dtype("dtype"), ctx.attrs.get_ints("shape")));
+            })
+            .build());
+  r.add(OpBuilder("io.callback")
+            .doc("Item `index` computed by the host program: the callback registered under `name` "
+                 "(pixelpipes/callback.h; from Python, pixelpipes.datasets.PythonItems) returns it as a tensor of "
+                 "`dtype` with `shape` (-1 for a dimension that varies: encoded bytes are u8 [-1]). For data no "
+                 "built-in source reads. A Python callback runs with the GIL held, so at most one runs at a time "
+                 "whatever the thread count: the per-op profile shows its share. PXP_ESTATE when no callback of "
+                 "that name is registered in the process, PXP_EIO naming the callback and the item when it fails, "
+                 "PXP_ETYPE when its result differs from `dtype` and `shape`.")
+            .input("name", "The callback's registered name (a string).")
+            .input("index", "The item: an integer, passed to the callback.")
+            .attr_dtype("dtype", std::nullopt, "The element type of the callback's results.")
+            .attr_ints("shape", std::nullopt, "The shape of its results; -1 for a dimension that varies.")
+            .output("a tensor of `dtype` and `shape`",
+                    [](const InferContext& ctx) {
+                      expect_string(ctx, 0, "name");
+                      check_integer_scalar_type(ctx.inputs.at(1), "index");
+                      const Shape& shape = ctx.attrs.get_ints("shape");
+                      if (shape.size() >= static_cast<size_t>(kMaxDims))
+                        type_error("attribute 'shape' has " + std::to_string(shape.size()) +
+                                   " dimensions: callback results have at most " + std::to_string(kMaxDims - 1));
+                      Shape known;
+                      for (int64_t d : shape) {
+                        if (d < kUnknownDim) type_error("attribute 'shape': dimensions are >= 0, or -1 when they vary");
+                        known.push_back(d < 0 ? 1 : d);
+                      }
+                      try {
+                        checked_numel(known, dtype_size(ctx.attrs.get_dtype("dtype")));
+                      } catch (const Error& e) {
+                        type_error("attribute 'shape': " + e.message());
+                      }
+                      return Type::tensor(ctx.attrs.get_dtype("dtype"), shape);
+                    })
+            .impure()
+            .exec([](ExecContext& ctx, const Args& args) {
+              if (!args[0].is_string()) type_error("input 'name' must be a string, not " + args[0].describe());
+              int64_t index = kernels::integer_value(args[1], "index");
+              Tensor t = call_item_callback(args[0].string(), index);
+              DType dtype = ctx.attrs.get_dtype("dtype");
+              const Shape& shape = ctx.attrs.get_ints("shape");
+              bool fits = t.dtype() == dtype && t.shape().size() == shape.size();
+              for (size_t d = 0; fits && d < shape.size(); ++d) fits = shape[d] < 0 || shape[d] == t.shape()[d];
+              if (!fits)
+                type_error("callback '" + args[0].string() + "' returned " + Value(t).describe() + " for item " +
+                           std::to_string(index) + ", but the program expects " + Type::tensor(dtype, shape).to_string());
+              return Value(std::move(t));
             })
             .build());
 }

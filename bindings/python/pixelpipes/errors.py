@@ -107,11 +107,15 @@ def last_error(code: int) -> PixelpipesError:
     if info.code != code:
         name = _text(lib.pxp_status_name(code))
         return error_class(code)(f"{name} (no further details)", code)
-    return error_class(code)(_text(info.message) or _text(lib.pxp_status_name(code)), code,
-                             sample=int(info.sample) if info.has_sample else None,
-                             instruction=info.instruction if info.instruction >= 0 else None,
-                             op=_text(info.op) or None, node=_text(info.node) or None,
-                             source=_text(info.source) or None, file=_text(info.file) or None)
+    error = error_class(code)(_text(info.message) or _text(lib.pxp_status_name(code)), code,
+                              sample=int(info.sample) if info.has_sample else None,
+                              instruction=info.instruction if info.instruction >= 0 else None,
+                              op=_text(info.op) or None, node=_text(info.node) or None,
+                              source=_text(info.source) or None, file=_text(info.file) or None)
+    if code == lib.PXP_EIO:   # a Python callback's own exception is the cause (datasets.PythonItems)
+        from .callbacks import original_exception
+        error.__cause__ = original_exception(error.message)
+    return error
 
 
 def check(status: int) -> int:

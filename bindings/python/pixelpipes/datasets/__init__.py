@@ -29,10 +29,11 @@ from .tracking import TrackingSequences, parse_groundtruth
 from .synthetic import CLASSES, PALETTE, Synthetic, cache_dir
 from .png import encode_png, write_png
 from .raw_items import RawItem
+from .python_items import PythonItems
 from .tar_shards import TarShards, write_tar_shards
 from .packed_records import PackedRecords, write_packed_records, write_records, read_records_header
 
 __all__ = ["Dataset", "ImageFolder", "FileList", "ArrayDataset", "NpyArrays", "read_npy_header", "CocoDetection", "SegmentationPairs",
            "TrackingSequences", "Synthetic", "parse_groundtruth", "cache_dir", "encode_png", "write_png",
            "CLASSES", "PALETTE", "IMAGE_EXTENSIONS", "RawItem", "TarShards", "write_tar_shards", "PackedRecords",
-           "write_packed_records", "write_records", "read_records_header"]
+           "write_packed_records", "write_records", "read_records_header", "PythonItems"]

@@ -4,7 +4,27 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['NpyRow', 'ReadFile', 'ReadRange', 'RecordArray', 'RecordBytes']
+__all__ = ['Callback', 'NpyRow', 'ReadFile', 'ReadRange', 'RecordArray', 'RecordBytes']
+
+class Callback(OpNode):
+    """
+        Item `index` computed by the host program: the callback registered under `name` (pixelpipes/callback.h; from Python, pixelpipes.datasets.PythonItems) returns it as a tensor of `dtype` with `shape` (-1 for a dimension that varies: encoded bytes are u8 [-1]). For data no built-in source reads. A Python callback runs with the GIL held, so at most one runs at a time whatever the thread count: the per-op profile shows its share. PXP_ESTATE when no callback of that name is registered in the process, PXP_EIO naming the callback and the item when it fails, PXP_ETYPE when its result differs from `dtype` and `shape`.
+
+        Op ``io.callback``.
+        Impure: depends on the sample index or the outside world.
+
+        Inputs:
+            name: The callback's registered name (a string).
+            index: The item: an integer, passed to the callback.
+
+        Attributes (keyword-only, fixed at compile time):
+            dtype (dtype; one of 'u8', 'i8', 'u16', 'i16', 'i32', 'i64', 'f32', 'f64', 'bool'; required): The element type of the callback's results.
+            shape (int_list; required): The shape of its results; -1 for a dimension that varies.
+
+        Output: a tensor of `dtype` and `shape`
+    """
+    def __init__(self, name: NodeLike, index: NodeLike, *, dtype: str, shape: Sequence[int], label: Optional[str] = None) -> None: ...
+
 
 class NpyRow(OpNode):
     """
