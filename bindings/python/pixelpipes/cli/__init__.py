@@ -6,6 +6,7 @@
     pixelpipes preview PIPELINE -o x.png a grid of samples with boxes and masks drawn
     pixelpipes inspect PIPELINE          the compiled program, op by op (--profile K: time per op)
     pixelpipes graph PIPELINE            the program as DOT (SVG with --svg when graphviz is installed)
+    pixelpipes pack SOURCE OUT.pxrec     a dataset as packed records (--tar: as WebDataset tar shards)
 
 PIPELINE is a .py file that defines a graph (a ``build()`` function returning a Graph, or a
 module-level ``graph``), a program file written by ``pixelpipes.save``, or ``demo`` (the
@@ -91,6 +92,20 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p, optional=True)
     p.add_argument("-o", "--output", help="write DOT here instead of printing it")
     p.add_argument("--svg", metavar="FILE", help="also render SVG with graphviz's dot, if installed")
+
+    p = sub.add_parser("pack", help="write a dataset as packed records or tar shards",
+                       description="Reads the images of SOURCE (an image folder with one sub-folder per class, "
+                                   "a file list .txt, tar shards: a .tar path, glob or {000..009} range, or a "
+                                   ".pxrec file) and writes them, encoded bytes unchanged, with their labels: as "
+                                   "one packed-records file OUT (docs/packed-records.md), or with --tar as "
+                                   "WebDataset-style shards OUT, a pattern with {shard} such as "
+                                   "'train-{shard:06d}.tar'.")
+    p.add_argument("source", nargs="+", help="image folder, file list .txt, tar shards or .pxrec file")
+    p.add_argument("out", help="the .pxrec file to write, or with --tar a shard pattern with {shard}")
+    p.add_argument("--tar", action="store_true", help="write tar shards instead of packed records")
+    p.add_argument("--shard-size", type=int, default=1000, help="samples per tar shard (default %(default)s)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+    p.add_argument("-v", "--verbose", action="store_true", help="show the full traceback on errors")
     return parser
 
 

@@ -158,3 +158,44 @@ def graph(args) -> None:
 
 
 __all__: List[str] = ["demo", "run", "bench", "preview", "inspect", "graph"]
+
+
+def _pack_source(sources: List[str]):
+    """The dataset that ``pixelpipes pack`` SOURCE... names (several: tar shards)."""
+    from .. import datasets
+    if len(sources) > 1:
+        if not all(".tar" in s for s in sources):
+            raise UsageError("several sources must all be tar shards")
+        return datasets.TarShards(sources)
+    source = sources[0]
+    if not os.path.exists(source) and not any(c in source for c in "*?[{"):
+        raise UsageError(f"{source!r} does not exist")
+    if os.path.isdir(source):
+        return datasets.ImageFolder(source)
+    if source.endswith(".pxrec"):
+        return datasets.PackedRecords(source)
+    if source.endswith(".txt"):
+        return datasets.FileList.from_text(source)
+    if ".tar" in source:
+        return datasets.TarShards(source)
+    raise UsageError(f"cannot tell what {source!r} is: give an image folder, a file list .txt, tar shards "
+                     f"(.tar, a glob or a {{000..009}} range) or a .pxrec file")
+
+
+def pack(args) -> None:
+    from .. import datasets
+    dataset = _pack_source(args.source)
+    progress = False if args.no_progress else None
+    started = time.perf_counter()
+    if args.tar:
+        paths = datasets.write_tar_shards(dataset, args.out, samples_per_shard=_positive(args.shard_size, "--shard-size"),
+                                          progress=progress)
+        size = sum(os.path.getsize(p) for p in paths)
+        print(f"wrote {len(dataset)} samples into {len(paths)} tar shards ({size / 2**20:.1f} MiB) in "
+              f"{time.perf_counter() - started:.2f} s: {paths[0]}{' ...' if len(paths) > 1 else ''}")
+    else:
+        if args.out.endswith(".tar") or "{shard" in args.out:
+            raise UsageError(f"{args.out!r} looks like tar shards: add --tar, or name a .pxrec file")
+        count = datasets.write_packed_records(args.out, dataset, progress=progress)
+        print(f"wrote {count} records ({os.path.getsize(args.out) / 2**20:.1f} MiB) in "
+              f"{time.perf_counter() - started:.2f} s: {args.out}")

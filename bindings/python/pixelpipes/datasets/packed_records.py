@@ -100,7 +100,8 @@ def write_records(path: PathLike, records: Iterable[Mapping[str, Union[bytes, np
     complete (written beside it, then renamed). ``count``: the number of records, for the progress
     bar. Returns the number of records written."""
     from ..progress import Meter, summary_wanted
-    path = os.fspath(path)
+    path = os.path.abspath(os.fspath(path))
+    os.makedirs(os.path.dirname(path), exist_ok=True)
     names: Optional[List[str]] = None
     array_of: Dict[str, Tuple[np.dtype, Tuple[int, ...]]] = {}
     pairs: Dict[str, List[Tuple[int, int]]] = {}
