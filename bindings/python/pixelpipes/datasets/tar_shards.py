@@ -165,8 +165,8 @@ class TarShards(Dataset):
     changed (size or modification time) is rebuilt. ``index_seconds`` and ``indexed`` (how many
     shards were indexed now rather than read from the cache) say what opening cost.
 
-    Fields of :meth:`load`: ``image`` (decoded from the first of the sample's members with an
-    image extension, or from ``image_key``; ``mode`` as image.decode), ``label`` (i64 scalar, from
+    Fields of :meth:`load`: ``image`` (decoded from the sample's member with the first extension of
+    ``IMAGE_EXTENSIONS`` it has, or from ``image_key``; ``mode`` as image.decode), ``label`` (i64 scalar, from
     the ``.cls`` member: an integer as text; when every sample has one), ``item``; ``texts=True``
     adds ``txt`` and ``json`` (strings, when every sample has them); ``extra=["seg.png"]`` adds
     those members as raw bytes (u8 [n]) under their extension with dots as underscores
