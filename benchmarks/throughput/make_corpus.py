@@ -1,12 +1,14 @@
 """Generates the benchmark corpus: JPEGs of ImageNet-like sizes from scikit-image's sample photos.
 
-    python make_corpus.py OUT_DIR [--count 2000] [--classes 10] [--quality 90]
+    python make_corpus.py OUT_DIR [--count 2000] [--classes 10] [--quality 90] [--photos DIR]
 
 Image-folder layout OUT_DIR/class_KK/img_NNNNN.jpg. Deterministic: image i is a crop (scale 0.45-1
 of the source, any aspect), resized (INTER_AREA) to a size drawn from 300-640 x 240-500, flipped
 with p = 0.5, with light sensor-like noise (sigma 2.5, so that upscaled sources keep photo-like
 entropy), encoded by OpenCV (libjpeg) at quality 90. Runs in the benchmark venv (scikit-image,
-opencv-python-headless). Writes OUT_DIR/manifest.json; an existing corpus with the same
+opencv-python-headless); ``--photos DIR`` takes the source photos from DIR's JPEGs instead (no
+scikit-image needed: benchmarks/data_sources.py uses examples/data/photos, which are copies of
+scikit-image's). Writes OUT_DIR/manifest.json; an existing corpus with the same
 parameters is kept.
 """
 import argparse
@@ -21,6 +23,19 @@ import numpy as np
 COLOR = ["astronaut", "chelsea", "coffee", "rocket", "hubble_deep_field", "immunohistochemistry", "retina",
          "motorcycle_left", "motorcycle_right"]
 GRAY = ["camera", "moon", "grass", "gravel", "brick", "clock"]
+
+
+def photo_sources(folder):
+    import cv2
+    out = []
+    for name in sorted(os.listdir(folder)):
+        if name.lower().endswith((".jpg", ".jpeg", ".png")):
+            bgr = cv2.imread(os.path.join(folder, name), cv2.IMREAD_COLOR)
+            if bgr is not None:
+                out.append((os.path.splitext(name)[0], np.ascontiguousarray(bgr[:, :, ::-1])))
+    if not out:
+        raise SystemExit(f"make_corpus: no photo in {folder}")
+    return out
 
 
 def sources():
@@ -54,8 +69,11 @@ def main():
     ap.add_argument("--count", type=int, default=2000)
     ap.add_argument("--classes", type=int, default=10)
     ap.add_argument("--quality", type=int, default=90)
+    ap.add_argument("--photos", default=None, help="take the source photos from this folder (default: scikit-image's)")
     args = ap.parse_args()
     params = {"count": args.count, "classes": args.classes, "quality": args.quality, "version": 1}
+    if args.photos:
+        params["photos"] = os.path.abspath(args.photos)
     manifest = os.path.join(args.out, "manifest.json")
     if os.path.exists(manifest):
         with open(manifest) as f:
@@ -64,7 +82,7 @@ def main():
                 return
     import cv2
     cv2.setNumThreads(1)
-    srcs = sources()
+    srcs = photo_sources(args.photos) if args.photos else sources()
     sizes, nbytes = [], 0
     for i in range(args.count):
         rng = np.random.default_rng(1000 + i)

@@ -69,10 +69,11 @@ class MappedFile : public std::enable_shared_from_this<MappedFile> {
   // bytes normalized to 0 or 1). Map only files whose content was checked through pread first:
   // a regular file of a device driver may do anything when mapped.
   Tensor view_or_read(uint64_t offset, DType dtype, const Shape& shape) const;
+  // The whole file, mapped read-only on first use (thread-safe; PXP_EIO naming the file when it
+  // cannot be mapped). The same rule as for view_or_read: check the content through pread first.
+  const uint8_t* mapping() const;
 
  private:
-  const uint8_t* mapping() const;  // maps the whole file on first use (thread-safe)
-
   std::string path_;
   OpenedFile file_;
   mutable std::once_flag mapped_;

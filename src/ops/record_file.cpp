@@ -59,8 +59,9 @@ void RecordFile::check_index(int64_t index) const {
 Tensor RecordFile::bytes(const std::string& name, int64_t index) const {
   const kernels::RecordField& f = field(name, kernels::RecordField::Kind::Bytes);
   check_index(index);
-  uint8_t pair[16];
-  file_->pread_all(pair, sizeof(pair), f.column_offset + 16 * static_cast<uint64_t>(index));
+  // The pair is read through the mapping (the header was checked with pread at open, and the
+  // column lies inside the file): no system call per record for it.
+  const uint8_t* pair = file_->mapping() + f.column_offset + 16 * static_cast<uint64_t>(index);
   const uint64_t begin = u64_at(pair), length = u64_at(pair + 8), size = file_->size();
   if (begin < header_.data_start || begin > size || length > size - begin)
     fail(PXP_EDECODE, "'" + path() + "' is not a valid packed-records file: record " + std::to_string(index) +
