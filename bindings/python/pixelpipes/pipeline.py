@@ -12,7 +12,7 @@ from .atomic_file import write_atomically
 from .disasm import disassemble
 from .errors import check, last_error
 from .program import OutputInfo, Program
-from .values import sample_outputs
+from .values import _scratch, sample_outputs
 
 if TYPE_CHECKING:
     from .batches import BatchIterator
@@ -71,10 +71,12 @@ class Pipeline:
     def run(self, index: int) -> dict:
         """Computes sample ``index`` on the calling thread."""
         index = _index(index, "index")
-        out = ffi.new("pxp_sample **")
+        out = _scratch.sample
         with self._lock:
-            check(lib.pxp_pipeline_run(out, self._handle(workers=False), index))
-        sample = ffi.gc(out[0], lib.pxp_sample_free)
+            status = lib.pxp_pipeline_run(out, self._native, index)   # (_handle(workers=False))
+            if status < 0:
+                raise last_error(status)
+            sample = ffi.gc(out[0], lib.pxp_sample_free)
         return sample_outputs(sample, self._names)
 
     def run_many(self, start: int, count: int, threads: Optional[int] = None) -> List[dict]:
@@ -261,6 +263,8 @@ _NUMPY = {"u8": "u1", "i8": "i1", "u16": "<u2", "i16": "<i2", "i32": "<i4", "i64
 
 
 def _index(i, name: str) -> int:
+    if type(i) is int and 0 <= i < 2 ** 64:   # the common case, without the general conversion
+        return i
     i = integer(i, name)
     if not 0 <= i < 2 ** 64:
         raise ValueError(f"{name} must be a sample index in [0, 2**64), not {i}")

@@ -6,6 +6,9 @@ the memory lives exactly as long as some array still looks at it.
 """
 from __future__ import annotations
 
+import struct
+import threading
+
 import numpy as np
 
 from . import dtypes
@@ -24,33 +27,56 @@ class TensorMemory:
         self._owner = owner
 
 
+#: pxp_dtype code -> NumPy dtype (a dict lookup per tensor instead of two conversions)
+_NUMPY_BY_CODE = {code: dtypes.NUMPY[name] for name, code in dtypes.CODES.items()}
+
+
+class _Scratch(threading.local):
+    """Out-parameters of the native calls, made once per thread: a sample's outputs are converted
+    by the thousand per second, and each ffi.new costs as much as the call it serves."""
+
+    def __init__(self):
+        self.kind = ffi.new("int32_t *")
+        self.view = ffi.new("pxp_tensor_view *")
+        self.sample = ffi.new("pxp_sample **")
+        self.output = ffi.new("const pxp_value **")
+
+
+_scratch = _Scratch()
+
+
+# pxp_tensor_view as laid out in C: data, dtype, ndim, shape[PXP_MAX_DIMS], strides[PXP_MAX_DIMS]
+_VIEW = struct.Struct(f"@Pii{lib.PXP_MAX_DIMS}q{lib.PXP_MAX_DIMS}q")
+assert _VIEW.size == ffi.sizeof("pxp_tensor_view"), "pxp_tensor_view's layout changed: update _VIEW"
+
+
 def tensor_to_numpy(view, owner, writable: bool = False) -> np.ndarray:
     """A zero-copy array over a ``pxp_tensor_view`` whose memory ``owner`` keeps alive (read-only
     unless ``writable``: a sample's tensors may be shared, a batch's buffer is the caller's)."""
-    dtype = dtypes.to_numpy(dtypes.from_code(view.dtype))
-    ndim = view.ndim
-    shape = tuple(view.shape[0:ndim])
-    if 0 in shape or view.data == ffi.NULL:
+    fields = _VIEW.unpack(ffi.buffer(view))   # one read of the struct instead of one per member
+    data, code, ndim = fields[0], fields[1], fields[2]
+    try:
+        dtype = _NUMPY_BY_CODE[code]
+    except KeyError:
+        raise ValueError(f"unknown dtype code {code}") from None
+    shape = fields[3:3 + ndim]
+    if not data or 0 in shape:
         return np.zeros(shape, dtype=dtype)
-    interface = {
-        "version": 3,
-        "shape": shape,
-        "typestr": dtype.str,
-        "data": (int(ffi.cast("uintptr_t", view.data)), not writable),
-        "strides": tuple(view.strides[0:ndim]),
-    }
+    start = 3 + lib.PXP_MAX_DIMS
+    interface = {"version": 3, "shape": shape, "typestr": dtype.str, "data": (data, not writable),
+                 "strides": fields[start:start + ndim]}
     return np.asarray(TensorMemory(interface, owner))
 
 
 def to_python(value, owner):
     """Converts a borrowed ``const pxp_value *`` (alive while ``owner`` is)."""
-    kind = ffi.new("int32_t *")
-    check(lib.pxp_value_kind_get(kind, value))
-    k = kind[0]
-    if k == lib.PXP_VALUE_TENSOR:
-        view = ffi.new("pxp_tensor_view *")
-        check(lib.pxp_value_tensor(view, value))
-        return tensor_to_numpy(view, owner)
+    scratch = _scratch
+    if lib.pxp_value_tensor(scratch.view, value) == lib.PXP_OK:   # the common case first
+        return tensor_to_numpy(scratch.view, owner)
+    status = lib.pxp_value_kind_get(scratch.kind, value)
+    if status < 0:
+        check(status)
+    k = scratch.kind[0]
     if k == lib.PXP_VALUE_STRING:
         data = ffi.new("const char **")
         size = ffi.new("size_t *")
@@ -71,8 +97,14 @@ def to_python(value, owner):
 def sample_outputs(sample, names) -> dict:
     """{name: value} of a gc-managed ``pxp_sample *`` whose outputs are named ``names``."""
     out = {}
-    value = ffi.new("const pxp_value **")
+    scratch = _scratch
+    value, view = scratch.output, scratch.view   # (to_python's lists use pointers of their own)
     for i, name in enumerate(names):
-        check(lib.pxp_sample_output(value, sample, i))
-        out[name] = to_python(value[0], sample)
+        status = lib.pxp_sample_output(value, sample, i)
+        if status < 0:
+            check(status)
+        if lib.pxp_value_tensor(view, value[0]) == 0:   # a tensor: the common case, inline
+            out[name] = tensor_to_numpy(view, sample)
+        else:
+            out[name] = to_python(value[0], sample)
     return out
