@@ -102,3 +102,18 @@ def test_a_saved_program_runs_only_where_its_function_is_registered(tmp_path):
     callbacks.unregister("test:photo-bytes")
     with pytest.raises(StateError, match="no callback named"):
         pipeline.run(0)
+
+
+def test_the_profile_shows_the_share_of_the_python_function():
+    import time
+
+    def slow(i):
+        time.sleep(0.002)   # 2 ms per item
+        return photo_bytes(i)
+    ds = datasets.PythonItems(slow, 6)
+    with pp.Graph() as g:
+        g.output("image", pp.ops.image.Resize(ds.load(pp.SampleIndex() % 6)["image"], 16, 16))
+    rows = pp.compile(g).profile(12, threads=2)
+    callback = [r for r in rows if r["op"] == "io.callback"]
+    assert len(callback) == 1 and callback[0]["count"] == 12
+    assert callback[0]["seconds"] >= 12 * 0.002
