@@ -24,11 +24,15 @@ from .filelist import FileList
 from .arrays import ArrayDataset
 from .npy import NpyArrays, read_npy_header
 from .coco import CocoDetection
+from .coco_annotations import CocoFormatError, compress_rle, flip_pairs_from_names
+from .voc import VOC_CLASSES, VOCDetection
+from .yolo import YOLODetection, read_names
 from .segmentation import SegmentationPairs
 from .tracking import TrackingSequences, parse_groundtruth
 from .synthetic import CLASSES, PALETTE, Synthetic, cache_dir
 from .png import encode_png, write_png
 
-__all__ = ["Dataset", "ImageFolder", "FileList", "ArrayDataset", "NpyArrays", "read_npy_header", "CocoDetection", "SegmentationPairs",
+__all__ = ["Dataset", "ImageFolder", "FileList", "ArrayDataset", "NpyArrays", "read_npy_header", "CocoDetection", "CocoFormatError", "compress_rle", "flip_pairs_from_names",
+           "VOCDetection", "VOC_CLASSES", "YOLODetection", "read_names", "SegmentationPairs",
            "TrackingSequences", "Synthetic", "parse_groundtruth", "cache_dir", "encode_png", "write_png",
            "CLASSES", "PALETTE", "IMAGE_EXTENSIONS"]
