@@ -335,3 +335,24 @@ def test_a_saved_coco_program_runs_bit_identically_in_pixelpipes_run(coco, tmp_p
         for name, value in pipeline.run(i).items():
             written = np.load(out / f"sample_{i}_{name}.npy")
             assert written.shape == value.shape and written.tobytes() == np.ascontiguousarray(value).tobytes()
+
+
+def test_instance_keypoints_from_a_python_array_flip_within_each_instance():
+    from pixelpipes import resource as R
+    kp = np.array([[[2.5, 1.5, 2], [10.5, 1.5, 1], [0, 0, 0]],
+                   [[20.5, 3.5, 2], [30.5, 3.5, 2], [25.5, 9.5, 2]]], np.float32)
+    boxes = np.array([[1, 1, 12, 4], [19, 2, 32, 11]], np.float32)
+    with pp.Graph() as g:
+        r = R.Resource(image=np.zeros((16, 40, 3), np.uint8), boxes=R.Boxes(boxes, fields=("keypoints",)),
+                       keypoints=R.Keypoints(kp, labels=["left", "right", "nose"], flip_pairs=[("left", "right")],
+                                             instances=True))
+        augment.RandomHorizontalFlip(r, p=1.0).output()
+        augment.Crop(r, x_min=16, y_min=0, x_max=40, y_max=16).output(prefix="crop_")
+    out = pp.compile(g).run(0)
+    want = kp[:, [1, 0, 2]].copy()
+    want[..., 0] = 40 - want[..., 0]   # unlabelled points move too, and stay at visibility 0
+    np.testing.assert_array_equal(out["keypoints"], want)
+    # the crop drops the first box, and with it the first instance's three keypoints
+    np.testing.assert_array_equal(out["crop_keypoints"], kp[1:] - [16, 0, 0])
+    with pytest.raises(ValueError, match="needs labels"):
+        R.Keypoints(kp, instances=True)

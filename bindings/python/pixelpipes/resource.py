@@ -326,6 +326,9 @@ def _declared_array(decl: "_Declared", value: Any):
         return np.asarray(value, np.float32).reshape(-1, 4)
     if decl.kind == "keypoints":
         a = np.asarray(value, np.float32)
+        if decl.instances:   # kept N x K x C: the conversion flattens it
+            k = len(decl.labels)
+            return a.reshape(0, k, len(decl.format)) if a.size == 0 else a.reshape(-1, k, a.shape[-1])
         return a.reshape(0, len(decl.format)) if a.size == 0 else a.reshape(-1, a.shape[-1])
     a = np.asarray(value)
     return a.astype(np.uint8) if a.dtype == np.bool_ else a
