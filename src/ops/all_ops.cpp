@@ -31,6 +31,7 @@ void register_all_ops(Registry& r) {
   register_image_quality_ops(r);
   register_effects_ops(r);
   register_mask_ops(r);
+  register_mask_coco_ops(r);
   register_dataset_ops(r);
 }
 }  // namespace

@@ -30,6 +30,7 @@ void register_noise_field_ops(Registry& r);
 void register_image_quality_ops(Registry& r);
 void register_effects_ops(Registry& r);
 void register_mask_ops(Registry& r);
+void register_mask_coco_ops(Registry& r);
 void register_dataset_ops(Registry& r);
 
 }  // namespace pxp

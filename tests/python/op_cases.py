@@ -13,6 +13,7 @@ import numpy as np
 
 import pixelpipes as pp
 from pixelpipes import ops
+from pixelpipes.datasets import compress_rle
 from op_runner import varying
 
 H, W = 12, 16
@@ -275,6 +276,9 @@ def build_cases(tmp_file: str):
         "mask.render_boxes": lambda: mask_op.RenderBoxes(boxes(), W, H),
         "mask.render_points": lambda: mask_op.RenderPoints(pts(), W, H, radius=1.5),
         "mask.render_polygons": lambda: mask_op.RenderPolygons(l.Make(pts()), W, H),
+        "mask.decode_rle": lambda: mask_op.DecodeRle(varying(np.array([10, 20, 30, W * H - 60], np.int64)), W, H),
+        "mask.from_coco": lambda: mask_op.FromCoco(pts(), np.array([[0, 4]], np.int64),
+                                                   ["", compress_rle([30, 40, W * H - 70])], W, H),
         "math.abs": lambda: abs(x()),
         "math.add": lambda: x() + 1,
         "math.atan2": lambda: m.Atan2(x(), 2.0),

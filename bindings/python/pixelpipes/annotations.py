@@ -4,7 +4,8 @@ spatial transform (albumentations' BboxParams semantics), keypoints moved by a m
 scale, visibility) and the left/right swap of flip pairs.
 
 Internal layouts: boxes N x 4 f32 x1 y1 x2 y2 pixels; keypoints N x 5 f32 [x, y, angle
-(radians, counterclockwise as displayed), scale, visible 0/1]; instance masks H x W x N.
+(radians, counterclockwise as displayed), scale, visible 0/1] (per-instance keypoints: the K
+rows of each instance in turn, visibility values kept); instance masks H x W x N.
 Everything here builds graph nodes; nothing runs in Python per sample.
 """
 from __future__ import annotations
@@ -91,9 +92,34 @@ class TakeRows(Macro):
         return tensor.Gather(field, index, axis=self.params["axis"])
 
 
+def _instance_size(res: Resource, name: str) -> Optional[int]:
+    """K for keypoints declared with instances=True (K rows per instance), else None."""
+    decl = res.declarations.get(name)
+    if decl is not None and decl.kind == "keypoints" and decl.instances:
+        return len(decl.labels)
+    return None
+
+
+class FlattenInstances(Macro):
+    """Per-instance keypoints N x K x C as (N K) x C rows (C from the inferred type)."""
+
+    def expand(self, keypoints):
+        t = keypoints.type
+        if t.kind != "tensor" or t.shape is None or len(t.shape) != 3 or t.shape[-1] is None:
+            raise ValueError(f"resource field {self.params['name']!r}: Keypoints(instances=True) needs an "
+                             f"N x K x C tensor with a known C, not {t}")
+        return tensor.Reshape(keypoints, shape=[-1, t.shape[-1]])
+
+
 def take_rows(res: Resource, nodes: Dict[str, Node], names: Iterable[str], index: Node, mask: bool) -> None:
-    """Keeps the rows ``index`` of the fields ``names`` in ``nodes`` (instance masks: their planes)."""
+    """Keeps the rows ``index`` of the fields ``names`` in ``nodes`` (instance masks: their planes;
+    per-instance keypoints: the K rows of each instance)."""
     for name in names:
+        k = _instance_size(res, name)
+        if k is not None:
+            grouped = tensor.Reshape(nodes[name], shape=[-1, k, 5])
+            nodes[name] = tensor.Reshape(TakeRows(grouped, index, axis=0, mask=mask), shape=[-1, 5])
+            continue
         axis = -1 if res.kinds[name] == "masks" else 0
         nodes[name] = TakeRows(nodes[name], index, axis=axis, mask=mask)
 
@@ -177,6 +203,8 @@ def _keypoints_in(name: str, decl, value, ref: Optional[Node]) -> Node:
     fmt = decl.format
     n = len(fmt)
     k = tensor.Cast(value if isinstance(value, Node) else as_node(_user_keypoints(value, n)), dtype="f32")
+    if decl.instances and isinstance(value, Node):   # N x K x C -> (N K) x C
+        k = FlattenInstances(k, name=name)
     cols = {c: _col(k, i) for i, c in enumerate(fmt)}
     x, y = cols["x"], cols["y"]
     one = x * 0.0 + 1.0
@@ -187,7 +215,10 @@ def _keypoints_in(name: str, decl, value, ref: Optional[Node]) -> Node:
     # the optional visibility column after the format's columns; ones when there is none
     given = _col(tensor.Concat(_col(k, n), one, axis=1), 0)
     w, h = _size(ref, f"resource field {name!r} (keypoints)")
-    visible = tensor.Cast((given != 0.0) & _inside(x, y, w, h), dtype="f32")
+    if decl.instances:   # COCO's visibility values are kept (0, 1 labelled but hidden, 2 visible)
+        visible = given * tensor.Cast(_inside(x, y, w, h), dtype="f32")
+    else:
+        visible = tensor.Cast((given != 0.0) & _inside(x, y, w, h), dtype="f32")
     return tensor.Concat(x, y, angle, scale, visible, axis=1)
 
 
@@ -221,7 +252,10 @@ def _keypoints_out(decl, k: Node) -> Node:
     if decl.angle_in_degrees:
         angle = angle * (180.0 / _pymath.pi)
     cols = {"x": _col(k, 0), "y": _col(k, 1), "a": angle, "s": _col(k, 3)}
-    return tensor.Concat(*(cols[c] for c in decl.format), _col(k, 4), axis=1)
+    out = tensor.Concat(*(cols[c] for c in decl.format), _col(k, 4), axis=1)
+    if decl.instances:
+        return tensor.Reshape(out, shape=[-1, len(decl.labels), len(decl.format) + 1])
+    return out
 
 
 # -- the Resource hooks --------------------------------------------------------------------------
@@ -239,7 +273,8 @@ def to_internal(res: Resource, names) -> Dict[str, Node]:
             nodes[name] = tensor.Transpose(m if isinstance(m, Node) else as_node(np.asarray(m)), axes=[1, 2, 0])
     if ref is None:
         ref = Resource._internal(nodes, res.kinds, {}).reference(required=False)
-    for name in names:
+    # keypoints first: boxes may attach per-instance keypoints, whose rows they drop in the internal layout
+    for name in sorted(names, key=lambda n: decls[n].kind != "keypoints"):
         decl = decls[name]
         if decl.kind == "boxes":
             nodes[name], keep = _boxes_in(name, decl, nodes[name], ref)
@@ -301,6 +336,13 @@ def swap_flip_pairs(res: Resource, nodes: Dict[str, Node], name: str, mirrored) 
     where ``mirrored`` (a bool node or Python bool) holds."""
     decl = res.declarations[name]
     perm = Constant(np.array(decl.flip_permutation(), np.int64))
+    if decl.instances:   # the pairs swap inside each instance's K rows
+        k = len(decl.labels)
+        grouped = tensor.Reshape(nodes[name], shape=[-1, k, 5])
+        swapped = tensor.Reshape(tensor.Gather(grouped, perm, axis=1), shape=[-1, 5])
+        nodes[name] = swapped if mirrored is True else nodes[name] if mirrored is False \
+            else _flow.Select(mirrored, swapped, nodes[name])
+        return
     for f in (name, *decl.attached):
         axis = -1 if res.kinds[f] == "masks" else 0
         swapped = TakeRows(nodes[f], perm, axis=axis, mask=False)

@@ -209,13 +209,21 @@ class Keypoints(_Declared):
 
     :meth:`Resource.output` gives N x (len(format) + 1): the format's columns (angles in [0, 360)
     degrees, or [0, 2 pi) radians) and the visibility (0 or 1) last.
+
+    ``instances=True`` declares one set of keypoints per object, as COCO's: the value is
+    N x K x len(format) (+ the visibility column), K = len(labels) keypoints (``labels`` is
+    required) for each of N instances. ``flip_pairs`` then swap within each instance; the
+    visibility value is kept as given (COCO's 0 not labelled, 1 labelled but hidden, 2 visible)
+    until the point leaves the canvas (then 0); a :class:`Boxes` declaration may attach the field
+    (``fields=("labels", "keypoints")``), so a dropped box drops its instance's K keypoints; and
+    :meth:`Resource.output` gives N x K x (len(format) + 1).
     """
 
-    __slots__ = ("format", "labels", "fields", "angle_in_degrees", "flip_pairs", "remove_invisible")
+    __slots__ = ("format", "labels", "fields", "angle_in_degrees", "flip_pairs", "remove_invisible", "instances")
 
     def __init__(self, value: Any, format: str = "xy", labels: Optional[Sequence[str]] = None,
                  fields: Sequence[str] = (), angle_in_degrees: bool = True, flip_pairs=None,
-                 remove_invisible: bool = False):
+                 remove_invisible: bool = False, instances: bool = False):
         super().__init__(value, "keypoints")
         if format not in KEYPOINT_FORMATS:
             raise ValueError(f"keypoint format must be one of {', '.join(KEYPOINT_FORMATS)}, not {format!r}")
@@ -231,6 +239,12 @@ class Keypoints(_Declared):
         self.flip_pairs = self._pairs(flip_pairs, labels)
         if self.flip_pairs and self.remove_invisible:
             raise ValueError("flip_pairs needs a fixed row per keypoint: it cannot be used with remove_invisible=True")
+        self.instances = bool(instances)
+        if self.instances and (labels is None or not labels):
+            raise ValueError("Keypoints(instances=True) needs labels: the names of the K keypoints of an instance")
+        if self.instances and (self.remove_invisible or self.fields):
+            raise ValueError("Keypoints(instances=True) keeps K rows per instance: it cannot remove invisible "
+                             "keypoints nor attach fields (attach the keypoints to the instances' Boxes instead)")
 
     @staticmethod
     def _pairs(pairs, labels) -> Optional[Tuple[Tuple[int, int], ...]]:
@@ -312,6 +326,9 @@ def _declared_array(decl: "_Declared", value: Any):
         return np.asarray(value, np.float32).reshape(-1, 4)
     if decl.kind == "keypoints":
         a = np.asarray(value, np.float32)
+        if decl.instances:   # kept N x K x C: the conversion flattens it
+            k = len(decl.labels)
+            return a.reshape(0, k, len(decl.format)) if a.size == 0 else a.reshape(-1, k, a.shape[-1])
         return a.reshape(0, len(decl.format)) if a.size == 0 else a.reshape(-1, a.shape[-1])
     a = np.asarray(value)
     return a.astype(np.uint8) if a.dtype == np.bool_ else a
@@ -360,7 +377,9 @@ class Resource(Mapping):
             for f in decl.attached:
                 if f not in nodes:
                     raise ValueError(f"resource field {owner!r} attaches {f!r}, which the resource does not have")
-                if f == owner or f in decls and decls[f].kind in ("boxes", "keypoints"):
+                instance_keypoints = f in decls and decls[f].kind == "keypoints" and decls[f].instances \
+                    and decls[owner].kind == "boxes"
+                if f == owner or f in decls and decls[f].kind in ("boxes", "keypoints") and not instance_keypoints:
                     raise ValueError(f"resource field {owner!r} cannot attach the declared field {f!r}")
                 if kinds[f] in ("image", "mask"):
                     raise ValueError(f"resource field {owner!r} cannot attach {f!r}: a {kinds[f]} has no row per "

@@ -24,6 +24,9 @@ from .filelist import FileList
 from .arrays import ArrayDataset
 from .npy import NpyArrays, read_npy_header
 from .coco import CocoDetection
+from .coco_annotations import CocoFormatError, compress_rle, flip_pairs_from_names
+from .voc import VOC_CLASSES, VOCDetection
+from .yolo import YOLODetection, read_names
 from .segmentation import SegmentationPairs
 from .tracking import TrackingSequences, parse_groundtruth
 from .synthetic import CLASSES, PALETTE, Synthetic, cache_dir
@@ -33,7 +36,8 @@ from .python_items import PythonItems
 from .tar_shards import TarShards, write_tar_shards
 from .packed_records import PackedRecords, write_packed_records, write_records, read_records_header
 
-__all__ = ["Dataset", "ImageFolder", "FileList", "ArrayDataset", "NpyArrays", "read_npy_header", "CocoDetection", "SegmentationPairs",
+__all__ = ["Dataset", "ImageFolder", "FileList", "ArrayDataset", "NpyArrays", "read_npy_header", "CocoDetection", "CocoFormatError", "compress_rle", "flip_pairs_from_names",
+           "VOCDetection", "VOC_CLASSES", "YOLODetection", "read_names", "SegmentationPairs",
            "TrackingSequences", "Synthetic", "parse_groundtruth", "cache_dir", "encode_png", "write_png",
            "CLASSES", "PALETTE", "IMAGE_EXTENSIONS", "RawItem", "TarShards", "write_tar_shards", "PackedRecords",
            "write_packed_records", "write_records", "read_records_header", "PythonItems"]

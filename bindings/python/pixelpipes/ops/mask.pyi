@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['BoundingBox', 'BoxCoverage', 'Close', 'ConnectedComponents', 'Dilate', 'DistanceTransform', 'Erode', 'IsEmpty', 'IsIn', 'LabelObjects', 'LabelStats', 'Moments', 'Open', 'RenderBoxes', 'RenderPoints', 'RenderPolygons', 'SampleLabelPixels']
+__all__ = ['BoundingBox', 'BoxCoverage', 'Close', 'ConnectedComponents', 'DecodeRle', 'Dilate', 'DistanceTransform', 'Erode', 'FromCoco', 'IsEmpty', 'IsIn', 'LabelObjects', 'LabelStats', 'Moments', 'Open', 'RenderBoxes', 'RenderPoints', 'RenderPolygons', 'SampleLabelPixels']
 
 class BoundingBox(OpNode):
     """
@@ -71,6 +71,26 @@ class ConnectedComponents(OpNode):
     def __init__(self, mask: NodeLike, *, connectivity: int = 8, label: Optional[str] = None) -> None: ...
 
 
+class DecodeRle(OpNode):
+    """
+        Decodes a COCO run-length encoding into a new width x height mask. The counts are the lengths of alternating runs of unset and set pixels, starting with unset ones, in column-major order (down the first column, then the next), as in COCO's `segmentation` `{"size": [height, width], "counts": ...}`: either COCO's compressed string or a 1-D integer tensor (the uncompressed list). The counts must add up to width x height; a corrupt string or counts that do not add up are a decode error.
+
+        Op ``mask.decode_rle``.
+
+        Inputs:
+            counts: COCO's compressed RLE string, or a 1-D integer tensor of run lengths.
+            width: Mask width (integer scalar).
+            height: Mask height (integer scalar).
+
+        Attributes (keyword-only, fixed at compile time):
+            value (int; in [0, 255]; default 255): Value of the set pixels.
+            max_pixels (int; in [1, 1.09951e+12]; default 268435456): Largest width x height accepted.
+
+        Output: u8 height x width x 1
+    """
+    def __init__(self, counts: NodeLike, width: NodeLike, height: NodeLike, *, value: int = 255, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+
+
 class Dilate(OpNode):
     """
         Dilation: each pixel becomes the maximum over the structuring element. Works on u8, u16, i16, f32 and f64 images of any channel count (each channel on its own). Pixels beyond the border never shrink an erosion nor grow a dilation.
@@ -124,6 +144,29 @@ class Erode(OpNode):
         Output: the dtype and shape of mask
     """
     def __init__(self, mask: NodeLike, *, kernel_shape: Literal['rect', 'ellipse', 'cross'] = 'rect', kernel_size: int = 3, iterations: int = 1, label: Optional[str] = None) -> None: ...
+
+
+class FromCoco(OpNode):
+    """
+        The instance masks of one image from its COCO segmentations, as a new u8 height x width x N mask (plane n is instance n; the layout of instance masks inside a resource). An instance is given by polygons, by a run-length encoding, or both (united): `points` holds the vertices of every polygon of the image in order, `parts` one row per polygon (the instance it belongs to, its number of vertices), and `rles` one string per instance, COCO's compressed RLE of the instance or an empty string. Polygons are filled as mask.render_polygons fills them (pixel centers, even-odd rule); RLEs are decoded as mask.decode_rle decodes them. `merge` unites every instance in one plane (H x W x 1), e.g. the crowd regions to ignore. A corrupt RLE is a decode error that names the instance.
+
+        Op ``mask.from_coco``.
+
+        Inputs:
+            points: P x 2 polygon vertices (x, y in pixels), every polygon of the image in order.
+            parts: Q x 2 integer rows, one per polygon: its instance (0 to N - 1), its vertex count.
+            rles: A list of N strings: an instance's compressed RLE, or empty.
+            width: Mask width (integer scalar).
+            height: Mask height (integer scalar).
+
+        Attributes (keyword-only, fixed at compile time):
+            value (int; in [0, 255]; default 1): Value of the set pixels.
+            merge (bool; default False): Unite all instances into one plane.
+            max_pixels (int; in [1, 1.09951e+12]; default 268435456): Largest width x height x planes accepted.
+
+        Output: u8 height x width x N (x 1 when merged)
+    """
+    def __init__(self, points: NodeLike, parts: NodeLike, rles: NodeLike, width: NodeLike, height: NodeLike, *, value: int = 1, merge: bool = False, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class IsEmpty(OpNode):
