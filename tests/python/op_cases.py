@@ -80,6 +80,13 @@ def packed_records(tmp_file: str) -> str:
     return path
 
 
+def _python_items():
+    """A PythonItems source of 4 u8 [2, 3] arrays, for io.callback (registered in this process)."""
+    from pixelpipes.datasets import PythonItems
+    return PythonItems(lambda i: np.full((2, 3), i, np.uint8), 4, output=("u8", (2, 3)), decode=False,
+                       name="op_cases:small-arrays")
+
+
 def build_cases(tmp_file: str):
     m, c, f, g, i, l, r, t = ops.math, ops.color, ops.filter, ops.geometry, ops.image, ops.list, ops.random, ops.tensor
     mask_op, io, noise, effects = ops.mask, ops.io, ops.noise, ops.effects
@@ -245,6 +252,7 @@ def build_cases(tmp_file: str):
         "image.width": lambda: i.Width(img_any()),
         "io.npy_row": lambda: io.NpyRow(npy_rows(tmp_file), pp.SampleIndex() % 3, dtype="u8", shape=[4, 5]),
         "io.read_file": lambda: io.ReadFile(varying(tmp_file)),
+        "io.callback": lambda: _python_items().load(pp.SampleIndex() % 4)["image"],
         "io.read_range": lambda: io.ReadRange(varying(tmp_file), pp.SampleIndex() % 2, 1),
         "io.record_bytes": lambda: io.RecordBytes(packed_records(tmp_file), pp.SampleIndex() % 3, "data"),
         "io.record_array": lambda: io.RecordArray(packed_records(tmp_file), pp.SampleIndex() % 3, "grid", dtype="u8",
