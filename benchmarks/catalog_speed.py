@@ -324,24 +324,9 @@ def pixelpipes_rate(pipeline, api: str, seconds: float, runs: int) -> Tuple[floa
     image per call on the calling thread (``pipeline.run(k)`` in a loop, as albumentations' loop);
     "batches" streams ``pipeline.batches(BATCH, threads=1)`` (one worker thread, no Python per
     sample, every output copied or written into a batch buffer)."""
-    rates, loads = [], []
     if api == "run":
-        k = 0
-        for _ in range(3):   # warm-up
-            pipeline.run(k)
-            k += 1
-        for _ in range(runs):
-            n, t0, c0 = 0, time.perf_counter(), time.process_time()
-            while True:
-                pipeline.run(k)
-                k += 1
-                n += 1
-                elapsed = time.perf_counter() - t0
-                if elapsed >= seconds and n >= 4:
-                    break
-            rates.append(n / elapsed)
-            loads.append((time.process_time() - c0) / elapsed)
-        return statistics.median(rates), max(loads)
+        return timed_calls(pipeline.run, seconds, runs)
+    rates, loads = [], []
     it = pipeline.batches(BATCH, threads=1)
     try:
         next(it)   # warm-up: worker start, first buffers
@@ -384,15 +369,22 @@ def albumentations_rate(case: Case, images, seconds: float, runs: int) -> Tuple[
         if "reference" in case.needs:
             return {transform.metadata_key: [images[(k + 1) % len(images)]]}
         return {}
+    return timed_calls(lambda k: transform(image=images[k % len(images)], **extra, **per_sample(k))["image"],
+                       seconds, runs)
+
+
+def timed_calls(call, seconds: float, runs: int) -> Tuple[float, float]:
+    """(images/s median, CPU seconds per wall second) of ``call(k)`` for k = 0, 1, 2, ... (one
+    image per call): 3 warm-up calls, then ``runs`` runs of at least ``seconds`` and 4 calls."""
     k = 0
-    for _ in range(3):   # warm-up
-        transform(image=images[k % len(images)], **extra, **per_sample(k))
+    for _ in range(3):
+        call(k)
         k += 1
     rates, loads = [], []
     for _ in range(runs):
         n, t0, c0 = 0, time.perf_counter(), time.process_time()
         while True:
-            transform(image=images[k % len(images)], **extra, **per_sample(k))["image"]
+            call(k)
             k += 1
             n += 1
             elapsed = time.perf_counter() - t0

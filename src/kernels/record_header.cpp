@@ -15,12 +15,6 @@ uint32_t u32_at(const uint8_t* p) {
   return v;
 }
 
-uint64_t u64_at(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
-
 [[noreturn]] void bad(const std::string& file, const std::string& what) {
   fail(PXP_EDECODE, "'" + file + "' is not a valid packed-records file: " + what);
 }
@@ -60,8 +54,8 @@ uint32_t parse_record_preamble(const uint8_t* preamble, uint64_t file_size, cons
 RecordHeader parse_record_header(const uint8_t* header, uint64_t file_size, const std::string& file) {
   const uint32_t count = parse_record_preamble(header, file_size, file);
   RecordHeader h;
-  h.records = u64_at(header + 16);
-  const uint64_t written_size = u64_at(header + 24);
+  h.records = record_u64(header + 16);
+  const uint64_t written_size = record_u64(header + 24);
   if (written_size != file_size)
     bad(file, "it has " + std::to_string(file_size) + " bytes, but was written with " + std::to_string(written_size) +
                   " (a truncated or appended copy?)");
@@ -88,7 +82,7 @@ RecordHeader parse_record_header(const uint8_t* header, uint64_t file_size, cons
     if (ndim >= kMaxDims)
       bad(file, which + " has " + std::to_string(ndim) + " dimensions (at most " + std::to_string(kMaxDims - 1) + ")");
     for (int i = 0; i < kMaxDims - 1; ++i) {
-      int64_t v = static_cast<int64_t>(u64_at(d + 56 + 8 * i));
+      int64_t v = static_cast<int64_t>(record_u64(d + 56 + 8 * i));
       if (i < ndim) {
         if (v < 0) bad(file, which + " has a negative dimension");
         f.shape.push_back(v);
@@ -96,8 +90,8 @@ RecordHeader parse_record_header(const uint8_t* header, uint64_t file_size, cons
         bad(file, which + " has dimensions after its last one");
       }
     }
-    f.column_offset = u64_at(d + 112);
-    f.column_bytes = u64_at(d + 120);
+    f.column_offset = record_u64(d + 112);
+    f.column_bytes = record_u64(d + 120);
     if (f.column_offset < data_start || f.column_offset > file_size || f.column_bytes > file_size - f.column_offset)
       bad(file, which + "'s column [" + std::to_string(f.column_offset) + ", +" + std::to_string(f.column_bytes) +
                     ") is not inside the file after the header");

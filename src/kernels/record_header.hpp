@@ -37,6 +37,13 @@ struct RecordHeader {
   const RecordField* find(const std::string& name) const;
 };
 
+// A little-endian u64 of the format (offsets, lengths, sizes).
+inline uint64_t record_u64(const uint8_t* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
+  return v;
+}
+
 // The bytes of the preamble and descriptors of a file with `field_count` fields.
 inline uint64_t record_header_bytes(uint64_t field_count) {
   return kRecordPreambleBytes + field_count * kRecordDescriptorBytes;

@@ -11,6 +11,38 @@
 
 namespace pxp {
 
+namespace {
+
+// The type of one row, record or item from the `dtype` and `shape` attributes. A batch of them
+// has one dimension more, so they have at most kMaxDims - 1; -1 (a dimension that varies) only
+// where `varying` allows it.
+Type attribute_row_type(const InferContext& ctx, const char* what, bool varying = false) {
+  const Shape& shape = ctx.attrs.get_ints("shape");
+  DType dtype = ctx.attrs.get_dtype("dtype");
+  if (shape.size() >= static_cast<size_t>(kMaxDims))
+    type_error("attribute 'shape' has " + std::to_string(shape.size()) + " dimensions: " + what + " have at most " +
+               std::to_string(kMaxDims - 1));
+  Shape sized;
+  for (int64_t d : shape) {
+    if (d < 0 && !(varying && d == kUnknownDim))
+      type_error(std::string("attribute 'shape': dimensions are >= 0") + (varying ? ", or -1 when they vary" : ""));
+    sized.push_back(d < 0 ? 1 : d);
+  }
+  try {
+    checked_numel(sized, dtype_size(dtype));
+  } catch (const Error& e) {
+    type_error("attribute 'shape': " + e.message());
+  }
+  return Type::tensor(dtype, shape);
+}
+
+const std::string& string_input(const Args& args, size_t k, const char* name) {
+  if (!args[k].is_string()) type_error(std::string("input '") + name + "' must be a string, not " + args[k].describe());
+  return args[k].string();
+}
+
+}  // namespace
+
 void register_io_ops(Registry& r) {
   r.add(OpBuilder("io.read_file")
             .doc("The whole content of a file as bytes, for the decoders (`image.decode` ...). A missing or "
@@ -26,9 +58,7 @@ void register_io_ops(Registry& r) {
             .impure()
             .reads_file()
             .exec([](ExecContext& ctx, const Args& args) {
-              if (!args[0].is_string())
-                type_error("input 'path' must be a string, not " + args[0].describe());
-              return Value(kernels::read_file(args[0].string(), ctx.limits.max_file_bytes));
+              return Value(kernels::read_file(string_input(args, 0, "path"), ctx.limits.max_file_bytes));
             })
             .build());
 
@@ -51,26 +81,13 @@ void register_io_ops(Registry& r) {
                     [](const InferContext& ctx) {
                       expect_string(ctx, 0, "path");
                       check_integer_scalar_type(ctx.inputs.at(1), "index");
-                      const Shape& shape = ctx.attrs.get_ints("shape");
-                      DType dtype = ctx.attrs.get_dtype("dtype");
-                      // a file of rows of this shape has one dimension more, at most kMaxDims
-                      if (shape.size() >= static_cast<size_t>(kMaxDims))
-                        type_error("attribute 'shape' has " + std::to_string(shape.size()) +
-                                   " dimensions: rows have at most " + std::to_string(kMaxDims - 1));
-                      try {
-                        checked_numel(shape, dtype_size(dtype));
-                      } catch (const Error& e) {
-                        type_error("attribute 'shape': " + e.message());
-                      }
-                      return Type::tensor(dtype, shape);
+                      return attribute_row_type(ctx, "rows");  // the file has one dimension more
                     })
             .impure()
             .reads_file()
             .exec([](ExecContext& ctx, const Args& args) {
-              if (!args[0].is_string())
-                type_error("input 'path' must be a string, not " + args[0].describe());
               int64_t index = kernels::integer_value(args[1], "index");
-              return Value(NpyFile::open(args[0].string())
+              return Value(NpyFile::open(string_input(args, 0, "path"))
                                ->row(index, ctx.attrs.get_dtype("dtype"), ctx.attrs.get_ints("shape")));
             })
             .build());
@@ -95,11 +112,9 @@ void register_io_ops(Registry& r) {
             .impure()
             .reads_file()
             .exec([](ExecContext& ctx, const Args& args) {
-              if (!args[0].is_string())
-                type_error("input 'path' must be a string, not " + args[0].describe());
+              const std::string& path = string_input(args, 0, "path");
               int64_t offset = kernels::integer_value(args[1], "offset");
               int64_t length = kernels::integer_value(args[2], "length");
-              const std::string& path = args[0].string();
               if (offset < 0 || length < 0)
                 range_error("cannot read " + std::to_string(length) + " bytes at offset " + std::to_string(offset) +
                             " of '" + path + "': offset and length must be >= 0");
@@ -134,10 +149,8 @@ void register_io_ops(Registry& r) {
             .impure()
             .reads_file()
             .exec([](ExecContext&, const Args& args) {
-              if (!args[0].is_string()) type_error("input 'path' must be a string, not " + args[0].describe());
-              if (!args[2].is_string()) type_error("input 'field' must be a string, not " + args[2].describe());
               int64_t index = kernels::integer_value(args[1], "index");
-              return Value(RecordFile::open(args[0].string())->bytes(args[2].string(), index));
+              return Value(RecordFile::open(string_input(args, 0, "path"))->bytes(string_input(args, 2, "field"), index));
             })
             .build());
 
@@ -158,26 +171,15 @@ void register_io_ops(Registry& r) {
                       expect_string(ctx, 0, "path");
                       check_integer_scalar_type(ctx.inputs.at(1), "index");
                       expect_string(ctx, 2, "field");
-                      const Shape& shape = ctx.attrs.get_ints("shape");
-                      DType dtype = ctx.attrs.get_dtype("dtype");
-                      if (shape.size() >= static_cast<size_t>(kMaxDims))
-                        type_error("attribute 'shape' has " + std::to_string(shape.size()) +
-                                   " dimensions: record fields have at most " + std::to_string(kMaxDims - 1));
-                      try {
-                        checked_numel(shape, dtype_size(dtype));
-                      } catch (const Error& e) {
-                        type_error("attribute 'shape': " + e.message());
-                      }
-                      return Type::tensor(dtype, shape);
+                      return attribute_row_type(ctx, "record fields");
                     })
             .impure()
             .reads_file()
             .exec([](ExecContext& ctx, const Args& args) {
-              if (!args[0].is_string()) type_error("input 'path' must be a string, not " + args[0].describe());
-              if (!args[2].is_string()) type_error("input 'field' must be a string, not " + args[2].describe());
               int64_t index = kernels::integer_value(args[1], "index");
-              return Value(RecordFile::open(args[0].string())
-                               ->array(args[2].string(), index, ctx.attrs.get_dtype("dtype"), ctx.attrs.get_ints("shape")));
+              return Value(RecordFile::open(string_input(args, 0, "path"))
+                               ->array(string_input(args, 2, "field"), index, ctx.attrs.get_dtype("dtype"),
+                                       ctx.attrs.get_ints("shape")));
             })
             .build());
   r.add(OpBuilder("io.callback")
@@ -196,33 +198,19 @@ void register_io_ops(Registry& r) {
                     [](const InferContext& ctx) {
                       expect_string(ctx, 0, "name");
                       check_integer_scalar_type(ctx.inputs.at(1), "index");
-                      const Shape& shape = ctx.attrs.get_ints("shape");
-                      if (shape.size() >= static_cast<size_t>(kMaxDims))
-                        type_error("attribute 'shape' has " + std::to_string(shape.size()) +
-                                   " dimensions: callback results have at most " + std::to_string(kMaxDims - 1));
-                      Shape known;
-                      for (int64_t d : shape) {
-                        if (d < kUnknownDim) type_error("attribute 'shape': dimensions are >= 0, or -1 when they vary");
-                        known.push_back(d < 0 ? 1 : d);
-                      }
-                      try {
-                        checked_numel(known, dtype_size(ctx.attrs.get_dtype("dtype")));
-                      } catch (const Error& e) {
-                        type_error("attribute 'shape': " + e.message());
-                      }
-                      return Type::tensor(ctx.attrs.get_dtype("dtype"), shape);
+                      return attribute_row_type(ctx, "callback results", /*varying=*/true);
                     })
             .impure()
             .exec([](ExecContext& ctx, const Args& args) {
-              if (!args[0].is_string()) type_error("input 'name' must be a string, not " + args[0].describe());
+              const std::string& name = string_input(args, 0, "name");
               int64_t index = kernels::integer_value(args[1], "index");
-              Tensor t = call_item_callback(args[0].string(), index);
+              Tensor t = call_item_callback(name, index);
               DType dtype = ctx.attrs.get_dtype("dtype");
               const Shape& shape = ctx.attrs.get_ints("shape");
               bool fits = t.dtype() == dtype && t.shape().size() == shape.size();
               for (size_t d = 0; fits && d < shape.size(); ++d) fits = shape[d] < 0 || shape[d] == t.shape()[d];
               if (!fits)
-                type_error("callback '" + args[0].string() + "' returned " + Value(t).describe() + " for item " +
+                type_error("callback '" + name + "' returned " + Value(t).describe() + " for item " +
                            std::to_string(index) + ", but the program expects " + Type::tensor(dtype, shape).to_string());
               return Value(std::move(t));
             })

@@ -39,6 +39,12 @@ struct MappedPiece {
 
 }  // namespace
 
+std::string describe_rows(DType dtype, const Shape& shape) {
+  std::string s = std::string(dtype_name(dtype)) + " [";
+  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
+  return s + "]";
+}
+
 FileIdentity FileIdentity::of(const std::string& path) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) io_error(path, "open", errno);

@@ -12,6 +12,9 @@
 
 namespace pxp {
 
+// "u8 [5, 4]": how errors about files name the dtype and shape of what they hold.
+std::string describe_rows(DType dtype, const Shape& shape);
+
 // What tells two versions of a path apart: a file replaced or rewritten has another identity.
 struct FileIdentity {
   uint64_t device = 0, inode = 0, size = 0;

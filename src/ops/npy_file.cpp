@@ -7,14 +7,6 @@
 
 namespace pxp {
 
-namespace {
-std::string describe(DType dtype, const Shape& shape) {
-  std::string s = std::string(dtype_name(dtype)) + " [";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-}  // namespace
-
 std::shared_ptr<const NpyFile> NpyFile::open(const std::string& path) {
   return FileCache<NpyFile>::open(path, "a .npy file");
 }
@@ -29,8 +21,8 @@ NpyFile::NpyFile(const std::string& path, OpenedFile&& opened)
 
 Tensor NpyFile::row(int64_t index, DType dtype, const Shape& row_shape) const {
   if (header_.dtype != dtype || header_.row_shape() != row_shape)
-    fail(PXP_EDECODE, "'" + path() + "' holds rows of " + describe(header_.dtype, header_.row_shape()) +
-                          ", but the program was built for rows of " + describe(dtype, row_shape) +
+    fail(PXP_EDECODE, "'" + path() + "' holds rows of " + describe_rows(header_.dtype, header_.row_shape()) +
+                          ", but the program was built for rows of " + describe_rows(dtype, row_shape) +
                           " (was the file replaced since?)");
   if (index < 0 || index >= header_.rows())
     range_error("row " + std::to_string(index) + " is out of range: '" + path() + "' has " +

@@ -6,20 +6,6 @@
 
 namespace pxp {
 
-namespace {
-std::string describe(DType dtype, const Shape& shape) {
-  std::string s = std::string(dtype_name(dtype)) + " [";
-  for (size_t i = 0; i < shape.size(); ++i) s += (i ? ", " : "") + std::to_string(shape[i]);
-  return s + "]";
-}
-
-uint64_t u64_at(const uint8_t* p) {
-  uint64_t v = 0;
-  for (int i = 7; i >= 0; --i) v = (v << 8) | p[i];
-  return v;
-}
-}  // namespace
-
 std::shared_ptr<const RecordFile> RecordFile::open(const std::string& path) {
   return FileCache<RecordFile>::open(path, "a packed-records file");
 }
@@ -62,7 +48,7 @@ Tensor RecordFile::bytes(const std::string& name, int64_t index) const {
   // The pair is read through the mapping (the header was checked with pread at open, and the
   // column lies inside the file): no system call per record for it.
   const uint8_t* pair = file_->mapping() + f.column_offset + 16 * static_cast<uint64_t>(index);
-  const uint64_t begin = u64_at(pair), length = u64_at(pair + 8), size = file_->size();
+  const uint64_t begin = kernels::record_u64(pair), length = kernels::record_u64(pair + 8), size = file_->size();
   if (begin < header_.data_start || begin > size || length > size - begin)
     fail(PXP_EDECODE, "'" + path() + "' is not a valid packed-records file: record " + std::to_string(index) +
                           " of field '" + name + "' has " + std::to_string(length) + " bytes at offset " +
@@ -74,8 +60,8 @@ Tensor RecordFile::bytes(const std::string& name, int64_t index) const {
 Tensor RecordFile::array(const std::string& name, int64_t index, DType dtype, const Shape& shape) const {
   const kernels::RecordField& f = field(name, kernels::RecordField::Kind::Array);
   if (f.dtype != dtype || f.shape != shape)
-    fail(PXP_EDECODE, "field '" + name + "' of '" + path() + "' holds " + describe(f.dtype, f.shape) +
-                          ", but the program was built for " + describe(dtype, shape) + " (was the file replaced since?)");
+    fail(PXP_EDECODE, "field '" + name + "' of '" + path() + "' holds " + describe_rows(f.dtype, f.shape) +
+                          ", but the program was built for " + describe_rows(dtype, shape) + " (was the file replaced since?)");
   check_index(index);
   return file_->view_or_read(f.column_offset + static_cast<uint64_t>(index) * f.row_bytes, dtype, shape);
 }

@@ -79,6 +79,24 @@ class Dataset:
         return node
 
 
+class DetectionDataset(Dataset):
+    """The base of the detection sources: per item an image file (``files``), its boxes
+    (``boxes``, N x 4) and their labels (``labels``, [N]), held as list constants."""
+
+    files: List[str]
+
+    def __len__(self) -> int:
+        return len(self.files)
+
+    def detection_tables(self, item: NodeLike):
+        """``(image, boxes, labels)`` nodes of ``item``: the decoded image (``self.mode``) and the
+        item's elements of the boxes and labels constants (made once per graph)."""
+        files = self.constant("files", lambda: list(self.files))
+        boxes = self.constant("boxes", lambda: list(self.boxes))
+        labels = self.constant("labels", lambda: list(self.labels))
+        return read_image(files[item], self.mode), boxes[item], labels[item]
+
+
 def location_free_identity(value) -> Optional[tuple]:
     """For an absolute path or a list of them, what the random streams know it by: the paths
     relative to their common folder (a file's name, for one path), so a copy of the data under

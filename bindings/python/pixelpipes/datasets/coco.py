@@ -11,12 +11,12 @@ import numpy as np
 
 from ..node import NodeLike
 from ..resource import Boxes, Field, Keypoints, Masks, Resource
-from .base import Dataset, read_image
+from .base import DetectionDataset
 from .coco_annotations import (CocoFormatError, Segmentations, flip_pairs_from_names, instance_keypoints,
                                keypoint_names)
 
 
-class CocoDetection(Dataset):
+class CocoDetection(DetectionDataset):
     """Images with boxes and categories from a COCO-style JSON file, and, with ``masks=True`` or
     ``keypoints=True``, COCO in full.
 
@@ -137,17 +137,11 @@ class CocoDetection(Dataset):
         self.mode = mode
         self.source = os.path.basename(annotations)
 
-    def __len__(self) -> int:
-        return len(self.files)
-
     def load(self, item: NodeLike) -> Resource:
-        files = self.constant("files", lambda: list(self.files))
-        boxes = self.constant("boxes", lambda: list(self.boxes))
-        labels = self.constant("labels", lambda: list(self.labels))
-        image = read_image(files[item], self.mode)
+        image, boxes, labels = self.detection_tables(item)
         if not self.full:
-            return Resource(image=image, boxes=boxes[item], labels=labels[item], item=item)
-        fields = {"image": image, "labels": labels[item]}
+            return Resource(image=image, boxes=boxes, labels=labels, item=item)
+        fields = {"image": image, "labels": labels}
         attached = ["labels"]
         if self.with_masks:
             fields["masks"] = Masks(self._masks(item, image, "segmentations", self.segmentations, merge=False))
@@ -163,7 +157,7 @@ class CocoDetection(Dataset):
             fields["iscrowd"] = self.constant("iscrowd", lambda: list(self.iscrowd))[item]
             attached.append("iscrowd")
         fields["item"] = item
-        return Resource(image=image, boxes=Boxes(boxes[item], clip=True, fields=tuple(attached)),
+        return Resource(image=image, boxes=Boxes(boxes, clip=True, fields=tuple(attached)),
                         **{k: v for k, v in fields.items() if k != "image"})
 
     def _masks(self, item, image, name: str, table, merge: bool):

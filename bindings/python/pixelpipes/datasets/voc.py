@@ -9,14 +9,14 @@ import numpy as np
 
 from ..node import NodeLike
 from ..resource import Resource
-from .base import Dataset, read_image
+from .base import DetectionDataset
 
 #: Pascal VOC's 20 classes, in the usual order (labels 0..19)
 VOC_CLASSES = ("aeroplane", "bicycle", "bird", "boat", "bottle", "bus", "car", "cat", "chair", "cow", "diningtable",
                "dog", "horse", "motorbike", "person", "pottedplant", "sheep", "sofa", "train", "tvmonitor")
 
 
-class VOCDetection(Dataset):
+class VOCDetection(DetectionDataset):
     """Images with boxes from Pascal VOC XML files.
 
     ``root`` holds ``Annotations/<id>.xml``, the images (``JPEGImages/``, the file named by the
@@ -86,14 +86,9 @@ class VOCDetection(Dataset):
             raise ValueError(f"{root}: no images in split {split!r}")
         self.mode = mode
 
-    def __len__(self) -> int:
-        return len(self.files)
-
     def load(self, item: NodeLike) -> Resource:
-        files = self.constant("files", lambda: list(self.files))
-        boxes = self.constant("boxes", lambda: list(self.boxes))
-        labels = self.constant("labels", lambda: list(self.labels))
-        fields = {"image": read_image(files[item], self.mode), "boxes": boxes[item], "labels": labels[item]}
+        image, boxes, labels = self.detection_tables(item)
+        fields = {"image": image, "boxes": boxes, "labels": labels}
         if self.difficult:
             fields["difficult"] = self.constant("difficult", lambda: list(self.flags))[item]
         fields["item"] = item

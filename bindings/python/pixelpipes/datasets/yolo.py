@@ -10,7 +10,7 @@ import numpy as np
 
 from ..node import NodeLike
 from ..resource import Resource
-from .base import IMAGE_EXTENSIONS, Dataset, read_image
+from .base import IMAGE_EXTENSIONS, DetectionDataset
 
 
 def read_names(path: str) -> List[str]:
@@ -85,7 +85,7 @@ def _scalar(text: str) -> str:
     return text
 
 
-class YOLODetection(Dataset):
+class YOLODetection(DetectionDataset):
     """Images with boxes in the YOLO txt layout.
 
     ``root/images[/<split>]/<name>.<ext>`` are the images (PNG or JPEG, found recursively, sorted);
@@ -162,20 +162,13 @@ class YOLODetection(Dataset):
                 rows.append(values)
         return np.array(rows, np.float64).reshape(-1, 5)
 
-    def __len__(self) -> int:
-        return len(self.files)
-
     def load(self, item: NodeLike) -> Resource:
         from ..ops import image as image_ops
         from ..ops import tensor
-        files = self.constant("files", lambda: list(self.files))
-        boxes = self.constant("boxes", lambda: list(self.boxes))
-        labels = self.constant("labels", lambda: list(self.labels))
-        img = read_image(files[item], self.mode)
+        img, b, labels = self.detection_tables(item)
         width = tensor.Cast(image_ops.Width(img), dtype="f32")
         height = tensor.Cast(image_ops.Height(img), dtype="f32")
         scale = tensor.Stack(width, height, width, height)
-        b = boxes[item]
         center, half = tensor.Slice(b, 0, 2, axis=1), tensor.Slice(b, 2, 4, axis=1) * 0.5
         pixels = tensor.Concat(center - half, center + half, axis=1) * scale
-        return Resource(image=img, boxes=pixels, labels=labels[item], item=item)
+        return Resource(image=img, boxes=pixels, labels=labels, item=item)
