@@ -14,9 +14,11 @@ Each source runs the same pipeline, written with the macros as a user would: ``d
 ``augment.RandomResizedCrop(224)``, ``augment.RandomHorizontalFlip``, ``augment.Normalize``
 (f32 CHW), batches of ``--batch`` on ``--threads`` worker threads. The decode floor is OpenCV's
 full ``cv2.imdecode`` of the same files on ``--threads`` Python threads (it releases the GIL), no
-crop, resize or normalize. ``--rounds`` rounds, each measuring every source once in turn (so
-drifts of the shared machine hit all of them alike): ``--images`` images after a warm-up batch;
-the median of the rounds is reported. Rows "read + header only" run each source without the
+crop, resize or normalize. ``--rounds`` rounds, each measuring every source once in turn,
+starting with another one each round (so drifts of the shared machine hit all of them alike): ``--images`` images after a warm-up batch;
+the median of the rounds is reported. Rows "cold" run the pipeline right after the kernel's page
+cache was dropped (``--cold-rounds``, as root: ``/proc/sys/vm/drop_caches``), so the first
+``--images`` samples of a shuffled epoch come from the disk. Rows "read + header only" run each source without the
 decode (the encoded bytes and the image size from their header: ``image.decoded_size``), ten
 times as many images, to show what reading costs per sample. The page cache is warm for every source (they are read
 once before timing): this measures the cost of reading, not the disk.
@@ -121,6 +123,17 @@ def rate_decode_floor(files, args) -> float:
         return n / (time.perf_counter() - t0)
 
 
+def drop_page_cache() -> bool:
+    """Empties the kernel's page cache (root only); False where that is not allowed."""
+    try:
+        os.sync()
+        with open("/proc/sys/vm/drop_caches", "w") as f:
+            f.write("3\n")
+        return True
+    except OSError:
+        return False
+
+
 def warm(paths):
     for p in paths:
         with open(p, "rb") as f:
@@ -136,6 +149,7 @@ def main(argv=None) -> int:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--batch", type=int, default=64)
+    ap.add_argument("--cold-rounds", type=int, default=3, help="rounds with the page cache dropped first (root)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "data_sources.json")
     args = ap.parse_args(argv)
     import pixelpipes as pp
@@ -146,15 +160,29 @@ def main(argv=None) -> int:
     readers = {f"{name}: read + header only": header_pipeline_for(ds) for name, ds in sources.items()}
     rates = {name: [] for name in [*pipelines, "decode floor (cv2.imdecode, full)", *readers]}
     for r in range(args.rounds):
-        for name, p in pipelines.items():
-            rates[name].append(rate_pixelpipes(p, args))
+        names = list(pipelines)
+        for name in names[r % len(names):] + names[:r % len(names)]:   # each round starts with another
+            rates[name].append(rate_pixelpipes(pipelines[name], args))
         for name, p in readers.items():
             rates[name].append(rate_pixelpipes(p, argparse.Namespace(**{**vars(args), "images": args.images * 10})))
         rates["decode floor (cv2.imdecode, full)"].append(rate_decode_floor(folder.files, args))
         print(f"round {r + 1}/{args.rounds}: " + ", ".join(f"{k} {v[-1]:.0f}" for k, v in rates.items()),
               file=sys.stderr, flush=True)
+    cold_note = ""
+    for r in range(args.cold_rounds):
+        names = list(pipelines)
+        for name in names[r % len(names):] + names[:r % len(names)]:
+            if not drop_page_cache():
+                cold_note = "cold rows not measured: dropping the page cache needs root"
+                break
+            rates.setdefault(f"{name}, cold page cache", []).append(rate_pixelpipes(pipelines[name], args))
+        if cold_note:
+            break
+        print(f"cold round {r + 1}/{args.cold_rounds}: " + ", ".join(
+            f"{k} {v[-1]:.0f}" for k, v in rates.items() if "cold" in k), file=sys.stderr, flush=True)
     medians = {k: statistics.median(v) for k, v in rates.items()}
     folder_rate, folder_read = medians["image folder"], medians["image folder: read + header only"]
+    folder_cold = medians.get("image folder, cold page cache")
     result = {
         "date": datetime.date.today().isoformat(), "machine": f"{platform.processor() or platform.machine()}, "
         f"{os.cpu_count()} cores", "pixelpipes": pp.__version__,
@@ -162,8 +190,10 @@ def main(argv=None) -> int:
         "threads": args.threads, "batch": args.batch, "images_per_run": args.images, "rounds": args.rounds,
         "corpus": {"images": len(folder), "bytes": sum(os.path.getsize(f) for f in folder.files)},
         "tar_index": index, "packed_records": records_info,
-        "img_per_s": {k: {"median": m, "runs": rates[k], "vs_folder": m / (folder_read if "read" in k else folder_rate)}
+        "img_per_s": {k: {"median": m, "runs": rates[k],
+                          "vs_folder": m / (folder_read if "read" in k else folder_cold if "cold" in k else folder_rate)}
                       for k, m in medians.items()},
+        "note": cold_note,
     }
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=1) + "\n")
@@ -173,6 +203,8 @@ def main(argv=None) -> int:
     print("|---|---|---|")
     for k, m in medians.items():
         print(f"| {k} | {m:.0f} | {result['img_per_s'][k]['vs_folder']:.3f}x |")
+    if cold_note:
+        print(f"\n{cold_note}")
     print(f"\ntar index: {index['shards']} shards of {index['samples'] // index['shards']} images indexed in "
           f"{index['seconds']:.3f} s, {index['index_bytes'] / 1024:.0f} KiB of index for "
           f"{index['shard_bytes'] / 2**20:.0f} MiB of shards")
