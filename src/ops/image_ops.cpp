@@ -194,9 +194,9 @@ kernels::ImageFormat format_of(const Tensor& data, const char* what) {
                         std::to_string(data.nbytes()) + " bytes");
 }
 
-// image.decode's pixels: any format, in the op's mode, u8 (16-bit files keep their high byte) or,
-// with sixteen_bit, each file's own depth (u8 or u16).
-Tensor decode_any(ExecContext& ctx, const Tensor& data, bool sixteen_bit) {
+// Each format's decoder, in the op's mode: the file's own depth (u8 or u16), except PNG with
+// sixteen_bit false, which libpng reduces to u8 itself (the high byte, as before u16 existed).
+Tensor decode_native(ExecContext& ctx, const Tensor& data, bool sixteen_bit) {
   const uint8_t* bytes = data.bytes();
   size_t n = data.nbytes();
   switch (format_of(data, "decode an image")) {
@@ -208,6 +208,12 @@ Tensor decode_any(ExecContext& ctx, const Tensor& data, bool sixteen_bit) {
     case kernels::ImageFormat::Tiff: return kernels::decode_tiff(bytes, n, decode_options(ctx));
     default: return kernels::decode_pnm(bytes, n, decode_options(ctx));
   }
+}
+
+// image.decode's pixels: any format, in the op's mode, as u8 (16-bit samples keep their high
+// byte) or u16 (8-bit samples times 257).
+Tensor decode_any(ExecContext& ctx, const Tensor& data, DType dtype) {
+  return kernels::to_pixel_dtype(decode_native(ctx, data, dtype == DType::U16), dtype);
 }
 
 // The size image.decode gives (upright for JPEG when exif_orientation is set).
@@ -402,7 +408,7 @@ void register_decoders(Registry& r) {
           if (format_of(data, "decode an image") == kernels::ImageFormat::Jpeg)
             return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height,
                                                    jpeg_options(ctx, "max_scale")));
-          Tensor full = decode_any(ctx, data, false);
+          Tensor full = decode_any(ctx, data, DType::U8);
           return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height, Interpolation::Linear));
         });
     r.add(b.build());
@@ -498,9 +504,7 @@ void register_decoders(Registry& r) {
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
-          bool sixteen_bit = ctx.attrs.get_string("dtype") == "u16";
-          return Value(kernels::to_pixel_dtype(decode_any(ctx, data, sixteen_bit),
-                                               sixteen_bit ? DType::U16 : DType::U8));
+          return Value(decode_any(ctx, data, ctx.attrs.get_string("dtype") == "u16" ? DType::U16 : DType::U8));
         });
     r.add(b.build());
   }

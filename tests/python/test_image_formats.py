@@ -132,6 +132,16 @@ def tiff_bytes(img, tile=None, planar=False, photometric=None):
     return b"II*\0" + struct.pack("<I", 8) + ifd + bytes(extra_bytes) + b"".join(blocks)
 
 
+def bmp_v4_rgba(rgba):
+    """A 32-bit top-down BMP with a BITMAPV4HEADER and an alpha bit field."""
+    h, w, _ = rgba.shape
+    pixels = np.ascontiguousarray(rgba[..., [2, 1, 0, 3]]).tobytes()  # B, G, R, A
+    v4 = struct.pack("<IiiHHIIiiII", 108, w, -h, 1, 32, 3, len(pixels), 2835, 2835, 0, 0)
+    v4 += struct.pack("<IIII", 0x00FF0000, 0x0000FF00, 0x000000FF, 0xFF000000) + b"BGRs" + b"\0" * 48
+    head = b"BM" + struct.pack("<IHHI", 14 + len(v4) + len(pixels), 0, 0, 14 + len(v4))
+    return head + v4 + pixels
+
+
 # -- lossless formats: exact ------------------------------------------------------------------------
 def lossless_cases():
     rgb = photo()
@@ -146,7 +156,9 @@ def lossless_cases():
         "bmp gray8 palette": (pil_bytes(Image.fromarray(gray[..., 0]), "BMP"), gray),
         "bmp palette8": (pil_bytes(pal, "BMP"), pil_array(pil_bytes(pal, "PNG"), "RGB")),
         "bmp 1-bit": (pil_bytes(Image.fromarray(gray[..., 0] > 120), "BMP"), np.where(gray > 120, 255, 0).astype(np.uint8)),
-        "bmp rgba32": (pil_bytes(Image.fromarray(rgba), "BMP"), rgba),
+        # a plain 32-bit BMP's fourth byte is padding (Pillow and OpenCV read 3 channels too)
+        "bmp rgbx32": (pil_bytes(Image.fromarray(rgba), "BMP"), rgb),
+        "bmp rgba32 bit fields": (bmp_v4_rgba(rgba), rgba),
         "tiff rgb (PIL)": (pil_bytes(Image.fromarray(rgb), "TIFF"), rgb),
         "tiff rgb lzw": (pil_bytes(Image.fromarray(rgb), "TIFF", compression="tiff_lzw"), rgb),
         "tiff rgb deflate": (pil_bytes(Image.fromarray(rgb), "TIFF", compression="tiff_adobe_deflate"), rgb),
@@ -179,8 +191,9 @@ def test_lossless_formats_decode_exactly(case):
     np.testing.assert_array_equal(got, want)
     # the same pixels as Pillow's decode of the same file (PIL reads only what it supports)
     if "tiff 5" not in case and "tiled" not in case:
-        theirs = pil_array(data)
-        np.testing.assert_array_equal(got, theirs.reshape(got.shape).astype(np.uint8) * (255 if theirs.dtype == bool else 1))
+        img = Image.open(pyio.BytesIO(data))
+        theirs = np.asarray(img.convert({"P": "RGB", "1": "L"}.get(img.mode, img.mode)))
+        np.testing.assert_array_equal(got, theirs.reshape(got.shape))
     # rgb and gray modes: channels dropped or replicated, luma as OpenCV's RGB2GRAY
     rgb = decode(data, mode="rgb")
     c = want.shape[2]
@@ -244,6 +257,18 @@ def test_decode_dtype_is_known_at_compile_time():
     p = pp.compile(g)
     types = {o.name: (o.dtype, tuple(o.shape)) for o in p.outputs}
     assert types == {"a": ("u16", (None, None, 3)), "b": ("u8", (None, None, 3))}
+
+
+@pytest.mark.parametrize("case", ["bmp rgb24 (PIL)", "tiff rgb16 (cv2)", "webp lossless", "ppm P6 16-bit"])
+def test_decode_crop_of_other_formats_is_the_u8_chain(case):
+    data = {**lossless_cases(), **sixteen_bit_cases()}[case][0]
+    d = np.frombuffer(data, np.uint8).copy()
+    full = decode(data)  # u8, as decode_crop's output
+    box = np.array([3, 5, 27, 29], np.float32)
+    got = run_graph(lambda x, b: image.DecodeCrop(x, b, 12, 8), d, box)
+    assert got.dtype == np.uint8 and got.shape == (8, 12, 3)
+    want = cv2.resize(np.ascontiguousarray(full[5:29, 3:27]), (12, 8), interpolation=cv2.INTER_LINEAR)
+    assert np.abs(got.astype(int) - want.astype(int)).max() <= 1
 
 
 # -- corrupt data: clean errors naming the file and the sample ---------------------------------
@@ -410,7 +435,8 @@ def exif_segment(tiff):
 ], ids=["empty", "offset outside", "too many entries", "value 9", "wrong type", "bad byte order"])
 def test_corrupt_exif_is_ignored(tiff):
     upright = photo("camera.jpg", 32, 48)
-    data = exif_jpeg(upright, 0, exif=exif_segment(tiff)[6:] if tiff else b"")
+    data = exif_jpeg(upright, 0, exif=exif_segment(tiff))
+    assert data.count(b"Exif\0\0") == 1  # Pillow wrote the segment as given
     np.testing.assert_array_equal(decode(data), decode(data, exif_orientation=False))
     assert decode(data).shape == (32, 48, 3)
 
@@ -418,7 +444,7 @@ def test_corrupt_exif_is_ignored(tiff):
 def test_big_endian_exif_is_read():
     upright = photo("camera.jpg", 32, 48)
     tiff = b"MM\0*" + struct.pack(">IH", 8, 1) + struct.pack(">HHIHH", 0x0112, 3, 1, 8, 0) + b"\0\0\0\0"
-    data = exif_jpeg(STORE[8](upright), 8, exif=tiff)
+    data = exif_jpeg(STORE[8](upright), 8, exif=exif_segment(tiff))
     got = decode(data)
     np.testing.assert_array_equal(got, UPRIGHT[8](decode(data, exif_orientation=False)))
     assert got.shape == (32, 48, 3)
