@@ -7,7 +7,10 @@ them. Every file is tiny (the fuzzer mutates faster) and covers one decoder path
 CMYK, progressive, chroma subsampling, restart markers; PNG bit depths, palettes with
 transparency, alpha, 16 bits; WebP lossy, lossless and with alpha, BMP palettes, 24 and 32 bits,
 TIFF strips, tiles, planar, 16 bits and compressions, PNM binary and text, JPEGs with EXIF
-orientations (image_formats).
+orientations (image_formats). The hostile_* files of corpus/image_formats/ (truncated files, bad
+and huge headers, corrupt EXIF, tiled planar 16-bit TIFF) are the byte strings of
+tests/python/test_image_formats.py (corrupt_cases, tiff_bytes, bmp_v4_rgba), written once; this
+script leaves them alone.
 """
 import io
 import pathlib
