@@ -475,3 +475,10 @@ def test_image_folder_lists_and_decodes_every_format(tmp_path):
         assert got.shape == (24, 32, 3), name
         if name.endswith((".png", ".webp", ".bmp", ".tif", ".tiff", ".ppm", ".pnm")):
             np.testing.assert_array_equal(got, rgb, err_msg=name)
+
+
+def test_animated_webp_is_a_clean_error():
+    frames = [Image.fromarray(photo(h=8, w=8)), Image.fromarray(photo(h=8, w=8)[::-1].copy())]
+    data = pil_bytes(frames[0], "WEBP", save_all=True, append_images=frames[1:])
+    with pytest.raises(pp.DecodeError, match="animated WebP"):
+        decode(data)
