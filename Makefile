@@ -53,7 +53,7 @@ $(STAMPS)/venv: requirements-dev.txt $(STAMPS)/system
 setup: $(STAMPS)/conan
 
 # Conan: export the dependency recipes (Debian 12 wrappers under ConanCenter's names), then
-# install (apt-installs OpenCV, libjpeg-turbo, libpng, libwebp, msgpack-cxx, GoogleTest) and write the
+# install (apt-installs OpenCV, libjpeg-turbo, libpng, libwebp, libtiff, msgpack-cxx, GoogleTest) and write the
 # CMake toolchain into build/conan. The project's own build has the unit tests.
 $(STAMPS)/conan: $(STAMPS)/venv conanfile.py $(PROFILE) conan/export-recipes.sh $(wildcard conan/recipes/*/conanfile.py)
 	CONAN=$(CONAN) conan/export-recipes.sh >/dev/null
@@ -187,7 +187,7 @@ tsan: $(STAMPS)/conan
 # build/fuzz/findings/<target>/ and fails the target. Keep a fixed finding as a regression:
 # copy it to tests/fuzz/regressions/<target>/ (FuzzRegression.* in ctest runs it).
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := program_load jpeg png
+FUZZ_TARGETS := program_load jpeg png image_formats
 FUZZ_PACKAGES := clang libclang-rt-14-dev
 $(STAMPS)/clang:
 	@missing=""; for p in $(FUZZ_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \

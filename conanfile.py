@@ -55,11 +55,12 @@ class PixelpipesConan(ConanFile):
 
     def requirements(self):
         # Ranges hold Debian 12's versions (the wrappers: OpenCV 4.6.0, libjpeg-turbo 2.1.5,
-        # libpng 1.6.39, libwebp 1.2.4, msgpack-cxx 4.1.3) and ConanCenter's current ones.
+        # libpng 1.6.39, libwebp 1.2.4, libtiff 4.5.0, msgpack-cxx 4.1.3) and ConanCenter's current ones.
         self.requires("opencv/[>=4.5 <5]")
         self.requires("libjpeg-turbo/[>=2.1 <4]")
         self.requires("libpng/[>=1.6 <2]")
-        self.requires("libwebp/[>=1.2 <2]")  # image.compress (WebP round trips)
+        self.requires("libwebp/[>=1.2 <2]")  # image.compress (WebP round trips), WebP decoding
+        self.requires("libtiff/[>=4.5 <5]")  # TIFF decoding (TIFFClientOpenExt: 4.5 or later)
         # Header-only and used only to compile the program reader: invisible to consumers, so a
         # consumer's own msgpack-cxx, of any version, never conflicts with it. The reader compiles
         # against 4.1.3, 5.0.0 and 6.1.0; 7.0 is untried.
@@ -105,7 +106,8 @@ class PixelpipesConan(ConanFile):
         # What the library links, by ConanCenter's component names (the wrappers have the same):
         # a static pixelpipes then brings its users these OpenCV modules, not every one.
         self.cpp_info.requires = ["opencv::opencv_core", "opencv::opencv_imgproc", "libjpeg-turbo::jpeg",
-                                  "libjpeg-turbo::turbojpeg", "libpng::libpng", "libwebp::webp"]
+                                  "libjpeg-turbo::turbojpeg", "libpng::libpng", "libwebp::webp",
+                                  "libtiff::libtiff"]
         if not self.options.shared:
             # A C consumer links with cc: name the C++ runtime a static library needs.
             self.cpp_info.system_libs = [stdcpp_library(self), "m", "pthread"]

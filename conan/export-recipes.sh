@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Exports the dependency recipes of conan/recipes/ into the Conan cache ($CONAN_HOME, else
 # ~/.conan2), for machines with no Conan remote: opencv/4.6.0, libjpeg-turbo/2.1.5, libpng/1.6.39,
-# libwebp/1.2.4, msgpack-cxx/4.1.3 and gtest/1.12.1, under ConanCenter's names, each wrapping (and apt-installing
+# libwebp/1.2.4, libtiff/4.5.0, msgpack-cxx/4.1.3 and gtest/1.12.1, under ConanCenter's names, each wrapping (and apt-installing
 # when missing) the Debian 12 package of that version. After it, pixelpipes' requirements resolve
 # with `-nr` (docs/conan.md). `make conan-recipes` runs it for the project's own cache.
 #

@@ -1,6 +1,7 @@
 #include "kernels/jpeg_decoder.hpp"
 
 #include "kernels/cv_bridge.hpp"
+#include "kernels/exif_orientation.hpp"
 
 // jpeglib.h needs FILE and size_t declared before it.
 #include <algorithm>
@@ -262,7 +263,8 @@ Tensor decode_jpeg(const uint8_t* data, size_t size, const JpegOptions& options)
   d.out = image.mutable_bytes();
   d.out_stride = static_cast<size_t>(out_w * channels);
   if (!decode_rows(&d, gray)) decode_error(d);
-  return image;
+  int orientation = options.apply_exif_orientation ? jpeg_exif_orientation(data, size) : 1;
+  return orientation == 1 ? image : apply_orientation(image, orientation).contiguous();
 }
 
 namespace {
@@ -305,7 +307,7 @@ JpegHeader read_jpeg_header(const uint8_t* data, size_t size) {
   if (d.info.image_width == 0 || d.info.image_height == 0)
     fail(PXP_EDECODE, "invalid JPEG data: the image has no pixels");
   return {static_cast<int64_t>(d.info.image_height), static_cast<int64_t>(d.info.image_width),
-          d.info.num_components};
+          d.info.num_components, jpeg_exif_orientation(data, size)};
 }
 
 int jpeg_crop_scale(int64_t crop_width, int64_t crop_height, int64_t out_width, int64_t out_height, int max_denom) {
@@ -333,11 +335,18 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
   check_pixels(d, options.max_pixels);
   check_pixels_per_byte(d.info.image_width, d.info.image_height, size, options);
   int64_t full_w = d.info.image_width, full_h = d.info.image_height;
-  PixelBox c = clip_box(box, full_h, full_w);
-  if (c.width == 0 || c.height == 0)
+  // The box is in upright pixels: clipped there, then mapped to the stored ones.
+  int orientation = options.apply_exif_orientation ? jpeg_exif_orientation(data, size) : 1;
+  bool swap = orientation_swaps_axes(orientation);
+  int64_t upright_w = swap ? full_h : full_w, upright_h = swap ? full_w : full_h;
+  PixelBox upright = clip_box(box, upright_h, upright_w);
+  if (upright.width == 0 || upright.height == 0)
     range_error("the crop box (" + std::to_string(box.x) + ", " + std::to_string(box.y) + ", " +
                 std::to_string(box.x + box.width) + ", " + std::to_string(box.y + box.height) +
-                ") does not overlap the " + std::to_string(full_w) + " x " + std::to_string(full_h) + " image");
+                ") does not overlap the " + std::to_string(upright_w) + " x " + std::to_string(upright_h) +
+                " image");
+  PixelBox c = box_in_stored_image(upright, orientation, upright_h, upright_w);
+  if (swap) std::swap(out_width, out_height);  // the stored pixels' output, turned upright at the end
 
   J_COLOR_SPACE source = d.info.jpeg_color_space;
   bool gray = options.mode == JpegMode::Gray || (options.mode == JpegMode::Unchanged && source == JCS_GRAYSCALE);
@@ -383,7 +392,7 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
   } catch (const cv::Exception& e) {
     argument_error(std::string("OpenCV could not resize the decoded region: ") + e.what());
   }
-  return out;
+  return orientation == 1 ? out : apply_orientation(out, orientation).contiguous();
 }
 
 }  // namespace pxp::kernels

@@ -27,6 +27,9 @@ struct JpegOptions {
   // cannot hold a real 16384 x 16384 image; decoding it would allocate 805 MB of gray). Lenient:
   // what libjpeg makes of the data, gray where it is missing, up to max_pixels.
   bool strict = true;
+  // Turn the pixels upright by the EXIF orientation tag (kernels/exif_orientation.hpp), as PIL's
+  // exif_transpose does; false returns them as stored.
+  bool apply_exif_orientation = true;
 };
 
 // Strict decoding's bound on declared pixels per byte of file. Real JPEGs hold a few to ~200
@@ -44,7 +47,8 @@ Tensor decode_jpeg(const uint8_t* data, size_t size, const JpegOptions& options)
 // libjpeg's small tables). Fails with PXP_EDECODE on data whose header libjpeg cannot read.
 struct JpegHeader {
   int64_t height, width;
-  int components;  // in the file: 1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK
+  int components;   // in the file: 1 gray, 3 YCbCr/RGB, 4 CMYK/YCCK
+  int orientation;  // the EXIF orientation, 1 to 8 (1 without one); height and width are as stored
 };
 JpegHeader read_jpeg_header(const uint8_t* data, size_t size);
 
@@ -52,7 +56,8 @@ JpegHeader read_jpeg_header(const uint8_t* data, size_t size);
 // crop of crop_width x crop_height full-size pixels at least out_width x out_height.
 int jpeg_crop_scale(int64_t crop_width, int64_t crop_height, int64_t out_width, int64_t out_height, int max_denom);
 
-// Fused decode -> crop -> resize: the part of the image inside `box` (full-size pixels, clipped
+// Fused decode -> crop -> resize: the part of the image inside `box` (full-size pixels of the
+// upright image when options.apply_exif_orientation, else of the stored one; clipped
 // to the image as kernels::crop does; an empty result is a range error), resized bilinearly
 // (cv::resize INTER_LINEAR) to out_width x out_height, u8 out_height x out_width x C.
 // Only what the box needs is decoded: at the DCT scale 1/d of jpeg_crop_scale (options.scale_denom
@@ -62,6 +67,9 @@ int jpeg_crop_scale(int64_t crop_width, int64_t crop_height, int64_t out_width, 
 // pixels (an error of at most d / 2 full-size pixels) and the scaled IDCT averages where the
 // unfused chain (full decode, crop, bilinear resize) samples, so the two differ slightly; at
 // d = 1 they agree up to libjpeg's chroma upsampling at the edges of the decoded columns.
+// With an EXIF orientation the upright box is mapped to the stored pixels, those are decoded and
+// resized to the transposed output size where the orientation transposes, and the result is
+// turned upright: flips and quarter turns commute with the bilinear resize.
 // The decoded region lives in a per-thread buffer that is reused from call to call.
 Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, int64_t out_width,
                         int64_t out_height, const JpegOptions& options);

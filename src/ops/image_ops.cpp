@@ -12,8 +12,15 @@
 #include "kernels/image_geometry.hpp"
 #include "kernels/image_modes.hpp"
 #include "kernels/image_resample.hpp"
+#include "kernels/bmp_decoder.hpp"
+#include "kernels/exif_orientation.hpp"
+#include "kernels/image_decoding.hpp"
+#include "kernels/image_format.hpp"
 #include "kernels/jpeg_decoder.hpp"
 #include "kernels/png_decoder.hpp"
+#include "kernels/pnm_decoder.hpp"
+#include "kernels/tiff_decoder.hpp"
+#include "kernels/webp_decoder.hpp"
 #include "ops/families.hpp"
 #include "ops/geometry_args.hpp"
 #include "ops/op_helpers.hpp"
@@ -110,6 +117,12 @@ Type infer_decoded_u8(const InferContext& ctx) {
   return Type::tensor(DType::U8, Shape{kUnknownDim, kUnknownDim, c});
 }
 
+// image.decode: as infer_decoded_u8, of the dtype its `dtype` attribute names.
+Type infer_decoded(const InferContext& ctx) {
+  Type t = infer_decoded_u8(ctx);
+  return Type::tensor(ctx.attrs.get_string("dtype") == "u16" ? DType::U16 : DType::U8, *t.shape);
+}
+
 // Fused decode -> crop -> resize ops: u8 [height, width, C] with the decoder's channels.
 Type infer_decoded_crop(const InferContext& ctx) {
   expect_bytes(ctx);
@@ -137,6 +150,17 @@ kernels::JpegOptions jpeg_options(const ExecContext& ctx, const char* scale_attr
   if (scale_attr) o.scale_denom = scale_denominator(ctx.attrs.get_string(scale_attr));
   o.max_pixels = max_pixels(ctx);
   o.strict = ctx.attrs.get_bool("strict");
+  o.apply_exif_orientation = ctx.attrs.get_bool("exif_orientation");
+  return o;
+}
+
+// The options of the WebP, BMP, TIFF and PNM decoders from the op's mode and max_pixels.
+kernels::DecodeOptions decode_options(const ExecContext& ctx) {
+  const std::string& mode = ctx.attrs.get_string("mode");
+  kernels::DecodeOptions o;
+  o.mode = mode == "rgb" ? kernels::DecodeMode::Rgb
+                         : (mode == "gray" ? kernels::DecodeMode::Gray : kernels::DecodeMode::Unchanged);
+  o.max_pixels = max_pixels(ctx);
   return o;
 }
 
@@ -160,15 +184,57 @@ kernels::PngOptions png_options_8bit(const ExecContext& ctx) {
   return o;
 }
 
-// The one place that tells the formats apart, by their signatures: on_jpeg() or on_png(), or
-// PXP_EDECODE saying what the data is not (`what`: "decode an image", "read an image size").
-template <typename OnJpeg, typename OnPng>
-auto by_format(const Tensor& data, const char* what, OnJpeg&& on_jpeg, OnPng&& on_png) {
-  if (kernels::is_jpeg(data.bytes(), data.nbytes())) return on_jpeg();
-  if (kernels::is_png(data.bytes(), data.nbytes())) return on_png();
+// The one place that tells the formats apart (kernels/image_format.hpp), or PXP_EDECODE saying
+// what the data is not (`what`: "decode an image", "read an image size").
+kernels::ImageFormat format_of(const Tensor& data, const char* what) {
+  kernels::ImageFormat f = kernels::detect_image_format(data.bytes(), data.nbytes());
+  if (f != kernels::ImageFormat::Unknown) return f;
   if (data.nbytes() == 0) fail(PXP_EDECODE, std::string("cannot ") + what + " from empty data");
-  fail(PXP_EDECODE, "unknown image format (neither JPEG nor PNG signature) in " + std::to_string(data.nbytes()) +
-                        " bytes");
+  fail(PXP_EDECODE, "unknown image format (no JPEG, PNG, WebP, BMP, TIFF or PNM signature) in " +
+                        std::to_string(data.nbytes()) + " bytes");
+}
+
+// Each format's decoder, in the op's mode: the file's own depth (u8 or u16), except PNG with
+// sixteen_bit false, which libpng reduces to u8 itself (the high byte, as before u16 existed).
+Tensor decode_native(ExecContext& ctx, const Tensor& data, bool sixteen_bit) {
+  const uint8_t* bytes = data.bytes();
+  size_t n = data.nbytes();
+  switch (format_of(data, "decode an image")) {
+    case kernels::ImageFormat::Jpeg: return kernels::decode_jpeg(bytes, n, jpeg_options(ctx, nullptr));
+    case kernels::ImageFormat::Png:
+      return kernels::decode_png(bytes, n, sixteen_bit ? png_options(ctx) : png_options_8bit(ctx));
+    case kernels::ImageFormat::Webp: return kernels::decode_webp(bytes, n, decode_options(ctx));
+    case kernels::ImageFormat::Bmp: return kernels::decode_bmp(bytes, n, decode_options(ctx));
+    case kernels::ImageFormat::Tiff: return kernels::decode_tiff(bytes, n, decode_options(ctx));
+    default: return kernels::decode_pnm(bytes, n, decode_options(ctx));
+  }
+}
+
+// image.decode's pixels: any format, in the op's mode, as u8 (16-bit samples keep their high
+// byte) or u16 (8-bit samples times 257).
+Tensor decode_any(ExecContext& ctx, const Tensor& data, DType dtype) {
+  return kernels::to_pixel_dtype(decode_native(ctx, data, dtype == DType::U16), dtype);
+}
+
+// The size image.decode gives (upright for JPEG when exif_orientation is set).
+kernels::ImageSize decoded_size(ExecContext& ctx, const Tensor& data) {
+  const uint8_t* bytes = data.bytes();
+  size_t n = data.nbytes();
+  switch (format_of(data, "read an image size")) {
+    case kernels::ImageFormat::Jpeg: {
+      kernels::JpegHeader h = kernels::read_jpeg_header(bytes, n);
+      bool swap = ctx.attrs.get_bool("exif_orientation") && kernels::orientation_swaps_axes(h.orientation);
+      return swap ? kernels::ImageSize{h.width, h.height} : kernels::ImageSize{h.height, h.width};
+    }
+    case kernels::ImageFormat::Png: {
+      kernels::PngHeader h = kernels::read_png_header(bytes, n);
+      return {h.height, h.width};
+    }
+    case kernels::ImageFormat::Webp: return kernels::read_webp_header(bytes, n);
+    case kernels::ImageFormat::Bmp: return kernels::read_bmp_header(bytes, n);
+    case kernels::ImageFormat::Tiff: return kernels::read_tiff_header(bytes, n);
+    default: return kernels::read_pnm_header(bytes, n);
+  }
 }
 
 const Tensor& bytes_arg(const Args& args, Tensor& holder) {
@@ -236,6 +302,13 @@ OpBuilder& jpeg_strict_attr(OpBuilder& b) {
                      "missing, up to max_pixels.");
 }
 
+OpBuilder& exif_orientation_attr(OpBuilder& b) {
+  return b.attr_bool("exif_orientation", true,
+                     "JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's "
+                     "ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF "
+                     "segment leaves the image as stored.");
+}
+
 OpBuilder& border_attrs(OpBuilder& b) {
   return b
       .attr_enum("border", kernels::border_names(), std::string("constant"),
@@ -249,8 +322,8 @@ void register_decoders(Registry& r) {
   {
     OpBuilder b("image.decode_jpeg");
     b.doc("Decodes JPEG bytes with libjpeg-turbo, optionally scaled down in the DCT domain (much faster than "
-          "decoding at full size and resizing). Corrupt, truncated or empty data and images over max_pixels fail "
-          "with PXP_EDECODE.")
+          "decoding at full size and resizing), and turned upright by its EXIF orientation (exif_orientation). "
+          "Corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.")
         .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
         .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
                    "rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3 (RGB; "
@@ -258,6 +331,7 @@ void register_decoders(Registry& r) {
         .attr_enum("scale", {"1", "1/2", "1/4", "1/8"}, std::string("1"),
                    "Decode at this fraction of the size (each side rounded up).");
     jpeg_strict_attr(b);
+    exif_orientation_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_u8)
@@ -279,7 +353,8 @@ void register_decoders(Registry& r) {
           "max_scale '1' the results agree up to chroma upsampling at the crop's edge columns. A box that misses "
           "the image is a range error; corrupt data fails with PXP_EDECODE.")
         .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
-        .input("box", "4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates).")
+        .input("box", "4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates) of the upright image "
+               "(with exif_orientation; else of the stored one).")
         .input("width", "Integer scalar >= 1: output width.")
         .input("height", "Integer scalar >= 1: output height.")
         .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
@@ -287,6 +362,7 @@ void register_decoders(Registry& r) {
         .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
                    "The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).");
     jpeg_strict_attr(b);
+    exif_orientation_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_crop)
@@ -305,10 +381,11 @@ void register_decoders(Registry& r) {
           "chain (RandomResizedCrop on decoded files). JPEG data takes image.decode_jpeg_crop's path: only the "
           "rows and iMCU columns of `box` are decoded, at the largest DCT scale (down to max_scale) that leaves at "
           "least width x height pixels in the box, with image.decode_jpeg_crop's small documented difference from "
-          "the unfused chain; rows below the box are never read, so a file cut short below the box decodes. PNG "
-          "data is decoded whole as image.decode does (u8), then cropped and resized exactly as the unfused "
-          "chain. Other formats and corrupt data fail with PXP_EDECODE; a box that misses the image is a range "
-          "error.")
+          "the unfused chain; rows below the box are never read, so a file cut short below the box decodes. With "
+          "exif_orientation the box is in the upright image's pixels, as image.decode's output. PNG, WebP, BMP, "
+          "TIFF and PNM data is decoded whole as image.decode does (u8), then cropped and resized exactly as the "
+          "unfused chain. Unknown formats and corrupt data fail with PXP_EDECODE; a box that misses the image is "
+          "a range error.")
         .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
         .input("box", "4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates).")
         .input("width", "Integer scalar >= 1: output width.")
@@ -320,6 +397,7 @@ void register_decoders(Registry& r) {
                    "The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge "
                    "columns).");
     jpeg_strict_attr(b);
+    exif_orientation_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_crop)
@@ -327,54 +405,46 @@ void register_decoders(Registry& r) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
           int64_t width = int_arg(args, 2, "width"), height = int_arg(args, 3, "height");
-          return by_format(
-              data, "decode an image",
-              [&] {
-                return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height,
-                                                       jpeg_options(ctx, "max_scale")));
-              },
-              [&] {
-                Tensor full = kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx));
-                return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height,
-                                             Interpolation::Linear));
-              });
+          if (format_of(data, "decode an image") == kernels::ImageFormat::Jpeg)
+            return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height,
+                                                   jpeg_options(ctx, "max_scale")));
+          Tensor full = decode_any(ctx, data, DType::U8);
+          return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height, Interpolation::Linear));
         });
     r.add(b.build());
   }
   r.add(OpBuilder("image.decoded_size")
-            .doc("The size image.decode gives for JPEG or PNG bytes, [height, width], read from the header without "
-                 "decoding any pixel. The compiler puts it in place of image.width and image.height of a decode that "
-                 "it fuses into image.decode_crop. Other formats and data whose header cannot be read fail with "
-                 "PXP_EDECODE.")
+            .doc("The size image.decode gives for JPEG, PNG, WebP, BMP, TIFF or PNM bytes, [height, width], read "
+                 "from the header without decoding any pixel (for JPEG with exif_orientation, the upright size). The "
+                 "compiler puts it in place of image.width and image.height of a decode that it fuses into "
+                 "image.decode_crop. Unknown formats and data whose header cannot be read fail with PXP_EDECODE.")
             .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+            .attr_bool("exif_orientation", true,
+                       "JPEG data: the size of the image turned upright by its EXIF orientation tag (height and "
+                       "width swap for the 4 transposing orientations), as image.decode gives it; false: as stored.")
             .output("i64 tensor [2]", infer_size_of_bytes)
-            .exec([](ExecContext&, const Args& args) {
+            .exec([](ExecContext& ctx, const Args& args) {
               Tensor holder;
               const Tensor& data = bytes_arg(args, holder);
-              auto [height, width] = by_format(
-                  data, "read an image size",
-                  [&] {
-                    kernels::JpegHeader h = kernels::read_jpeg_header(data.bytes(), data.nbytes());
-                    return std::pair<int64_t, int64_t>(h.height, h.width);
-                  },
-                  [&] {
-                    kernels::PngHeader h = kernels::read_png_header(data.bytes(), data.nbytes());
-                    return std::pair<int64_t, int64_t>(h.height, h.width);
-                  });
-              return size_value(height, width);
+              kernels::ImageSize size = decoded_size(ctx, data);
+              return size_value(size.height, size.width);
             })
             .build());
   r.add(OpBuilder("image.jpeg_size")
-            .doc("The size of a JPEG image from its header, without decoding: [height, width] (full size). Lets a "
-                 "crop box be drawn before image.decode_jpeg_crop. Data whose header cannot be read fails with "
-                 "PXP_EDECODE.")
+            .doc("The size of a JPEG image from its header, without decoding: [height, width] (full size; upright "
+                 "with exif_orientation). Lets a crop box be drawn before image.decode_jpeg_crop. Data whose header "
+                 "cannot be read fails with PXP_EDECODE.")
             .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+            .attr_bool("exif_orientation", true,
+                       "The size of the image turned upright by its EXIF orientation tag (height and width swap for "
+                       "the 4 transposing orientations), as image.decode_jpeg gives it; false: as stored.")
             .output("i64 tensor [2]", infer_size_of_bytes)
-            .exec([](ExecContext&, const Args& args) {
+            .exec([](ExecContext& ctx, const Args& args) {
               Tensor holder;
               const Tensor& data = bytes_arg(args, holder);
               kernels::JpegHeader h = kernels::read_jpeg_header(data.bytes(), data.nbytes());
-              return size_value(h.height, h.width);
+              bool swap = ctx.attrs.get_bool("exif_orientation") && kernels::orientation_swaps_axes(h.orientation);
+              return swap ? size_value(h.width, h.height) : size_value(h.height, h.width);
             })
             .build());
   {
@@ -410,24 +480,31 @@ void register_decoders(Registry& r) {
   }
   {
     OpBuilder b("image.decode");
-    b.doc("Decodes JPEG or PNG bytes, told apart by their signature, always to u8 (16-bit PNGs keep their high "
-          "byte; use image.decode_png for 16 bits). Other formats, corrupt, truncated or empty data and images "
-          "over max_pixels fail with PXP_EDECODE.")
+    b.doc("Decodes JPEG, PNG, WebP, BMP, TIFF or PNM bytes, the format told apart by its signature (the first "
+          "bytes), with the same modes and limits for all. JPEG data is turned upright by its EXIF orientation "
+          "(exif_orientation). dtype u8 (the default) gives 8 bits for every file: 16-bit PNG, TIFF and PNM "
+          "samples keep their high byte. dtype u16 gives 16 bits for every file: 16-bit samples as they are, "
+          "8-bit samples times 257 (255 becomes 65535). TIFF files give their first page; PNM samples are kept "
+          "as written (not rescaled by maxval). Unknown formats, corrupt, truncated or empty data and images over "
+          "max_pixels fail with PXP_EDECODE.")
         .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
         .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
-                   "rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels "
-                   "(as image.decode_jpeg and image.decode_png with mode 'unchanged').");
+                   "rgb: 3 channels (alpha and extra channels dropped, gray replicated); gray: 1 channel (luma); "
+                   "unchanged: the file's channels (as image.decode_jpeg and image.decode_png with mode "
+                   "'unchanged'; WebP 3 or 4, BMP 1, 3 or 4, TIFF its samples per pixel, PGM 1, PPM 3).")
+        .attr_enum("dtype", {"u8", "u16"}, std::string("u8"),
+                   "u8: 8 bits per sample, the high byte of 16-bit samples; u16: 16 bits per sample, 8-bit samples "
+                   "times 257.");
     jpeg_strict_attr(b);
+    exif_orientation_attr(b);
     max_pixels_attr(b)
-        .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
-                infer_decoded_u8)
+        .output("u8 or u16 (the dtype attribute) tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for "
+                "unchanged",
+                infer_decoded)
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
-          return by_format(
-              data, "decode an image",
-              [&] { return Value(kernels::decode_jpeg(data.bytes(), data.nbytes(), jpeg_options(ctx, nullptr))); },
-              [&] { return Value(kernels::decode_png(data.bytes(), data.nbytes(), png_options_8bit(ctx))); });
+          return Value(decode_any(ctx, data, ctx.attrs.get_string("dtype") == "u16" ? DType::U16 : DType::U8));
         });
     r.add(b.build());
   }

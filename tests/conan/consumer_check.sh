@@ -67,7 +67,7 @@ print(" ".join(sorted(n["ref"].split("#")[0] for n in nodes if n["ref"] not in (
 }
 got="$(graph consumer "$work/consumer")"
 echo "  consumer: $got"
-[ "$got" = "libjpeg-turbo/2.1.5 libpng/1.6.39 libwebp/1.2.4 msgpack-cxx/4.1.3 opencv/4.10.0 pixelpipes/0.1.0" ] ||
+[ "$got" = "libjpeg-turbo/2.1.5 libpng/1.6.39 libtiff/4.5.0 libwebp/1.2.4 msgpack-cxx/4.1.3 opencv/4.10.0 pixelpipes/0.1.0" ] ||
   die "expected one opencv (4.10.0, for both), libjpeg-turbo and no libjpeg"
 got="$(graph msgpack --requires=pixelpipes/0.1.0 --requires=msgpack-cxx/7.0.0)"
 echo "  pixelpipes + msgpack-cxx/7.0.0: $got"

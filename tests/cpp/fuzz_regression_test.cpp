@@ -51,6 +51,7 @@ size_t feed(const std::string& target, void (*body)(const uint8_t*, size_t)) {
 TEST(FuzzRegression, ProgramLoad) { EXPECT_GT(feed("program_load", fuzz::program_load), 10u); }
 TEST(FuzzRegression, Jpeg) { EXPECT_GT(feed("jpeg", fuzz::jpeg), 5u); }
 TEST(FuzzRegression, Png) { EXPECT_GT(feed("png", fuzz::png), 5u); }
+TEST(FuzzRegression, ImageFormats) { EXPECT_GT(feed("image_formats", fuzz::image_formats), 5u); }
 
 }  // namespace
 }  // namespace pxp::test

@@ -4,8 +4,14 @@
 #include <string>
 
 #include "core/error.hpp"
+#include "kernels/bmp_decoder.hpp"
+#include "kernels/exif_orientation.hpp"
+#include "kernels/image_format.hpp"
 #include "kernels/jpeg_decoder.hpp"
 #include "kernels/png_decoder.hpp"
+#include "kernels/pnm_decoder.hpp"
+#include "kernels/tiff_decoder.hpp"
+#include "kernels/webp_decoder.hpp"
 #include "pixelpipes/pixelpipes.h"
 #include "program/relative_paths.hpp"
 
@@ -85,6 +91,40 @@ void png(const uint8_t* data, size_t size) {
   try {
     Tensor t = kernels::decode_png(data, size, o);
     if (t.ndim() != 3) std::abort();
+  } catch (const Error&) {
+  }
+}
+
+void image_formats(const uint8_t* data, size_t size) {
+  int orientation = kernels::jpeg_exif_orientation(data, size);
+  if (orientation < 1 || orientation > 8) std::abort();
+  static const kernels::DecodeMode modes[] = {kernels::DecodeMode::Unchanged, kernels::DecodeMode::Rgb,
+                                              kernels::DecodeMode::Gray};
+  kernels::DecodeOptions o;
+  o.mode = modes[size % 3];
+  o.max_pixels = kFuzzMaxPixels;
+  kernels::ImageFormat format = kernels::detect_image_format(data, size);
+  using Decode = Tensor (*)(const uint8_t*, size_t, const kernels::DecodeOptions&);
+  using Header = kernels::ImageSize (*)(const uint8_t*, size_t);
+  Decode decode = nullptr;
+  Header header = nullptr;
+  switch (format) {
+    case kernels::ImageFormat::Webp: decode = kernels::decode_webp, header = kernels::read_webp_header; break;
+    case kernels::ImageFormat::Bmp: decode = kernels::decode_bmp, header = kernels::read_bmp_header; break;
+    case kernels::ImageFormat::Tiff: decode = kernels::decode_tiff, header = kernels::read_tiff_header; break;
+    case kernels::ImageFormat::Pnm: decode = kernels::decode_pnm, header = kernels::read_pnm_header; break;
+    default: return;
+  }
+  try {
+    Tensor t = decode(data, size, o);
+    if (t.ndim() != 3 || (t.dtype() != DType::U8 && t.dtype() != DType::U16)) std::abort();
+    if (o.mode == kernels::DecodeMode::Rgb && t.shape()[2] != 3) std::abort();
+    if (o.mode == kernels::DecodeMode::Gray && t.shape()[2] != 1) std::abort();
+  } catch (const Error&) {
+  }
+  try {
+    kernels::ImageSize s = header(data, size);
+    if (s.width <= 0 || s.height <= 0) std::abort();
   } catch (const Error&) {
   }
 }

@@ -18,6 +18,10 @@ void program_load(const uint8_t* data, size_t size);
 void jpeg(const uint8_t* data, size_t size);
 // kernels::decode_png (mode and force_8bit chosen by the size).
 void png(const uint8_t* data, size_t size);
+// The formats beyond JPEG and PNG, sniffed as image.decode does (kernels::detect_image_format):
+// decode_webp, decode_bmp, decode_tiff or decode_pnm (mode chosen by the size) and the header
+// reader; and the EXIF orientation parser on every input.
+void image_formats(const uint8_t* data, size_t size);
 
 // Pixel limit used by the image targets: large enough for every corpus file, small enough that a
 // header claiming a huge image fails fast instead of spending the fuzzer's time on allocation.

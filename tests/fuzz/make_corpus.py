@@ -1,11 +1,16 @@
-"""Writes the seed corpora of the image decoder fuzz targets (tests/fuzz/corpus/{jpeg,png}/) and
+"""Writes the seed corpora of the image decoder fuzz targets (tests/fuzz/corpus/{jpeg,png,image_formats}/) and
 copies the small valid programs (tests/programs/valid/*.pxp) into corpus/program_load/.
 
 Needs Pillow and NumPy (not the package's dependencies: any Python that has them, e.g.
 `.venv-bench/bin/python tests/fuzz/make_corpus.py`). The files are committed; rerun only to change
 them. Every file is tiny (the fuzzer mutates faster) and covers one decoder path: gray, RGB,
 CMYK, progressive, chroma subsampling, restart markers; PNG bit depths, palettes with
-transparency, alpha, 16 bits.
+transparency, alpha, 16 bits; WebP lossy, lossless and with alpha, BMP palettes, 24 and 32 bits,
+TIFF strips, tiles, planar, 16 bits and compressions, PNM binary and text, JPEGs with EXIF
+orientations (image_formats). The hostile_* files of corpus/image_formats/ (truncated files, bad
+and huge headers, corrupt EXIF, tiled planar 16-bit TIFF) are the byte strings of
+tests/python/test_image_formats.py (corrupt_cases, tiff_bytes, bmp_v4_rgba), written once; this
+script leaves them alone.
 """
 import io
 import pathlib
@@ -69,6 +74,38 @@ def pngs():
                                                transparency=7))
 
 
+def image_formats():
+    t = "image_formats"
+    rgb = Image.fromarray(image(7, 9, 3, 20), "RGB")
+    gray = Image.fromarray(image(6, 5, 1, 21)[..., 0], "L")
+    rgba = Image.fromarray(image(5, 6, 4, 22), "RGBA")
+    save(t, "lossy_7x9.webp", pil_bytes(rgb, "WEBP", quality=50))
+    save(t, "lossless_7x9.webp", pil_bytes(rgb, "WEBP", lossless=True))
+    save(t, "alpha_5x6.webp", pil_bytes(rgba, "WEBP", lossless=True))
+    save(t, "rgb24_7x9.bmp", pil_bytes(rgb, "BMP"))
+    save(t, "gray8_6x5.bmp", pil_bytes(gray, "BMP"))
+    save(t, "bw1_6x5.bmp", pil_bytes(gray.convert("1"), "BMP"))
+    save(t, "palette4_7x9.bmp", pil_bytes(rgb.quantize(colors=12), "BMP"))
+    save(t, "rgba32_5x6.bmp", pil_bytes(rgba, "BMP"))
+    save(t, "rgb_7x9.tif", pil_bytes(rgb, "TIFF"))
+    save(t, "rgb_lzw_7x9.tif", pil_bytes(rgb, "TIFF", compression="tiff_lzw"))
+    save(t, "gray_deflate_6x5.tif", pil_bytes(gray, "TIFF", compression="tiff_adobe_deflate"))
+    save(t, "palette_7x9.tif", pil_bytes(rgb.quantize(colors=8), "TIFF"))
+    save(t, "bw1_6x5.tif", pil_bytes(gray.convert("1"), "TIFF"))
+    g16 = image(5, 7, 1, 23, np.uint16, 65535)[..., 0]
+    save(t, "gray16_5x7.tif", pil_bytes(Image.fromarray(g16), "TIFF"))
+    save(t, "two_pages_7x9.tif", pil_bytes(rgb, "TIFF", save_all=True, append_images=[rgb]))
+    save(t, "gray_6x5.pgm", pil_bytes(gray, "PPM"))
+    save(t, "rgb_7x9.ppm", pil_bytes(rgb, "PPM"))
+    save(t, "bw_6x5.pbm", pil_bytes(gray.convert("1"), "PPM"))
+    save(t, "gray16_2x3.pgm", b"P5\n3 2\n65535\n" + g16[:2, :3].astype(">u2").tobytes())
+    save(t, "text_2x2.ppm", b"P3\n# comment\n2 2\n255\n1 2 3 4 5 6\n7 8 9 10 11 12\n")
+    for o in (3, 6):
+        exif = Image.Exif()
+        exif[0x0112] = o
+        save(t, f"exif{o}_7x9.jpg", pil_bytes(rgb, "JPEG", quality=80, exif=exif.tobytes()))
+
+
 def programs():
     d = HERE / "corpus" / "program_load"
     d.mkdir(parents=True, exist_ok=True)
@@ -81,4 +118,5 @@ def programs():
 if __name__ == "__main__":
     jpegs()
     pngs()
+    image_formats()
     programs()

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The wheel on a machine that has nothing: a minimal Debian 12 root (debootstrap, with only
-# python3 and python3-venv; no OpenCV, libjpeg, libpng or libwebp), a new venv, `pip install` of the wheel,
+# python3 and python3-venv; no OpenCV, libjpeg, libpng, libwebp or libtiff), a new venv, `pip install` of the wheel,
 # the demo, and a pytest subset over the installed package. Run as root (chroot, mounts).
 #   tests/wheel/clean_room.sh WHEEL [ROOT]
 set -euo pipefail
@@ -16,7 +16,7 @@ if [ ! -x "$ROOT/usr/bin/python3" ]; then
   debootstrap --variant=minbase --include=python3,python3-venv bookworm "$ROOT" http://deb.debian.org/debian \
     > "$ROOT.debootstrap.log" 2>&1 || { tail -20 "$ROOT.debootstrap.log"; exit 1; }
 fi
-for lib in libopencv_core libjpeg libpng16 libwebp; do  # the point of the exercise
+for lib in libopencv_core libjpeg libpng16 libwebp libtiff; do  # the point of the exercise
   if ls "$ROOT"/usr/lib/x86_64-linux-gnu/$lib* >/dev/null 2>&1; then
     echo "clean room: $ROOT has $lib: not a clean room" >&2; exit 1
   fi

@@ -33,7 +33,7 @@ FUSED_DECODES = {
 #: size readers answered from the header instead of the pixels -> index in [height, width]
 SIZE_READERS = {"image.height": 0, "image.width": 1}
 #: attributes the fused op takes over from the decode
-DECODE_ATTRIBUTES = ("mode", "max_pixels", "strict")
+DECODE_ATTRIBUTES = ("mode", "max_pixels", "strict", "exif_orientation")
 
 
 
@@ -66,6 +66,8 @@ def _chain(session: Session, resize: Node, users: Dict[int, List[Node]],
         return None
     if decode.op == "image.decode_jpeg" and _attribute(decode, "scale") != "1":
         return None  # the box is in scaled pixels; the fused op takes full-size ones
+    if decode.op == "image.decode" and _attribute(decode, "dtype") != "u8":
+        return None  # the fused op decodes to u8
     for u in users[decode.id]:
         if u is not crop and not _is_op(u, *SIZE_READERS):
             return None
@@ -106,7 +108,8 @@ def _rewrite(session: Session, resize: OpNode, crop: OpNode, decode: OpNode, dec
                   label=f"{decode_label} -> {session.label(crop)} -> {session.label(resize)}")
         readers = [u for u in dict.fromkeys(decode_users) if u is not crop]
         if readers:
-            size = OpNode(size_op, data)
+            # The header read gives the size the decode would have: upright, or as stored.
+            size = OpNode(size_op, data, exif_orientation=_attribute(decode, "exif_orientation"))
             _stand_in(session, size, decode, source=decode.source, label=f"{decode_label} (size from the header)")
             for reader in readers:
                 k = SIZE_READERS[reader.op]

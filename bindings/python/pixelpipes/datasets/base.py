@@ -14,11 +14,10 @@ from ..ops import image, io
 from ..resource import Resource
 
 #: file name endings that the image sources pick up
-IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg")
-#: image formats that other loaders read (torchvision's ImageFolder among them) and PixelPipes does
-#: not decode yet: a source that meets them says so instead of leaving them out silently
-UNDECODED_IMAGE_EXTENSIONS = (".webp", ".bmp", ".tif", ".tiff", ".gif", ".ppm", ".pgm", ".pbm", ".pnm", ".jp2",
-                              ".jxl", ".avif", ".heic")
+IMAGE_EXTENSIONS = (".png", ".jpg", ".jpeg", ".webp", ".bmp", ".tif", ".tiff", ".pbm", ".pgm", ".ppm", ".pnm")
+#: image formats that other loaders read and PixelPipes does not decode yet: a source that meets
+#: them says so instead of leaving them out silently
+UNDECODED_IMAGE_EXTENSIONS = (".gif", ".jp2", ".jxl", ".avif", ".heic")
 
 
 class Dataset:
@@ -140,7 +139,7 @@ def warn_undecoded(folders: Sequence[str], extensions: Sequence[str], source: st
         from ..source import user_location
         listed = ", ".join(f"{n} {ext}" for ext, n in sorted(counts.items()))
         warnings.warn(f"{user_location()}: {source} leaves out {sum(counts.values())} image files in formats "
-                      f"PixelPipes does not decode yet ({listed}; e.g. {example}); convert them to PNG or JPEG "
+                      f"PixelPipes does not decode yet ({listed}; e.g. {example}); convert them to PNG, JPEG or WebP "
                       f"to use them", UserWarning, stacklevel=3)
 
 

@@ -10,13 +10,14 @@ from .base import IMAGE_EXTENSIONS, Dataset, list_images, read_image, warn_undec
 
 
 class ImageFolder(Dataset):
-    """Images in ``root/<class>/*.png|jpg``: the classes are the sub-folders in sorted order,
-    labels their positions (``classes[label]`` is the name).
+    """Images in ``root/<class>/*.png|jpg|webp|bmp|tif|pgm|ppm...`` (every extension of
+    ``IMAGE_EXTENSIONS``): the classes are the sub-folders in sorted order, labels their positions
+    (``classes[label]`` is the name).
 
     Fields of :meth:`load`: ``image`` (u8 H x W x 3, or 1 channel with ``mode="gray"``),
     ``label`` (i64 scalar), ``item``; with ``names=True`` also ``name`` (the class name, a
     string). ``files`` and ``labels`` are the index (absolute paths, sorted by class then name).
-    Files in formats PixelPipes does not decode yet (.webp, .bmp, .tif, ...) are not listed, and a
+    Files in formats PixelPipes does not decode yet (.gif, .jp2, .avif, ...) are not listed, and a
     UserWarning says how many there are of each format.
     """
 

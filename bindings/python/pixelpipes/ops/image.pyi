@@ -95,7 +95,7 @@ class CropPad(OpNode):
 
 class Decode(OpNode):
     """
-        Decodes JPEG or PNG bytes, told apart by their signature, always to u8 (16-bit PNGs keep their high byte; use image.decode_png for 16 bits). Other formats, corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
+        Decodes JPEG, PNG, WebP, BMP, TIFF or PNM bytes, the format told apart by its signature (the first bytes), with the same modes and limits for all. JPEG data is turned upright by its EXIF orientation (exif_orientation). dtype u8 (the default) gives 8 bits for every file: 16-bit PNG, TIFF and PNM samples keep their high byte. dtype u16 gives 16 bits for every file: 16-bit samples as they are, 8-bit samples times 257 (255 becomes 65535). TIFF files give their first page; PNM samples are kept as written (not rescaled by maxval). Unknown formats, corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
 
         Op ``image.decode``.
 
@@ -103,18 +103,20 @@ class Decode(OpNode):
             data: u8 tensor of shape [n]: the file's bytes (io.read_file).
 
         Attributes (keyword-only, fixed at compile time):
-            mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels (as image.decode_jpeg and image.decode_png with mode 'unchanged').
+            mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels (alpha and extra channels dropped, gray replicated); gray: 1 channel (luma); unchanged: the file's channels (as image.decode_jpeg and image.decode_png with mode 'unchanged'; WebP 3 or 4, BMP 1, 3 or 4, TIFF its samples per pixel, PGM 1, PPM 3).
+            dtype (enum; one of 'u8', 'u16'; default 'u8'): u8: 8 bits per sample, the high byte of 16-bit samples; u16: 16 bits per sample, 8-bit samples times 257.
             strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
+            exif_orientation (bool; default True): JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF segment leaves the image as stored.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
-        Output: u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
+        Output: u8 or u16 (the dtype attribute) tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', dtype: Literal['u8', 'u16'] = 'u8', strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeCrop(OpNode):
     """
-        Fused image.decode -> image.crop -> image.resize (linear): what the Python compiler emits for that chain (RandomResizedCrop on decoded files). JPEG data takes image.decode_jpeg_crop's path: only the rows and iMCU columns of `box` are decoded, at the largest DCT scale (down to max_scale) that leaves at least width x height pixels in the box, with image.decode_jpeg_crop's small documented difference from the unfused chain; rows below the box are never read, so a file cut short below the box decodes. PNG data is decoded whole as image.decode does (u8), then cropped and resized exactly as the unfused chain. Other formats and corrupt data fail with PXP_EDECODE; a box that misses the image is a range error.
+        Fused image.decode -> image.crop -> image.resize (linear): what the Python compiler emits for that chain (RandomResizedCrop on decoded files). JPEG data takes image.decode_jpeg_crop's path: only the rows and iMCU columns of `box` are decoded, at the largest DCT scale (down to max_scale) that leaves at least width x height pixels in the box, with image.decode_jpeg_crop's small documented difference from the unfused chain; rows below the box are never read, so a file cut short below the box decodes. With exif_orientation the box is in the upright image's pixels, as image.decode's output. PNG, WebP, BMP, TIFF and PNM data is decoded whole as image.decode does (u8), then cropped and resized exactly as the unfused chain. Unknown formats and corrupt data fail with PXP_EDECODE; a box that misses the image is a range error.
 
         Op ``image.decode_crop``.
 
@@ -128,16 +130,17 @@ class DecodeCrop(OpNode):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels (as image.decode).
             max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge columns).
             strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
+            exif_orientation (bool; default True): JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF segment leaves the image as stored.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeJpeg(OpNode):
     """
-        Decodes JPEG bytes with libjpeg-turbo, optionally scaled down in the DCT domain (much faster than decoding at full size and resizing). Corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
+        Decodes JPEG bytes with libjpeg-turbo, optionally scaled down in the DCT domain (much faster than decoding at full size and resizing), and turned upright by its EXIF orientation (exif_orientation). Corrupt, truncated or empty data and images over max_pixels fail with PXP_EDECODE.
 
         Op ``image.decode_jpeg``.
 
@@ -148,11 +151,12 @@ class DecodeJpeg(OpNode):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3 (RGB; CMYK is converted).
             scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1'): Decode at this fraction of the size (each side rounded up).
             strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
+            exif_orientation (bool; default True): JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF segment leaves the image as stored.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', scale: Literal['1', '1/2', '1/4', '1/8'] = '1', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', scale: Literal['1', '1/2', '1/4', '1/8'] = '1', strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeJpegCrop(OpNode):
@@ -163,7 +167,7 @@ class DecodeJpegCrop(OpNode):
 
         Inputs:
             data: u8 tensor of shape [n]: the file's bytes (io.read_file).
-            box: 4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates).
+            box: 4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates) of the upright image (with exif_orientation; else of the stored one).
             width: Integer scalar >= 1: output width.
             height: Integer scalar >= 1: output height.
 
@@ -171,11 +175,12 @@ class DecodeJpegCrop(OpNode):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3.
             max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).
             strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
+            exif_orientation (bool; default True): JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF segment leaves the image as stored.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodePng(OpNode):
@@ -198,16 +203,19 @@ class DecodePng(OpNode):
 
 class DecodedSize(OpNode):
     """
-        The size image.decode gives for JPEG or PNG bytes, [height, width], read from the header without decoding any pixel. The compiler puts it in place of image.width and image.height of a decode that it fuses into image.decode_crop. Other formats and data whose header cannot be read fail with PXP_EDECODE.
+        The size image.decode gives for JPEG, PNG, WebP, BMP, TIFF or PNM bytes, [height, width], read from the header without decoding any pixel (for JPEG with exif_orientation, the upright size). The compiler puts it in place of image.width and image.height of a decode that it fuses into image.decode_crop. Unknown formats and data whose header cannot be read fail with PXP_EDECODE.
 
         Op ``image.decoded_size``.
 
         Inputs:
             data: u8 tensor of shape [n]: the file's bytes (io.read_file).
 
+        Attributes (keyword-only, fixed at compile time):
+            exif_orientation (bool; default True): JPEG data: the size of the image turned upright by its EXIF orientation tag (height and width swap for the 4 transposing orientations), as image.decode gives it; false: as stored.
+
         Output: i64 tensor [2]
     """
-    def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, *, exif_orientation: bool = True, label: Optional[str] = None) -> None: ...
 
 
 class Downscale(OpNode):
@@ -314,16 +322,19 @@ class Info(OpNode):
 
 class JpegSize(OpNode):
     """
-        The size of a JPEG image from its header, without decoding: [height, width] (full size). Lets a crop box be drawn before image.decode_jpeg_crop. Data whose header cannot be read fails with PXP_EDECODE.
+        The size of a JPEG image from its header, without decoding: [height, width] (full size; upright with exif_orientation). Lets a crop box be drawn before image.decode_jpeg_crop. Data whose header cannot be read fails with PXP_EDECODE.
 
         Op ``image.jpeg_size``.
 
         Inputs:
             data: u8 tensor of shape [n]: the file's bytes (io.read_file).
 
+        Attributes (keyword-only, fixed at compile time):
+            exif_orientation (bool; default True): The size of the image turned upright by its EXIF orientation tag (height and width swap for the 4 transposing orientations), as image.decode_jpeg gives it; false: as stored.
+
         Output: i64 tensor [2]
     """
-    def __init__(self, data: NodeLike, *, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, *, exif_orientation: bool = True, label: Optional[str] = None) -> None: ...
 
 
 class MoveTiles(OpNode):
