@@ -30,17 +30,35 @@ std::vector<double> one_channel_values(const Tensor& t, const char* what) {
   return v;
 }
 
-// Integer labels (>= 0) of a label map, row-major; the largest is returned in `count`.
-std::vector<int64_t> label_values(const Tensor& labels, int64_t& count) {
-  std::vector<double> v = one_channel_values(labels, "labels");
-  std::vector<int64_t> out(v.size());
-  count = 0;
-  for (size_t k = 0; k < v.size(); ++k) {
-    if (!(v[k] >= 0) || v[k] != std::floor(v[k]) || v[k] > 2e9)
-      argument_error("labels must be whole numbers in [0, 2e9]");
-    out[k] = static_cast<int64_t>(v[k]);
-    count = std::max(count, out[k]);
-  }
+// Integer labels (>= 0) of a label map, row-major; the largest is returned in `count`. Read in the
+// map's own dtype (no detour through doubles: label maps are read by the million per second).
+std::vector<int32_t> label_values(const Tensor& labels, int64_t& count) {
+  ImageShape s = image_shape(labels, "labels");
+  if (s.channels != 1) argument_error("labels must have one channel");
+  Tensor c = labels.contiguous();
+  std::vector<int32_t> out(static_cast<size_t>(s.height * s.width));
+  bool valid = true;
+  int64_t largest = 0;
+  dispatch_dtype(c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = c.data<T>();
+    T top = T(0);
+    for (size_t k = 0; k < out.size(); ++k) {
+      const T v = p[k];
+      if constexpr (std::is_floating_point_v<T>)
+        valid = valid && v >= 0 && v == std::floor(v) && v <= T(2e9);
+      else if constexpr (sizeof(T) >= 4)
+        valid = valid && v >= T(0) && static_cast<int64_t>(v) <= 2000000000;
+      else if constexpr (std::is_signed_v<T>)
+        valid = valid && v >= T(0);
+      top = v > top ? v : top;
+      out[k] = static_cast<int32_t>(v);
+    }
+    largest = valid ? static_cast<int64_t>(top) : 0;
+    return 0;
+  });
+  if (!valid) argument_error("labels must be whole numbers in [0, 2e9]");
+  count = largest;
   return out;
 }
 
@@ -97,14 +115,14 @@ Tensor label_objects(const Tensor& mask, int connectivity) {
 Tensor label_stats(const Tensor& labels) {
   ImageShape s = image_shape(labels, "labels");
   int64_t k = 0;
-  std::vector<int64_t> l = label_values(labels, k);
+  std::vector<int32_t> l = label_values(labels, k);
   Tensor out = Tensor::zeros(DType::F32, {k, 5});
   float* o = out.mutable_data<float>();
   std::vector<int64_t> x1(static_cast<size_t>(k), s.width), y1(static_cast<size_t>(k), s.height);
   std::vector<int64_t> x2(static_cast<size_t>(k), -1), y2(static_cast<size_t>(k), -1), n(static_cast<size_t>(k), 0);
   for (int64_t i = 0; i < s.height; ++i)
     for (int64_t j = 0; j < s.width; ++j) {
-      const int64_t v = l[static_cast<size_t>(i * s.width + j)];
+      const int32_t v = l[static_cast<size_t>(i * s.width + j)];
       if (v == 0) continue;
       const size_t c = static_cast<size_t>(v - 1);
       ++n[c];
@@ -123,12 +141,36 @@ Tensor label_stats(const Tensor& labels) {
 
 Tensor mask_isin(const Tensor& mask, const std::vector<double>& values) {
   ImageShape s = image_shape(mask, "mask");
-  std::vector<double> v = one_channel_values(mask, "mask");
+  if (s.channels != 1) argument_error("mask must have one channel");
+  Tensor c = mask.contiguous();
   std::vector<double> sorted(values);
   std::sort(sorted.begin(), sorted.end());
   Tensor out = Tensor::empty(DType::U8, {s.height, s.width, 1});
   uint8_t* o = out.mutable_data<uint8_t>();
-  for (size_t k = 0; k < v.size(); ++k) o[k] = std::binary_search(sorted.begin(), sorted.end(), v[k]) ? 255 : 0;
+  const size_t n = static_cast<size_t>(s.height * s.width);
+  if (n == 0) return out;
+  dispatch_dtype(c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* p = c.data<T>();
+    if constexpr (sizeof(T) == 1 && !std::is_same_v<T, bool>) {  // u8, i8: one table lookup a pixel
+      uint8_t table[256];
+      for (int b = 0; b < 256; ++b)
+        table[b] = std::binary_search(sorted.begin(), sorted.end(), static_cast<double>(static_cast<T>(b))) ? 255 : 0;
+      for (size_t k = 0; k < n; ++k) o[k] = table[static_cast<uint8_t>(p[k])];
+    } else {
+      // runs of equal values (label maps are mostly background) reuse the last answer
+      T last = p[0];
+      uint8_t answer = std::binary_search(sorted.begin(), sorted.end(), static_cast<double>(last)) ? 255 : 0;
+      for (size_t k = 0; k < n; ++k) {
+        if (p[k] != last) {
+          last = p[k];
+          answer = std::binary_search(sorted.begin(), sorted.end(), static_cast<double>(last)) ? 255 : 0;
+        }
+        o[k] = answer;
+      }
+    }
+    return 0;
+  });
   return out;
 }
 
@@ -136,25 +178,37 @@ Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   if (n < 0) argument_error("the number of pixels per label must not be negative");
   ImageShape s = image_shape(labels, "labels");
   int64_t k = 0;
-  std::vector<int64_t> l = label_values(labels, k);
-  // The pixels of each label in raster order (a counting sort of the positions by label).
-  std::vector<int64_t> start(static_cast<size_t>(k) + 2, 0);
-  for (int64_t v : l) ++start[static_cast<size_t>(v) + 1];
-  for (size_t c = 1; c < start.size(); ++c) start[c] += start[c - 1];
-  std::vector<int64_t> fill(start.begin(), start.end() - 1), pixels(l.size());
-  for (size_t p = 0; p < l.size(); ++p) pixels[static_cast<size_t>(fill[static_cast<size_t>(l[p])]++)] = static_cast<int64_t>(p);
+  std::vector<int32_t> l = label_values(labels, k);
+  std::vector<int64_t> count(static_cast<size_t>(k) + 1, 0);
+  for (int32_t v : l) ++count[static_cast<size_t>(v)];
+  // The draws, label by label (the stream's order): the rank of each drawn pixel among its label's
+  // pixels in raster order, and the output row it goes to.
+  struct Want {
+    int64_t rank, row;
+  };
+  std::vector<std::vector<Want>> wants(static_cast<size_t>(k) + 1);
   int64_t rows = 0;
-  for (int64_t c = 1; c <= k; ++c)
-    if (start[static_cast<size_t>(c) + 1] > start[static_cast<size_t>(c)]) rows += n;
+  for (int64_t c = 1; c <= k; ++c) {
+    const int64_t total = count[static_cast<size_t>(c)];
+    if (total == 0) continue;
+    auto& w = wants[static_cast<size_t>(c)];
+    for (int64_t r = 0; r < n; ++r) w.push_back({static_cast<int64_t>(rng.below(static_cast<uint64_t>(total))), rows++});
+    std::sort(w.begin(), w.end(), [](const Want& a, const Want& b) { return a.rank < b.rank; });
+  }
   Tensor out = Tensor::empty(DType::F32, {rows, 3});
   float* o = out.mutable_data<float>();
-  for (int64_t c = 1; c <= k; ++c) {
-    const int64_t first = start[static_cast<size_t>(c)], count = start[static_cast<size_t>(c) + 1] - first;
-    if (count == 0) continue;
-    for (int64_t r = 0; r < n; ++r, o += 3) {
-      const int64_t p = pixels[static_cast<size_t>(first + static_cast<int64_t>(rng.below(static_cast<uint64_t>(count))))];
-      o[0] = static_cast<float>(p % s.width), o[1] = static_cast<float>(p / s.width);
-      o[2] = static_cast<float>(count);
+  // One raster pass finds the drawn ranks (no per-label list of every pixel).
+  std::vector<int64_t> seen(static_cast<size_t>(k) + 1, 0);
+  std::vector<size_t> next(static_cast<size_t>(k) + 1, 0);
+  for (size_t p = 0; p < l.size(); ++p) {
+    const size_t c = static_cast<size_t>(l[p]);
+    if (c == 0 || next[c] == wants[c].size()) continue;
+    const int64_t rank = seen[c]++;
+    for (auto& w = wants[c]; next[c] < w.size() && w[next[c]].rank == rank; ++next[c]) {
+      float* row = o + 3 * w[next[c]].row;
+      row[0] = static_cast<float>(static_cast<int64_t>(p) % s.width);
+      row[1] = static_cast<float>(static_cast<int64_t>(p) / s.width);
+      row[2] = static_cast<float>(count[c]);
     }
   }
   return out;
