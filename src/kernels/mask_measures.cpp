@@ -23,13 +23,19 @@ template <typename F> void for_each_row_flags(const Tensor& mask, F&& f) {
   const int64_t rs = mask.strides()[0], cs = mask.strides()[1], chs = mask.ndim() == 3 ? mask.strides()[2] : 0;
   dispatch_dtype(mask.dtype(), [&](auto tag) {
     using T = decltype(tag);
+    const bool dense = s.channels == 1 && cs == static_cast<int64_t>(sizeof(T));  // the common case: vectorized
     for (int64_t i = 0; i < s.height; ++i) {
       const uint8_t* row = mask.bytes() + i * rs;
-      for (int64_t j = 0; j < s.width; ++j) {
-        const uint8_t* px = row + j * cs;
-        uint8_t set = 0;
-        for (int64_t c = 0; c < s.channels && !set; ++c) set = *reinterpret_cast<const T*>(px + c * chs) != T(0);
-        flags[static_cast<size_t>(j)] = set;
+      if (dense) {
+        const T* p = reinterpret_cast<const T*>(row);
+        for (int64_t j = 0; j < s.width; ++j) flags[static_cast<size_t>(j)] = p[j] != T(0);
+      } else {
+        for (int64_t j = 0; j < s.width; ++j) {
+          const uint8_t* px = row + j * cs;
+          uint8_t set = 0;
+          for (int64_t c = 0; c < s.channels && !set; ++c) set = *reinterpret_cast<const T*>(px + c * chs) != T(0);
+          flags[static_cast<size_t>(j)] = set;
+        }
       }
       f(i, flags.data());
     }
@@ -81,10 +87,26 @@ std::array<double, 4> mask_bounding_box(const Tensor& mask) {
 }
 
 bool mask_is_empty(const Tensor& mask) {
+  ImageShape s = image_shape(mask, "mask");
+  if (mask.numel() == 0) return true;
+  if (mask.is_contiguous()) {  // stops at the first set element (masks are mostly found non-empty early)
+    return dispatch_dtype(mask.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      const T* p = mask.data<T>();
+      const int64_t n = mask.numel();
+      constexpr int64_t kChunk = 4096;
+      for (int64_t b = 0; b < n; b += kChunk) {
+        bool any = false;
+        const int64_t e = std::min(n, b + kChunk);
+        for (int64_t k = b; k < e; ++k) any |= p[k] != T(0);
+        if (any) return false;
+      }
+      return true;
+    });
+  }
   bool empty = true;
-  int64_t w = image_shape(mask, "mask").width;
   for_each_row_flags(mask, [&](int64_t, const uint8_t* flags) {
-    for (int64_t j = 0; j < w && empty; ++j) empty = !flags[j];
+    for (int64_t j = 0; j < s.width && empty; ++j) empty = !flags[j];
   });
   return empty;
 }

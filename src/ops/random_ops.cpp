@@ -91,6 +91,38 @@ const char* kShapeDoc = "Shape of the result; [] (the default) draws a single sc
 
 }  // namespace
 
+namespace {
+
+// random.weighted_choice over n weights of any numeric type (see the op's doc).
+template <typename T> int64_t weighted_choice(ExecContext& ctx, const T* w, size_t n) {
+  double total = 0.0;
+  for (size_t i = 0; i < n; ++i) {
+    const double v = static_cast<double>(w[i]);
+    if (!(v >= 0.0) || !std::isfinite(v))
+      argument_error("random.weighted_choice weights must be finite and non-negative; weight " + std::to_string(i) +
+                     " is " + num(v));
+    total += v;
+  }
+  if (!(total > 0.0) || !std::isfinite(total))
+    argument_error("random.weighted_choice needs weights with a positive finite sum, got " + std::to_string(n) +
+                   " weights summing to " + num(total));
+  RandomStream rng = ctx.random();
+  const double target = rng.uniform01() * total;
+  double cumulative = 0.0;
+  size_t last_positive = 0;
+  for (size_t i = 0; i < n; ++i) {
+    const double v = static_cast<double>(w[i]);
+    if (v == 0.0) continue;  // never chosen, even when target is exactly 0
+    last_positive = i;
+    cumulative += v;
+    if (cumulative > target) return static_cast<int64_t>(i);
+  }
+  // the running sum can round just below target * total; the last weight owns that sliver
+  return static_cast<int64_t>(last_positive);
+}
+
+}  // namespace
+
 void register_random_ops(Registry& r) {
   r.add(OpBuilder("random.uniform")
             .doc("Uniform random numbers in [low, high). Each element consumes one 53-bit uniform (two 32-bit "
@@ -341,29 +373,18 @@ void register_random_ops(Registry& r) {
                     })
             .random()
             .exec([](ExecContext& ctx, const Args& args) {
+              // A tensor is read in its own dtype (a mask's million pixels as weights: no copy to
+              // doubles); a list through sequence_numbers. Either way each weight is summed as a
+              // double in order, so the choice is the same.
+              if (args[0].is_tensor() && args[0].tensor().is_contiguous() && args[0].tensor().ndim() == 1) {
+                const Tensor& t = args[0].tensor();
+                return dispatch_dtype(t.dtype(), [&](auto tag) {
+                  using T = decltype(tag);
+                  return Value::scalar<int64_t>(weighted_choice(ctx, t.data<T>(), static_cast<size_t>(t.numel())));
+                });
+              }
               std::vector<double> w = kernels::sequence_numbers(args[0], "weights");
-              double total = 0.0;
-              for (size_t i = 0; i < w.size(); ++i) {
-                if (!(w[i] >= 0.0) || !std::isfinite(w[i]))
-                  argument_error("random.weighted_choice weights must be finite and non-negative; weight " +
-                                 std::to_string(i) + " is " + num(w[i]));
-                total += w[i];
-              }
-              if (!(total > 0.0) || !std::isfinite(total))
-                argument_error("random.weighted_choice needs weights with a positive finite sum, got " +
-                               std::to_string(w.size()) + " weights summing to " + num(total));
-              RandomStream rng = ctx.random();
-              double target = rng.uniform01() * total;
-              double cumulative = 0.0;
-              size_t last_positive = 0;
-              for (size_t i = 0; i < w.size(); ++i) {
-                if (w[i] == 0.0) continue;  // never chosen, even when target is exactly 0
-                last_positive = i;
-                cumulative += w[i];
-                if (cumulative > target) return Value::scalar<int64_t>(static_cast<int64_t>(i));
-              }
-              // the running sum can round just below target * total; the last weight owns that sliver
-              return Value::scalar<int64_t>(static_cast<int64_t>(last_positive));
+              return Value::scalar<int64_t>(weighted_choice(ctx, w.data(), w.size()));
             })
             .build());
 
