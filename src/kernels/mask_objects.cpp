@@ -15,21 +15,6 @@ namespace pxp::kernels {
 
 namespace {
 
-// The values of a one-channel tensor (H x W x 1 or H x W) as doubles, row-major.
-std::vector<double> one_channel_values(const Tensor& t, const char* what) {
-  ImageShape s = image_shape(t, what);
-  if (s.channels != 1) argument_error(std::string(what) + " must have one channel");
-  Tensor c = t.contiguous();
-  std::vector<double> v(static_cast<size_t>(s.height * s.width));
-  dispatch_dtype(c.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    const T* p = c.data<T>();
-    for (size_t k = 0; k < v.size(); ++k) v[k] = static_cast<double>(p[k]);
-    return 0;
-  });
-  return v;
-}
-
 // Integer labels (>= 0) of a label map, row-major; the largest is returned in `count`. Read in the
 // map's own dtype (no detour through doubles: label maps are read by the million per second).
 std::vector<int32_t> label_values(const Tensor& labels, int64_t& count) {
@@ -72,43 +57,69 @@ Shape one_channel_shape(const Tensor& like, DType) {
 Tensor label_objects(const Tensor& mask, int connectivity) {
   if (connectivity != 4 && connectivity != 8) argument_error("connectivity must be 4 or 8");
   ImageShape s = image_shape(mask, "mask");
-  std::vector<double> v = one_channel_values(mask, "mask");
+  if (s.channels != 1) argument_error("mask must have one channel");
+  Tensor c = mask.contiguous();
   const int64_t h = s.height, w = s.width;
-  std::vector<int32_t> comp(v.size(), 0);
-  std::vector<double> comp_value;  // per component (raster order of first pixel), its value
-  std::vector<int64_t> stack;
-  for (int64_t start = 0; start < h * w; ++start) {
-    if (v[static_cast<size_t>(start)] == 0.0 || comp[static_cast<size_t>(start)] != 0) continue;
-    const double value = v[static_cast<size_t>(start)];
-    comp_value.push_back(value);
-    const int32_t id = static_cast<int32_t>(comp_value.size());
-    comp[static_cast<size_t>(start)] = id;
-    stack.assign(1, start);
-    while (!stack.empty()) {
-      const int64_t p = stack.back();
-      stack.pop_back();
-      const int64_t i = p / w, j = p % w;
-      for (int64_t di = -1; di <= 1; ++di)
-        for (int64_t dj = -1; dj <= 1; ++dj) {
-          if ((di == 0 && dj == 0) || (connectivity == 4 && di != 0 && dj != 0)) continue;
-          const int64_t ni = i + di, nj = j + dj;
-          if (ni < 0 || ni >= h || nj < 0 || nj >= w) continue;
-          const size_t q = static_cast<size_t>(ni * w + nj);
-          if (comp[q] != 0 || v[q] != value) continue;
-          comp[q] = id;
-          stack.push_back(static_cast<int64_t>(q));
-        }
-    }
-  }
-  // Renumber: by value, then by first pixel (the component ids are already in raster order).
-  std::vector<size_t> order(comp_value.size());
-  std::iota(order.begin(), order.end(), size_t(0));
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return comp_value[a] < comp_value[b]; });
-  std::vector<int32_t> remap(comp_value.size() + 1, 0);
-  for (size_t k = 0; k < order.size(); ++k) remap[order[k] + 1] = static_cast<int32_t>(k + 1);
   Tensor out = Tensor::empty(DType::I32, one_channel_shape(mask, DType::I32));
-  int32_t* o = out.mutable_data<int32_t>();
-  for (size_t k = 0; k < comp.size(); ++k) o[k] = remap[static_cast<size_t>(comp[k])];
+  int32_t* comp = out.mutable_data<int32_t>();
+  // Two raster passes with union-find. A component's first pixel in raster order has no earlier
+  // neighbour of its value, so it makes a new provisional label; labels are made in raster order
+  // and unions keep the smaller root, so each root is its component's first pixel's label.
+  std::vector<int32_t> parent{0};
+  std::vector<double> root_value{0.0};
+  auto find = [&](int32_t x) {
+    while (parent[static_cast<size_t>(x)] != x) x = parent[static_cast<size_t>(x)] = parent[static_cast<size_t>(parent[static_cast<size_t>(x)])];
+    return x;
+  };
+  auto join = [&](int32_t a, int32_t b) {
+    a = find(a), b = find(b);
+    if (a != b) parent[static_cast<size_t>(std::max(a, b))] = std::min(a, b);
+    return std::min(a, b);
+  };
+  dispatch_dtype(c.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    const T* v = c.data<T>();
+    for (int64_t i = 0; i < h; ++i)
+      for (int64_t j = 0; j < w; ++j) {
+        const int64_t p = i * w + j;
+        const T value = v[p];
+        if (value == T(0)) {
+          comp[p] = 0;
+          continue;
+        }
+        int32_t label = 0;
+        auto look = [&](int64_t q) {
+          if (v[q] != value) return;
+          label = label ? join(label, comp[q]) : comp[q];
+        };
+        if (j > 0) look(p - 1);
+        if (i > 0) {
+          look(p - w);
+          if (connectivity == 8) {
+            if (j > 0) look(p - w - 1);
+            if (j + 1 < w) look(p - w + 1);
+          }
+        }
+        if (!label) {
+          label = static_cast<int32_t>(parent.size());
+          parent.push_back(label);
+          root_value.push_back(static_cast<double>(value));
+        }
+        comp[p] = label;
+      }
+    return 0;
+  });
+  // Renumber the roots: by value, then by first pixel (the root labels are in raster order).
+  std::vector<int32_t> roots;
+  for (int32_t x = 1; x < static_cast<int32_t>(parent.size()); ++x)
+    if (find(x) == x) roots.push_back(x);
+  std::stable_sort(roots.begin(), roots.end(), [&](int32_t a, int32_t b) {
+    return root_value[static_cast<size_t>(a)] < root_value[static_cast<size_t>(b)];
+  });
+  std::vector<int32_t> number(parent.size(), 0);
+  for (size_t k = 0; k < roots.size(); ++k) number[static_cast<size_t>(roots[k])] = static_cast<int32_t>(k + 1);
+  for (int64_t p = 0; p < h * w; ++p)
+    if (comp[p]) comp[p] = number[static_cast<size_t>(find(comp[p]))];
   return out;
 }
 
