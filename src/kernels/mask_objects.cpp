@@ -131,15 +131,22 @@ Tensor label_stats(const Tensor& labels) {
   float* o = out.mutable_data<float>();
   std::vector<int64_t> x1(static_cast<size_t>(k), s.width), y1(static_cast<size_t>(k), s.height);
   std::vector<int64_t> x2(static_cast<size_t>(k), -1), y2(static_cast<size_t>(k), -1), n(static_cast<size_t>(k), 0);
-  for (int64_t i = 0; i < s.height; ++i)
-    for (int64_t j = 0; j < s.width; ++j) {
-      const int32_t v = l[static_cast<size_t>(i * s.width + j)];
-      if (v == 0) continue;
-      const size_t c = static_cast<size_t>(v - 1);
-      ++n[c];
-      x1[c] = std::min(x1[c], j), x2[c] = std::max(x2[c], j);
-      y1[c] = std::min(y1[c], i), y2[c] = std::max(y2[c], i);
+  // Label maps are runs of equal labels: each run updates its label once.
+  for (int64_t i = 0; i < s.height; ++i) {
+    const int32_t* row = l.data() + i * s.width;
+    for (int64_t j = 0; j < s.width;) {
+      const int32_t v = row[j];
+      int64_t e = j + 1;
+      while (e < s.width && row[e] == v) ++e;
+      if (v != 0) {
+        const size_t c = static_cast<size_t>(v - 1);
+        n[c] += e - j;
+        x1[c] = std::min(x1[c], j), x2[c] = std::max(x2[c], e - 1);
+        y1[c] = std::min(y1[c], i), y2[c] = std::max(y2[c], i);
+      }
+      j = e;
     }
+  }
   for (size_t c = 0; c < static_cast<size_t>(k); ++c) {
     float* row = o + 5 * c;
     row[0] = static_cast<float>(n[c]);
@@ -242,6 +249,10 @@ Tensor fill_where(const Tensor& image, const Tensor& mask, const std::vector<dou
   dispatch_dtype(mc.dtype(), [&](auto tag) {
     using M = decltype(tag);
     const M* p = mc.data<M>();
+    if (m.channels == 1) {  // the usual mask: a loop the compiler vectorizes
+      for (size_t k = 0; k < set.size(); ++k) set[k] = p[k] != M(0);
+      return 0;
+    }
     for (size_t k = 0; k < set.size(); ++k)
       for (int64_t c = 0; c < m.channels && !set[k]; ++c) set[k] = p[static_cast<int64_t>(k) * m.channels + c] != M(0);
     return 0;
