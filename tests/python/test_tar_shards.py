@@ -70,6 +70,8 @@ def test_five_shards_of_2000_index_once_and_match_the_folder_bit_for_bit(ten_tho
     assert all(os.path.exists(p + ".pxidx") for p in paths)
     again = datasets.TarShards(str(root / "shards" / "*.tar"), progress=False)
     assert again.indexed == 0 and len(again) == 10000      # every index read from the cache
+    everything = datasets.TarShards(str(root / "shards" / "*"), progress=False)   # the .pxidx files are no shards
+    assert everything.shards == again.shards
     # every image decodes to the folder's pixels (in order: shuffle=False)
     with pp.Graph() as g:
         r = shards.load(shards.item(shuffle=False))

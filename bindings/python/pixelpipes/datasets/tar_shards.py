@@ -27,6 +27,8 @@ PathLike = Union[str, "os.PathLike[str]"]
 
 #: the version of the cached index files (a different one is rebuilt)
 INDEX_VERSION = 1
+#: the name ending of an index file: ``<shard>.pxidx``
+INDEX_SUFFIX = ".pxidx"
 #: the field extensions whose small contents go into the index instead of being read per sample
 TEXT_EXTENSIONS = ("cls", "txt", "json")
 #: a text field larger than this is an error: texts are held in the program
@@ -45,7 +47,9 @@ def expand_shards(urls_or_paths: Union[PathLike, Sequence[PathLike]]) -> List[st
             raise ValueError(f"{text!r}: TarShards reads local files only (no URLs or pipes): download the "
                              f"shards first")
         for expanded in _expand_braces(text):
-            matches = sorted(glob.glob(expanded)) if glob.has_magic(expanded) else [expanded]
+            # a glob never picks up the index files this class writes beside the shards
+            matches = (sorted(m for m in glob.glob(expanded) if not m.endswith(INDEX_SUFFIX))
+                       if glob.has_magic(expanded) else [expanded])
             if not matches:
                 raise FileNotFoundError(f"no tar shards match {expanded!r}")
             out += [os.path.normpath(os.path.abspath(m)) for m in matches]
@@ -116,7 +120,7 @@ def _index_paths(shard: str, cache_dir: Optional[str]) -> List[str]:
     from .synthetic import cache_dir as default_cache
     folder = cache_dir if cache_dir is not None else os.path.join(default_cache(), "tar-index")
     flat = shard.strip(os.sep).replace(os.sep, "__")
-    return [shard + ".pxidx", os.path.join(folder, flat + ".pxidx")]
+    return [shard + INDEX_SUFFIX, os.path.join(folder, flat + INDEX_SUFFIX)]
 
 
 def load_shard_index(shard: str, cache_dir: Optional[str] = None, rebuild: bool = False) -> Tuple[dict, bool]:
