@@ -36,10 +36,12 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-MEAN, STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
+sys.path.insert(0, str(ROOT / "benchmarks" / "throughput"))
+import systems  # noqa: E402  (the throughput benchmark: its decode floor and normalization constants)
+
+MEAN, STD = systems.MEAN, systems.STD
 
 
 def make_sources(args):
@@ -104,23 +106,10 @@ def rate_pixelpipes(pipeline, args) -> float:
 
 
 def rate_decode_floor(files, args) -> float:
-    import cv2
-    from concurrent.futures import ThreadPoolExecutor
-    cv2.setNumThreads(1)
-
-    def decode(path):
-        with open(path, "rb") as f:
-            return cv2.imdecode(np.frombuffer(f.read(), np.uint8), cv2.IMREAD_COLOR).shape
-    order = np.random.default_rng(1).permutation(len(files))
-    with ThreadPoolExecutor(args.threads) as pool:
-        list(pool.map(decode, [files[i] for i in order[:args.batch]]))
-        n, t0, k = 0, time.perf_counter(), args.batch
-        while n < args.images:
-            idx = order[k % len(files):k % len(files) + args.batch]
-            k += args.batch
-            list(pool.map(decode, [files[i] for i in idx]))
-            n += len(idx)
-        return n / (time.perf_counter() - t0)
+    """The throughput benchmark's decode floor (throughput/systems.py) on the same files."""
+    n, seconds = systems.run_decode_floor(argparse.Namespace(threads=args.threads, batch=args.batch, warmup=1,
+                                                             images=args.images), files, None)
+    return n / seconds
 
 
 def drop_page_cache() -> bool:

@@ -89,10 +89,14 @@ void MappedFile::pread_all(uint8_t* out, size_t size, uint64_t offset) const {
   }
 }
 
-Tensor MappedFile::read(uint64_t offset, uint64_t length) const {
+void MappedFile::check_range(uint64_t offset, uint64_t length) const {
   if (offset > size() || length > size() - offset)
     range_error("bytes [" + std::to_string(offset) + ", " + std::to_string(offset) + " + " + std::to_string(length) +
                 ") are outside '" + path_ + "', which has " + std::to_string(size()) + " bytes (was it replaced?)");
+}
+
+Tensor MappedFile::read(uint64_t offset, uint64_t length) const {
+  check_range(offset, length);
   Tensor t = Tensor::empty(DType::U8, Shape{static_cast<int64_t>(length)});
   pread_all(t.mutable_bytes(), static_cast<size_t>(length), offset);
   return t;
@@ -117,9 +121,7 @@ const uint8_t* MappedFile::mapping() const {
 Tensor MappedFile::view_or_read(uint64_t offset, DType dtype, const Shape& shape) const {
   const size_t element = dtype_size(dtype);
   const uint64_t bytes = static_cast<uint64_t>(checked_numel(shape, element)) * element;
-  if (offset > size() || bytes > size() - offset)
-    range_error("bytes [" + std::to_string(offset) + ", " + std::to_string(offset) + " + " + std::to_string(bytes) +
-                ") are outside '" + path_ + "', which has " + std::to_string(size()) + " bytes (was it replaced?)");
+  check_range(offset, bytes);
   const Shape strides = contiguous_strides(shape, element);
   // Views need the element alignment that kernels assume, and bool bytes must be normalized.
   if (bytes >= kViewBytes && dtype != DType::Bool && offset % element == 0) {

@@ -77,6 +77,9 @@ class MappedFile : public std::enable_shared_from_this<MappedFile> {
   const uint8_t* mapping() const;
 
  private:
+  // PXP_EOUT_OF_RANGE naming the file unless [offset, offset + length) lies inside it.
+  void check_range(uint64_t offset, uint64_t length) const;
+
   std::string path_;
   OpenedFile file_;
   mutable std::once_flag mapped_;

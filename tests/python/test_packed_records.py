@@ -1,6 +1,5 @@
 """Packed records (docs/packed-records.md): written from a dataset or from dicts, read by the library
 record by record (io.record_bytes, io.record_array), and every malformed file refused cleanly."""
-import os
 import struct
 import subprocess
 import sys
@@ -14,16 +13,13 @@ from pixelpipes import datasets
 from pixelpipes.datasets.packed_records import DESCRIPTOR_BYTES, PREAMBLE_BYTES
 from pixelpipes.errors import DecodeError, OutOfRangeError, TypeCheckError
 
-from test_tar_shards import photo_folder, tiny_folder
+from test_tar_shards import in_order, photo_folder, tiny_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def decoded(ds, n, threads=1):
-    with pp.Graph() as g:
-        r = ds.load(ds.item(shuffle=False))
-        r.output(names=["image", "label"])
-    return list(pp.compile(g, seed=0).batches(n, stop=n, threads=threads))[0]
+    return list(in_order(ds).batches(n, stop=n, threads=threads))[0]
 
 
 def test_packed_photos_decode_like_the_folder(tmp_path):
@@ -32,13 +28,7 @@ def test_packed_photos_decode_like_the_folder(tmp_path):
     assert datasets.write_packed_records(path, folder, progress=False) == len(folder)
     ds = datasets.PackedRecords(path)
     assert len(ds) == len(folder) and ds.has_labels
-    with pp.Graph() as g:
-        r = ds.load(ds.item(shuffle=False))
-        r.output(names=["image", "label"])
-    with pp.Graph() as h:
-        r = folder.load(folder.item(shuffle=False))
-        r.output(names=["image", "label"])
-    ours, theirs = pp.compile(g), pp.compile(h)
+    ours, theirs = in_order(ds), in_order(folder)
     for i in range(len(folder)):
         a, b = ours.run(i), theirs.run(i)
         assert np.array_equal(a["image"], b["image"]) and int(a["label"]) == int(b["label"]) == folder.labels[i]

@@ -43,12 +43,12 @@ def photo_folder(root: Path) -> datasets.ImageFolder:
     return datasets.ImageFolder(str(root))
 
 
-def outputs(ds, positions, shuffle=True, seed=5):
+def in_order(ds):
+    """The pipeline of ``ds``'s items in order (no shuffle): outputs image and label."""
     with pp.Graph() as g:
-        r = ds.load(ds.item(shuffle=shuffle, label="items"))
-        r.output(names=["image", "label", "item"])
-    pipeline = pp.compile(g, seed=seed)
-    return pipeline, [pipeline.run(int(i)) for i in positions]
+        r = ds.load(ds.item(shuffle=False))
+        r.output(names=["image", "label"])
+    return pp.compile(g, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -73,13 +73,7 @@ def test_five_shards_of_2000_index_once_and_match_the_folder_bit_for_bit(ten_tho
     everything = datasets.TarShards(str(root / "shards" / "*"), progress=False)   # the .pxidx files are no shards
     assert everything.shards == again.shards
     # every image decodes to the folder's pixels (in order: shuffle=False)
-    with pp.Graph() as g:
-        r = shards.load(shards.item(shuffle=False))
-        r.output(names=["image", "label"])
-    with pp.Graph() as h:
-        r = folder.load(folder.item(shuffle=False))
-        r.output(names=["image", "label"])
-    ours, theirs = pp.compile(g, seed=0), pp.compile(h, seed=0)
+    ours, theirs = in_order(shards), in_order(folder)
     for a, b in zip(ours.batches(500, stop=10000, threads=2), theirs.batches(500, stop=10000, threads=2)):
         assert np.array_equal(a["image"], b["image"]) and np.array_equal(a["label"], b["label"])
 
@@ -172,11 +166,12 @@ def test_a_changed_shard_is_indexed_again_and_errors_name_the_shard(tmp_path):
     with pp.Graph() as g:
         g.output("image", shards.load(shards.item(shuffle=False))["image"])
     pipeline = pp.compile(g)
-    # corrupt the first image's bytes in place (same size: the index still matches)
+    # corrupt the first image's bytes in place (same size: the program's offsets still hold)
     offset, size = (int(v) for v in shards.image_ranges[0])
     with open(path, "r+b") as f:
         f.seek(offset)
         f.write(b"\0" * size)
+    assert datasets.TarShards(path, progress=False).indexed == 1   # a new modification time: indexed again
     with pytest.raises(DecodeError) as e:
         pipeline.run(0)
     assert e.value.file == path and e.value.sample == 0
@@ -188,6 +183,38 @@ def test_a_changed_shard_is_indexed_again_and_errors_name_the_shard(tmp_path):
     assert path in str(e.value)
     with pytest.raises(ValueError):
         datasets.TarShards(path, progress=False)
+
+
+def test_the_index_goes_to_the_cache_folder_when_the_shard_folder_is_not_writable(tmp_path, monkeypatch):
+    from pixelpipes.datasets import tar_shards
+    folder = photo_folder(tmp_path / "folder")
+    (path,) = datasets.write_tar_shards(folder, str(tmp_path / "s-{shard}.tar"), samples_per_shard=10, progress=False)
+    written = tar_shards.write_atomically
+
+    def read_only_beside_shards(target, data):
+        if str(target).startswith(str(tmp_path / "s-")):
+            raise PermissionError(13, "Permission denied", str(target))
+        written(target, data)
+    monkeypatch.setattr(tar_shards, "write_atomically", read_only_beside_shards)
+    cache = tmp_path / "cache"
+    assert datasets.TarShards(path, cache_dir=cache, progress=False).indexed == 1
+    assert not os.path.exists(path + ".pxidx") and len(os.listdir(cache)) == 1
+    again = datasets.TarShards(path, cache_dir=cache, progress=False)
+    assert again.indexed == 0 and len(again) == len(folder)
+
+
+def test_a_failing_write_leaves_the_complete_shards_and_no_partial_one(tmp_path):
+    photo = (PHOTOS / "camera.jpg").read_bytes()
+
+    def items():
+        for k in range(5):
+            if k == 3:
+                raise RuntimeError("the source broke")
+            yield datasets.RawItem(photo, "jpg", k, f"item {k}")
+    with pytest.raises(RuntimeError, match="the source broke"):
+        datasets.write_tar_shards(items(), str(tmp_path / "s-{shard}.tar"), samples_per_shard=2, progress=False)
+    assert sorted(os.listdir(tmp_path)) == ["s-0.tar"]   # shard 1 was open: gone, with its temporary file
+    assert datasets.TarShards(str(tmp_path / "s-0.tar"), progress=False).labels == [0, 1]
 
 
 def test_clear_errors_for_what_tar_shards_cannot_read(tmp_path):

@@ -9,19 +9,6 @@ from typing import BinaryIO, Iterator, Union
 PathLike = Union[str, "os.PathLike[str]"]
 
 
-def write_atomically(path: PathLike, data: bytes) -> None:
-    path = os.fspath(path)
-    tmp = f"{path}.tmp{os.getpid()}"
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
 @contextlib.contextmanager
 def atomic_writer(path: PathLike) -> Iterator[BinaryIO]:
     """A file open for writing whose content appears at ``path`` only when the ``with`` block ends
@@ -36,3 +23,9 @@ def atomic_writer(path: PathLike) -> Iterator[BinaryIO]:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def write_atomically(path: PathLike, data: bytes) -> None:
+    """``data`` as the whole content of ``path`` (see :func:`atomic_writer`)."""
+    with atomic_writer(path) as f:
+        f.write(data)

@@ -12,7 +12,7 @@ from .atomic_file import write_atomically
 from .disasm import disassemble
 from .errors import check, last_error
 from .program import OutputInfo, Program
-from .values import _scratch, sample_outputs
+from .values import out_parameters, sample_outputs
 
 if TYPE_CHECKING:
     from .batches import BatchIterator
@@ -71,9 +71,9 @@ class Pipeline:
     def run(self, index: int) -> dict:
         """Computes sample ``index`` on the calling thread."""
         index = _index(index, "index")
-        out = _scratch.sample
+        out = out_parameters.sample
         with self._lock:
-            status = lib.pxp_pipeline_run(out, self._native, index)   # (_handle(workers=False))
+            status = lib.pxp_pipeline_run(out, self._handle(workers=False), index)
             if status < 0:
                 raise last_error(status)
             sample = ffi.gc(out[0], lib.pxp_sample_free)

@@ -31,7 +31,7 @@ class TensorMemory:
 _NUMPY_BY_CODE = {code: dtypes.NUMPY[name] for name, code in dtypes.CODES.items()}
 
 
-class _Scratch(threading.local):
+class _OutParameters(threading.local):
     """Out-parameters of the native calls, made once per thread: a sample's outputs are converted
     by the thousand per second, and each ffi.new costs as much as the call it serves."""
 
@@ -42,7 +42,7 @@ class _Scratch(threading.local):
         self.output = ffi.new("const pxp_value **")
 
 
-_scratch = _Scratch()
+out_parameters = _OutParameters()
 
 
 # pxp_tensor_view as laid out in C: data, dtype, ndim, shape[PXP_MAX_DIMS], strides[PXP_MAX_DIMS]
@@ -70,7 +70,7 @@ def tensor_to_numpy(view, owner, writable: bool = False) -> np.ndarray:
 
 def to_python(value, owner):
     """Converts a borrowed ``const pxp_value *`` (alive while ``owner`` is)."""
-    scratch = _scratch
+    scratch = out_parameters
     if lib.pxp_value_tensor(scratch.view, value) == lib.PXP_OK:   # the common case first
         return tensor_to_numpy(scratch.view, owner)
     status = lib.pxp_value_kind_get(scratch.kind, value)
@@ -97,14 +97,10 @@ def to_python(value, owner):
 def sample_outputs(sample, names) -> dict:
     """{name: value} of a gc-managed ``pxp_sample *`` whose outputs are named ``names``."""
     out = {}
-    scratch = _scratch
-    value, view = scratch.output, scratch.view   # (to_python's lists use pointers of their own)
+    value = out_parameters.output   # (to_python's lists use pointers of their own)
     for i, name in enumerate(names):
         status = lib.pxp_sample_output(value, sample, i)
         if status < 0:
             check(status)
-        if lib.pxp_value_tensor(view, value[0]) == 0:   # a tensor: the common case, inline
-            out[name] = tensor_to_numpy(view, sample)
-        else:
-            out[name] = to_python(value[0], sample)
+        out[name] = to_python(value[0], sample)
     return out

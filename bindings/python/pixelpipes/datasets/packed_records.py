@@ -14,8 +14,8 @@ from .. import dtypes
 from ..atomic_file import atomic_writer
 from ..node import Node, NodeLike
 from ..resource import Resource
-from .base import Dataset, read_image
-from .raw_items import RawItem, raw_items
+from .base import Dataset
+from .raw_items import RawItem, image_extension, raw_items
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -182,18 +182,16 @@ def write_packed_records(path: PathLike, dataset, progress: Optional[bool] = Non
     :class:`RawItem` objects) into one file: field ``image`` (each item's encoded file bytes, as
     they are) and, when the items have labels, ``label`` (i64). Returns the number of records.
     ``pixelpipes pack SOURCE OUT.pxrec`` does the same from the command line."""
-    items = raw_items(dataset)
     try:
         count = len(dataset)
     except TypeError:
         count = None
-    first: List[Optional[RawItem]] = []
 
     def records() -> Iterator[dict]:
-        for k, item in enumerate(items):
-            if not first:
-                first.append(item)
-            if (item.label is None) != (first[0].label is None):
+        labelled = None   # whether the items have labels: the first one says
+        for item in raw_items(dataset):
+            labelled = item.label is not None if labelled is None else labelled
+            if (item.label is not None) != labelled:
                 raise ValueError(f"{item.name}: some items have a label and some do not")
             record = {"image": item.image}
             if item.label is not None:
@@ -277,22 +275,5 @@ class PackedRecords(Dataset):
             for k, (offset, length) in enumerate(pairs):
                 f.seek(int(offset))
                 data = f.read(int(length))
-                yield RawItem(data, _sniff_extension(data), None if labels is None else int(labels[k]),
+                yield RawItem(data, image_extension(data), None if labels is None else int(labels[k]),
                               f"{self.path}[{k}]")
-
-
-def _sniff_extension(data: bytes) -> str:
-    """The usual file extension of encoded image bytes (``bin`` when unknown)."""
-    if data[:3] == b"\xff\xd8\xff":
-        return "jpg"
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        return "png"
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return "webp"
-    if data[:2] == b"BM":
-        return "bmp"
-    if data[:4] in (b"II*\0", b"MM\0*"):
-        return "tif"
-    if data[:2] in (b"P5", b"P6", b"P2", b"P3"):
-        return "pnm"
-    return "bin"

@@ -43,3 +43,20 @@ def raw_items(dataset) -> Iterator[RawItem]:
     else:
         raise TypeError(f"cannot write the items of {type(dataset).__name__}: tar shards and packed records are "
                         f"written from an ImageFolder, a FileList, TarShards, PackedRecords or RawItem objects")
+
+
+def image_extension(data: bytes) -> str:
+    """The usual file extension of encoded image bytes (``bin`` when unknown)."""
+    if data[:3] == b"\xff\xd8\xff":
+        return "jpg"
+    if data[:8] == b"\x89PNG\r\n\x1a\n":
+        return "png"
+    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
+        return "webp"
+    if data[:2] == b"BM":
+        return "bmp"
+    if data[:4] in (b"II*\0", b"MM\0*"):
+        return "tif"
+    if data[:2] in (b"P5", b"P6", b"P2", b"P3"):
+        return "pnm"
+    return "bin"

@@ -21,7 +21,7 @@ from ..atomic_file import write_atomically
 from ..node import Node, NodeLike
 from ..resource import Resource
 from .base import IMAGE_EXTENSIONS, Dataset, element
-from .raw_items import RawItem, raw_items
+from .raw_items import RawItem, image_extension, raw_items
 
 PathLike = Union[str, "os.PathLike[str]"]
 
@@ -286,8 +286,7 @@ class TarShards(Dataset):
                 offset, size = (int(v) for v in self.image_ranges[k])
                 f.seek(offset)
                 data = f.read(size)
-                from .packed_records import _sniff_extension
-                yield RawItem(data, _sniff_extension(data), None if self.labels is None else self.labels[k],
+                yield RawItem(data, image_extension(data), None if self.labels is None else self.labels[k],
                               f"{self.shards[s]}:{key}")
         finally:
             for h in handles.values():
@@ -303,6 +302,7 @@ def write_tar_shards(dataset, pattern: PathLike, samples_per_shard: int = 1000,
     the items have labels), keys being the item numbers, zero-padded to 9 digits. Each shard
     appears only when complete. Returns the shard paths. ``pixelpipes pack SOURCE OUT --tar``
     does the same from the command line."""
+    import contextlib
     import io
     from ..atomic_file import atomic_writer
     from ..progress import Meter, summary_wanted
@@ -318,7 +318,6 @@ def write_tar_shards(dataset, pattern: PathLike, samples_per_shard: int = 1000,
         total = None
     meter = Meter(total=total, desc="writing tar shards", unit="img", progress=progress)
     paths: List[str] = []
-    writer = tar = None
 
     def add(tar_file, name: str, data: bytes) -> None:
         info = tarfile.TarInfo(name)
@@ -326,32 +325,21 @@ def write_tar_shards(dataset, pattern: PathLike, samples_per_shard: int = 1000,
         info.mode = 0o644
         tar_file.addfile(info, io.BytesIO(data))
 
-    def close_shard() -> None:
-        if tar is not None:
-            tar.close()
-            writer.__exit__(None, None, None)
-
-    try:
+    with contextlib.ExitStack() as shard:   # the open shard: completed at the next one, or at the end
+        tar = None
         for k, item in enumerate(raw_items(dataset)):
             if k % samples_per_shard == 0:
-                close_shard()
+                shard.close()
                 path = os.path.abspath(pattern.format(shard=len(paths)))
                 os.makedirs(os.path.dirname(path), exist_ok=True)
-                writer = atomic_writer(path)
-                tar = tarfile.open(fileobj=writer.__enter__(), mode="w", format=tarfile.USTAR_FORMAT)
+                tar = shard.enter_context(tarfile.open(fileobj=shard.enter_context(atomic_writer(path)), mode="w",
+                                                       format=tarfile.USTAR_FORMAT))
                 paths.append(path)
             key = f"{k:09d}"
             add(tar, f"{key}.{item.extension or 'bin'}", item.image)
             if item.label is not None:
                 add(tar, f"{key}.cls", str(int(item.label)).encode())
             meter.update(1)
-        close_shard()
-        tar = None
-    except BaseException as e:
-        if tar is not None:
-            tar.close()
-            writer.__exit__(type(e), e, e.__traceback__)
-        raise
     meter.close(quiet=not summary_wanted(progress))
     if not paths:
         raise ValueError("no items to write")
