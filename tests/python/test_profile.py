@@ -46,12 +46,18 @@ def test_profile_counts_samples_times_executions():
 
 def test_slow_op_takes_more_time_than_a_cheap_one():
     p = pp.compile(branch_graph(), seed=1)
-    by_label = rows_by_label(p.profile(6))
-    blur, cheap = by_label["blur"], by_label["label"]
-    assert blur["seconds"] > 0
-    # 3 large float blurs against 6 scalar draws: orders of magnitude apart
-    assert blur["seconds"] > 20 * cheap["seconds"]
-    assert abs(blur["seconds_per_call"] * blur["count"] - blur["seconds"]) < 1e-9
+    # the fastest of 8 single-sample measurements of each, so that a preemption inside one timed
+    # op (a shared CI machine does that) spoils one measurement, not the comparison
+    fastest_blur = fastest_draw = float("inf")
+    for start in range(0, 16, 2):
+        by_label = rows_by_label(p.profile(1, start=start))   # even: takes the blur
+        blur, draw = by_label["blur"], by_label["label"]
+        assert blur["count"] == 1 and draw["count"] == 1
+        assert abs(blur["seconds_per_call"] * blur["count"] - blur["seconds"]) < 1e-9
+        fastest_blur, fastest_draw = min(fastest_blur, blur["seconds"]), min(fastest_draw, draw["seconds"])
+    assert fastest_blur > 0
+    # a large float blur against a scalar draw: orders of magnitude apart
+    assert fastest_blur > 20 * fastest_draw
 
 
 def test_counts_add_up_over_threads_and_each_call_starts_from_zero():
