@@ -12,6 +12,9 @@
 #include "kernels/image_dtype.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/lookup.hpp"
+#include "kernels/rgb_planes.hpp"
+#include "kernels/vector_clones.hpp"
+#include "kernels/vector_math.hpp"
 
 namespace pxp::kernels {
 
@@ -32,29 +35,6 @@ template <typename T> inline float gray_of(const T* p) {
   static_assert(std::is_floating_point_v<T> || std::is_unsigned_v<T>);
   if constexpr (!std::is_floating_point_v<T>) g = static_cast<float>(static_cast<int32_t>(g));
   return g;
-}
-
-// The three products of gray_of for every u8 value: the same floats, so gray_of_u8 has the same
-// bits as gray_of<uint8_t> with lookups in place of conversions and multiplies.
-struct GrayProducts {
-  std::array<float, 256> r, g, b;
-  GrayProducts() {
-    for (int v = 0; v < 256; ++v) {
-      r[static_cast<size_t>(v)] = kR * static_cast<float>(v);
-      g[static_cast<size_t>(v)] = kG * static_cast<float>(v);
-      b[static_cast<size_t>(v)] = kB * static_cast<float>(v);
-    }
-  }
-};
-
-// floor(gray) of a u8 RGB pixel, as an integer in [0, 255].
-inline int32_t gray_of_u8(const GrayProducts& t, const uint8_t* p) {
-  return static_cast<int32_t>(t.r[p[0]] + t.g[p[1]] + t.b[p[2]]);
-}
-
-const GrayProducts& gray_products() {
-  static const GrayProducts products;
-  return products;
 }
 
 // x rounded to nearest and clamped to [0, 255] without branches (random pixel data makes
@@ -215,11 +195,6 @@ ByteTable brightness_table(double factor) {
   return t;
 }
 
-ByteTable identity_table() {
-  ByteTable t;
-  for (int v = 0; v < 256; ++v) t[static_cast<size_t>(v)] = static_cast<uint8_t>(v);
-  return t;
-}
 
 // Mean gray (floored per pixel, torchvision's) of a gray or RGB image, of generic pixel type.
 template <typename T> float gray_mean(const T* src, int64_t n, int64_t c) {
@@ -242,39 +217,148 @@ template <typename T> float gray_mean(const T* src, int64_t n, int64_t c) {
   return n > 0 ? static_cast<float>(sum / static_cast<double>(n)) : 0.0f;
 }
 
+// Sum of the floored grays of n <= 2^23 / 255 u8 RGB pixels (an int32 cannot overflow): gray_of's
+// float products added in the same order, computed instead of looked up so that it vectorizes.
+inline __attribute__((always_inline)) int32_t gray_sum_body(const uint8_t* p, int n) {
+  int32_t sum = 0;
+  for (int i = 0; i < n; ++i)
+    sum += static_cast<int32_t>(kR * static_cast<float>(p[3 * i]) + kG * static_cast<float>(p[3 * i + 1]) +
+                                kB * static_cast<float>(p[3 * i + 2]));
+  return sum;
+}
+PXP_VECTOR_CLONES int32_t gray_sum_narrow(const uint8_t* p, int n) { return gray_sum_body(p, n); }
+PXP_WIDE_AVX512 int32_t gray_sum_wide(const uint8_t* p, int n) { return gray_sum_body(p, n); }
+
 // The same mean for a u8 image whose values are first mapped through `table` (brightness before
-// contrast, fused), with the gray products looked up.
-float gray_mean_u8(const uint8_t* src, int64_t n, int64_t c, const ByteTable& table) {
+// contrast, fused): a block at a time through a buffer that stays in L1.
+float gray_mean_u8(const uint8_t* src, int64_t n, int64_t c, const ByteTable* table) {
   int64_t total = 0;
   if (c == 3) {
-    const GrayProducts& products = gray_products();
-    for (int64_t i = 0; i < n; ++i) {
-      const uint8_t* p = src + 3 * i;
-      const uint8_t q[3] = {table[p[0]], table[p[1]], table[p[2]]};
-      total += gray_of_u8(products, q);
+    constexpr int kBlock = 1024;
+    uint8_t mapped[3 * kBlock];
+    const bool wide = cpu_has_avx512();
+    for (int64_t i = 0; i < n; i += kBlock) {
+      const int m = static_cast<int>(std::min<int64_t>(kBlock, n - i));
+      const uint8_t* block = src + 3 * i;
+      if (table) {
+        lookup_u8(block, mapped, 3 * m, table->data());
+        block = mapped;
+      }
+      total += wide ? gray_sum_wide(block, m) : gray_sum_narrow(block, m);
     }
+  } else if (table) {
+    for (int64_t i = 0; i < n; ++i) total += (*table)[src[i]];
   } else {
-    for (int64_t i = 0; i < n; ++i) total += table[src[i]];
+    for (int64_t i = 0; i < n; ++i) total += src[i];
   }
   return n > 0 ? static_cast<float>(static_cast<double>(total) / static_cast<double>(n)) : 0.0f;
 }
 
-// Saturation of one u8 RGB pixel: round(x * f + gray * (1 - f)) with both products looked up.
-struct SaturationU8 {
-  std::array<float, 256> scaled, gray_part;
-  const GrayProducts& products = gray_products();
-  explicit SaturationU8(double factor) {
-    const float f = static_cast<float>(factor), g = 1.0f - f;
-    for (int v = 0; v < 256; ++v) {
-      scaled[static_cast<size_t>(v)] = static_cast<float>(v) * f;
-      gray_part[static_cast<size_t>(v)] = static_cast<float>(v) * g;
-    }
+// Saturation of n u8 RGB pixels held as planes (in place): round(x * f + floor(gray) * (1 - f)),
+// the same float operations in the same order as saturate_pixel.
+inline __attribute__((always_inline)) void saturate_planes_body(uint8_t* r, uint8_t* g, uint8_t* b, int n, float f) {
+  const float keep = 1.0f - f;
+  for (int i = 0; i < n; ++i) {
+    const float rf = static_cast<float>(r[i]), gf = static_cast<float>(g[i]), bf = static_cast<float>(b[i]);
+    const float gray = static_cast<float>(static_cast<int32_t>(kR * rf + kG * gf + kB * bf)) * keep;
+    r[i] = round_u8(rf * f + gray);
+    g[i] = round_u8(gf * f + gray);
+    b[i] = round_u8(bf * f + gray);
   }
-  void operator()(const uint8_t* p, uint8_t* out) const {
-    float gray = gray_part[static_cast<size_t>(gray_of_u8(products, p))];
-    for (int k = 0; k < 3; ++k) out[k] = round_to_u8(scaled[p[k]] + gray);
+}
+PXP_VECTOR_CLONES void saturate_planes(uint8_t* r, uint8_t* g, uint8_t* b, int n, float f) {
+  saturate_planes_body(r, g, b, n, f);
+}
+PXP_WIDE_AVX512 void saturate_planes_wide(uint8_t* r, uint8_t* g, uint8_t* b, int n, float f) {
+  saturate_planes_body(r, g, b, n, f);
+}
+
+// Saturation of n u8 RGB pixels, a block of planes at a time (they stay in L1).
+void saturate_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, float f) {
+  constexpr int kBlock = 1024;
+  alignas(64) uint8_t planes[3][kBlock];
+  const bool wide = cpu_has_avx512();
+  for (int64_t i = 0; i < n; i += kBlock) {
+    const int m = static_cast<int>(std::min<int64_t>(kBlock, n - i));
+    split_rgb(src + 3 * i, planes[0], planes[1], planes[2], m);
+    if (wide) saturate_planes_wide(planes[0], planes[1], planes[2], m, f);
+    else saturate_planes(planes[0], planes[1], planes[2], m, f);
+    merge_rgb(planes[0], planes[1], planes[2], dst + 3 * i, m);
   }
-};
+}
+
+// adjust_hue's per-pixel float math (rgb_to_hsv, shift, hsv_to_rgb) for u8 RGB without branches:
+// the same operations in the same order, with selects for the branches, so the same bits
+// (tests/cpp/color_hue_saturation_test.cpp compares every colour). On planes, in place, so that it
+// vectorizes (stride-3 bytes inside the math loop made GCC judge it not worth vectorizing).
+inline __attribute__((always_inline)) void hue_shift_planes_body(uint8_t* rp, uint8_t* gp, uint8_t* bp, int n,
+                                                                 float shift) {
+  constexpr float kSixth = 1.0f / 6.0f, inv = 1.0f / 255.0f;
+  for (int i = 0; i < n; ++i) {
+    const float r = static_cast<float>(rp[i]) * inv, g = static_cast<float>(gp[i]) * inv,
+                b = static_cast<float>(bp[i]) * inv;
+    const float maxc = std::max(r, std::max(g, b)), minc = std::min(r, std::min(g, b));
+    const bool eqc = maxc == minc;
+    const float cr = maxc - minc;
+    const float s = cr / pick(eqc, 1.0f, maxc);
+    const float div = pick(eqc, 1.0f, cr);
+    // torchvision takes rc, gc, bc = (maxc - channel) / div and uses two of them: bc - gc where red
+    // is the maximum, 2 + rc - bc where green is, 4 + gc - rc otherwise. Each quotient is 0 for the
+    // maximum's channel, exactly 1 for the minimum's (cr / cr) and (maxc - mid) / div for the
+    // middle one: one division instead of three, the same bits.
+    const float mid = std::max(std::min(r, g), std::min(std::max(r, g), b));
+    const float middle = (maxc - mid) / div;
+    auto quotient = [&](float c) { return pick(c == maxc, 0.0f, pick(c == minc, 1.0f, middle)); };
+    const bool red = maxc == r, green = maxc == g;
+    const float x = quotient(pick(red, b, pick(green, r, g)));
+    const float y = quotient(pick(red, g, pick(green, b, r)));
+    float h = (pick(red, 0.0f, pick(green, 2.0f, 4.0f)) + x) - y;
+    // h / 6 correctly rounded without a division (slow: ~20 cycles per 8 lanes here): the product
+    // with 1/6, then one correction by the exact residual (fma) -- equal to the quotient for every
+    // h that occurs (the every-colour test)
+    const float guess = h * kSixth;
+    h = std::fma(std::fma(-guess, 6.0f, h), kSixth, guess) + 1.0f;
+    h = pick(h >= 1.0f, h - 1.0f, h);
+    h = h + shift;
+    h = pick(h < 0.0f, h + 1.0f, pick(h >= 1.0f, h - 1.0f, h));
+    const float h6 = h * 6.0f;
+    float sector = static_cast<float>(static_cast<int32_t>(h6));
+    const float frac = h6 - sector;
+    sector = pick(sector >= 6.0f, sector - 6.0f, sector);
+    const float v = maxc;
+    const float p = std::min(std::max(v * (1.0f - s), 0.0f), 1.0f);
+    const float q = std::min(std::max(v * (1.0f - s * frac), 0.0f), 1.0f);
+    const float t = std::min(std::max(v * (1.0f - s * (1.0f - frac)), 0.0f), 1.0f);
+    // per sector 0..5: R = v q p p t v, G = t v v q p p, B = p p t v v q
+    const float ro = pick(sector == 0.0f || sector == 5.0f, v, pick(sector == 1.0f, q, pick(sector == 4.0f, t, p)));
+    const float go = pick(sector == 0.0f, t, pick(sector <= 2.0f, v, pick(sector == 3.0f, q, p)));
+    const float bo = pick(sector <= 1.0f, p, pick(sector == 2.0f, t, pick(sector == 5.0f, q, v)));
+    rp[i] = round_u8(ro * 255.0f);
+    gp[i] = round_u8(go * 255.0f);
+    bp[i] = round_u8(bo * 255.0f);
+  }
+}
+
+PXP_VECTOR_CLONES void hue_shift_planes(uint8_t* r, uint8_t* g, uint8_t* b, int n, float shift) {
+  hue_shift_planes_body(r, g, b, n, shift);
+}
+PXP_WIDE_AVX512 void hue_shift_planes_wide(uint8_t* r, uint8_t* g, uint8_t* b, int n, float shift) {
+  hue_shift_planes_body(r, g, b, n, shift);
+}
+
+// adjust_hue of n u8 RGB pixels, a block of planes at a time (they stay in L1).
+void hue_shift_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, float shift) {
+  constexpr int kBlock = 1024;
+  alignas(64) uint8_t planes[3][kBlock];
+  const bool wide = cpu_has_avx512();
+  for (int64_t i = 0; i < n; i += kBlock) {
+    const int m = static_cast<int>(std::min<int64_t>(kBlock, n - i));
+    split_rgb(src + 3 * i, planes[0], planes[1], planes[2], m);
+    if (wide) hue_shift_planes_wide(planes[0], planes[1], planes[2], m, shift);
+    else hue_shift_planes(planes[0], planes[1], planes[2], m, shift);
+    merge_rgb(planes[0], planes[1], planes[2], dst + 3 * i, m);
+  }
+}
 
 template <typename T> void saturate_pixel(const T* p, T* out, float f, float g) {
   float gray = gray_of(p) * g;
@@ -297,7 +381,7 @@ Tensor adjust_contrast(const Tensor& image, double factor) {
   return dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     float mean;
-    if constexpr (std::is_same_v<T, uint8_t>) mean = gray_mean_u8(image.data<uint8_t>(), n, c, identity_table());
+    if constexpr (std::is_same_v<T, uint8_t>) mean = gray_mean_u8(image.data<uint8_t>(), n, c, nullptr);
     else mean = gray_mean(image.data<T>(), n, c);
     return map_values<T>(image, ContrastMap(mean, factor));
   });
@@ -313,8 +397,7 @@ Tensor adjust_saturation(const Tensor& image, double factor) {
     const T* src = image.data<T>();
     T* dst = out.mutable_data<T>();
     if constexpr (std::is_same_v<T, uint8_t>) {
-      const SaturationU8 saturate(factor);
-      for (int64_t i = 0; i < n; ++i) saturate(src + 3 * i, dst + 3 * i);
+      saturate_row_u8(src, dst, n, static_cast<float>(factor));
     } else {
       const float f = static_cast<float>(factor), g = 1.0f - f;
       for (int64_t i = 0; i < n; ++i) saturate_pixel(src + 3 * i, dst + 3 * i, f, g);
@@ -334,7 +417,7 @@ Tensor adjust_brightness_contrast_saturation(const Tensor& image, double brightn
   const int64_t c = channel_count(image), n = pixel_count(image);
   const uint8_t* src = image.data<uint8_t>();
   const ByteTable bright = brightness_table(brightness);
-  const ContrastMap contrast_map(gray_mean_u8(src, n, c, bright), contrast);
+  const ContrastMap contrast_map(gray_mean_u8(src, n, c, &bright), contrast);
   ByteTable both;
   for (size_t v = 0; v < 256; ++v) both[v] = contrast_map(bright[v]);
   Tensor out = like(image, DType::U8);
@@ -343,11 +426,13 @@ Tensor adjust_brightness_contrast_saturation(const Tensor& image, double brightn
     lookup_u8(src, dst, n, both.data());
     return out;
   }
-  const SaturationU8 saturate(saturation);
-  for (int64_t i = 0; i < n; ++i) {
-    const uint8_t* p = src + 3 * i;
-    const uint8_t q[3] = {both[p[0]], both[p[1]], both[p[2]]};
-    saturate(q, dst + 3 * i);
+  // the mapped pixels a block at a time through a buffer that stays in L1, then saturated
+  constexpr int64_t kBlock = 1024;
+  uint8_t mapped[3 * kBlock];
+  for (int64_t i = 0; i < n; i += kBlock) {
+    const int64_t m = std::min(kBlock, n - i);
+    lookup_u8(src + 3 * i, mapped, 3 * m, both.data());
+    saturate_row_u8(mapped, dst + 3 * i, m, static_cast<float>(saturation));
   }
   return out;
 }
@@ -357,6 +442,11 @@ Tensor adjust_hue(const Tensor& image, double shift) {
   if (channel_count(image) == 1) return image;  // torchvision: hue of gray is undefined, kept
   const int64_t n = pixel_count(image);
   const float s = static_cast<float>(shift);
+  if (image.dtype() == DType::U8) {
+    Tensor out = like(image, DType::U8);
+    hue_shift_row_u8(image.data<uint8_t>(), out.mutable_data<uint8_t>(), n, s);
+    return out;
+  }
   return dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const float m = max_of<T>(), inv = 1.0f / m;

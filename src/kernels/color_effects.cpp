@@ -9,6 +9,7 @@
 
 #include "core/error.hpp"
 #include "kernels/color.hpp"
+#include "kernels/rounding.hpp"
 
 namespace pxp::kernels {
 
@@ -21,12 +22,8 @@ Tensor u8_image(const Tensor& image, const char* op) {
 }
 
 inline uint8_t trunc_u8(float v) { return static_cast<uint8_t>(v <= 0.0f ? 0.0f : (v >= 255.0f ? 255.0f : v)); }
-// Round to nearest, halves to even (np.rint), for 0 <= v < 2^22: adding and removing 1.5 * 2^23
-// leaves v rounded in the default rounding mode (no libm call, unlike std::nearbyint).
-inline float rint_small(float v) {
-  const float magic = 12582912.0f;
-  return (v + magic) - magic;
-}
+// np.rint for 0 <= v < 2^22 (halves to even), without a libm call.
+inline float rint_small(float v) { return round_half_even_pixel(v); }
 // rint of x * 255 for x clipped to [0, 1] (albucore from_float after a clip), halves to even.
 inline uint8_t rint_unit_u8(float x) {
   x = x < 0.0f ? 0.0f : (x > 1.0f ? 1.0f : x);

@@ -11,6 +11,7 @@
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/vector_clones.hpp"
+#include "kernels/vector_math.hpp"
 
 namespace pxp::kernels {
 
@@ -50,24 +51,6 @@ inline uint8_t numpy_u8(float v) { return static_cast<uint8_t>(static_cast<int32
 
 // The HLS rows below reproduce OpenCV's float arithmetic step for step (no fused multiply-add: the
 // build turns contraction off, see vector_clones.hpp).
-
-// Round half to even for 0 <= v < 2^22 (the 1.5 * 2^23 trick; vectorizes), saturated to u8.
-inline uint8_t round_u8(float v) {
-  v = (v + 12582912.0f) - 12582912.0f;
-  return static_cast<uint8_t>(std::min(255.0f, std::max(0.0f, v)));
-}
-
-// c ? a : b through bit masks: GCC (trapping math) keeps float ?: as branches, these vectorize.
-inline float pick(bool c, float a, float b) {
-  uint32_t ia, ib;
-  std::memcpy(&ia, &a, 4);
-  std::memcpy(&ib, &b, 4);
-  uint32_t m = 0u - static_cast<uint32_t>(c);
-  uint32_t r = (ia & m) | (ib & ~m);
-  float f;
-  std::memcpy(&f, &r, 4);
-  return f;
-}
 
 // OpenCV's u8 RGB -> HLS (hue in [0, 180)), reproduced value for value: over all 2^24 colors it
 // equals cv2 4.10's cvtColor (tests/python/test_catalog_weather.py). The hue's multiply-add is
@@ -367,7 +350,7 @@ void blend_box(const cv::Mat& over, cv::Mat& out, const cv::Rect& box, double al
     for (int k = 0; k < n; ++k) {
       // round half to even by the 1.5 * 2^23 trick (vectorizes; the sum is in [0, 255])
       float v = a * static_cast<float>(o[k]) + b * static_cast<float>(d[k]);
-      v = (v + 12582912.0f) - 12582912.0f;
+      v = round_half_even_pixel(v);
       d[k] = static_cast<uint8_t>(std::min(255.0f, v));
     }
   }
@@ -440,7 +423,7 @@ Tensor sun_flare_overlay(const Tensor& image, const Tensor& flare, int64_t src_r
       auto& lut = steps[static_cast<size_t>(i * 3 + c)];
       for (int v = 0; v < 256; ++v) {
         float x = fa * over + fb * static_cast<float>(v);
-        x = (x + 12582912.0f) - 12582912.0f;
+        x = round_half_even_pixel(x);
         lut[static_cast<size_t>(v)] = static_cast<uint8_t>(std::min(255.0f, x));
       }
     }
