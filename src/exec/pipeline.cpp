@@ -17,11 +17,25 @@
 
 namespace pxp {
 
+namespace {
+// OpenCV's thread count is one setting of the whole process, not of the calling thread, and
+// setting it is not thread-safe (with the TBB backend it rebuilds a global arena). Parallelism is
+// ours, so it is set to 0 (OpenCV's parallel loops run serially) once, on the thread that makes
+// the first pipeline, before any worker exists: never by workers racing each other. At the first
+// pipeline, not its first pool, so that run() on the calling thread is one thread too (it ran
+// OpenCV's loops on every core until some pipeline had started workers).
+void turn_off_opencv_threads() {
+  static std::once_flag once;
+  std::call_once(once, [] { cv::setNumThreads(0); });
+}
+}  // namespace
+
 Pipeline::Pipeline(std::shared_ptr<const Program> program, const PipelineOptions& options)
     : program_(std::move(program)), seed_(options.seed), threads_(options.threads), limits_(options.limits),
       caller_(program_, options.limits), policy_(options.errors) {
   validate(options);
   if (threads_ == 0) threads_ = std::max(1u, std::thread::hardware_concurrency());
+  turn_off_opencv_threads();
 }
 
 Pipeline::Pipeline(std::shared_ptr<const Program> program, uint64_t seed, size_t threads, RunLimits limits)
@@ -104,21 +118,10 @@ std::vector<ProfileRow> Pipeline::profile() const {
   return rows;
 }
 
-namespace {
-// OpenCV's thread count is one setting of the whole process, not of the calling thread, and
-// setting it is not thread-safe (with the TBB backend it rebuilds a global arena). Parallelism is
-// ours, so it is set to 0 (OpenCV's parallel loops run serially) once, on the thread that starts
-// the first pool, before any worker exists: never by workers racing each other.
-void turn_off_opencv_threads() {
-  static std::once_flag once;
-  std::call_once(once, [] { cv::setNumThreads(0); });
-}
-}  // namespace
 
 void Pipeline::start_pool() {
   if (pool_ && !pool_->forked()) return;
   if (pool_) drop_pool();  // made before a fork(): its threads are not in this process
-  turn_off_opencv_threads();
   // Built aside and committed together, so a failure (no memory, no thread) leaves no half pool.
   std::vector<std::unique_ptr<Interpreter>> interpreters;
   for (size_t w = 0; w < threads_; ++w) {

@@ -127,8 +127,8 @@ void register_color_tone_ops(Registry& r) {
 
   r.add(OpBuilder("color.to_gray")
             .allocates_destination()
-            .doc("albumentations' to_gray methods on u8: weighted_average (x / 255 as f32, 0.299 R + 0.587 G + "
-                 "0.114 B, rint(y * 255)), from_lab (L of OpenCV's u8 Lab), desaturation ((max + min) // 2), "
+            .doc("albumentations' to_gray methods on u8: weighted_average (OpenCV's u8 RGB2GRAY, as albumentations "
+                 "calls it: (9798 R + 19235 G + 3735 B + 2^14) >> 15), from_lab (L of OpenCV's u8 Lab), desaturation ((max + min) // 2), "
                  "average (sum // C), max, pca (the first principal component of the pixels, signed with its "
                  "largest entry positive, min-max scaled, rint(y * 255)); the gray channel repeated `channels` times.")
             .input("image", kU8Image)

@@ -4,6 +4,12 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include <opencv2/core/utility.hpp>
 
 #include "exec/interpreter.hpp"
 #include "program_builder.hpp"
@@ -107,6 +113,22 @@ TEST(ThreadPool, ShutdownFinishesQueuedWork) {
     for (int i = 0; i < 200; ++i) pool.submit([&done](size_t) { done.fetch_add(1); });
   }  // destructor drains and joins
   EXPECT_EQ(done.load(), 200);
+}
+
+// ctest runs each test in a process of its own, so no pipeline existed before this one.
+TEST(Pipeline, MakingOneKeepsOpenCVsLoopsOnTheCallingThread) {
+  Pipeline pipeline(branch_program(), 0, 2);  // no worker started: run() works on the caller
+  // OpenCV's own threads are off from the first pipeline on, not only from its first pool: a
+  // parallel loop of OpenCV (cvtColor of a large image, inside run()) runs on the calling thread
+  // alone, as on the workers (getNumThreads still says the core count with Debian's TBB backend).
+  std::mutex mutex;
+  std::set<std::thread::id> threads;
+  cv::parallel_for_(cv::Range(0, 16), [&](const cv::Range&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // long enough for a helper to join in
+    std::lock_guard<std::mutex> lock(mutex);
+    threads.insert(std::this_thread::get_id());
+  }, 16);
+  EXPECT_EQ(threads, std::set<std::thread::id>{std::this_thread::get_id()});
 }
 
 TEST(ThreadPool, PipelineCanBeDestroyedRightAfterUse) {

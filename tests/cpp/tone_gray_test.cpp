@@ -1,9 +1,9 @@
-// color.to_gray's weighted_average (kernels/tone.cpp) takes an integer fast path with an exact
-// fix-up at ties; over every one of the 2^24 RGB colors it must give albumentations' float32
-// arithmetic (x / 255, OpenCV's fused RGB2GRAY steps in double, rint(y * 255)), written out here.
+// color.to_gray's weighted_average is albumentations' to_gray_weighted_average on u8, which is
+// cv2.cvtColor(RGB2GRAY): OpenCV's fixed point, (9798 R + 19235 G + 3735 B + 2^14) >> 15 (cv2
+// 4.10 gives exactly this for all 2^24 colors), written out here. Over every one of the 2^24 RGB colors both outputs must equal it: one channel (the
+// library's OpenCV) and three copies (our own pass over planes).
 #include <gtest/gtest.h>
 
-#include <cmath>
 #include <cstdint>
 
 #include "core/tensor.hpp"
@@ -12,15 +12,9 @@
 namespace pxp::kernels {
 namespace {
 
-uint8_t reference_gray(int r8, int g8, int b8) {
-  const float r = static_cast<float>(r8) / 255.0f, g = static_cast<float>(g8) / 255.0f, b = static_cast<float>(b8) / 255.0f;
-  const float rg = static_cast<float>(static_cast<double>(r) * static_cast<double>(0.299f) + static_cast<double>(g * 0.587f));
-  const float y = static_cast<float>(static_cast<double>(b) * static_cast<double>(0.114f) + static_cast<double>(rg));
-  const float v = std::nearbyint(y * 255.0f);
-  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
-}
+uint8_t reference_gray(int r, int g, int b) { return static_cast<uint8_t>((9798 * r + 19235 * g + 3735 * b + 16384) >> 15); }
 
-TEST(ToGray, WeightedAverageMatchesFloatArithmeticForEveryColor) {
+TEST(ToGray, WeightedAverageIsOpenCVsFixedPointForEveryColor) {
   // one 256 x 256 image per red value: pixel (g, b)
   Tensor image = Tensor::empty(DType::U8, {256, 256, 3});
   int64_t mismatches = 0;
@@ -32,12 +26,17 @@ TEST(ToGray, WeightedAverageMatchesFloatArithmeticForEveryColor) {
         p[1] = static_cast<uint8_t>(g);
         p[2] = static_cast<uint8_t>(b);
       }
-    const Tensor gray = to_gray(image, GrayMethod::WeightedAverage, 1);
-    const uint8_t* q = gray.data<uint8_t>();
+    const Tensor one = to_gray(image, GrayMethod::WeightedAverage, 1);
+    const Tensor three = to_gray(image, GrayMethod::WeightedAverage, 3);
+    const uint8_t* q = one.data<uint8_t>();
+    const uint8_t* t = three.data<uint8_t>();
     for (int g = 0; g < 256; ++g)
-      for (int b = 0; b < 256; ++b, ++q)
-        if (*q != reference_gray(r, g, b) && ++mismatches <= 5)
-          ADD_FAILURE() << "r=" << r << " g=" << g << " b=" << b << ": " << int(*q) << " != " << int(reference_gray(r, g, b));
+      for (int b = 0; b < 256; ++b, ++q, t += 3) {
+        const uint8_t want = reference_gray(r, g, b);
+        if ((*q != want || t[0] != want || t[1] != want || t[2] != want) && ++mismatches <= 5)
+          ADD_FAILURE() << "r=" << r << " g=" << g << " b=" << b << ": " << int(*q) << " / " << int(t[0]) << ","
+                        << int(t[1]) << "," << int(t[2]) << " != " << int(want);
+      }
   }
   EXPECT_EQ(mismatches, 0);
 }
