@@ -7,7 +7,7 @@
 // state a sample allocates no new pixel memory.
 //
 // Only threads that opt in (the pipeline's workers) cache; elsewhere these calls are plain
-// aligned_alloc and free. A buffer may be released on any thread: it goes to that thread's cache.
+// 64-byte aligned malloc and free. A buffer may be released on any thread: it goes to that thread's cache.
 #pragma once
 
 #include <cstddef>

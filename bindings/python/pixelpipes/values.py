@@ -27,8 +27,9 @@ class TensorMemory:
         self._owner = owner
 
 
-#: pxp_dtype code -> NumPy dtype (a dict lookup per tensor instead of two conversions)
-_NUMPY_BY_CODE = {code: dtypes.NUMPY[name] for name, code in dtypes.CODES.items()}
+#: pxp_dtype code -> (NumPy dtype, its array-interface type string): a dict lookup per tensor
+#: instead of two conversions (``dtype.str`` builds a new string on every read)
+_NUMPY_BY_CODE = {code: (dtypes.NUMPY[name], dtypes.NUMPY[name].str) for name, code in dtypes.CODES.items()}
 
 
 class _OutParameters(threading.local):
@@ -38,6 +39,7 @@ class _OutParameters(threading.local):
     def __init__(self):
         self.kind = ffi.new("int32_t *")
         self.view = ffi.new("pxp_tensor_view *")
+        self.view_bytes = ffi.buffer(self.view)   # the view's bytes, for one struct unpack
         self.sample = ffi.new("pxp_sample **")
         self.output = ffi.new("const pxp_value **")
 
@@ -48,23 +50,24 @@ out_parameters = _OutParameters()
 # pxp_tensor_view as laid out in C: data, dtype, ndim, shape[PXP_MAX_DIMS], strides[PXP_MAX_DIMS]
 _VIEW = struct.Struct(f"@Pii{lib.PXP_MAX_DIMS}q{lib.PXP_MAX_DIMS}q")
 assert _VIEW.size == ffi.sizeof("pxp_tensor_view"), "pxp_tensor_view's layout changed: update _VIEW"
+_STRIDES = 3 + lib.PXP_MAX_DIMS   # where the strides start among the unpacked fields
 
 
 def tensor_to_numpy(view, owner, writable: bool = False) -> np.ndarray:
     """A zero-copy array over a ``pxp_tensor_view`` whose memory ``owner`` keeps alive (read-only
     unless ``writable``: a sample's tensors may be shared, a batch's buffer is the caller's)."""
-    fields = _VIEW.unpack(ffi.buffer(view))   # one read of the struct instead of one per member
+    # one read of the struct instead of one per member (out_parameters' view has its bytes ready)
+    fields = _VIEW.unpack(out_parameters.view_bytes if view is out_parameters.view else ffi.buffer(view))
     data, code, ndim = fields[0], fields[1], fields[2]
     try:
-        dtype = _NUMPY_BY_CODE[code]
+        dtype, typestr = _NUMPY_BY_CODE[code]
     except KeyError:
         raise ValueError(f"unknown dtype code {code}") from None
     shape = fields[3:3 + ndim]
     if not data or 0 in shape:
         return np.zeros(shape, dtype=dtype)
-    start = 3 + lib.PXP_MAX_DIMS
-    interface = {"version": 3, "shape": shape, "typestr": dtype.str, "data": (data, not writable),
-                 "strides": fields[start:start + ndim]}
+    interface = {"version": 3, "shape": shape, "typestr": typestr, "data": (data, not writable),
+                 "strides": fields[_STRIDES:_STRIDES + ndim]}
     return np.asarray(TensorMemory(interface, owner))
 
 
