@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "kernels/wide_gaussian_blur.hpp"
 
 namespace pxp::kernels {
 
@@ -147,8 +148,15 @@ Tensor elastic_map(const Tensor& noise, double alpha, double sigma, int kernel) 
     range_error("elastic_map: sigma must be > 0 and alpha finite");
   Tensor c = noise.contiguous();
   cv::Mat fields(static_cast<int>(n * height), static_cast<int>(width), CV_32F);
-  std::copy(c.data<float>(), c.data<float>() + n * height * width, fields.ptr<float>());
-  cv::GaussianBlur(fields, fields, cv::Size(kernel, kernel), sigma, 0.0, cv::BORDER_REPLICATE);
+  // OpenCV's automatic kernel side for f32 images: 2 round(4 sigma) + 1
+  const int ksize = kernel > 0 ? kernel : (cvRound(sigma * 8 + 1) | 1);
+  const int64_t step = wide_blur_step(sigma);
+  if (step > 1 && ksize > 4 * step) {
+    wide_gaussian_blur(c.data<float>(), fields.ptr<float>(), n * height, width, ksize, sigma, step);
+  } else {
+    std::copy(c.data<float>(), c.data<float>() + n * height * width, fields.ptr<float>());
+    cv::GaussianBlur(fields, fields, cv::Size(ksize, ksize), sigma, 0.0, cv::BORDER_REPLICATE);
+  }
   fields *= alpha;
   const float* dx = fields.ptr<float>();
   const float* dy = n == 2 ? dx + height * width : dx;

@@ -68,7 +68,7 @@ class ClipBoxes(OpNode):
 
 class ElasticMap(OpNode):
     """
-        Elastic deformation (albumentations' ElasticTransform): a noise field per axis (one shared with same_dxdy), drawn in row-major order, the x field first: gaussian draws standard normals and divides them by their largest magnitude, uniform draws uniform(-1, 1). The fields, stacked as one (n H) x W image, are blurred together (Gaussian, sigma; kernel side 17 when approximate, else OpenCV's automatic 2 round(4 sigma) + 1; replicated border) and scaled by alpha: the map is the identity plus these displacements, in pixels.
+        Elastic deformation (albumentations' ElasticTransform): a noise field per axis (one shared with same_dxdy), drawn in row-major order, the x field first: gaussian draws standard normals (the ziggurat, as noise.field's gaussian) and divides them by their largest magnitude, uniform draws uniform(-1, 1). The fields, stacked as one (n H) x W image, are blurred together (Gaussian, sigma; kernel side 17 when approximate, else OpenCV's automatic 2 round(4 sigma) + 1; replicated border; from sigma 24 with a kernel wider than 4 grid steps, computed on a grid of step floor(sigma / 12) and bilinear in between, within 1% of the direct blur's standard deviation) and scaled by alpha: the map is the identity plus these displacements, in pixels.
 
         Op ``geometry.elastic_map``.
         Random: its draws depend on (seed, sample index, node key) only.
