@@ -184,6 +184,59 @@ Tensor gaussian_blur(const Tensor& image, double sigma, int kernel_size, BorderS
   return result(dst, image);
 }
 
+namespace {
+// numpy's float64 sum (pairwise_sum): below 8 values in order; up to 128, eight running sums of
+// every eighth value combined as ((0+1)+(2+3))+((4+5)+(6+7)), then the rest in order. Kernels
+// are far below 128 values; longer ones split in halves, as numpy does.
+double numpy_sum(const double* v, size_t n) {
+  if (n < 8) {
+    double s = 0.0;  // numpy starts from -0.0 and adds in order; -0.0 + x is x
+    for (size_t i = 0; i < n; ++i) s += v[i];
+    return n == 0 ? 0.0 : s;
+  }
+  if (n <= 128) {
+    double r[8];
+    for (int k = 0; k < 8; ++k) r[k] = v[k];
+    size_t i = 8;
+    for (; i < n - n % 8; i += 8)
+      for (int k = 0; k < 8; ++k) r[k] += v[i + static_cast<size_t>(k)];
+    double s = ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+    for (; i < n; ++i) s += v[i];
+    return s;
+  }
+  size_t half = n / 2;
+  half -= half % 8;
+  return numpy_sum(v, half) + numpy_sum(v + half, n - half);
+}
+}  // namespace
+
+std::vector<double> pil_gaussian_kernel(int size, double sigma) {
+  check_odd_size("filter.separable_gaussian_blur", size);
+  if (!(sigma > 0.0) || !(sigma <= 1000.0))
+    range_error("filter.separable_gaussian_blur: sigma must be in (0, 1000], not " + std::to_string(sigma));
+  std::vector<double> k(static_cast<size_t>(size));
+  for (int i = 0; i < size; ++i) {
+    const double x = static_cast<double>(i - size / 2) / sigma;
+    k[static_cast<size_t>(i)] = std::exp(-0.5 * (x * x));
+  }
+  const double total = numpy_sum(k.data(), k.size());
+  for (double& v : k) v /= total;
+  return k;
+}
+
+Tensor separable_gaussian_blur(const Tensor& image, int size, double sigma, BorderSpec border) {
+  const std::vector<double> k = pil_gaussian_kernel(size, sigma);
+  cv::Mat kernel(size, 1, CV_32F);
+  for (int i = 0; i < size; ++i) kernel.at<float>(i) = static_cast<float>(k[static_cast<size_t>(i)]);
+  cv::Mat dst = output_mat();
+  cv_guard("filter.separable_gaussian_blur", [&] {
+    dst = with_border(as_mat(image), centered(size, size), border, [&](const cv::Mat& s, cv::Mat& d, int b) {
+      cv::sepFilter2D(s, d, -1, kernel, kernel, cv::Point(-1, -1), 0.0, b);
+    });
+  });
+  return result(dst, image);
+}
+
 Tensor box_blur(const Tensor& image, int kernel_size, BorderSpec border) {
   if (kernel_size < 1 || kernel_size > kMaxKernelSize)
     range_error("filter.box_blur: kernel size must be in [1, 1023], not " + std::to_string(kernel_size));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <vector>
 
 #include "core/tensor.hpp"
 #include "kernels/image_modes.hpp"
@@ -18,6 +19,12 @@ struct BorderSpec {
 // The odd kernel size OpenCV derives from sigma when none is given (3 sigma for u8, 4 for others).
 int gaussian_size_for_sigma(double sigma, DType dtype);
 Tensor gaussian_blur(const Tensor& image, double sigma, int kernel_size, BorderSpec border);
+// albumentations' GaussianBlur: PIL's 1-D kernel exp(-0.5 (x / sigma)^2) / sum for x = -(size // 2)
+// .. size // 2, in numpy's f64 arithmetic (its pairwise sum), applied along both axes by
+// cv::sepFilter2D (which rounds the kernel to f32 and filters u8 images in f32). Faster than
+// cv::GaussianBlur's bit-exact u8 path, and the same arithmetic as albumentations.
+std::vector<double> pil_gaussian_kernel(int size, double sigma);
+Tensor separable_gaussian_blur(const Tensor& image, int size, double sigma, BorderSpec border);
 Tensor box_blur(const Tensor& image, int kernel_size, BorderSpec border);
 Tensor median_blur(const Tensor& image, int kernel_size);
 Tensor bilateral_filter(const Tensor& image, int diameter, double sigma_color, double sigma_space, BorderSpec border);

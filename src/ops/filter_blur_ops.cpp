@@ -69,6 +69,23 @@ void register_filter_blur_ops(Registry& r) {
             })
             .build());
 
+  r.add(OpBuilder("filter.separable_gaussian_blur")
+            .allocates_destination()
+            .doc("albumentations' GaussianBlur: PIL's 1-D kernel exp(-0.5 (x / sigma)^2) / sum for x = -(size // 2) "
+                 ".. size // 2 (numpy's f64 arithmetic), applied along both axes by cv::sepFilter2D (the kernel "
+                 "rounded to f32, u8 filtered in f32 and rounded); same dtype out; reflect_101 borders. The kernel "
+                 "size is an input, so each sample may use its own.")
+            .input("image", kImageDoc)
+            .input("kernel_size", "Odd integer in [1, 1023].")
+            .input("sigma", "Standard deviation in pixels, in (0, 1000].")
+            .output(kSameType, image_and_scalars({"kernel_size", "sigma"}))
+            .exec([](ExecContext&, const Args& args) {
+              int k = odd_size_arg(args, 1, "kernel_size");
+              return Value(separable_gaussian_blur(pixels_arg(args, 0, "image"), k, scalar_arg(args, 2, "sigma"),
+                                                   BorderSpec{Border::Reflect101, 0.0}));
+            })
+            .build());
+
   r.add(OpBuilder("filter.motion_kernel")
             .doc("albumentations' motion blur kernel: size points on a line through the center at `angle` "
                  "degrees, t = linspace(t0, t1, size) with t0 = -(size // 2), t1 = size // 2 and one side shortened "

@@ -169,6 +169,7 @@ def build_cases(tmp_file: str):
         "filter.median_blur": lambda: f.MedianBlur(img()),
         "filter.sharpen": lambda: f.Sharpen(img(), 0.5),
         "filter.gaussian_blur_sized": lambda: f.GaussianBlurSized(img(), varying(5), 1.2),
+        "filter.separable_gaussian_blur": lambda: f.SeparableGaussianBlur(img(), varying(5), 1.2),
         "filter.motion_kernel": lambda: f.MotionKernel(varying(5), 30.0, 0.2, 0.1, -0.3),
         "filter.defocus_kernel": lambda: f.DefocusKernel(varying(3), 0.3),
         "filter.defocus": lambda: f.Defocus(img(), varying(2), 0.3),

@@ -123,13 +123,13 @@ def test_median_blur_fixed_kernel_matches_exactly(k):
 
 
 @pytest.mark.parametrize("sigma,ksize", [(0.5, 0), (1.3, 0), (2.9, 0), (1.0, 5), (2.0, 9), (0.8, 4)])
-def test_gaussian_blur_fixed_sigma_within_one_level(sigma, ksize):
-    # albumentations: cv2.sepFilter2D with its f64 kernel; here cv::GaussianBlur with the same size
-    # and sigma (OpenCV's bit-exact u8 path): the same kernel, u8 rounding differs by at most 1.
+def test_gaussian_blur_fixed_sigma_equals_albumentations(sigma, ksize):
+    # the same f32 kernel and the same cv::sepFilter2D: equal but for a few pixels 1 apart where
+    # Debian's OpenCV 4.6 and pip's 4.10 round their f32 sums differently
     img = _photo("astronaut.jpg")
     got = _augment(augment.GaussianBlur, img, sigma_limit=(sigma, sigma), blur_limit=(ksize, ksize))
     want = A.GaussianBlur().apply(img, kernel=FB.create_gaussian_kernel_1d(sigma, ksize))
-    _diff(got, want, 1, 0.1, f"GaussianBlur sigma={sigma} ksize={ksize}")
+    _diff(got, want, 1, 1e-4, f"GaussianBlur sigma={sigma} ksize={ksize}")
 
 
 class _FixedRandom:

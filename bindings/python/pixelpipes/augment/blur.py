@@ -141,11 +141,10 @@ class GaussianBlur(Augmentation):
     """Gaussian blur with sigma ~ uniform(``sigma_limit``) and a kernel size k ~ uniform integer in
     ``blur_limit`` (inclusive; an int k means (0, k)): k = 0 derives the size from sigma as
     int(3.5 sigma) * 2 + 1, an even k becomes k + 1 (albumentations' GaussianBlur). The blur is
-    cv::GaussianBlur with that size and sigma (filter.gaussian_blur_sized; reflect_101 borders)."""
+    albumentations' own: PIL's 1-D kernel of that size and sigma along both axes
+    (filter.separable_gaussian_blur, cv::sepFilter2D; reflect_101 borders)."""
 
     references = {"albumentations": "GaussianBlur"}
-    differences = {"albumentations": "cv::GaussianBlur's bit-exact u8 path with albumentations' kernel size and "
-                                     "sigma (albumentations: cv2.sepFilter2D with the same kernel): u8 values within 1"}
     default_p = 0.5
 
     @staticmethod
@@ -171,7 +170,7 @@ class GaussianBlur(Augmentation):
         return as_node(size), sigma
 
     def apply(self, kind, field, ref, size, sigma):
-        return flt.GaussianBlurSized(field, size, sigma)
+        return flt.SeparableGaussianBlur(field, size, sigma)
 
 
 class MotionBlur(Augmentation):

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Bilateral', 'BoxBlur', 'BoxKernel', 'Canny', 'Convolve', 'Defocus', 'DefocusKernel', 'GaussianBlur', 'GaussianBlurSized', 'GaussianKernel', 'GeneralizedGaussianKernel', 'GlassOffsets', 'GlassSwaps', 'Laplacian', 'MedianBlur', 'MotionKernel', 'Sharpen', 'SincFilter', 'SincKernel', 'Sobel', 'UnsharpMask', 'ZoomBlur']
+__all__ = ['Bilateral', 'BoxBlur', 'BoxKernel', 'Canny', 'Convolve', 'Defocus', 'DefocusKernel', 'GaussianBlur', 'GaussianBlurSized', 'GaussianKernel', 'GeneralizedGaussianKernel', 'GlassOffsets', 'GlassSwaps', 'Laplacian', 'MedianBlur', 'MotionKernel', 'SeparableGaussianBlur', 'Sharpen', 'SincFilter', 'SincKernel', 'Sobel', 'UnsharpMask', 'ZoomBlur']
 
 class Bilateral(OpNode):
     """
@@ -290,6 +290,22 @@ class MotionKernel(OpNode):
         Output: f32, size x size
     """
     def __init__(self, size: NodeLike, angle: NodeLike, direction: NodeLike, shift_x: NodeLike, shift_y: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class SeparableGaussianBlur(OpNode):
+    """
+        albumentations' GaussianBlur: PIL's 1-D kernel exp(-0.5 (x / sigma)^2) / sum for x = -(size // 2) .. size // 2 (numpy's f64 arithmetic), applied along both axes by cv::sepFilter2D (the kernel rounded to f32, u8 filtered in f32 and rounded); same dtype out; reflect_101 borders. The kernel size is an input, so each sample may use its own.
+
+        Op ``filter.separable_gaussian_blur``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            kernel_size: Odd integer in [1, 1023].
+            sigma: Standard deviation in pixels, in (0, 1000].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, kernel_size: NodeLike, sigma: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Sharpen(OpNode):
