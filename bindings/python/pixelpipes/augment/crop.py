@@ -27,7 +27,7 @@ class RandomResizedCrop(GeometryAugmentation):
     uniformly in log(``ratio``); the first attempt whose crop (width round(sqrt(a * r)), height
     round(sqrt(a / r))) fits in the image is placed uniformly at random; if none fits, the center
     crop of the whole image clamped to ``ratio`` is used. The attempts are drawn together (no
-    Python per sample) and the first valid one is picked with flow.select. The crop and resize
+    Python per sample) and the first valid one is picked with tensor.gather. The crop and resize
     are one matrix, so masks, boxes and points follow.
     ``interpolation``: nearest, linear, area, cubic or lanczos (for images; masks use nearest).
     """
@@ -68,10 +68,11 @@ class RandomResizedCrop(GeometryAugmentation):
         cx = _math.Floor(random.Uniform(0.0, 1.0, shape=[n]) * (W - cw + 1))
         cy = _math.Floor(random.Uniform(0.0, 1.0, shape=[n]) * (H - ch + 1))
         candidates = tensor.Stack(cx, cy, cw, ch, axis=1)
-        crop = self._fallback(W, H, r0, r1)
-        for i in reversed(range(n)):
-            row = tensor.Reshape(tensor.Slice(candidates, i, i + 1), shape=[4])
-            crop = _flow.Select(_scalar(valid, i), row, crop)
+        # the first valid attempt, else the fallback: the rows where valid holds, the fallback's
+        # row (always kept) after them, and the first of these
+        rows = tensor.Concat(candidates, tensor.Reshape(self._fallback(W, H, r0, r1), shape=[1, 4]), axis=0)
+        kept = tensor.Gather(rows, tensor.Concat(valid, Constant(np.array([True]))), axis=0)
+        crop = tensor.Reshape(tensor.Slice(kept, 0, 1), shape=[4])
         x0, y0, w, h = (_scalar(crop, k) for k in range(4))
         out_w, out_h = self.output_size(ref)
         return geometry.Chain(geometry.Translate(-x0, -y0), geometry.Scale(out_w / w, out_h / h, 0.0, 0.0))
