@@ -195,10 +195,29 @@ Tensor mask_isin(const Tensor& mask, const std::vector<double>& values) {
 Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   if (n < 0) argument_error("the number of pixels per label must not be negative");
   ImageShape s = image_shape(labels, "labels");
-  int64_t k = 0;
-  std::vector<int32_t> l = label_values(labels, k);
-  std::vector<int64_t> count(static_cast<size_t>(k) + 1, 0);
-  for (int32_t v : l) ++count[static_cast<size_t>(v)];
+  const size_t pixels = static_cast<size_t>(s.height * s.width);
+  // The labels as int32 and each label's pixel count. connected_components gives i32 labels: those
+  // are read where they are, checked and counted in one pass (no converted copy of the image).
+  std::vector<int32_t> converted;
+  std::vector<int64_t> count(1, 0);
+  const int32_t* l = nullptr;
+  const Tensor c = labels.contiguous();
+  if (c.dtype() == DType::I32 && s.channels == 1) {
+    l = c.data<int32_t>();
+    for (size_t p = 0; p < pixels; ++p) {
+      const int32_t v = l[p];
+      if (v < 0 || v > 2000000000) argument_error("labels must be whole numbers in [0, 2e9]");
+      if (static_cast<size_t>(v) >= count.size()) count.resize(static_cast<size_t>(v) + 1, 0);
+      ++count[static_cast<size_t>(v)];
+    }
+  } else {
+    int64_t largest = 0;
+    converted = label_values(labels, largest);
+    count.assign(static_cast<size_t>(largest) + 1, 0);
+    for (int32_t v : converted) ++count[static_cast<size_t>(v)];
+    l = converted.data();
+  }
+  const int64_t k = static_cast<int64_t>(count.size()) - 1;
   // The draws, label by label (the stream's order): the rank of each drawn pixel among its label's
   // pixels in raster order, and the output row it goes to.
   struct Want {
@@ -218,15 +237,16 @@ Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   // One raster pass finds the drawn ranks (no per-label list of every pixel).
   std::vector<int64_t> seen(static_cast<size_t>(k) + 1, 0);
   std::vector<size_t> next(static_cast<size_t>(k) + 1, 0);
-  for (size_t p = 0; p < l.size(); ++p) {
-    const size_t c = static_cast<size_t>(l[p]);
-    if (c == 0 || next[c] == wants[c].size()) continue;
-    const int64_t rank = seen[c]++;
-    for (auto& w = wants[c]; next[c] < w.size() && w[next[c]].rank == rank; ++next[c]) {
-      float* row = o + 3 * w[next[c]].row;
+  int64_t missing = rows;  // the pass stops once every draw is found
+  for (size_t p = 0; p < pixels && missing > 0; ++p) {
+    const size_t label = static_cast<size_t>(l[p]);
+    if (label == 0 || next[label] == wants[label].size()) continue;
+    const int64_t rank = seen[label]++;
+    for (auto& w = wants[label]; next[label] < w.size() && w[next[label]].rank == rank; ++next[label], --missing) {
+      float* row = o + 3 * w[next[label]].row;
       row[0] = static_cast<float>(static_cast<int64_t>(p) % s.width);
       row[1] = static_cast<float>(static_cast<int64_t>(p) / s.width);
-      row[2] = static_cast<float>(count[c]);
+      row[2] = static_cast<float>(count[label]);
     }
   }
   return out;
