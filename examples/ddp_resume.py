@@ -17,6 +17,7 @@ script then prints whether the interrupted + resumed runs saw exactly the refere
 each once, with the same pixels. See docs/torch.md.
 """
 import argparse
+import gc
 import hashlib
 import json
 import os
@@ -75,6 +76,7 @@ def train(rank: int, world: int, args, run: str, resume: str, stop_at: int) -> N
         loader.load_state_dict(ckpt["loader"])
     seen = []
     epoch = loader.epoch
+    loss = None
     for step, batch in enumerate(loader):
         loss = torch.nn.functional.cross_entropy(net(batch["image"]), batch["label"])
         opt.zero_grad()
@@ -92,6 +94,12 @@ def train(rank: int, world: int, args, run: str, resume: str, stop_at: int) -> N
             dist.barrier()
             os.kill(os.getpid(), signal.SIGKILL)  # killed mid-epoch: nothing after the checkpoint runs
     record(args, run, rank, epoch, seen, loader)
+    # DDP and its last gradient works hold the process group: dropped first, so that destroying the
+    # group joins gloo's threads now. Left to interpreter shutdown, a gloo thread could free a work
+    # that needs the GIL and abort the process ("terminate called without an active exception").
+    del net, opt, loss
+    gc.collect()
+    dist.barrier()
     dist.destroy_process_group()
 
 
