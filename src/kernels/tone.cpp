@@ -276,6 +276,8 @@ Tensor equalize_histogram(const Tensor& image, const Tensor* mask, bool pil, boo
 Tensor clahe_image(const Tensor& image, double clip_limit, int tile_cols, int tile_rows) {
   rgb_or_gray_required(image, "color.clahe");
   if (tile_cols < 1 || tile_rows < 1) range_error("color.clahe: the tile grid must be at least 1 x 1");
+  // an empty image has nothing to equalize (OpenCV's CLAHE never returned on one)
+  if (image.numel() == 0) return Tensor::empty(image.dtype(), image.shape());
   Tensor src = image.contiguous();
   // one CLAHE object per thread and setting: creating it allocates
   thread_local cv::Ptr<cv::CLAHE> clahe;
@@ -402,6 +404,9 @@ Tensor to_gray(const Tensor& image, GrayMethod method, int64_t channels) {
   if ((method == GrayMethod::WeightedAverage || method == GrayMethod::FromLab) && c != 3)
     argument_error("color.to_gray: this method needs 3 channels");
   const auto& shape = src.shape();
+  if (src.numel() == 0)  // nothing to convert (OpenCV refuses empty images)
+    return Tensor::empty(DType::U8, channels == 1 && image.ndim() == 2 ? Shape{shape[0], shape[1]}
+                                                                       : Shape{shape[0], shape[1], channels});
   if (method == GrayMethod::WeightedAverage && channels == 3) {  // straight into the three copies
     Tensor out = Tensor::empty(DType::U8, {shape[0], shape[1], 3});
     gray_weighted_average(src.data<uint8_t>(), out.mutable_data<uint8_t>(), n, 3);
