@@ -273,18 +273,13 @@ PXP_WIDE_AVX512 void saturate_planes_wide(uint8_t* r, uint8_t* g, uint8_t* b, in
   saturate_planes_body(r, g, b, n, f);
 }
 
-// Saturation of n u8 RGB pixels, a block of planes at a time (they stay in L1).
+// Saturation of n u8 RGB pixels.
 void saturate_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, float f) {
-  constexpr int kBlock = 1024;
-  alignas(64) uint8_t planes[3][kBlock];
   const bool wide = cpu_has_avx512();
-  for (int64_t i = 0; i < n; i += kBlock) {
-    const int m = static_cast<int>(std::min<int64_t>(kBlock, n - i));
-    split_rgb(src + 3 * i, planes[0], planes[1], planes[2], m);
-    if (wide) saturate_planes_wide(planes[0], planes[1], planes[2], m, f);
-    else saturate_planes(planes[0], planes[1], planes[2], m, f);
-    merge_rgb(planes[0], planes[1], planes[2], dst + 3 * i, m);
-  }
+  edit_rgb_as_planes(src, dst, n, [&](uint8_t* r, uint8_t* g, uint8_t* b, int m) {
+    if (wide) saturate_planes_wide(r, g, b, m, f);
+    else saturate_planes(r, g, b, m, f);
+  });
 }
 
 // adjust_hue's per-pixel float math (rgb_to_hsv, shift, hsv_to_rgb) for u8 RGB without branches:
@@ -346,18 +341,13 @@ PXP_WIDE_AVX512 void hue_shift_planes_wide(uint8_t* r, uint8_t* g, uint8_t* b, i
   hue_shift_planes_body(r, g, b, n, shift);
 }
 
-// adjust_hue of n u8 RGB pixels, a block of planes at a time (they stay in L1).
+// adjust_hue of n u8 RGB pixels.
 void hue_shift_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, float shift) {
-  constexpr int kBlock = 1024;
-  alignas(64) uint8_t planes[3][kBlock];
   const bool wide = cpu_has_avx512();
-  for (int64_t i = 0; i < n; i += kBlock) {
-    const int m = static_cast<int>(std::min<int64_t>(kBlock, n - i));
-    split_rgb(src + 3 * i, planes[0], planes[1], planes[2], m);
-    if (wide) hue_shift_planes_wide(planes[0], planes[1], planes[2], m, shift);
-    else hue_shift_planes(planes[0], planes[1], planes[2], m, shift);
-    merge_rgb(planes[0], planes[1], planes[2], dst + 3 * i, m);
-  }
+  edit_rgb_as_planes(src, dst, n, [&](uint8_t* r, uint8_t* g, uint8_t* b, int m) {
+    if (wide) hue_shift_planes_wide(r, g, b, m, shift);
+    else hue_shift_planes(r, g, b, m, shift);
+  });
 }
 
 template <typename T> void saturate_pixel(const T* p, T* out, float f, float g) {
