@@ -283,7 +283,8 @@ void saturate_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, float f) {
 }
 
 // adjust_hue's per-pixel float math (rgb_to_hsv, shift, hsv_to_rgb) for u8 RGB without branches:
-// the same operations in the same order, with selects for the branches, so the same bits
+// selects for the branches, one division where torchvision makes three and h / 6 by a corrected
+// product (both explained below), so the same values, not the same steps
 // (tests/cpp/color_hue_saturation_test.cpp compares every colour). On planes, in place, so that it
 // vectorizes (stride-3 bytes inside the math loop made GCC judge it not worth vectorizing).
 inline __attribute__((always_inline)) void hue_shift_planes_body(uint8_t* rp, uint8_t* gp, uint8_t* bp, int n,
