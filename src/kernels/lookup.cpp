@@ -2,6 +2,8 @@
 
 #include <vector>
 
+#include "kernels/cpu_features.hpp"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define PXP_LOOKUP_VBMI 1
@@ -47,11 +49,6 @@ void lookup_channels_scalar(const uint8_t* src, uint8_t* dst, int64_t pixels, in
 }
 
 #ifdef PXP_LOOKUP_VBMI
-bool has_vbmi() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512vbmi");
-  return yes;
-}
 
 // The 256-byte table lives in four registers; two permutes look up the low and the high half,
 // the top bit of each value picks one.
@@ -120,7 +117,7 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void lookup3_vbmi(const u
 
 void lookup_u8(const uint8_t* src, uint8_t* dst, int64_t n, const uint8_t* table) {
 #ifdef PXP_LOOKUP_VBMI
-  if (n >= 64 && has_vbmi()) return lookup_vbmi(src, dst, n, table);
+  if (n >= 64 && cpu_has_avx512_vbmi()) return lookup_vbmi(src, dst, n, table);
 #endif
   lookup_scalar(src, dst, n, table);
 }
@@ -129,7 +126,7 @@ void lookup_u8_channels(const uint8_t* src, uint8_t* dst, int64_t pixels, int64_
                         const uint8_t* const* tables) {
   if (channels == 1) return lookup_u8(src, dst, pixels, tables[0]);
 #ifdef PXP_LOOKUP_VBMI
-  if (channels == 3 && pixels >= 64 && has_vbmi()) return lookup3_vbmi(src, dst, pixels * 3, tables);
+  if (channels == 3 && pixels >= 64 && cpu_has_avx512_vbmi()) return lookup3_vbmi(src, dst, pixels * 3, tables);
 #endif
   lookup_channels_scalar(src, dst, pixels, channels, tables);
 }

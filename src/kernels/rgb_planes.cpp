@@ -1,5 +1,7 @@
 #include "kernels/rgb_planes.hpp"
 
+#include "kernels/cpu_features.hpp"
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 #define PXP_RGB_PLANES_SSSE3 1
@@ -10,10 +12,6 @@ namespace pxp::kernels {
 namespace {
 
 #ifdef PXP_RGB_PLANES_SSSE3
-bool has_ssse3() {
-  static const bool yes = __builtin_cpu_supports("ssse3");
-  return yes;
-}
 
 // (x shuffled by sx) | (y by sy) | (z by sz): a shuffle index with its top bit set gives 0
 __attribute__((target("ssse3"))) inline __m128i gather3(__m128i x, __m128i sx, __m128i y, __m128i sy, __m128i z,
@@ -79,7 +77,7 @@ __attribute__((target("ssse3"))) int64_t merge_rgb_ssse3(const uint8_t* r, const
 void split_rgb(const uint8_t* rgb, uint8_t* r, uint8_t* g, uint8_t* b, int64_t n) {
   int64_t i = 0;
 #ifdef PXP_RGB_PLANES_SSSE3
-  if (has_ssse3()) i = split_rgb_ssse3(rgb, r, g, b, n);
+  if (cpu_has_ssse3()) i = split_rgb_ssse3(rgb, r, g, b, n);
 #endif
   for (; i < n; ++i) {
     r[i] = rgb[3 * i];
@@ -91,7 +89,7 @@ void split_rgb(const uint8_t* rgb, uint8_t* r, uint8_t* g, uint8_t* b, int64_t n
 void merge_rgb(const uint8_t* r, const uint8_t* g, const uint8_t* b, uint8_t* rgb, int64_t n) {
   int64_t i = 0;
 #ifdef PXP_RGB_PLANES_SSSE3
-  if (has_ssse3()) i = merge_rgb_ssse3(r, g, b, rgb, n);
+  if (cpu_has_ssse3()) i = merge_rgb_ssse3(r, g, b, rgb, n);
 #endif
   for (; i < n; ++i) {
     rgb[3 * i] = r[i];

@@ -13,6 +13,8 @@
 // the lanes the hue loop ran 1.7x faster on the development machine.
 #pragma once
 
+#include "kernels/cpu_features.hpp"  // cpu_has_avx512(), which picks the PXP_WIDE_AVX512 copy
+
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__) && !defined(__SANITIZE_THREAD__) && \
     !defined(__SANITIZE_ADDRESS__)
 #define PXP_VECTOR_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
@@ -22,16 +24,6 @@
 
 #if defined(__GNUC__) && defined(__x86_64__) && !defined(__clang__)
 #define PXP_WIDE_AVX512 __attribute__((target("arch=x86-64-v4,prefer-vector-width=512")))
-namespace pxp::kernels {
-inline bool cpu_has_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-                          __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl");
-  return yes;
-}
-}  // namespace pxp::kernels
 #else
 #define PXP_WIDE_AVX512
-namespace pxp::kernels {
-inline bool cpu_has_avx512() { return false; }
-}  // namespace pxp::kernels
 #endif
