@@ -37,14 +37,6 @@ template <typename T> inline float gray_of(const T* p) {
   return g;
 }
 
-// x rounded to nearest and clamped to [0, 255] without branches (random pixel data makes
-// saturate_cast's branches mispredict); the same value as cv::saturate_cast<uint8_t>(x).
-inline uint8_t round_to_u8(float x) {
-  int v = cvRound(x);
-  v = v < 0 ? 0 : v;
-  return static_cast<uint8_t>(v > 255 ? 255 : v);
-}
-
 void need_gray_or_rgb(const Tensor& image, const char* op) {
   int64_t c = channel_count(image);
   if (c != 1 && c != 3)
@@ -273,14 +265,9 @@ PXP_WIDE_AVX512 void saturate_planes_wide(uint8_t* r, uint8_t* g, uint8_t* b, in
   saturate_planes_body(r, g, b, n, f);
 }
 
-// Saturation of n u8 RGB pixels.
-void saturate_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, float f) {
-  const bool wide = cpu_has_avx512();
-  edit_rgb_as_planes(src, dst, n, [&](uint8_t* r, uint8_t* g, uint8_t* b, int m) {
-    if (wide) saturate_planes_wide(r, g, b, m, f);
-    else saturate_planes(r, g, b, m, f);
-  });
-}
+// A plane loop in its two copies (see PXP_WIDE_AVX512): the AVX-512 one where the CPU has it.
+using PlaneEdit = void (*)(uint8_t* r, uint8_t* g, uint8_t* b, int n, float arg);
+PlaneEdit pick_copy(PlaneEdit narrow, PlaneEdit wide) { return cpu_has_avx512() ? wide : narrow; }
 
 // adjust_hue's per-pixel float math (rgb_to_hsv, shift, hsv_to_rgb) for u8 RGB without branches:
 // selects for the branches, one division where torchvision makes three and h / 6 by a corrected
@@ -342,14 +329,6 @@ PXP_WIDE_AVX512 void hue_shift_planes_wide(uint8_t* r, uint8_t* g, uint8_t* b, i
   hue_shift_planes_body(r, g, b, n, shift);
 }
 
-// adjust_hue of n u8 RGB pixels.
-void hue_shift_row_u8(const uint8_t* src, uint8_t* dst, int64_t n, float shift) {
-  const bool wide = cpu_has_avx512();
-  edit_rgb_as_planes(src, dst, n, [&](uint8_t* r, uint8_t* g, uint8_t* b, int m) {
-    if (wide) hue_shift_planes_wide(r, g, b, m, shift);
-    else hue_shift_planes(r, g, b, m, shift);
-  });
-}
 
 template <typename T> void saturate_pixel(const T* p, T* out, float f, float g) {
   float gray = gray_of(p) * g;
@@ -388,7 +367,9 @@ Tensor adjust_saturation(const Tensor& image, double factor) {
     const T* src = image.data<T>();
     T* dst = out.mutable_data<T>();
     if constexpr (std::is_same_v<T, uint8_t>) {
-      saturate_row_u8(src, dst, n, static_cast<float>(factor));
+      const PlaneEdit saturate = pick_copy(saturate_planes, saturate_planes_wide);
+      const float f = static_cast<float>(factor);
+      edit_rgb_as_planes(src, dst, n, [&](uint8_t* r, uint8_t* g, uint8_t* b, int m) { saturate(r, g, b, m, f); });
     } else {
       const float f = static_cast<float>(factor), g = 1.0f - f;
       for (int64_t i = 0; i < n; ++i) saturate_pixel(src + 3 * i, dst + 3 * i, f, g);
@@ -417,14 +398,13 @@ Tensor adjust_brightness_contrast_saturation(const Tensor& image, double brightn
     lookup_u8(src, dst, n, both.data());
     return out;
   }
-  // the mapped pixels a block at a time through a buffer that stays in L1, then saturated
-  constexpr int64_t kBlock = 1024;
-  uint8_t mapped[3 * kBlock];
-  for (int64_t i = 0; i < n; i += kBlock) {
-    const int64_t m = std::min(kBlock, n - i);
-    lookup_u8(src + 3 * i, mapped, 3 * m, both.data());
-    saturate_row_u8(mapped, dst + 3 * i, m, static_cast<float>(saturation));
-  }
+  // each block of planes mapped through the table, then saturated, while it stays in L1
+  const PlaneEdit saturate = pick_copy(saturate_planes, saturate_planes_wide);
+  const float f = static_cast<float>(saturation);
+  edit_rgb_as_planes(src, dst, n, [&](uint8_t* r, uint8_t* g, uint8_t* b, int m) {
+    for (uint8_t* plane : {r, g, b}) lookup_u8(plane, plane, m, both.data());
+    saturate(r, g, b, m, f);
+  });
   return out;
 }
 
@@ -435,7 +415,9 @@ Tensor adjust_hue(const Tensor& image, double shift) {
   const float s = static_cast<float>(shift);
   if (image.dtype() == DType::U8) {
     Tensor out = like(image, DType::U8);
-    hue_shift_row_u8(image.data<uint8_t>(), out.mutable_data<uint8_t>(), n, s);
+    const PlaneEdit rotate = pick_copy(hue_shift_planes, hue_shift_planes_wide);
+    edit_rgb_as_planes(image.data<uint8_t>(), out.mutable_data<uint8_t>(), n,
+                       [&](uint8_t* r, uint8_t* g, uint8_t* b, int m) { rotate(r, g, b, m, s); });
     return out;
   }
   return dispatch_image(image.dtype(), [&](auto tag) {
