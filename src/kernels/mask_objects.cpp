@@ -15,20 +15,29 @@ namespace pxp::kernels {
 
 namespace {
 
-// Integer labels (>= 0) of a label map, row-major; the largest is returned in `count`. Read in the
-// map's own dtype (no detour through doubles: label maps are read by the million per second).
-std::vector<int32_t> label_values(const Tensor& labels, int64_t& count) {
+// Integer labels (>= 0) of a label map, row-major, and the largest. Read in the map's own dtype (no
+// detour through doubles: label maps are read by the million per second); an i32 map (what
+// connected_components makes) is read where it is, a map of another dtype is converted once.
+struct LabelMap {
+  const int32_t* data = nullptr;
+  int64_t largest = 0;
+  Tensor held;                     // the contiguous map `data` points into, when it was i32
+  std::vector<int32_t> converted;  // else the converted labels
+};
+
+LabelMap label_values(const Tensor& labels) {
   ImageShape s = image_shape(labels, "labels");
   if (s.channels != 1) argument_error("labels must have one channel");
+  LabelMap map;
   Tensor c = labels.contiguous();
-  std::vector<int32_t> out(static_cast<size_t>(s.height * s.width));
+  const size_t pixels = static_cast<size_t>(s.height * s.width);
+  if (c.dtype() != DType::I32) map.converted.resize(pixels);
   bool valid = true;
-  int64_t largest = 0;
   dispatch_dtype(c.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T* p = c.data<T>();
     T top = T(0);
-    for (size_t k = 0; k < out.size(); ++k) {
+    for (size_t k = 0; k < pixels; ++k) {
       const T v = p[k];
       if constexpr (std::is_floating_point_v<T>)
         valid = valid && v >= 0 && v == std::floor(v) && v <= T(2e9);
@@ -37,14 +46,19 @@ std::vector<int32_t> label_values(const Tensor& labels, int64_t& count) {
       else if constexpr (std::is_signed_v<T>)
         valid = valid && v >= T(0);
       top = v > top ? v : top;
-      out[k] = static_cast<int32_t>(v);
+      if constexpr (!std::is_same_v<T, int32_t>) map.converted[k] = static_cast<int32_t>(v);
     }
-    largest = valid ? static_cast<int64_t>(top) : 0;
+    map.largest = valid ? static_cast<int64_t>(top) : 0;
     return 0;
   });
   if (!valid) argument_error("labels must be whole numbers in [0, 2e9]");
-  count = largest;
-  return out;
+  if (c.dtype() == DType::I32) {
+    map.held = c;
+    map.data = map.held.data<int32_t>();
+  } else {
+    map.data = map.converted.data();
+  }
+  return map;
 }
 
 Shape one_channel_shape(const Tensor& like, DType) {
@@ -125,15 +139,15 @@ Tensor label_objects(const Tensor& mask, int connectivity) {
 
 Tensor label_stats(const Tensor& labels) {
   ImageShape s = image_shape(labels, "labels");
-  int64_t k = 0;
-  std::vector<int32_t> l = label_values(labels, k);
+  const LabelMap map = label_values(labels);
+  const int64_t k = map.largest;
   Tensor out = Tensor::zeros(DType::F32, {k, 5});
   float* o = out.mutable_data<float>();
   std::vector<int64_t> x1(static_cast<size_t>(k), s.width), y1(static_cast<size_t>(k), s.height);
   std::vector<int64_t> x2(static_cast<size_t>(k), -1), y2(static_cast<size_t>(k), -1), n(static_cast<size_t>(k), 0);
   // Label maps are runs of equal labels: each run updates its label once.
   for (int64_t i = 0; i < s.height; ++i) {
-    const int32_t* row = l.data() + i * s.width;
+    const int32_t* row = map.data + i * s.width;
     for (int64_t j = 0; j < s.width;) {
       const int32_t v = row[j];
       int64_t e = j + 1;
@@ -196,28 +210,11 @@ Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   if (n < 0) argument_error("the number of pixels per label must not be negative");
   ImageShape s = image_shape(labels, "labels");
   const size_t pixels = static_cast<size_t>(s.height * s.width);
-  // The labels as int32 and each label's pixel count. connected_components gives i32 labels: those
-  // are read where they are, checked and counted in one pass (no converted copy of the image).
-  std::vector<int32_t> converted;
-  std::vector<int64_t> count(1, 0);
-  const int32_t* l = nullptr;
-  const Tensor c = labels.contiguous();
-  if (c.dtype() == DType::I32 && s.channels == 1) {
-    l = c.data<int32_t>();
-    for (size_t p = 0; p < pixels; ++p) {
-      const int32_t v = l[p];
-      if (v < 0 || v > 2000000000) argument_error("labels must be whole numbers in [0, 2e9]");
-      if (static_cast<size_t>(v) >= count.size()) count.resize(static_cast<size_t>(v) + 1, 0);
-      ++count[static_cast<size_t>(v)];
-    }
-  } else {
-    int64_t largest = 0;
-    converted = label_values(labels, largest);
-    count.assign(static_cast<size_t>(largest) + 1, 0);
-    for (int32_t v : converted) ++count[static_cast<size_t>(v)];
-    l = converted.data();
-  }
-  const int64_t k = static_cast<int64_t>(count.size()) - 1;
+  const LabelMap map = label_values(labels);
+  const int32_t* l = map.data;
+  const int64_t k = map.largest;
+  std::vector<int64_t> count(static_cast<size_t>(k) + 1, 0);
+  for (size_t p = 0; p < pixels; ++p) ++count[static_cast<size_t>(l[p])];
   // The draws, label by label (the stream's order): the rank of each drawn pixel among its label's
   // pixels in raster order, and the output row it goes to.
   struct Want {
