@@ -153,7 +153,7 @@ catalog: python
 # against an ASan build of the package (installed into build/python-asan/site, not the venv),
 # with libasan preloaded into the (uninstrumented) Python interpreter. Leak checking is off for
 # Python: the interpreter itself keeps memory until exit; the C++ suite checks leaks.
-PY_ABI_TESTS := test_native.py test_errors.py test_pipeline.py test_batches.py test_reliability.py test_hostile_use.py
+PY_ABI_TESTS := test_native.py test_errors.py test_pipeline.py test_run_in_c.py test_batches.py test_reliability.py test_hostile_use.py
 ASAN_RUNTIME = $(shell $(CXX) -print-file-name=libasan.so) $(shell $(CXX) -print-file-name=libubsan.so)
 # The environment that runs Python on the ASan package (also used by fuzz-structural-asan).
 PY_ASAN_ENV = PYTHONPATH=$(CURDIR)/build/python-asan/site LD_PRELOAD="$(ASAN_RUNTIME)" \

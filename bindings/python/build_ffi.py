@@ -11,6 +11,7 @@ cdef as ``#define NAME <int>``: nothing is copied by hand.
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import cffi
 
@@ -37,7 +38,12 @@ if not any(d.startswith("#define PXP_VERSION_MAJOR ") for d in defines):
 # that takes the GIL, defined in Python with @ffi.def_extern (pixelpipes/callbacks.py).
 python_callbacks = 'extern "Python" int32_t pxp_python_item_callback(void *, int64_t, pxp_callback_result *);'
 
+# Pipeline.run's conversion in C (sample_arrays.c, beside this file): one C function that CFFI
+# calls once, to add the module functions setup() and run() that the CPython API defines there.
+sample_arrays = (Path(__file__).parent / "sample_arrays.c").read_text()
+fast_run = "int pxp_python_install_fast_run(void);"
+
 ffibuilder = cffi.FFI()
-ffibuilder.cdef(declarations + "\n" + "\n".join(sorted(defines)) + "\n" + python_callbacks + "\n")
-ffibuilder.set_source("pixelpipes._native", '#include "pixelpipes/pixelpipes.h"')
+ffibuilder.cdef(declarations + "\n" + "\n".join(sorted(defines)) + "\n" + python_callbacks + "\n" + fast_run + "\n")
+ffibuilder.set_source("pixelpipes._native", '#include "pixelpipes/pixelpipes.h"\n' + sample_arrays)
 ffibuilder.emit_c_code(out)

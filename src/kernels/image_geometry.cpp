@@ -84,25 +84,45 @@ __attribute__((target("ssse3"))) int64_t mirror_row3_ssse3(const uint8_t* from, 
 }
 
 
-// The same with AVX-512 VBMI's byte permute across the whole register: 21 pixels (63 bytes) per
-// step, one masked load, one permute, one masked store (the masks keep both inside the row). About
-// 1.2x the SSSE3 loop on a 256 x 256 photo, 1.4x the time of a plain copy.
+// The same with AVX-512 VBMI's byte permutes. Blocks of 64 pixels (three registers): each output
+// register takes its 64 bytes from a 128-byte window of the source with one two-table permute, so
+// every store is a whole register (a 63-byte step splits nearly every store over two cache lines:
+// the whole flip of a 256 x 256 photo took 1.1x the time). The rest of the row goes 21 pixels (63 bytes) per
+// step with masked loads and stores that stay inside the row.
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) int64_t mirror_row3_vbmi(const uint8_t* from, uint8_t* to,
                                                                                  int64_t width) {
-  // output byte j takes source byte (20 - j / 3) * 3 + j % 3; made once, not per row
-  static const auto order = [] {
+  // Output byte j of a 64-pixel block takes source byte (63 - j / 3) * 3 + j % 3 of the block.
+  // Output register r reads the 128 source bytes from first[r] on: bytes 126-191, 63-128 and 0-65
+  // are what its 64 bytes need.
+  static constexpr int first[3] = {64, 63, 0};
+  static const auto orders = [] {
     struct alignas(64) Bytes {
-      uint8_t v[64] = {};
+      uint8_t v[4][64] = {};
     } b;
-    for (int j = 0; j < 63; ++j) b.v[j] = static_cast<uint8_t>((20 - j / 3) * 3 + j % 3);
+    for (int r = 0; r < 3; ++r)
+      for (int k = 0; k < 64; ++k) {
+        int j = r * 64 + k;
+        b.v[r][k] = static_cast<uint8_t>((63 - j / 3) * 3 + j % 3 - first[r]);
+      }
+    for (int j = 0; j < 63; ++j) b.v[3][j] = static_cast<uint8_t>((20 - j / 3) * 3 + j % 3);
     return b;
   }();
-  const __m512i index = _mm512_load_si512(order.v);
-  const __mmask64 bytes63 = (__mmask64(1) << 63) - 1;
+  const __m512i order0 = _mm512_load_si512(orders.v[0]), order1 = _mm512_load_si512(orders.v[1]),
+                order2 = _mm512_load_si512(orders.v[2]), order21 = _mm512_load_si512(orders.v[3]);
   int64_t x = 0;
+  for (; x + 64 <= width; x += 64) {
+    const uint8_t* block = from + (width - 64 - x) * 3;
+    const __m512i s0 = _mm512_loadu_si512(block), s1 = _mm512_loadu_si512(block + 64),
+                  s2 = _mm512_loadu_si512(block + 128);
+    const __m512i m0 = _mm512_loadu_si512(block + 63), m1 = _mm512_loadu_si512(block + 127);
+    _mm512_storeu_si512(to + x * 3, _mm512_permutex2var_epi8(s1, order0, s2));
+    _mm512_storeu_si512(to + x * 3 + 64, _mm512_permutex2var_epi8(m0, order1, m1));
+    _mm512_storeu_si512(to + x * 3 + 128, _mm512_permutex2var_epi8(s0, order2, s1));
+  }
+  const __mmask64 bytes63 = (__mmask64(1) << 63) - 1;
   for (; x + 21 <= width; x += 21) {
     const __m512i v = _mm512_maskz_loadu_epi8(bytes63, from + (width - 21 - x) * 3);
-    _mm512_mask_storeu_epi8(to + x * 3, bytes63, _mm512_maskz_permutexvar_epi8(bytes63, index, v));
+    _mm512_mask_storeu_epi8(to + x * 3, bytes63, _mm512_maskz_permutexvar_epi8(bytes63, order21, v));
   }
   return x;
 }

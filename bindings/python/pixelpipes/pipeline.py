@@ -6,13 +6,13 @@ import os
 import threading
 from typing import TYPE_CHECKING, Dict, List, Optional, Union
 
-from ._lib import ffi, lib
+from ._lib import fast_run, ffi, lib
 from .arguments import integer, optional_integer, unsigned
 from .atomic_file import write_atomically
 from .disasm import disassemble
 from .errors import check, last_error
 from .program import OutputInfo, Program
-from .values import out_parameters, sample_outputs
+from .values import complete_outputs, sample_outputs
 
 if TYPE_CHECKING:
     from .batches import BatchIterator
@@ -38,12 +38,13 @@ class Pipeline:
             raise ValueError("max_file_bytes must be positive (None: the library's default)")
         # the C API drives a pipeline from one thread at a time; the GIL is released during calls
         self._lock = threading.Lock()
-        self._names = self.program.output_names
+        self._names = tuple(self.program.output_names)
         # One native pipeline (and one pool of threads, started on first use). Made now, so that the
         # library checks the options here, where the user gave them.
         out = ffi.new("pxp_pipeline **")
         check(lib.pxp_pipeline_create(out, self.program.handle, self._native_options(self.threads)))
         self._native = ffi.gc(out[0], lib.pxp_pipeline_free)
+        self._address = int(ffi.cast("uintptr_t", self._native))   # for fast_run (kept alive above)
         self._native_threads = self.threads
 
     def _native_options(self, threads: int):
@@ -70,14 +71,16 @@ class Pipeline:
     # -- running -------------------------------------------------------------------------------
     def run(self, index: int) -> dict:
         """Computes sample ``index`` on the calling thread."""
-        index = _index(index, "index")
-        out = out_parameters.sample
+        if type(index) is not int or not 0 <= index < 2 ** 64:
+            index = _index(index, "index")
         with self._lock:
-            status = lib.pxp_pipeline_run(out, self._handle(workers=False), index)
-            if status < 0:
-                raise last_error(status)
-            sample = ffi.gc(out[0], lib.pxp_sample_free)
-        return sample_outputs(sample, self._names)
+            # one native call runs the sample and makes its arrays (sample_arrays.c)
+            outputs = fast_run(self._address, index, self._names)
+            if type(outputs) is int:
+                raise last_error(outputs)
+        if type(outputs) is tuple:   # strings, lists or empty tensors among the outputs
+            return complete_outputs(*outputs, self._names)
+        return outputs
 
     def run_many(self, start: int, count: int, threads: Optional[int] = None) -> List[dict]:
         """Computes samples ``start .. start+count-1`` on ``threads`` worker threads (default: the

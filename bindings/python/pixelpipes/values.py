@@ -11,7 +11,7 @@ import threading
 
 import numpy as np
 
-from . import dtypes
+from . import _native, dtypes
 from ._lib import ffi, lib
 from .errors import check
 
@@ -95,6 +95,24 @@ def to_python(value, owner):
             out.append(to_python(item[0], owner))
         return out
     raise TypeError(f"pixelpipes: unknown value kind {k}")
+
+
+# pixelpipes._native.run makes run()'s arrays in C: the same TensorMemory over the same interface
+_native.setup(TensorMemory, np.asarray, {code: typestr for code, (_, typestr) in _NUMPY_BY_CODE.items()})
+
+
+def complete_outputs(partial: dict, owner, address: int, names) -> dict:
+    """Fills in the outputs that pixelpipes._native.run left as None (strings, lists, empty
+    tensors) from the sample at ``address``, which ``owner`` keeps alive."""
+    sample = ffi.cast("const pxp_sample *", address)
+    value = out_parameters.output
+    for i, name in enumerate(names):
+        if partial[name] is None:
+            status = lib.pxp_sample_output(value, sample, i)
+            if status < 0:
+                check(status)
+            partial[name] = to_python(value[0], owner)
+    return partial
 
 
 def sample_outputs(sample, names) -> dict:
