@@ -477,29 +477,47 @@ def main(argv=None) -> int:
         for size in sizes:
             images = images_by_size[size]
             done += 1
-            ours: Dict[str, Optional[float]] = {}
+            ours: Dict[str, Optional[float]] = {api: None for api in APIS}
             ours_text: Dict[str, str] = {}
-            try:
-                pipeline = pixelpipes_pipeline(cls, kwargs, case, images)
-                for api in APIS:
-                    ours[api], our_load = pixelpipes_rate(pipeline, api, args.seconds, args.runs)
-                    ours_text[api] = _fmt(ours[api])
-                    if our_load > (1.3 if api == "batches" else 1.1):
-                        warnings.append(f"{case.name} {size}: PixelPipes ({api}) used {our_load:.2f} CPU-s per s")
-            except Exception as e:   # a transform that does not build or run here: reported, not fatal
-                for api in APIS:
-                    ours.setdefault(api, None)
-                    ours_text.setdefault(api, f"error: {_error(e)}")
             theirs, theirs_text = None, "—"
-            if library == "albumentations":
-                try:
-                    theirs, their_load = albumentations_rate(case, images, args.seconds, args.runs)
-                    theirs_text = _fmt(theirs)
-                    if their_load > 1.1:
-                        warnings.append(f"{case.name} {size}: albumentations used {their_load:.2f} CPU-s per s")
-                except Exception as e:
-                    theirs_text = f"error: {_error(e)}"
-            ratios = {api: (ours[api] / theirs if ours[api] and theirs else None) for api in APIS}
+            # Rounds alternate the two libraries (PixelPipes' APIs, then albumentations, per round)
+            # and the ratio is the median of the rounds' ratios: a machine that slows down or
+            # speeds up during the case weighs on both sides alike.
+            our_rates: Dict[str, List[float]] = {api: [] for api in APIS}
+            their_rates: List[float] = []
+            pipeline, our_error, their_error = None, None, None
+            for _ in range(args.runs):
+                if our_error is None:
+                    try:
+                        pipeline = pipeline or pixelpipes_pipeline(cls, kwargs, case, images)
+                        for api in APIS:
+                            rate, our_load = pixelpipes_rate(pipeline, api, args.seconds, 1)
+                            our_rates[api].append(rate)
+                            if our_load > (1.3 if api == "batches" else 1.1):
+                                warnings.append(f"{case.name} {size}: PixelPipes ({api}) used {our_load:.2f} CPU-s per s")
+                    except Exception as e:   # a transform that does not build or run here: reported, not fatal
+                        our_error = e
+                if library == "albumentations" and their_error is None:
+                    try:
+                        rate, their_load = albumentations_rate(case, images, args.seconds, 1)
+                        their_rates.append(rate)
+                        if their_load > 1.1:
+                            warnings.append(f"{case.name} {size}: albumentations used {their_load:.2f} CPU-s per s")
+                    except Exception as e:
+                        their_error = e
+            for api in APIS:
+                if our_error is not None:
+                    ours_text[api] = f"error: {_error(our_error)}"
+                else:
+                    ours[api] = statistics.median(our_rates[api])
+                    ours_text[api] = _fmt(ours[api])
+            if their_error is not None:
+                theirs_text = f"error: {_error(their_error)}"
+            elif their_rates:
+                theirs = statistics.median(their_rates)
+                theirs_text = _fmt(theirs)
+            ratios = {api: (statistics.median(o / t for o, t in zip(our_rates[api], their_rates))
+                            if ours[api] and theirs else None) for api in APIS}
             ratio_text = {api: (f"{r:.2f}x" if r else "") for api, r in ratios.items()}
             name = f"{case.name} ({case.variant})" if case.variant else case.name
             if theirs:
@@ -522,7 +540,8 @@ def main(argv=None) -> int:
         f"- regime: the 6 photos of examples/data/photos as uint8 RGB S x S in memory, p=1, one thread; "
         f"albumentations `t(image=img)` in a loop; PixelPipes `pipeline.run(k)` in a loop (one image per call on "
         f"the calling thread: the same regime) and, for comparison, `pipeline.batches({BATCH}, threads=1)` (one "
-        f"worker thread writing batches); median of {args.runs} run(s) of >= {args.seconds} s",
+        f"worker thread writing batches); {args.runs} round(s) of >= {args.seconds} s per library, "
+        f"alternating; rates are medians of the rounds, ratios medians of the rounds' ratios",
         *summary(measured),
         "",
         "| transform | size | PixelPipes run() img/s | PixelPipes batches img/s | albumentations img/s | run() / albumentations "

@@ -1,7 +1,8 @@
 // color.to_gray's weighted_average is albumentations' to_gray_weighted_average on u8, which is
 // cv2.cvtColor(RGB2GRAY): OpenCV's fixed point, (9798 R + 19235 G + 3735 B + 2^14) >> 15 (cv2
-// 4.10 gives exactly this for all 2^24 colors), written out here. Over every one of the 2^24 RGB colors both outputs must equal it: one channel (the
-// library's OpenCV) and three copies (our own pass over planes).
+// 4.10 gives exactly this for all 2^24 colors), written out here. Over every one of the 2^24 RGB
+// colors both outputs must equal it, one channel and three copies (blocks of 64 pixels with AVX-512
+// VBMI, planes for the rest); and every length of image, for the blocks' tails.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -39,6 +40,21 @@ TEST(ToGray, WeightedAverageIsOpenCVsFixedPointForEveryColor) {
       }
   }
   EXPECT_EQ(mismatches, 0);
+}
+
+TEST(ToGray, WeightedAverageOfEveryLengthHasItsTail) {
+  for (int64_t width = 1; width <= 300; ++width) {
+    Tensor image = Tensor::empty(DType::U8, {2, width, 3});
+    uint8_t* p = image.mutable_data<uint8_t>();
+    for (int64_t i = 0; i < image.numel(); ++i) p[i] = static_cast<uint8_t>(i * 37 + 11);
+    const Tensor one = to_gray(image, GrayMethod::WeightedAverage, 1);
+    const Tensor three = to_gray(image, GrayMethod::WeightedAverage, 3);
+    for (int64_t i = 0; i < 2 * width; ++i) {
+      const uint8_t want = reference_gray(p[3 * i], p[3 * i + 1], p[3 * i + 2]);
+      ASSERT_EQ(one.data<uint8_t>()[i], want) << "width " << width << " pixel " << i;
+      for (int c = 0; c < 3; ++c) ASSERT_EQ(three.data<uint8_t>()[3 * i + c], want) << "width " << width << " pixel " << i;
+    }
+  }
 }
 
 }  // namespace
