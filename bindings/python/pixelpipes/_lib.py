@@ -6,13 +6,12 @@ compiled against and the library that was loaded are the same version.
 """
 from __future__ import annotations
 
-from . import _native
 from ._native import ffi, lib  # noqa: F401  (re-exported)
 
 # adds _native.setup() and _native.run(), Pipeline.run's conversion in C (sample_arrays.c)
 if lib.pxp_python_install_fast_run() != 0:
     raise ImportError("pixelpipes: the native module could not add its run() helpers (the error is printed above)")
-fast_run = _native.run
+from ._native import run as fast_run, setup as fast_run_setup  # noqa: E402,F401  (added just above)
 
 
 def _header_version() -> tuple:

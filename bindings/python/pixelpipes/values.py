@@ -11,8 +11,8 @@ import threading
 
 import numpy as np
 
-from . import _native, dtypes
-from ._lib import ffi, lib
+from . import dtypes
+from ._lib import fast_run_setup, ffi, lib
 from .errors import check
 
 
@@ -98,7 +98,7 @@ def to_python(value, owner):
 
 
 # pixelpipes._native.run makes run()'s arrays in C: the same TensorMemory over the same interface
-_native.setup(TensorMemory, np.asarray, {code: typestr for code, (_, typestr) in _NUMPY_BY_CODE.items()})
+fast_run_setup(TensorMemory, np.asarray, {code: typestr for code, (_, typestr) in _NUMPY_BY_CODE.items()})
 
 
 def complete_outputs(partial: dict, owner, address: int, names) -> dict:
