@@ -53,7 +53,7 @@ std::vector<Tap> taps(int64_t source_size, int64_t output_size, bool clamp) {
   return out;
 }
 
-// The horizontal pass's per-block gather: the 64-byte window it loads from a row, the permute
+// The horizontal pass's per-block gather: the 128-byte window it loads from a row, the permute
 // that puts each value's two source bytes as the low bytes of a word pair, and the weight pairs.
 struct alignas(64) BlockPlan {
   uint8_t order[64];
@@ -63,9 +63,10 @@ struct alignas(64) BlockPlan {
 struct HorizontalPlan {
   std::vector<BlockPlan> blocks;
   std::vector<int64_t> starts;
+  bool wide = false;  // some block spans more than 64 bytes: two-register permutes (slower)
 };
 
-// false when some block's bytes span more than a 64-byte window
+// false when some block's bytes span more than a 128-byte window (a shrink beyond about 7x)
 bool plan_columns(const std::vector<Tap>& columns, int64_t channels, HorizontalPlan& plan) {
   const int64_t values = static_cast<int64_t>(columns.size()) * channels;
   const int64_t count = (values + kBlock - 1) / kBlock;
@@ -80,7 +81,8 @@ bool plan_columns(const std::vector<Tap>& columns, int64_t channels, HorizontalP
       low = std::min(low, left);
       high = std::max(high, t.single ? left : left + channels);
     }
-    if (high - low > 63) return false;
+    if (high - low > 127) return false;
+    plan.wide |= high - low > 63;
     BlockPlan& p = plan.blocks[static_cast<size_t>(b)];
     std::fill(std::begin(p.order), std::end(p.order), uint8_t{0x80});  // 0x80: a zero byte
     for (int64_t v = first; v < last; ++v) {
@@ -97,6 +99,7 @@ bool plan_columns(const std::vector<Tap>& columns, int64_t channels, HorizontalP
 }
 
 // One source row through the horizontal pass: the sums S >> 4, in 16 bits (they fit: S < 2^19).
+template <bool kWide>
 __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void horizontal_row(const uint8_t* row, int64_t row_bytes,
                                                                            const HorizontalPlan& plan,
                                                                            int16_t* shifted) {
@@ -104,12 +107,18 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void horizontal_row(const
   for (int64_t b = 0; b < count; ++b) {
     const BlockPlan& p = plan.blocks[static_cast<size_t>(b)];
     const int64_t start = plan.starts[static_cast<size_t>(b)];
+    // the window's two halves, masked at the row's end (masked bytes are not read)
     const int64_t available = row_bytes - start;
-    const __mmask64 load = available >= 64 ? ~__mmask64(0) : (__mmask64(1) << available) - 1;
-    const __m512i window = _mm512_maskz_loadu_epi8(load, row + start);
+    const auto bytes = [](int64_t n) { return n >= 64 ? ~__mmask64(0) : n <= 0 ? __mmask64(0) : (__mmask64(1) << n) - 1; };
+    const __m512i low = _mm512_maskz_loadu_epi8(bytes(available), row + start);
     const __m512i order = _mm512_load_si512(p.order);
     const __mmask64 kept = ~_mm512_movepi8_mask(order);
-    const __m512i pairs = _mm512_maskz_permutexvar_epi8(kept, order, window);
+    __m512i pairs;
+    if constexpr (kWide)
+      pairs = _mm512_maskz_permutex2var_epi8(kept, low, order,
+                                             _mm512_maskz_loadu_epi8(bytes(available - 64), row + start + 64));
+    else
+      pairs = _mm512_maskz_permutexvar_epi8(kept, order, low);
     const __m512i sums = _mm512_madd_epi16(pairs, _mm512_load_si512(p.weights));
     _mm256_storeu_si256(reinterpret_cast<__m256i*>(shifted + b * kBlock),
                         _mm512_maskz_cvtepi32_epi16(0xFFFF, _mm512_maskz_srai_epi32(0xFFFF, sums, 4)));
@@ -145,10 +154,9 @@ bool resize_linear_u8(const uint8_t* src, int64_t src_stride, int64_t src_width,
   if (src_width < 1 || src_height < 1 || dst_width < 1 || dst_height < 1 || src_width > kMaxSide ||
       src_height > kMaxSide || dst_width > kMaxSide || dst_height > kMaxSide)
     return false;
-  // OpenCV's own paths: a copy, the area average for exact halving, a dedicated exact doubling
+  // OpenCV's other paths: a copy, the 2 x 2 area average for exact halving
   if (src_width == dst_width && src_height == dst_height) return false;
   if (src_width == 2 * dst_width && src_height == 2 * dst_height) return false;
-  if (dst_width == 2 * src_width && dst_height == 2 * src_height) return false;
 
   HorizontalPlan plan;
   if (!plan_columns(taps(src_width, dst_width, true), channels, plan)) return false;
@@ -163,7 +171,10 @@ bool resize_linear_u8(const uint8_t* src, int64_t src_stride, int64_t src_width,
     for (RowSlot& s : slots)
       if (s.row == row) return s;
     RowSlot& s = slots[0].row == keep ? slots[1] : slots[0];
-    horizontal_row(src + row * src_stride, row_bytes, plan, s.shifted.data());
+    if (plan.wide)
+      horizontal_row<true>(src + row * src_stride, row_bytes, plan, s.shifted.data());
+    else
+      horizontal_row<false>(src + row * src_stride, row_bytes, plan, s.shifted.data());
     s.row = row;
     return s;
   };

@@ -17,9 +17,10 @@ namespace pxp::kernels {
 
 // Resizes a src_width x src_height image of `channels` (1 to 4) interleaved u8 channels (rows
 // `src_stride` bytes apart) into dst (dst_width x dst_height, rows packed). Returns false, having
-// written nothing, where it does not apply: no AVX-512 VBMI, a source more than about 3x wider
-// than the output (a block's source bytes would not fit the 64-byte window), an exact 2x
-// shrink or enlargement (OpenCV takes other paths there), a side above 2^15 or an empty image.
+// written nothing, where it does not apply: no AVX-512 VBMI, a source more than about 7x wider
+// than the output (a block's source bytes would not fit the 128-byte window), an exact 2x
+// shrink or the same size (OpenCV averages 2 x 2 or copies there), a side above 2^15 or an empty
+// image.
 bool resize_linear_u8(const uint8_t* src, int64_t src_stride, int64_t src_width, int64_t src_height,
                       int64_t channels, uint8_t* dst, int64_t dst_width, int64_t dst_height);
 

@@ -1,7 +1,7 @@
 """image.resize with linear interpolation on u8 runs our own kernel where the CPU has AVX-512
 VBMI (src/kernels/linear_resize_u8.cpp): its output must be OpenCV's, byte for byte, for the
 OpenCV that albumentations uses (pip's cv2) as for the library's own (the C++ test). Random sizes
-(shrinking up to 3x, enlarging), 1, 3 and 4 channels, a crop's strided rows."""
+(shrinking up to 7x, enlarging, exact doubling), 1, 3 and 4 channels, a crop's strided rows."""
 import cv2
 import numpy as np
 
@@ -12,10 +12,14 @@ from pixelpipes.ops import image
 def test_linear_resize_equals_pip_opencv_for_random_sizes_and_channels():
     rng = np.random.default_rng(5)
     cv2.setNumThreads(1)
-    for k in range(60):
-        sw, sh = (int(v) for v in rng.integers(2, 300, 2))
-        dw = int(rng.integers(max(1, sw // 3), 400))
-        dh = int(rng.integers(1, 400))
+    exact = [(128, 96, 256, 192), (37, 53, 74, 106), (700, 500, 224, 224), (1024, 768, 224, 224)]  # doubling, shrinks
+    for k in range(60 + len(exact)):
+        if k < len(exact):
+            sw, sh, dw, dh = exact[k]
+        else:
+            sw, sh = (int(v) for v in rng.integers(2, 300, 2))
+            dw = int(rng.integers(max(1, sw // 7), 400))
+            dh = int(rng.integers(1, 400))
         channels = [1, 3, 4][k % 3]
         shape = (sh + 4, sw + 6) + ((channels,) if channels > 1 else ())
         full = rng.integers(0, 256, shape, dtype=np.uint8)
