@@ -12,6 +12,7 @@
 #include "kernels/image_dtype.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/lookup.hpp"
+#include "kernels/normalize_rgb_u8.hpp"
 #include "kernels/rgb_planes.hpp"
 #include "kernels/vector_clones.hpp"
 #include "kernels/vector_math.hpp"
@@ -493,6 +494,9 @@ Tensor normalize_image(const Tensor& image, const std::vector<double>& mean, con
   // source pixel is (y, x), or (y, w - 1 - x) mirrored.
   const int64_t pixel_step = planar ? 1 : c, channel_step = planar ? n : 1;
   auto source_column = [&](int64_t x) { return mirror ? w - 1 - x : x; };
+  if (image.dtype() == DType::U8 && c == 3 && normalize_rgb_u8(image.data<uint8_t>(), h, w, a.data(), b.data(), planar,
+                                                               mirror, dst))
+    return out;  // 16 pixels per step with AVX-512 VBMI (normalize_rgb_u8.hpp)
   if (image.dtype() == DType::U8 && c == 3 && n >= 256) {
     // Three tables of 256 floats, computed with the same multiply-add as the generic loop (same
     // bits): one lookup per element instead of a conversion and a multiply-add.
