@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "kernels/cv_bridge.hpp"
+#include "kernels/zero_blocks.hpp"
 
 namespace pxp::kernels {
 
@@ -163,6 +164,10 @@ Tensor connected_components(const Tensor& mask, int connectivity) {
   for (int i = 0; i < labels.rows; ++i) {
     int32_t* row = labels.ptr<int32_t>(i);
     for (int j = 0; j < labels.cols; ++j) {
+      if ((j & 7) == 0 && j + 8 <= labels.cols && eight_zero_labels(row + j)) {
+        j += 7;  // eight background pixels
+        continue;
+      }
       int32_t l = row[j];
       if (l == 0) continue;
       if (remap[static_cast<size_t>(l)] == 0) remap[static_cast<size_t>(l)] = next++;

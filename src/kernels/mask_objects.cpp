@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/zero_blocks.hpp"
 
 namespace pxp::kernels {
 
@@ -214,7 +215,15 @@ Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   const int32_t* l = map.data;
   const int64_t k = map.largest;
   std::vector<int64_t> count(static_cast<size_t>(k) + 1, 0);
-  for (size_t p = 0; p < pixels; ++p) ++count[static_cast<size_t>(l[p])];
+  size_t p = 0;
+  for (; p + 8 <= pixels; p += 8) {
+    if (eight_zero_labels(l + p)) {
+      count[0] += 8;
+      continue;
+    }
+    for (size_t q = p; q < p + 8; ++q) ++count[static_cast<size_t>(l[q])];
+  }
+  for (; p < pixels; ++p) ++count[static_cast<size_t>(l[p])];
   // The draws, label by label (the stream's order): the rank of each drawn pixel among its label's
   // pixels in raster order, and the output row it goes to.
   struct Want {
@@ -236,6 +245,10 @@ Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   std::vector<size_t> next(static_cast<size_t>(k) + 1, 0);
   int64_t missing = rows;  // the pass stops once every draw is found
   for (size_t p = 0; p < pixels && missing > 0; ++p) {
+    if ((p & 7) == 0 && p + 8 <= pixels && eight_zero_labels(l + p)) {
+      p += 7;  // eight background pixels: none is drawn
+      continue;
+    }
     const size_t label = static_cast<size_t>(l[p]);
     if (label == 0 || next[label] == wants[label].size()) continue;
     const int64_t rank = seen[label]++;
