@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "kernels/vector_clones.hpp"
 #include "kernels/wide_gaussian_blur.hpp"
 
 namespace pxp::kernels {
@@ -70,32 +71,56 @@ std::vector<double> tensor_values(const Tensor& t) {
   return out;
 }
 
+namespace {
+
+// One row of the optical distortion map, i: the same double arithmetic for every j, in a loop the
+// compiler vectorizes (one copy per instruction set below: 8 columns per step with AVX-512).
+inline __attribute__((always_inline)) void optical_row_body(double i, int64_t width, double W, double H, double k,
+                                                            double max_radius, bool fisheye, float* __restrict mx,
+                                                            float* __restrict my) {
+  const double cx = W / 2, cy = H / 2;
+  if (fisheye) {
+    const double y = i - cy;
+    for (int64_t j = 0; j < width; ++j) {
+      const double x = static_cast<double>(j) - cx;
+      const double rn = std::sqrt(x * x + y * y) / max_radius;
+      const double f = 1 + k * rn * rn;
+      mx[j] = static_cast<float>(x * f + cx + 0.5);
+      my[j] = static_cast<float>(y * f + cy + 0.5);
+    }
+  } else {
+    const double y = (i - (H - 1) / 2) / H;
+    for (int64_t j = 0; j < width; ++j) {
+      const double x = (static_cast<double>(j) - (W - 1) / 2) / W;
+      const double r2 = x * x + y * y;
+      const double f = 1 + k * r2 + k * r2 * r2;
+      mx[j] = static_cast<float>(W * x * f + cx + 0.5);
+      my[j] = static_cast<float>(H * y * f + cy + 0.5);
+    }
+  }
+}
+PXP_VECTOR_CLONES void optical_row(double i, int64_t width, double W, double H, double k, double max_radius,
+                                   bool fisheye, float* mx, float* my) {
+  optical_row_body(i, width, W, H, k, max_radius, fisheye, mx, my);
+}
+PXP_WIDE_AVX512 void optical_row_wide(double i, int64_t width, double W, double H, double k, double max_radius,
+                                      bool fisheye, float* mx, float* my) {
+  optical_row_body(i, width, W, H, k, max_radius, fisheye, mx, my);
+}
+
+}  // namespace
+
 Tensor optical_distortion_map(int64_t width, int64_t height, double k, bool fisheye) {
   check_size(width, height, "optical_distortion_map");
   if (!std::isfinite(k)) range_error("optical_distortion_map: k must be finite");
   Planes m(width, height);
   const double W = static_cast<double>(width), H = static_cast<double>(height);
-  const double cx = W / 2, cy = H / 2;
-  const double max_radius = std::sqrt(cx * cx + cy * cy);
+  const double max_radius = std::sqrt(W / 2 * (W / 2) + H / 2 * (H / 2));
+  const bool wide = cpu_has_avx512();
   for (int64_t i = 0; i < height; ++i) {
-    for (int64_t j = 0; j < width; ++j) {
-      double sx, sy;
-      if (fisheye) {
-        double x = static_cast<double>(j) - cx, y = static_cast<double>(i) - cy;
-        double rn = std::sqrt(x * x + y * y) / max_radius;
-        double f = 1 + k * rn * rn;
-        sx = x * f + cx;
-        sy = y * f + cy;
-      } else {
-        double x = (static_cast<double>(j) - (W - 1) / 2) / W, y = (static_cast<double>(i) - (H - 1) / 2) / H;
-        double r2 = x * x + y * y;
-        double f = 1 + k * r2 + k * r2 * r2;
-        sx = W * x * f + cx;
-        sy = H * y * f + cy;
-      }
-      m.x[i * width + j] = static_cast<float>(sx + 0.5);
-      m.y[i * width + j] = static_cast<float>(sy + 0.5);
-    }
+    float *mx = m.x + i * width, *my = m.y + i * width;
+    if (wide) optical_row_wide(static_cast<double>(i), width, W, H, k, max_radius, fisheye, mx, my);
+    else optical_row(static_cast<double>(i), width, W, H, k, max_radius, fisheye, mx, my);
   }
   return m.t;
 }
