@@ -463,7 +463,8 @@ def main(argv=None) -> int:
     rows: List[str] = []
     measured: Dict[str, List[Dict[str, Optional[float]]]] = {}   # transform -> per size: api -> ratio
     missing: List[str] = []
-    warnings: List[str] = []
+    # (transform, size, side) -> the most CPU-s per s of its rounds, where above the limit
+    overloads: Dict[Tuple[str, int, str], float] = {}
     todo = [(lib, c) for lib, c in cases if not c.skip and pixelpipes_plan(c, lib) is not None]
     total, done = len(todo) * len(sizes), 0
     images_by_size = {s: load_images(s) for s in sizes}
@@ -506,7 +507,8 @@ def main(argv=None) -> int:
                             rate, our_load = pixelpipes_rate(pipeline, api, args.seconds, 1)
                             our_rates[api].append(rate)
                             if our_load > (1.3 if api == "batches" else 1.1):
-                                warnings.append(f"{case.name} {size}: PixelPipes ({api}) used {our_load:.2f} CPU-s per s")
+                                key = (case.name, size, f"PixelPipes ({api})")
+                                overloads[key] = max(our_load, overloads.get(key, 0.0))
                     except Exception as e:   # a transform that does not build or run here: reported, not fatal
                         our_error = e
                 if library == "albumentations" and their_error is None:
@@ -514,7 +516,8 @@ def main(argv=None) -> int:
                         rate, their_load = albumentations_rate(case, images, args.seconds, 1)
                         their_rates.append(rate)
                         if their_load > 1.1:
-                            warnings.append(f"{case.name} {size}: albumentations used {their_load:.2f} CPU-s per s")
+                            key = (case.name, size, "albumentations")
+                            overloads[key] = max(their_load, overloads.get(key, 0.0))
                     except Exception as e:
                         their_error = e
             for api in APIS:
@@ -564,6 +567,7 @@ def main(argv=None) -> int:
     ]
     if missing:
         lines += ["", f"{NOT_IN_CHECKOUT}: " + ", ".join(missing)]
+    warnings = [f"{name} {size}: {side} used up to {load:.2f} CPU-s per s" for (name, size, side), load in overloads.items()]
     if warnings:
         lines += ["", "warnings: " + "; ".join(warnings)]
     text = "\n".join(lines) + "\n"
