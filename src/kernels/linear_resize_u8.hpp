@@ -6,8 +6,9 @@
 // ((((S0 >> 4) * b0) >> 16) + (((S1 >> 4) * b1) >> 16) + 2) >> 2, saturated to u8. (That is its
 // SIMD formula; its scalar one, (S0 b0 + S1 b1 + 2^21) >> 22, is 1 higher at times, but the
 // library's OpenCV uses the SIMD one on every value of every width: the test compares all of them.)
-// This file computes the same numbers with AVX-512 VBMI: each block of 16 output values gathers its source bytes with one
-// byte permute of a 64-byte window and does its two multiply-adds at once (vpmaddwd), and the
+// This file computes the same numbers with AVX-512 VBMI: each block of 16 output values gathers
+// its source bytes with one byte permute of a 64-byte window (a two-register permute of a 128-byte
+// window where a shrink needs it) and does its two multiply-adds at once (vpmaddwd), and the
 // vertical pass works on 32 values per step in 16 bits.
 #pragma once
 
