@@ -30,19 +30,10 @@ import cv2  # noqa: E402
 import numpy as np  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-PHOTOS = HERE.parent / "examples" / "data" / "photos"
+sys.path.insert(0, str(HERE))
+from catalog_speed import load_images  # noqa: E402  (the same photos at the same sizes)
 MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 STD = np.array([0.229, 0.224, 0.225], np.float32)
-
-
-def load_images(size: int) -> List[np.ndarray]:
-    """The six photos as uint8 RGB size x size (INTER_AREA), as catalog_speed.py makes them."""
-    files = sorted(p for p in PHOTOS.iterdir() if p.suffix.lower() in (".jpg", ".jpeg", ".png"))[:6]
-    out = []
-    for f in files:
-        img = cv2.cvtColor(cv2.imread(str(f), cv2.IMREAD_COLOR), cv2.COLOR_BGR2RGB)
-        out.append(np.ascontiguousarray(cv2.resize(img, (size, size), interpolation=cv2.INTER_AREA)))
-    return out
 
 
 def rotation_matrix(size: int) -> np.ndarray:

@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/cv_resize.hpp"
 #include "kernels/image_dtype.hpp"
 #include "kernels/image_modes.hpp"
 #include "kernels/rounding.hpp"
@@ -382,7 +383,7 @@ Tensor zoom_blur(const Tensor& image, double max_factor, double step_factor) {
     if (rh == hc && rw == wc) {
       resized = crop;
     } else {
-      cv::resize(crop, resized, cv::Size(rw, rh), 0, 0, cv::INTER_LINEAR);
+      resize_to(crop, resized, cv::Size(rw, rh), cv::INTER_LINEAR);
     }
     const int ty = std::max(0, (resized.rows - H) / 2), tx = std::max(0, (resized.cols - W) / 2);
     const int h = std::min(H, resized.rows - ty), w = std::min(W, resized.cols - tx);

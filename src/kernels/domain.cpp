@@ -10,6 +10,7 @@
 
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/cv_resize.hpp"
 
 namespace pxp::kernels {
 
@@ -504,7 +505,7 @@ Tensor superpixels(const Tensor& image, int64_t n_segments, const Tensor& draws,
   if (max_size > 0 && longest > max_size) {
     const double f = static_cast<double>(max_size) / static_cast<double>(longest);
     const int nh = static_cast<int>(H * f), nw = static_cast<int>(W * f);
-    cv::resize(src, work, cv::Size(nw, nh), 0, 0, interpolation);
+    resize_to(src, work, cv::Size(nw, nh), interpolation);
     H = nh;
     W = nw;
   } else {
@@ -598,7 +599,7 @@ Tensor superpixels(const Tensor& image, int64_t n_segments, const Tensor& draws,
   cv::Mat dst = as_mat(out);
   if (H != s.height || W != s.width) {
     cv::Mat back;
-    cv::resize(work, back, cv::Size(static_cast<int>(s.width), static_cast<int>(s.height)), 0, 0, interpolation);
+    resize_to(work, back, cv::Size(static_cast<int>(s.width), static_cast<int>(s.height)), interpolation);
     back.copyTo(dst);
   } else {
     work.copyTo(dst);

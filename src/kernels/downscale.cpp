@@ -11,6 +11,7 @@
 
 #include "core/error.hpp"
 #include "kernels/cv_bridge.hpp"
+#include "kernels/cv_resize.hpp"
 
 namespace pxp::kernels {
 
@@ -57,7 +58,8 @@ void resize_nearest(const cv::Mat& src, cv::Mat& dst, double inv_scale_x, double
 // images go channel by channel. size empty: by the factors (OpenCV's own rounding).
 void resize_any(const cv::Mat& src, cv::Mat& dst, cv::Size size, double fx, double fy, int interpolation) {
   if (src.channels() <= 4) {
-    cv::resize(src, dst, size, fx, fy, interpolation);
+    if (size.empty()) cv::resize(src, dst, size, fx, fy, interpolation);
+    else resize_to(src, dst, size, interpolation);  // (OpenCV ignores the factors given a size)
     return;
   }
   std::vector<cv::Mat> planes;

@@ -1,8 +1,8 @@
 #include "kernels/jpeg_decoder.hpp"
 
 #include "kernels/cv_bridge.hpp"
+#include "kernels/cv_resize.hpp"
 #include "kernels/exif_orientation.hpp"
-#include "kernels/linear_resize_u8.hpp"
 
 // jpeglib.h needs FILE and size_t declared before it.
 #include <algorithm>
@@ -388,9 +388,8 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
   try {
     if (roi.cols == out_width && roi.rows == out_height)
       roi.copyTo(dst);
-    else if (!resize_linear_u8(roi.data, static_cast<int64_t>(roi.step), roi.cols, roi.rows, channels, dst.data,
-                               out_width, out_height))  // (the same numbers, faster, where it applies)
-      cv::resize(roi, dst, dst.size(), 0, 0, cv::INTER_LINEAR);
+    else
+      resize_to(roi, dst, dst.size(), cv::INTER_LINEAR);
   } catch (const cv::Exception& e) {
     argument_error(std::string("OpenCV could not resize the decoded region: ") + e.what());
   }

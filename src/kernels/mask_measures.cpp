@@ -164,12 +164,9 @@ Tensor connected_components(const Tensor& mask, int connectivity) {
   for (int i = 0; i < labels.rows; ++i) {
     int32_t* row = labels.ptr<int32_t>(i);
     for (int j = 0; j < labels.cols; ++j) {
-      if ((j & 7) == 0 && j + 8 <= labels.cols && eight_zero_labels(row + j)) {
-        j += 7;  // eight background pixels
-        continue;
-      }
+      j = static_cast<int>(past_background(row, j, labels.cols));
+      if (j == labels.cols) break;
       int32_t l = row[j];
-      if (l == 0) continue;
       if (remap[static_cast<size_t>(l)] == 0) remap[static_cast<size_t>(l)] = next++;
       row[j] = remap[static_cast<size_t>(l)];
     }

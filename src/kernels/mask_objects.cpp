@@ -215,15 +215,10 @@ Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   const int32_t* l = map.data;
   const int64_t k = map.largest;
   std::vector<int64_t> count(static_cast<size_t>(k) + 1, 0);
-  size_t p = 0;
-  for (; p + 8 <= pixels; p += 8) {
-    if (eight_zero_labels(l + p)) {
-      count[0] += 8;
-      continue;
-    }
-    for (size_t q = p; q < p + 8; ++q) ++count[static_cast<size_t>(l[q])];
-  }
-  for (; p < pixels; ++p) ++count[static_cast<size_t>(l[p])];
+  // (the background's count is not needed: nothing is drawn from it)
+  for (int64_t p = past_background(l, 0, static_cast<int64_t>(pixels)); p < static_cast<int64_t>(pixels);
+       p = past_background(l, p + 1, static_cast<int64_t>(pixels)))
+    ++count[static_cast<size_t>(l[p])];
   // The draws, label by label (the stream's order): the rank of each drawn pixel among its label's
   // pixels in raster order, and the output row it goes to.
   struct Want {
@@ -244,18 +239,15 @@ Tensor sample_label_pixels(const Tensor& labels, int64_t n, RandomStream& rng) {
   std::vector<int64_t> seen(static_cast<size_t>(k) + 1, 0);
   std::vector<size_t> next(static_cast<size_t>(k) + 1, 0);
   int64_t missing = rows;  // the pass stops once every draw is found
-  for (size_t p = 0; p < pixels && missing > 0; ++p) {
-    if ((p & 7) == 0 && p + 8 <= pixels && eight_zero_labels(l + p)) {
-      p += 7;  // eight background pixels: none is drawn
-      continue;
-    }
+  const int64_t end = static_cast<int64_t>(pixels);
+  for (int64_t p = past_background(l, 0, end); p < end && missing > 0; p = past_background(l, p + 1, end)) {
     const size_t label = static_cast<size_t>(l[p]);
-    if (label == 0 || next[label] == wants[label].size()) continue;
+    if (next[label] == wants[label].size()) continue;
     const int64_t rank = seen[label]++;
     for (auto& w = wants[label]; next[label] < w.size() && w[next[label]].rank == rank; ++next[label], --missing) {
       float* row = o + 3 * w[next[label]].row;
-      row[0] = static_cast<float>(static_cast<int64_t>(p) % s.width);
-      row[1] = static_cast<float>(static_cast<int64_t>(p) / s.width);
+      row[0] = static_cast<float>(p % s.width);
+      row[1] = static_cast<float>(p / s.width);
       row[2] = static_cast<float>(count[label]);
     }
   }

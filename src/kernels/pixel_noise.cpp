@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "kernels/cv_resize.hpp"
 #include "kernels/distributions.hpp"
 #include "kernels/image_dtype.hpp"
 #include "kernels/ziggurat.hpp"
@@ -101,7 +102,7 @@ std::vector<float> noise_map(const Tensor& image, const NoiseField& f, RandomStr
   const int type = CV_32FC(static_cast<int>(c));
   cv::Mat src(static_cast<int>(rh), static_cast<int>(rw), type, small.data());
   cv::Mat dst(static_cast<int>(h), static_cast<int>(w), type, noise.data());
-  cv::resize(src, dst, dst.size(), 0, 0, cv::INTER_LINEAR);
+  resize_to(src, dst, dst.size(), cv::INTER_LINEAR);
   return noise;
 }
 
