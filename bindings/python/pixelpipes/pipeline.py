@@ -79,7 +79,8 @@ class Pipeline:
             if type(outputs) is int:
                 raise last_error(outputs)
         if type(outputs) is tuple:   # strings, lists or empty tensors among the outputs
-            return complete_outputs(*outputs, self._names)
+            partial, owner, address = outputs
+            return complete_outputs(partial, owner, ffi.cast("const pxp_sample *", address), self._names)
         return outputs
 
     def run_many(self, start: int, count: int, threads: Optional[int] = None) -> List[dict]:

@@ -101,11 +101,11 @@ def to_python(value, owner):
 fast_run_setup(TensorMemory, np.asarray, {code: typestr for code, (_, typestr) in _NUMPY_BY_CODE.items()})
 
 
-def complete_outputs(partial: dict, owner, address: int, names) -> dict:
-    """Fills in the outputs that pixelpipes._native.run left as None (strings, lists, empty
-    tensors) from the sample at ``address``, which ``owner`` keeps alive."""
-    sample = ffi.cast("const pxp_sample *", address)
-    value = out_parameters.output
+def complete_outputs(partial: dict, owner, sample, names) -> dict:
+    """Fills in the outputs of ``partial`` that are None from ``sample`` (a ``pxp_sample *`` that
+    ``owner`` keeps alive): what pixelpipes._native.run left to Python (strings, lists, empty
+    tensors), or every output (sample_outputs)."""
+    value = out_parameters.output   # (to_python's lists use pointers of their own)
     for i, name in enumerate(names):
         if partial[name] is None:
             status = lib.pxp_sample_output(value, sample, i)
@@ -117,11 +117,4 @@ def complete_outputs(partial: dict, owner, address: int, names) -> dict:
 
 def sample_outputs(sample, names) -> dict:
     """{name: value} of a gc-managed ``pxp_sample *`` whose outputs are named ``names``."""
-    out = {}
-    value = out_parameters.output   # (to_python's lists use pointers of their own)
-    for i, name in enumerate(names):
-        status = lib.pxp_sample_output(value, sample, i)
-        if status < 0:
-            check(status)
-        out[name] = to_python(value[0], sample)
-    return out
+    return complete_outputs(dict.fromkeys(names), sample, sample, names)
