@@ -1,11 +1,12 @@
 """Generates the benchmark corpus: JPEGs of ImageNet-like sizes from scikit-image's sample photos.
 
-    python make_corpus.py OUT_DIR [--count 2000] [--classes 10] [--quality 90] [--photos DIR]
+    python make_corpus.py OUT_DIR [--count 2000] [--classes 10] [--quality 90] [--photos DIR] [--large]
 
 Image-folder layout OUT_DIR/class_KK/img_NNNNN.jpg. Deterministic: image i is a crop (scale 0.45-1
 of the source, any aspect), resized (INTER_AREA) to a size drawn from 300-640 x 240-500, flipped
 with p = 0.5, with light sensor-like noise (sigma 2.5, so that upscaled sources keep photo-like
-entropy), encoded by OpenCV (libjpeg) at quality 90. Runs in the benchmark venv (scikit-image,
+entropy), encoded by OpenCV (libjpeg) at quality 90. ``--large``: sizes 1280-2048 x 1024-1536
+instead (the large-photo corpus: phone and camera photos). Runs in the benchmark venv (scikit-image,
 opencv-python-headless); ``--photos DIR`` takes the source photos from DIR's JPEGs instead (no
 scikit-image needed: benchmarks/data_sources.py uses examples/data/photos, which are copies of
 scikit-image's). Writes OUT_DIR/manifest.json; an existing corpus with the same
@@ -70,8 +71,11 @@ def main():
     ap.add_argument("--classes", type=int, default=10)
     ap.add_argument("--quality", type=int, default=90)
     ap.add_argument("--photos", default=None, help="take the source photos from this folder (default: scikit-image's)")
+    ap.add_argument("--large", action="store_true", help="1280-2048 x 1024-1536 photos instead of ImageNet's sizes")
     args = ap.parse_args()
     params = {"count": args.count, "classes": args.classes, "quality": args.quality, "version": 1}
+    if args.large:
+        params["large"] = True
     if args.photos:
         params["photos"] = os.path.abspath(args.photos)
     manifest = os.path.join(args.out, "manifest.json")
@@ -88,7 +92,10 @@ def main():
         rng = np.random.default_rng(1000 + i)
         name, src = srcs[i % len(srcs)]
         sh, sw = src.shape[:2]
-        w, h = int(rng.integers(300, 641)), int(rng.integers(240, 501))
+        if args.large:
+            w, h = int(rng.integers(1280, 2049)), int(rng.integers(1024, 1537))
+        else:
+            w, h = int(rng.integers(300, 641)), int(rng.integers(240, 501))
         # a crop of the source with the target's aspect ratio, 45-100 % of the largest one
         aspect = w / h
         cw_max = min(sw, int(sh * aspect))

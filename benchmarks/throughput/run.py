@@ -1,9 +1,10 @@
 """End-to-end throughput, PixelPipes against its peers: `make bench-throughput` runs this.
 
     .venv-bench/bin/python benchmarks/throughput/run.py [--runs 3] [--images 2000] [--threads N]
-        [--systems a,b] [--workloads classify,heavy] [--pixelpipes-python .venv/bin/python]
+        [--systems a,b] [--workloads classify,heavy,large] [--pixelpipes-python .venv/bin/python]
 
-1. Makes the corpus (make_corpus.py, ~2000 JPEGs from scikit-image's photos) in build/bench/corpus.
+1. Makes the corpus (make_corpus.py, ~2000 JPEGs from scikit-image's photos) in build/bench/corpus,
+   and for the workload `large` 300 photos of 1280-2048 x 1024-1536 in build/bench/corpus-large.
 2. Runs every (workload, system) `runs` times, each run in a fresh process (systems.py), the runs
    interleaved round-robin so that load from other programs on a shared machine falls on all
    systems alike. While a run goes, the peak RSS of its process tree (the process and all its
@@ -109,18 +110,26 @@ def main():
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--systems", default=",".join(ORDER))
-    ap.add_argument("--workloads", default="classify,heavy")
+    ap.add_argument("--workloads", default="classify,heavy,large")
     ap.add_argument("--corpus", default=os.path.join(ROOT, "build", "bench", "corpus"))
     ap.add_argument("--count", type=int, default=2000, help="corpus size")
+    ap.add_argument("--large-count", type=int, default=300, help="size of the large-photo corpus (workload large)")
     ap.add_argument("--pixelpipes-python", default=os.path.join(ROOT, ".venv", "bin", "python"))
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "throughput.json"))
     ap.add_argument("--timeout", type=int, default=900)
     args = ap.parse_args()
 
-    subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), args.corpus, "--count", str(args.count)],
-                   check=True)
     systems = [s for s in args.systems.split(",") if s]
     workloads = [w for w in args.workloads.split(",") if w]
+    corpus = {}
+    for w in workloads:
+        if w == "large":   # classify on photos of 1024-2048 px a side
+            corpus[w] = args.corpus + "-large"
+            extra = ["--count", str(args.large_count), "--large"]
+        else:
+            corpus[w] = args.corpus
+            extra = ["--count", str(args.count)]
+        subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), corpus[w]] + extra, check=True)
     plan, unavailable = [], {}
     for s in systems:
         python = args.pixelpipes_python if s.startswith("pixelpipes") else sys.executable
@@ -130,12 +139,15 @@ def main():
             print(f"{s}: unavailable ({why})", flush=True)
             continue
         for w in workloads:
-            if s in ("pixelpipes_unfused", "pixelpipes_1thread", "decode_floor") and w != "classify":
+            if s in ("pixelpipes_unfused", "pixelpipes_1thread") and w != "classify":
+                continue
+            if s == "decode_floor" and w == "heavy":  # the floor is the workload's corpus fully decoded
                 continue
             threads = 1 if s == "pixelpipes_1thread" else args.threads
             name = "pixelpipes" if s == "pixelpipes_1thread" else s
-            cmd = [python, os.path.join(HERE, "systems.py"), name, w, args.corpus, "--threads", str(threads),
-                   "--batch", str(args.batch), "--warmup", str(args.warmup), "--images", str(args.images)]
+            images = min(args.images, args.large_count) if w == "large" else args.images
+            cmd = [python, os.path.join(HERE, "systems.py"), name, w, corpus[w], "--threads", str(threads),
+                   "--batch", str(args.batch), "--warmup", str(args.warmup), "--images", str(images)]
             plan.append((w, s, threads, cmd))
 
     results = {}

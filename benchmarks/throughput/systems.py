@@ -11,10 +11,14 @@ recipe:
   classify: decode JPEG -> RandomResizedCrop 224 (scale 0.08-1, ratio 3/4-4/3, bilinear) ->
             horizontal flip p=0.5 -> float32 CHW normalized with the ImageNet mean/std; batches of 64.
   heavy:    classify + rotation U(-15, 15) degrees (zero fill), brightness/contrast/saturation
-            factors U(0.6, 1.4) (jitter 0.4), gaussian blur kernel 5, sigma U(0.1, 2) with p=0.5
-            (geometric ops before color ops, normalize last).
+            factors U(0.6, 1.4) (jitter 0.4) in a random order per sample (DALI: a fixed order),
+            gaussian blur kernel 5, sigma U(0.1, 2) with p=0.5 (geometric ops before color ops,
+            normalize last).
+  large:    classify on the large-photo corpus (1024-2048 px a side; run.py makes it).
 
-Systems: pixelpipes (fused image.decode_jpeg_crop for the crop), torchvision (transforms v2 +
+Systems: pixelpipes (the augment macros as docs/augment.md writes them: RandomResizedCrop,
+RandomHorizontalFlip, RandomAffine, ColorJitter, RandomGaussianBlur, Normalize; the compiler
+fuses the decode and the crop into image.decode_jpeg_crop), torchvision (transforms v2 +
 DataLoader, num_workers = threads), albumentations (+ DataLoader), dali (CPU pipeline,
 device_id=None), decode_floor (OpenCV cv2.imdecode full decode, `threads` Python threads).
 """
@@ -95,45 +99,25 @@ def endless(make_loader):
 # ------------------------------------------------------------------------------------------ pixelpipes
 
 def pixelpipes_pipeline(files, labels, workload, fused=True, seed=1):
-    import numpy as np
+    """The workload as a user writes it from docs/augment.md: the augment macros on a decoded JPEG.
+    The compiler fuses decode -> crop -> resize into image.decode_jpeg_crop (fuse=False keeps it
+    unfused: the pixelpipes_unfused system)."""
     import pixelpipes as pp
-    from pixelpipes.ops import color, filter as pfilter, geometry, image, io, random, tensor
+    from pixelpipes import augment
+    from pixelpipes.ops import image, io
 
-    n = len(files)
     with pp.Graph() as g:
-        item = pp.dataset_item(n)
-        data = io.ReadFile(pp.Constant(files)[item])
-        # RandomResizedCrop's box, drawn from the header before decoding (one draw, clamped to
-        # the image, instead of torchvision's up-to-10 attempts + center-crop fallback).
-        hw = image.JpegSize(data)
-        size = tensor.Cast(hw, dtype="f32")
-        H = tensor.Squeeze(tensor.Slice(size, 0, 1))
-        W = tensor.Squeeze(tensor.Slice(size, 1, 2))
-        area = H * W * random.Uniform(0.08, 1.0)
-        log_ratio = random.Uniform(math.log(3 / 4), math.log(4 / 3))
-        ratio = pp.ops.math.Exp(log_ratio)
-        cw = pp.ops.math.Minimum(pp.ops.math.Sqrt(area * ratio), W)
-        ch = pp.ops.math.Minimum(pp.ops.math.Sqrt(area / ratio), H)
-        x0 = random.Uniform(0.0, 1.0) * (W - cw)
-        y0 = random.Uniform(0.0, 1.0) * (H - ch)
-        box = tensor.FromList(pp.ops.list.Make(x0, y0, x0 + cw, y0 + ch))
-        if fused:
-            img = image.DecodeJpegCrop(data, box, SIZE, SIZE)
-        else:
-            img = image.Resize(image.Crop(image.DecodeJpeg(data), box), SIZE, SIZE)
-        img = pp.Toggle(0.5, image.Flip(img), img)
+        item = pp.dataset_item(len(files))
+        img = image.DecodeJpeg(io.ReadFile(pp.Constant(files)[item]))
+        img = augment.RandomResizedCrop(img, SIZE, scale=(0.08, 1.0), ratio=(3 / 4, 4 / 3), interpolation="linear")
+        img = augment.RandomHorizontalFlip(img)
         if workload == "heavy":
-            rot = geometry.Rotate(random.Uniform(-15.0, 15.0), SIZE / 2, SIZE / 2)
-            img = image.Warp(img, rot, SIZE, SIZE)
-            img = color.Brightness(img, random.Uniform(0.6, 1.4))
-            img = color.Contrast(img, random.Uniform(0.6, 1.4))
-            img = color.Saturation(img, random.Uniform(0.6, 1.4))
-            img = pp.Toggle(0.5, pfilter.GaussianBlur(img, random.Uniform(0.1, 2.0), kernel_size=5), img)
-        out = color.Normalize(img, np.array(MEAN, np.float32), np.array(STD, np.float32), chw=True,
-                              scale=1 / 255)
-        g.output("image", out)
+            img = augment.RandomAffine(img, degrees=15, interpolation="linear")
+            img = augment.ColorJitter(img, brightness=0.4, contrast=0.4, saturation=0.4)
+            img = augment.RandomGaussianBlur(img, 5, sigma=(0.1, 2.0), p=0.5)
+        img = augment.Normalize(img, mean=MEAN, std=STD)
+        g.output("image", img)
         g.output("label", pp.Constant([int(v) for v in labels])[item])
-    # fuse=False keeps the unfused system unfused: the compiler would turn its chain into the fused op
     return pp.compile(g, seed=seed, fuse=fused)
 
 
@@ -303,7 +287,7 @@ SYSTEMS = {
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("system", choices=sorted(SYSTEMS))
-    ap.add_argument("workload", choices=["classify", "heavy"])
+    ap.add_argument("workload", choices=["classify", "heavy", "large"])
     ap.add_argument("corpus")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--batch", type=int, default=64)
