@@ -21,7 +21,8 @@ Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation 
 using Matrix3 = std::array<double, 9>;  // row-major
 
 // Destination pixel (x, y) takes the source at M^-1 (x, y). Affine matrices (last row 0 0 1)
-// use cv::warpAffine, others cv::warpPerspective. An argument error for a singular matrix.
+// use cv::warpAffine (u8 RGB, linear, constant border: kernels/affine_warp_u8, the same bits),
+// others cv::warpPerspective. An argument error for a singular matrix.
 Tensor warp(const Tensor& image, const Matrix3& matrix, int64_t width, int64_t height, Interpolation interpolation,
             Border border, double border_value);
 

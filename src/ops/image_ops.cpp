@@ -712,8 +712,9 @@ void register_resampling(Registry& r) {
     b.allocates_destination();
     b.doc("Warps the image by a 3 x 3 matrix that maps source to destination coordinates (continuous "
           "convention): destination pixel p takes the source at matrix^-1 p. Affine matrices (last row 0 0 1) "
-          "use cv::warpAffine, others cv::warpPerspective. A singular matrix is an argument error. Warp masks "
-          "with interpolation 'nearest'.")
+          "use cv::warpAffine (u8 RGB images with linear interpolation and a constant border: our own kernel, "
+          "whose result is cv::warpAffine's bit for bit), others cv::warpPerspective. A singular matrix is an "
+          "argument error. Warp masks with interpolation 'nearest'.")
         .input("image", "H x W x C or H x W tensor of dtype u8, u16, i16, f32 or f64.")
         .input("matrix", "3 x 3 tensor (source to destination, acting on column vectors [x, y, 1]).")
         .input("width", "Integer scalar >= 1: output width.")

@@ -460,7 +460,7 @@ class Transpose(OpNode):
 
 class Warp(OpNode):
     """
-        Warps the image by a 3 x 3 matrix that maps source to destination coordinates (continuous convention): destination pixel p takes the source at matrix^-1 p. Affine matrices (last row 0 0 1) use cv::warpAffine, others cv::warpPerspective. A singular matrix is an argument error. Warp masks with interpolation 'nearest'.
+        Warps the image by a 3 x 3 matrix that maps source to destination coordinates (continuous convention): destination pixel p takes the source at matrix^-1 p. Affine matrices (last row 0 0 1) use cv::warpAffine (u8 RGB images with linear interpolation and a constant border: our own kernel, whose result is cv::warpAffine's bit for bit), others cv::warpPerspective. A singular matrix is an argument error. Warp masks with interpolation 'nearest'.
 
         Op ``image.warp``.
 
