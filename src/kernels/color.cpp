@@ -444,6 +444,152 @@ Tensor adjust_hue(const Tensor& image, double shift) {
   });
 }
 
+namespace {
+
+// Sum of the floored grays of n u8 RGB pixels held as planes: gray_sum_body's float products in
+// the same order, so the same total.
+inline __attribute__((always_inline)) int32_t gray_sum_planes_body(const uint8_t* r, const uint8_t* g,
+                                                                   const uint8_t* b, int n) {
+  int32_t sum = 0;
+  for (int i = 0; i < n; ++i)
+    sum += static_cast<int32_t>(kR * static_cast<float>(r[i]) + kG * static_cast<float>(g[i]) +
+                                kB * static_cast<float>(b[i]));
+  return sum;
+}
+PXP_VECTOR_CLONES int32_t gray_sum_planes(const uint8_t* r, const uint8_t* g, const uint8_t* b, int n) {
+  return gray_sum_planes_body(r, g, b, n);
+}
+PXP_WIDE_AVX512 int32_t gray_sum_planes_wide(const uint8_t* r, const uint8_t* g, const uint8_t* b, int n) {
+  return gray_sum_planes_body(r, g, b, n);
+}
+
+// One stage: a value table (brightness, contrast; consecutive ones composed) or a plane edit
+// (saturation, hue) with its argument.
+struct PlaneStage {
+  const ByteTable* table;
+  PlaneEdit edit;
+  float arg;
+};
+
+// Runs the stages on src into dst (which may be src), a block of 1024 pixels at a time so that it
+// stays in L1; returns the sum of the floored grays of the result when `sum_gray`, else 0.
+// Tables before the first and after the last plane edit are looked up on the interleaved bytes
+// (no split into planes needed for them); a run of tables alone never splits.
+int64_t run_stages(const uint8_t* src, uint8_t* dst, int64_t n, const std::vector<PlaneStage>& stages,
+                   bool sum_gray) {
+  size_t first_edit = stages.size(), end_edit = 0;  // the plane edits lie in [first_edit, end_edit)
+  for (size_t k = 0; k < stages.size(); ++k)
+    if (!stages[k].table) first_edit = std::min(first_edit, k), end_edit = k + 1;
+  const uint8_t* leading = first_edit > 0 ? stages[0].table->data() : nullptr;  // composed: at most one
+  const uint8_t* trailing = end_edit > first_edit && end_edit < stages.size() ? stages.back().table->data() : nullptr;
+  const bool wide = cpu_has_avx512();
+  constexpr int kBlock = 1024;
+  alignas(64) uint8_t mapped[3 * kBlock];
+  alignas(64) uint8_t planes[3][kBlock];
+  int64_t total = 0;
+  for (int64_t i = 0; i < n; i += kBlock) {
+    const int m = static_cast<int>(std::min<int64_t>(kBlock, n - i));
+    const uint8_t* in = src + 3 * i;
+    uint8_t* out = dst + 3 * i;
+    if (first_edit == stages.size()) {  // tables only
+      if (leading) lookup_u8(in, out, 3 * m, leading);
+      if (sum_gray) total += wide ? gray_sum_wide(out, m) : gray_sum_narrow(out, m);
+      continue;
+    }
+    if (leading) {
+      lookup_u8(in, mapped, 3 * m, leading);
+      in = mapped;
+    }
+    split_rgb(in, planes[0], planes[1], planes[2], m);
+    for (size_t k = first_edit; k < end_edit; ++k) {
+      const PlaneStage& st = stages[k];
+      if (st.table)
+        for (uint8_t* plane : planes) lookup_u8(plane, plane, m, st.table->data());
+      else
+        st.edit(planes[0], planes[1], planes[2], m, st.arg);
+    }
+    if (sum_gray && !trailing)
+      total += wide ? gray_sum_planes_wide(planes[0], planes[1], planes[2], m)
+                    : gray_sum_planes(planes[0], planes[1], planes[2], m);
+    merge_rgb(planes[0], planes[1], planes[2], out, m);
+    if (trailing) {
+      lookup_u8(out, out, 3 * m, trailing);
+      if (sum_gray) total += wide ? gray_sum_wide(out, m) : gray_sum_narrow(out, m);
+    }
+  }
+  return total;
+}
+
+Tensor adjust_one(const Tensor& image, const JitterStage& s) {
+  switch (s.step) {
+    case JitterStep::Brightness: return adjust_brightness(image, s.factor);
+    case JitterStep::Contrast: return adjust_contrast(image, s.factor);
+    case JitterStep::Saturation: return adjust_saturation(image, s.factor);
+    case JitterStep::Hue: return adjust_hue(image, s.factor);
+  }
+  return image;
+}
+
+}  // namespace
+
+Tensor adjust_jitter(const Tensor& image, const std::vector<JitterStage>& stages) {
+  need_gray_or_rgb(image, "color.jitter");
+  if (image.dtype() != DType::U8 || channel_count(image) != 3 || stages.empty()) {
+    Tensor x = image;
+    for (const JitterStage& s : stages) x = adjust_one(x, s);
+    return x;
+  }
+  const int64_t n = pixel_count(image);
+  Tensor out = like(image, DType::U8);
+  uint8_t* dst = out.mutable_data<uint8_t>();
+  const uint8_t* source = image.data<uint8_t>();
+  const PlaneEdit saturate = pick_copy(saturate_planes, saturate_planes_wide);
+  const PlaneEdit rotate = pick_copy(hue_shift_planes, hue_shift_planes_wide);
+  std::vector<ByteTable> tables;
+  tables.reserve(2 * stages.size());  // no reallocation: the pending stages point into it
+  std::vector<PlaneStage> pending;    // stages not run yet
+  auto add_table = [&](const ByteTable& t) {
+    if (!pending.empty() && pending.back().table) {  // after another table: one lookup for both
+      ByteTable both;
+      for (size_t v = 0; v < 256; ++v) both[v] = t[(*pending.back().table)[v]];
+      tables.push_back(both);
+      pending.back().table = &tables.back();
+    } else {
+      tables.push_back(t);
+      pending.push_back({&tables.back(), nullptr, 0.0f});
+    }
+  };
+  for (const JitterStage& s : stages) {
+    switch (s.step) {
+      case JitterStep::Brightness: add_table(brightness_table(s.factor)); break;
+      case JitterStep::Saturation: pending.push_back({nullptr, saturate, static_cast<float>(s.factor)}); break;
+      case JitterStep::Hue: pending.push_back({nullptr, rotate, static_cast<float>(s.factor)}); break;
+      case JitterStep::Contrast: {
+        // the mean gray of the image entering the contrast: the stages so far run first (a table
+        // alone is applied on the fly, nothing written)
+        float mean;
+        if (pending.empty()) {
+          mean = gray_mean_u8(source, n, 3, nullptr);
+        } else if (pending.size() == 1 && pending[0].table) {
+          mean = gray_mean_u8(source, n, 3, pending[0].table);
+        } else {
+          const int64_t total = run_stages(source, dst, n, pending, true);
+          mean = n > 0 ? static_cast<float>(static_cast<double>(total) / static_cast<double>(n)) : 0.0f;
+          source = dst;
+          pending.clear();
+        }
+        const ContrastMap map(mean, s.factor);
+        ByteTable t;
+        for (int v = 0; v < 256; ++v) t[static_cast<size_t>(v)] = map(static_cast<uint8_t>(v));
+        add_table(t);
+        break;
+      }
+    }
+  }
+  run_stages(source, dst, n, pending, false);  // never empty: the last stage is pending
+  return out;
+}
+
 Tensor adjust_gamma(const Tensor& image, double gamma, double gain) {
   return dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);

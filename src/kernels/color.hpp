@@ -36,6 +36,19 @@ Tensor adjust_saturation(const Tensor& image, double factor);
 Tensor adjust_brightness_contrast_saturation(const Tensor& image, double brightness, double contrast,
                                              double saturation);
 Tensor adjust_hue(const Tensor& image, double shift);
+
+// ColorJitter's adjustments, in the order a sample applies them.
+enum class JitterStep : uint8_t { Brightness = 0, Contrast = 1, Saturation = 2, Hue = 3 };
+struct JitterStage {
+  JitterStep step;
+  double factor;  // the hue shift for Hue
+};
+// The stages one after another, with the same result bit for bit as adjust_brightness /
+// adjust_contrast / adjust_saturation / adjust_hue in that order. u8 RGB images run every stage
+// on each block of pixels while it stays in L1: one pass over the image, plus one up to each
+// contrast that follows another stage (its mean is of the image entering it). Others run the
+// stages one by one.
+Tensor adjust_jitter(const Tensor& image, const std::vector<JitterStage>& stages);
 Tensor adjust_gamma(const Tensor& image, double gamma, double gain);
 
 // (x * scale - mean[c]) / std[c] as f32 in one pass, H x W x C or C x H x W; mirror: of the image

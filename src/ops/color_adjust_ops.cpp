@@ -2,6 +2,8 @@
 // contrast, saturation, hue and gamma (with their fused chain), and normalization. Math lives in
 // kernels/color.*.
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "kernels/color.hpp"
 #include "ops/color_args.hpp"
@@ -91,6 +93,49 @@ void register_color_adjust_ops(Registry& r) {
               return Value(adjust_brightness_contrast_saturation(
                   pixels_arg(args, 0, "image"), non_negative(args, 1, "brightness"), non_negative(args, 2, "contrast"),
                   non_negative(args, 3, "saturation")));
+            })
+            .build());
+
+  r.add(OpBuilder("color.jitter")
+            .allocates_destination()
+            .doc("torchvision's ColorJitter in one op: the adjustments `order` lists, one after another, with the "
+                 "same results bit for bit as color.brightness, color.contrast, color.saturation and color.hue in that "
+                 "order. u8 RGB images run every adjustment on each block of pixels while it stays in the CPU's L1 "
+                 "cache: one pass over the image, plus one up to each contrast that follows another adjustment (its "
+                 "mean gray is of the image entering it); other images run the ops one by one. augment.ColorJitter "
+                 "makes it with a random order per sample. 1 or 3 channels.")
+            .input("image", kImageDoc)
+            .input("order", "1-D integer tensor of 1 to 16 adjustments in the order applied: 0 brightness, 1 contrast, "
+                            "2 saturation, 3 hue.")
+            .input("brightness", "Brightness factor, a number >= 0.")
+            .input("contrast", "Contrast factor, a number >= 0.")
+            .input("saturation", "Saturation factor, a number >= 0.")
+            .input("hue", "Hue shift, a fraction of a full turn in [-0.5, 0.5].")
+            .output(kSameType,
+                    [](const InferContext& ctx) {
+                      expect_tensor(ctx, 1, "order");
+                      expect_scalar(ctx, 2, "brightness");
+                      expect_scalar(ctx, 3, "contrast");
+                      expect_scalar(ctx, 4, "saturation");
+                      expect_scalar(ctx, 5, "hue");
+                      return expect_pixels(ctx, 0, "image");
+                    })
+            .exec([](ExecContext&, const Args& args) {
+              const std::vector<double> order = numbers_arg(args, 1, "order");
+              if (order.size() > 16) range_error("color.jitter: order lists at most 16 adjustments, not " +
+                                                 std::to_string(order.size()));
+              const double factors[4] = {non_negative(args, 2, "brightness"), non_negative(args, 3, "contrast"),
+                                         non_negative(args, 4, "saturation"), scalar_arg(args, 5, "hue")};
+              if (!(factors[3] >= -0.5 && factors[3] <= 0.5))
+                range_error("color.jitter: hue must be in [-0.5, 0.5], not " + std::to_string(factors[3]));
+              std::vector<JitterStage> stages;
+              for (double k : order) {
+                if (!(k == 0.0 || k == 1.0 || k == 2.0 || k == 3.0))
+                  range_error("color.jitter: order entries must be 0, 1, 2 or 3, not " + std::to_string(k));
+                const int step = static_cast<int>(k);
+                stages.push_back({static_cast<JitterStep>(step), factors[step]});
+              }
+              return Value(adjust_jitter(pixels_arg(args, 0, "image"), stages));
             })
             .build());
 

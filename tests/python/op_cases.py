@@ -124,6 +124,7 @@ def build_cases(tmp_file: str):
         "color.normalize": lambda: c.Normalize(img(), np.array([0.5, 0.4, 0.3], np.float32),
                                                np.array([0.2, 0.2, 0.2], np.float32), chw=True, scale=1 / 255),
         "color.brightness_contrast_saturation": lambda: c.BrightnessContrastSaturation(img(), 1.2, 0.8, 1.3),
+        "color.jitter": lambda: c.Jitter(img(), np.array([2, 0, 3, 1], np.int64), 1.2, 0.8, 1.3, 0.1),
         "color.flip_normalize": lambda: c.FlipNormalize(img(), pp.ops.random.Bernoulli(0.5),
                                                         np.array([0.5, 0.4, 0.3], np.float32),
                                                         np.array([0.2, 0.2, 0.2], np.float32), chw=True, scale=1 / 255),

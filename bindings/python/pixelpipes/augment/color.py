@@ -5,10 +5,9 @@ from typing import Optional, Tuple
 
 import numpy as np
 
-from ..flow import Choice
-from ..node import as_node
-from ..ops import color, random
-from ._common import _is_number, _pair, _scalar, _sub, _uniform
+from ..node import Constant, as_node
+from ..ops import color, random, tensor
+from ._common import _is_number, _pair, _sub, _uniform
 from .base import Augmentation
 
 
@@ -20,8 +19,9 @@ class ColorJitter(Augmentation):
     (min, max); ``hue``: h in [0, 0.5] (a shift in [-h, h]) or (min, max) within [-0.5, 0.5].
     An adjustment whose range is just its identity (0, (1, 1), hue 0) is left out. The order is
     a random.permutation of the adjustments in use; stage k applies the adjustment the
-    permutation names (a branch: only that one runs). On a Resource, every image field gets the
-    same factors and order.
+    permutation names. One color.jitter op runs the stages (bit for bit the ops one after
+    another; u8 RGB in one pass, or two when contrast follows another adjustment). On a
+    Resource, every image field gets the same factors and order.
     """
 
     references = {"torchvision": "ColorJitter", "albumentations": "ColorJitter"}
@@ -59,16 +59,16 @@ class ColorJitter(Augmentation):
         if not enabled:
             return field
         if len(enabled) == 1:
-            order, factors = None, params
+            permutation, factors = None, params
         else:
-            order, factors = params[0], params[1:]
-        ops = {"brightness": color.Brightness, "contrast": color.Contrast, "saturation": color.Saturation,
-               "hue": color.Hue}
-        x = field
-        for k in range(len(enabled)):
-            options = [ops[n](x, f) for n, f in zip(enabled, factors)]
-            x = options[0] if order is None else Choice(_scalar(order, k), *options)
-        return x
+            permutation, factors = params[0], params[1:]
+        # One color.jitter op runs the sample's order (stage k: the adjustment the permutation
+        # names), with the same bits as the ops one after another; u8 RGB in one or two passes.
+        steps = np.array([self.ADJUSTMENTS.index(n) for n in enabled], np.int64)
+        order = Constant(steps) if permutation is None else tensor.Gather(Constant(steps), permutation)
+        identity = {"brightness": 1.0, "contrast": 1.0, "saturation": 1.0, "hue": 0.0}
+        given = dict(zip(enabled, factors))
+        return color.Jitter(field, order, *(given.get(n, identity[n]) for n in self.ADJUSTMENTS))
 
 
 class Normalize(Augmentation):

@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FancyPca', 'FillChannels', 'FlipNormalize', 'FourierDomainAdaptation', 'Gamma', 'HeStain', 'Hue', 'Illumination', 'Invert', 'Lookup', 'MacenkoStainMatrix', 'MatchHistograms', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'NormalizePerImage', 'PickChannels', 'PixelDistributionAdaptation', 'PlasmaBrightnessContrast', 'PlasmaShadow', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform', 'VahadaneStainMatrix']
+__all__ = ['AutoContrast', 'Blend', 'Brightness', 'BrightnessContrastSaturation', 'Clahe', 'Contrast', 'Convert', 'ConvertDepth', 'Equalize', 'EqualizeHistogram', 'EqualizeHistogramMasked', 'FancyPca', 'FillChannels', 'FlipNormalize', 'FourierDomainAdaptation', 'Gamma', 'HeStain', 'Hue', 'Illumination', 'Invert', 'Jitter', 'Lookup', 'MacenkoStainMatrix', 'MatchHistograms', 'MergeChannels', 'MinmaxNormalize', 'Normalize', 'NormalizePerImage', 'PickChannels', 'PixelDistributionAdaptation', 'PlasmaBrightnessContrast', 'PlasmaShadow', 'Posterize', 'Saturation', 'SelectChannels', 'ShiftHsv', 'Solarize', 'StretchContrast', 'Threshold', 'ToGray', 'ToneCurve', 'Transform', 'VahadaneStainMatrix']
 
 class AutoContrast(OpNode):
     """
@@ -347,6 +347,25 @@ class Invert(OpNode):
         Output: same dtype and shape as image
     """
     def __init__(self, image: NodeLike, *, label: Optional[str] = None) -> None: ...
+
+
+class Jitter(OpNode):
+    """
+        torchvision's ColorJitter in one op: the adjustments `order` lists, one after another, with the same results bit for bit as color.brightness, color.contrast, color.saturation and color.hue in that order. u8 RGB images run every adjustment on each block of pixels while it stays in the CPU's L1 cache: one pass over the image, plus one up to each contrast that follows another adjustment (its mean gray is of the image entering it); other images run the ops one by one. augment.ColorJitter makes it with a random order per sample. 1 or 3 channels.
+
+        Op ``color.jitter``.
+
+        Inputs:
+            image: Image, H x W x C or H x W; u8, u16 or f32.
+            order: 1-D integer tensor of 1 to 16 adjustments in the order applied: 0 brightness, 1 contrast, 2 saturation, 3 hue.
+            brightness: Brightness factor, a number >= 0.
+            contrast: Contrast factor, a number >= 0.
+            saturation: Saturation factor, a number >= 0.
+            hue: Hue shift, a fraction of a full turn in [-0.5, 0.5].
+
+        Output: same dtype and shape as image
+    """
+    def __init__(self, image: NodeLike, order: NodeLike, brightness: NodeLike, contrast: NodeLike, saturation: NodeLike, hue: NodeLike, *, label: Optional[str] = None) -> None: ...
 
 
 class Lookup(OpNode):
