@@ -3,6 +3,9 @@
     .venv-bench/bin/python benchmarks/throughput/run.py [--runs 3] [--images 2000] [--threads N]
         [--systems a,b] [--workloads classify,heavy,large] [--pixelpipes-python .venv/bin/python]
 
+With the workload classify_aa it also measures how far PixelPipes' antialiased crops are from
+torchvision's on the same boxes (antialias_diff.py: mean and max absolute difference).
+
 1. Makes the corpus (make_corpus.py, ~2000 JPEGs from scikit-image's photos) in build/bench/corpus,
    and for the workload `large` 300 photos of 1280-2048 x 1024-1536 in build/bench/corpus-large.
 2. Runs every (workload, system) `runs` times, each run in a fresh process (systems.py), the runs
@@ -141,6 +144,8 @@ def main():
         for w in workloads:
             if s in ("pixelpipes_unfused", "pixelpipes_1thread") and w != "classify":
                 continue
+            if w == "classify_aa" and s not in ("pixelpipes", "torchvision"):  # torchvision's default filter
+                continue
             if s == "decode_floor" and w == "heavy":  # the floor is the workload's corpus fully decoded
                 continue
             threads = 1 if s == "pixelpipes_1thread" else args.threads
@@ -188,6 +193,10 @@ def main():
             meta["corpus"] = json.load(f)
     except OSError:
         pass
+    if "classify_aa" in workloads:  # how close the two antialiased systems' crops are
+        r = subprocess.run([sys.executable, os.path.join(HERE, "antialias_diff.py"), corpus["classify_aa"],
+                            "--pixelpipes-python", args.pixelpipes_python], capture_output=True, text=True)
+        meta["antialias_difference"] = json.loads(r.stdout) if r.returncode == 0 else {"error": r.stderr[-500:]}
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w") as f:
         json.dump({"meta": meta, "unavailable": unavailable, "results": rows}, f, indent=1)
@@ -216,6 +225,8 @@ def main():
                   f"{pc} | {cratio} | {x['peak_rss_mb']:.0f} |")
     for s, why in unavailable.items():
         print(f"| - | {s} | - | unavailable: {why} | | | | |")
+    if "antialias_difference" in meta:
+        print(f"\nclassify_aa, PixelPipes against torchvision on the same crop boxes: {meta['antialias_difference']}")
     print(f"\nwrote {os.path.relpath(args.out, ROOT)}")
 
 

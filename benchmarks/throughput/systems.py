@@ -15,6 +15,8 @@ recipe:
             gaussian blur kernel 5, sigma U(0.1, 2) with p=0.5 (geometric ops before color ops,
             normalize last).
   large:    classify on the large-photo corpus (1024-2048 px a side; run.py makes it).
+  classify_aa: classify with antialiased resizing (torchvision's default, antialias=True: the
+            torchvision system is the same as for classify; PixelPipes passes antialias=True).
 
 Systems: pixelpipes (the augment macros as docs/augment.md writes them: RandomResizedCrop,
 RandomHorizontalFlip, RandomAffine, ColorJitter, RandomGaussianBlur, Normalize; the compiler
@@ -109,7 +111,8 @@ def pixelpipes_pipeline(files, labels, workload, fused=True, seed=1):
     with pp.Graph() as g:
         item = pp.dataset_item(len(files))
         img = image.DecodeJpeg(io.ReadFile(pp.Constant(files)[item]))
-        img = augment.RandomResizedCrop(img, SIZE, scale=(0.08, 1.0), ratio=(3 / 4, 4 / 3), interpolation="linear")
+        img = augment.RandomResizedCrop(img, SIZE, scale=(0.08, 1.0), ratio=(3 / 4, 4 / 3), interpolation="linear",
+                                        antialias=workload == "classify_aa")
         img = augment.RandomHorizontalFlip(img)
         if workload == "heavy":
             img = augment.RandomAffine(img, degrees=15, interpolation="linear")
@@ -287,7 +290,7 @@ SYSTEMS = {
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("system", choices=sorted(SYSTEMS))
-    ap.add_argument("workload", choices=["classify", "heavy", "large"])
+    ap.add_argument("workload", choices=["classify", "heavy", "large", "classify_aa"])
     ap.add_argument("corpus")
     ap.add_argument("--threads", type=int, default=os.cpu_count())
     ap.add_argument("--batch", type=int, default=64)

@@ -124,7 +124,7 @@ bool resample_dtype_supported(DType dtype) {
          dtype == DType::F64;
 }
 
-Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation interpolation) {
+Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation interpolation, bool antialias) {
   check_dtype(image);
   check_output_size(image, width, height);
   ImageShape s = image_shape(image);
@@ -133,6 +133,16 @@ Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation 
   if (s.channels == 0) return Tensor::empty(image.dtype(), shape_like(image, height, width));
   Tensor src = with_contiguous_rows(image);
   if (interpolation == Interpolation::Nearest) return resize_nearest(src, width, height, image.ndim() == 3);
+  if (antialias && interpolation == Interpolation::Linear) {
+    if (image.dtype() != DType::U8 && image.dtype() != DType::F32)
+      type_error(std::string("antialiased resizing takes u8 or f32 images, not ") + dtype_name(image.dtype()));
+    if (s.channels > 4) argument_error("antialiased resizing takes images of 1 to 4 channels");
+    return guard_cv([&] {
+      return into_tensor(image.dtype(), shape_like(image, height, width), [&](cv::Mat& dst) {
+        resize_antialias_to(as_mat(src), dst, cv::Size(static_cast<int>(width), static_cast<int>(height)));
+      });
+    });
+  }
   return guard_cv([&] {
     return into_tensor(image.dtype(), shape_like(image, height, width), [&](cv::Mat& dst) {
       resize_to(as_mat(src), dst, cv::Size(static_cast<int>(width), static_cast<int>(height)),

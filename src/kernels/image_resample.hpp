@@ -16,7 +16,10 @@ namespace pxp::kernels {
 bool resample_dtype_supported(DType dtype);
 
 // width x height (both >= 1); scaling by width / W and height / H in continuous coordinates.
-Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation interpolation);
+// `antialias` (linear only, u8 or f32): torchvision's antialiased bilinear filter
+// (antialias_resize.hpp) instead of cv::resize's.
+Tensor resize(const Tensor& image, int64_t width, int64_t height, Interpolation interpolation,
+              bool antialias = false);
 
 using Matrix3 = std::array<double, 9>;  // row-major
 

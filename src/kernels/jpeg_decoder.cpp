@@ -353,7 +353,10 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
   bool gray = options.mode == JpegMode::Gray || (options.mode == JpegMode::Unchanged && source == JCS_GRAYSCALE);
   d.cmyk = source == JCS_CMYK || source == JCS_YCCK;
   J_COLOR_SPACE out_space = d.cmyk ? JCS_CMYK : (gray ? JCS_GRAYSCALE : JCS_RGB);
-  int denom = jpeg_crop_scale(c.width, c.height, out_width, out_height, max_denom);
+  // Antialiased, the filter is left at least a 2x shrink: the DCT scale's block averaging then
+  // stays below its support (within about a level of torchvision's full decode + filter).
+  const int64_t margin = options.antialias ? 2 : 1;
+  int denom = jpeg_crop_scale(c.width, c.height, margin * out_width, margin * out_height, max_denom);
   if (!configure(&d, out_space, denom)) decode_error(d);
   int64_t channels = gray ? 1 : 3;
   if (!d.cmyk && d.info.output_components != channels)
@@ -386,10 +389,21 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
   cv::Mat roi = region.colRange(static_cast<int>(x0 - col), static_cast<int>(x1 - col));
   cv::Mat dst(static_cast<int>(out_height), static_cast<int>(out_width), type, out.mutable_bytes());
   try {
-    if (roi.cols == out_width && roi.rows == out_height)
+    if (options.antialias && (denom > 1 || roi.cols != out_width || roi.rows != out_height)) {
+      // The box's exact edges in the scaled pixels of the snapped box (up to half a scaled pixel
+      // off), and the filter kept inside the box, as torchvision's crop-then-resize keeps it. At
+      // scale 1 this is the plain resize of the box.
+      const double f = static_cast<double>(denom);
+      const AntialiasWindow window{static_cast<double>(c.x) / f - static_cast<double>(x0),
+                                   static_cast<double>(c.width) / f / static_cast<double>(out_width),
+                                   static_cast<double>(c.y) / f - static_cast<double>(y0),
+                                   static_cast<double>(c.height) / f / static_cast<double>(out_height)};
+      resize_antialias_to(roi, dst, dst.size(), &window);
+    } else if (roi.cols == out_width && roi.rows == out_height) {
       roi.copyTo(dst);
-    else
+    } else {
       resize_to(roi, dst, dst.size(), cv::INTER_LINEAR);
+    }
   } catch (const cv::Exception& e) {
     argument_error(std::string("OpenCV could not resize the decoded region: ") + e.what());
   }

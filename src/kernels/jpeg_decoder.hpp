@@ -30,6 +30,9 @@ struct JpegOptions {
   // Turn the pixels upright by the EXIF orientation tag (kernels/exif_orientation.hpp), as PIL's
   // exif_transpose does; false returns them as stored.
   bool apply_exif_orientation = true;
+  // decode_jpeg_crop: resize the box with torchvision's antialiased bilinear filter
+  // (antialias_resize.hpp) instead of OpenCV's bilinear one.
+  bool antialias = false;
 };
 
 // Strict decoding's bound on declared pixels per byte of file. Real JPEGs hold a few to ~200

@@ -309,6 +309,17 @@ OpBuilder& exif_orientation_attr(OpBuilder& b) {
                      "segment leaves the image as stored.");
 }
 
+constexpr const char* kAntialiasDoc =
+    "Resize with torchvision's antialiased bilinear filter (resize(..., antialias=True), its default): PIL's "
+    "triangle filter widened by the shrink factor, so a shrink averages every source pixel it covers; u8 in "
+    "torch's fixed point (int16 weights, a horizontal then a vertical pass, each rounded to u8). false: "
+    "OpenCV's bilinear resize, which samples 2 x 2 pixels whatever the shrink (aliasing when it is strong).";
+
+constexpr const char* kDecodeAntialiasDoc =
+    "Resize the box with torchvision's antialiased bilinear filter (image.resize's antialias): the DCT scale "
+    "then leaves at least twice width x height pixels in the box, and the filter takes the box's exact edges "
+    "in the scaled pixels (mean difference from torchvision's full decode + filter about half a level).";
+
 OpBuilder& border_attrs(OpBuilder& b) {
   return b
       .attr_enum("border", kernels::border_names(), std::string("constant"),
@@ -360,7 +371,8 @@ void register_decoders(Registry& r) {
         .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
                    "rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3.")
         .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
-                   "The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).");
+                   "The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).")
+        .attr_bool("antialias", false, kDecodeAntialiasDoc);
     jpeg_strict_attr(b);
     exif_orientation_attr(b);
     max_pixels_attr(b)
@@ -369,9 +381,10 @@ void register_decoders(Registry& r) {
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
+          kernels::JpegOptions options = jpeg_options(ctx, "max_scale");
+          options.antialias = ctx.attrs.get_bool("antialias");
           return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1),
-                                                 int_arg(args, 2, "width"), int_arg(args, 3, "height"),
-                                                 jpeg_options(ctx, "max_scale")));
+                                                 int_arg(args, 2, "width"), int_arg(args, 3, "height"), options));
         });
     r.add(b.build());
   }
@@ -395,7 +408,8 @@ void register_decoders(Registry& r) {
                    "(as image.decode).")
         .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
                    "The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge "
-                   "columns).");
+                   "columns).")
+        .attr_bool("antialias", false, kDecodeAntialiasDoc);
     jpeg_strict_attr(b);
     exif_orientation_attr(b);
     max_pixels_attr(b)
@@ -405,11 +419,16 @@ void register_decoders(Registry& r) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);
           int64_t width = int_arg(args, 2, "width"), height = int_arg(args, 3, "height");
-          if (format_of(data, "decode an image") == kernels::ImageFormat::Jpeg)
+          const bool antialias = ctx.attrs.get_bool("antialias");
+          if (format_of(data, "decode an image") == kernels::ImageFormat::Jpeg) {
+            kernels::JpegOptions options = jpeg_options(ctx, "max_scale");
+            options.antialias = antialias;
             return Value(kernels::decode_jpeg_crop(data.bytes(), data.nbytes(), box_arg(args, 1), width, height,
-                                                   jpeg_options(ctx, "max_scale")));
+                                                   options));
+          }
           Tensor full = decode_any(ctx, data, DType::U8);
-          return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height, Interpolation::Linear));
+          return Value(kernels::resize(kernels::crop(full, box_arg(args, 1)), width, height, Interpolation::Linear,
+                                       antialias));
         });
     r.add(b.build());
   }
@@ -693,6 +712,9 @@ void register_resampling(Registry& r) {
             .input("height", "Integer scalar >= 1.")
             .attr_enum("interpolation", kernels::interpolation_names(), std::string("linear"),
                        "nearest, linear, area, cubic or lanczos (8 x 8 Lanczos).")
+            .attr_bool("antialias", false,
+                       "With linear interpolation, on u8 or f32 images of 1 to 4 channels (else a type error): " +
+                           std::string(kAntialiasDoc))
             .output("same dtype, rank and channels as image; [height, width] when they are constants",
                     [](const InferContext& ctx) {
                       ImageType in = expect_image(ctx, 0, true);
@@ -703,7 +725,7 @@ void register_resampling(Registry& r) {
                     })
             .exec([](ExecContext& ctx, const Args& args) {
               return Value(kernels::resize(image_arg(args), int_arg(args, 1, "width"), int_arg(args, 2, "height"),
-                                           interpolation(ctx)));
+                                           interpolation(ctx), ctx.attrs.get_bool("antialias")));
             })
             .build());
 

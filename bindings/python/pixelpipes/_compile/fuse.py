@@ -2,7 +2,8 @@
 
 ``image.resize(image.crop(image.decode(data), box), width, height)`` with linear interpolation
 (RandomResizedCrop on a dataset's images) becomes ``image.decode_crop(data, box, width, height)``;
-``image.decode_jpeg`` (at scale 1) becomes ``image.decode_jpeg_crop`` the same way. For JPEG data
+``image.decode_jpeg`` (at scale 1) becomes ``image.decode_jpeg_crop`` the same way. A resize with
+``antialias`` gives the fused op ``antialias`` (the same filter on the decoded box). For JPEG data
 the fused op decodes only the rows and iMCU columns of the box, at the largest DCT scale that
 still leaves the output resolution (``fuse="full_scale"`` keeps scale 1); PNG data goes the
 unfused way inside the op.
@@ -100,6 +101,8 @@ def _rewrite(session: Session, resize: OpNode, crop: OpNode, decode: OpNode, dec
     attributes = {k: v for k, v in decode.attributes.items() if k in DECODE_ATTRIBUTES}
     if full_scale:
         attributes["max_scale"] = "1"
+    if _attribute(resize, "antialias"):
+        attributes["antialias"] = True  # the fused op resizes the box with the same filter
     decode_label = session.label(decode)
     with session.scratch():
         fused = OpNode(fused_op, data, resolve(crop.inputs[1]), resolve(resize.inputs[1]),

@@ -253,4 +253,7 @@ class GeometryAugmentation(Augmentation):
         box = geometry.TransformBoxes(Constant(np.array([0, 0, w, h], np.float32)), geometry.Invert(matrix))
         if self.image_mode == "crop":
             return _with_shape(image.CropPad(field, box, border=border, border_value=value), field, h, w)
+        antialias = bool(c.get("antialias", False)) and kind == "image" and interpolation == "linear"
+        if antialias:  # torchvision's antialiased bilinear filter (image.resize's antialias)
+            return image.Resize(image.Crop(field, box), w, h, interpolation=interpolation, antialias=True)
         return image.Resize(image.Crop(field, box), w, h, interpolation=interpolation)

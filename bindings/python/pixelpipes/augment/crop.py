@@ -30,6 +30,8 @@ class RandomResizedCrop(GeometryAugmentation):
     Python per sample) and the first valid one is picked with tensor.gather. The crop and resize
     are one matrix, so masks, boxes and points follow.
     ``interpolation``: nearest, linear, area, cubic or lanczos (for images; masks use nearest).
+    ``antialias=True`` (with linear): torchvision's antialiased bilinear filter, its default since
+    0.17 (image.resize's antialias); the default False is albumentations' (OpenCV's bilinear).
     """
 
     references = {"torchvision": "RandomResizedCrop", "albumentations": "RandomResizedCrop"}
@@ -38,7 +40,7 @@ class RandomResizedCrop(GeometryAugmentation):
 
     @staticmethod
     def configure(size, scale=(0.08, 1.0), ratio=(3.0 / 4.0, 4.0 / 3.0), interpolation: str = "linear",
-                  clip_boxes: bool = True):
+                  clip_boxes: bool = True, antialias: bool = False):
         scale = _pair(scale, "scale")
         ratio = _pair(ratio, "ratio")
         if scale[0] <= 0:
@@ -47,7 +49,7 @@ class RandomResizedCrop(GeometryAugmentation):
             raise ValueError(f"ratio must be positive, not {ratio}")
         return dict(size=_size_hw(size), scale=scale, ratio=ratio,
                     interpolation=_choice(interpolation, RESIZE_INTERPOLATIONS, "interpolation"),
-                    clip_boxes=bool(clip_boxes))
+                    clip_boxes=bool(clip_boxes), antialias=bool(antialias))
 
     def output_size(self, ref):
         h, w = self.config["size"]

@@ -129,13 +129,14 @@ class DecodeCrop(OpNode):
         Attributes (keyword-only, fixed at compile time):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels (alpha dropped); gray: 1 channel (luma); unchanged: the file's channels (as image.decode).
             max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge columns).
+            antialias (bool; default False): Resize the box with torchvision's antialiased bilinear filter (image.resize's antialias): the DCT scale then leaves at least twice width x height pixels in the box, and the filter takes the box's exact edges in the scaled pixels (mean difference from torchvision's full decode + filter about half a level).
             strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
             exif_orientation (bool; default True): JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF segment leaves the image as stored.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', antialias: bool = False, strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeJpeg(OpNode):
@@ -174,13 +175,14 @@ class DecodeJpegCrop(OpNode):
         Attributes (keyword-only, fixed at compile time):
             mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels; gray: 1 channel (luma); unchanged: gray files 1 channel, color files 3.
             max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).
+            antialias (bool; default False): Resize the box with torchvision's antialiased bilinear filter (image.resize's antialias): the DCT scale then leaves at least twice width x height pixels in the box, and the filter takes the box's exact edges in the scaled pixels (mean difference from torchvision's full decode + filter about half a level).
             strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
             exif_orientation (bool; default True): JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF segment leaves the image as stored.
             max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
 
         Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
-    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+    def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', antialias: bool = False, strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodePng(OpNode):
@@ -402,10 +404,11 @@ class Resize(OpNode):
 
         Attributes (keyword-only, fixed at compile time):
             interpolation (enum; one of 'nearest', 'linear', 'area', 'cubic', 'lanczos'; default 'linear'): nearest, linear, area, cubic or lanczos (8 x 8 Lanczos).
+            antialias (bool; default False): With linear interpolation, on u8 or f32 images of 1 to 4 channels (else a type error): Resize with torchvision's antialiased bilinear filter (resize(..., antialias=True), its default): PIL's triangle filter widened by the shrink factor, so a shrink averages every source pixel it covers; u8 in torch's fixed point (int16 weights, a horizontal then a vertical pass, each rounded to u8). false: OpenCV's bilinear resize, which samples 2 x 2 pixels whatever the shrink (aliasing when it is strong).
 
         Output: same dtype, rank and channels as image; [height, width] when they are constants
     """
-    def __init__(self, image: NodeLike, width: NodeLike, height: NodeLike, *, interpolation: Literal['nearest', 'linear', 'area', 'cubic', 'lanczos'] = 'linear', label: Optional[str] = None) -> None: ...
+    def __init__(self, image: NodeLike, width: NodeLike, height: NodeLike, *, interpolation: Literal['nearest', 'linear', 'area', 'cubic', 'lanczos'] = 'linear', antialias: bool = False, label: Optional[str] = None) -> None: ...
 
 
 class Rotate90(OpNode):
