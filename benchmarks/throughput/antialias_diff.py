@@ -52,9 +52,9 @@ def pixelpipes_crops(files, boxes, max_scale):
     import pixelpipes as pp
     from pixelpipes.ops import image, io
     with pp.Graph() as g:
-        item = pp.dataset_item(len(files))
+        item = pp.SampleIndex()  # sample i is file i (dataset_item would shuffle)
         data = io.ReadFile(pp.Constant(files)[item])
-        g.output("image", image.DecodeJpegCrop(data, pp.Constant(boxes)[item], SIZE, SIZE, antialias=True,
+        g.output("image", image.DecodeJpegCrop(data, pp.Constant(list(boxes))[item], SIZE, SIZE, antialias=True,
                                                max_scale=max_scale))
     p = pp.compile(g)
     return np.stack([p.run(i)["image"] for i in range(len(files))])
