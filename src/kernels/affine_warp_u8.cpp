@@ -150,10 +150,8 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void warp_rows(const uint
     const __m512i vx0 = _mm512_set1_epi32(X0), vy0 = _mm512_set1_epi32(Y0);
     int64_t x = 0;
     for (; x + kBlock <= dst_width; x += kBlock) {
-      const __m512i X = sra(
-          _mm512_add_epi32(vx0, _mm512_loadu_si512(t.adelta.data() + x)), 5);
-      const __m512i Y = sra(
-          _mm512_add_epi32(vy0, _mm512_loadu_si512(t.bdelta.data() + x)), 5);
+      const __m512i X = sra(_mm512_add_epi32(vx0, _mm512_loadu_si512(t.adelta.data() + x)), 5);
+      const __m512i Y = sra(_mm512_add_epi32(vy0, _mm512_loadu_si512(t.bdelta.data() + x)), 5);
       const __m512i sx = sra(X, 5), sy = sra(Y, 5);
       const __m512i offset = _mm512_add_epi32(_mm512_mullo_epi32(sy, row_bytes),
                                               _mm512_add_epi32(sx, _mm512_add_epi32(sx, sx)));
@@ -187,7 +185,8 @@ __attribute__((target("avx512f,avx512bw,avx512vbmi"))) void warp_rows(const uint
                                              half);
         rgb = _mm512_or_si512(rgb, sll(srl(sum, 15), 8 * k));
       }
-      _mm512_mask_storeu_epi8(out + 3 * x, (__mmask64(1) << 48) - 1, _mm512_maskz_permutexvar_epi8(~__mmask64(0), packing, rgb));
+      const __m512i packed = _mm512_maskz_permutexvar_epi8(~__mmask64(0), packing, rgb);
+      _mm512_mask_storeu_epi8(out + 3 * x, (__mmask64(1) << 48) - 1, packed);
       if (inside != 0xFFFF) scalar_pixels(src, stride, width, height, X, Y, inside, border, out + 3 * x);
     }
     for (; x < dst_width; ++x)
