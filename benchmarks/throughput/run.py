@@ -124,15 +124,12 @@ def main():
 
     systems = [s for s in args.systems.split(",") if s]
     workloads = [w for w in args.workloads.split(",") if w]
-    corpus = {}
-    for w in workloads:
-        if w == "large":   # classify on photos of 1024-2048 px a side
-            corpus[w] = args.corpus + "-large"
-            extra = ["--count", str(args.large_count), "--large"]
-        else:
-            corpus[w] = args.corpus
-            extra = ["--count", str(args.count)]
-        subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), corpus[w]] + extra, check=True)
+    # the large workload has its own corpus (photos of 1280-2048 px a side), the others share one
+    corpus = {w: args.corpus + "-large" if w == "large" else args.corpus for w in workloads}
+    made = {corpus[w]: ["--count", str(args.large_count), "--large"] if w == "large" else ["--count", str(args.count)]
+            for w in workloads}
+    for path, extra in made.items():  # each corpus made once
+        subprocess.run([sys.executable, os.path.join(HERE, "make_corpus.py"), path] + extra, check=True)
     plan, unavailable = [], {}
     for s in systems:
         python = args.pixelpipes_python if s.startswith("pixelpipes") else sys.executable

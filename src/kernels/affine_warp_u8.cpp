@@ -30,8 +30,8 @@ struct Terms {
 bool fits(double v) { return std::fabs(v) < 1073741824.0; }  // 2^30: sums of two stay in 32 bits
 
 bool coordinate_terms(const double m[6], int64_t width, int64_t height, Terms& t) {
-  t.adelta.resize(static_cast<size_t>(width) + kBlock);
-  t.bdelta.resize(static_cast<size_t>(width) + kBlock);
+  t.adelta.resize(static_cast<size_t>(width));  // (the vector loop reads only whole blocks inside the row)
+  t.bdelta.resize(static_cast<size_t>(width));
   for (int64_t x = 0; x < width; ++x) {
     const double a = m[0] * static_cast<double>(x) * kScale, b = m[3] * static_cast<double>(x) * kScale;
     if (!fits(a) || !fits(b)) return false;
