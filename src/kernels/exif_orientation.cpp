@@ -105,4 +105,19 @@ PixelBox box_in_stored_image(const PixelBox& b, int orientation, int64_t uh, int
   }
 }
 
+Mat3 stored_to_upright(int orientation, double sw, double sh) {
+  // Rows give upright x = a xs + b ys + c and y = d xs + e ys + f (the inverse of
+  // box_in_stored_image's index mapping, on continuous coordinates).
+  switch (orientation) {
+    case 2: return {-1, 0, sw, 0, 1, 0, 0, 0, 1};
+    case 3: return {-1, 0, sw, 0, -1, sh, 0, 0, 1};
+    case 4: return {1, 0, 0, 0, -1, sh, 0, 0, 1};
+    case 5: return {0, 1, 0, 1, 0, 0, 0, 0, 1};
+    case 6: return {0, -1, sh, 1, 0, 0, 0, 0, 1};
+    case 7: return {0, -1, sh, -1, 0, sw, 0, 0, 1};
+    case 8: return {0, 1, 0, -1, 0, sw, 0, 0, 1};
+    default: return mat3_identity();
+  }
+}
+
 }  // namespace pxp::kernels

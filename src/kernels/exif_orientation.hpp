@@ -9,6 +9,7 @@
 
 #include "core/tensor.hpp"
 #include "kernels/image_geometry.hpp"
+#include "kernels/transforms.hpp"
 
 namespace pxp::kernels {
 
@@ -25,5 +26,9 @@ Tensor apply_orientation(const Tensor& stored, int orientation);
 // The stored pixels under a box of whole upright pixels (a box inside the upright image of
 // upright_height x upright_width).
 PixelBox box_in_stored_image(const PixelBox& upright, int orientation, int64_t upright_height, int64_t upright_width);
+
+// The view matrix of apply_orientation: stored continuous coordinates to upright ones, for a
+// stored image of stored_width x stored_height.
+Mat3 stored_to_upright(int orientation, double stored_width, double stored_height);
 
 }  // namespace pxp::kernels

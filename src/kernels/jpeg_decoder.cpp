@@ -3,14 +3,17 @@
 #include "kernels/cv_bridge.hpp"
 #include "kernels/cv_resize.hpp"
 #include "kernels/exif_orientation.hpp"
+#include "kernels/image_resample.hpp"
 
 // jpeglib.h needs FILE and size_t declared before it.
 #include <algorithm>
 #include <climits>
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <csetjmp>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -317,86 +320,155 @@ int jpeg_crop_scale(int64_t crop_width, int64_t crop_height, int64_t out_width, 
   return 1;
 }
 
-Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, int64_t out_width,
-                        int64_t out_height, const JpegOptions& options) {
-  check_signature(data, size);
-  int max_denom = options.scale_denom;
+namespace {
+
+void check_max_scale(int max_denom) {
   if (max_denom != 1 && max_denom != 2 && max_denom != 4 && max_denom != 8)
     argument_error("JPEG scale must be 1/1, 1/2, 1/4 or 1/8, not 1/" + std::to_string(max_denom));
+}
+
+void check_output_size(int64_t out_width, int64_t out_height) {
   if (out_width < 1 || out_height < 1)
     range_error("output size must be at least 1 x 1, not " + std::to_string(out_width) + " x " +
                 std::to_string(out_height));
   if (out_width > INT32_MAX || out_height > INT32_MAX) range_error("output size is too large");
+}
 
-  Decoder d{};
-  init_decoder(d);
-  d.err.strict = options.strict;
-  DecoderGuard guard{d};
+// What the crop paths know once the header is read: the box clipped to the upright image and
+// mapped to the stored pixels, and the color space to decode into.
+struct CropStart {
+  int orientation;
+  int64_t stored_width, stored_height;
+  PixelBox upright;  // clipped, upright pixels
+  PixelBox stored;   // the same pixels as stored
+  bool gray;
+  J_COLOR_SPACE out_space;
+};
+
+CropStart start_crop_decode(Decoder& d, const uint8_t* data, size_t size, const PixelBox& box,
+                            const JpegOptions& options) {
   if (!read_header(&d, data, size)) decode_error(d);
   check_pixels(d, options.max_pixels);
   check_pixels_per_byte(d.info.image_width, d.info.image_height, size, options);
-  int64_t full_w = d.info.image_width, full_h = d.info.image_height;
+  CropStart s{};
+  s.stored_width = d.info.image_width;
+  s.stored_height = d.info.image_height;
   // The box is in upright pixels: clipped there, then mapped to the stored ones.
-  int orientation = options.apply_exif_orientation ? jpeg_exif_orientation(data, size) : 1;
-  bool swap = orientation_swaps_axes(orientation);
-  int64_t upright_w = swap ? full_h : full_w, upright_h = swap ? full_w : full_h;
-  PixelBox upright = clip_box(box, upright_h, upright_w);
-  if (upright.width == 0 || upright.height == 0)
+  s.orientation = options.apply_exif_orientation ? jpeg_exif_orientation(data, size) : 1;
+  const bool swap = orientation_swaps_axes(s.orientation);
+  const int64_t upright_w = swap ? s.stored_height : s.stored_width;
+  const int64_t upright_h = swap ? s.stored_width : s.stored_height;
+  s.upright = clip_box(box, upright_h, upright_w);
+  if (s.upright.width == 0 || s.upright.height == 0)
     range_error("the crop box (" + std::to_string(box.x) + ", " + std::to_string(box.y) + ", " +
                 std::to_string(box.x + box.width) + ", " + std::to_string(box.y + box.height) +
                 ") does not overlap the " + std::to_string(upright_w) + " x " + std::to_string(upright_h) +
                 " image");
-  PixelBox c = box_in_stored_image(upright, orientation, upright_h, upright_w);
-  if (swap) std::swap(out_width, out_height);  // the stored pixels' output, turned upright at the end
-
+  s.stored = box_in_stored_image(s.upright, s.orientation, upright_h, upright_w);
   J_COLOR_SPACE source = d.info.jpeg_color_space;
-  bool gray = options.mode == JpegMode::Gray || (options.mode == JpegMode::Unchanged && source == JCS_GRAYSCALE);
+  s.gray = options.mode == JpegMode::Gray || (options.mode == JpegMode::Unchanged && source == JCS_GRAYSCALE);
   d.cmyk = source == JCS_CMYK || source == JCS_YCCK;
-  J_COLOR_SPACE out_space = d.cmyk ? JCS_CMYK : (gray ? JCS_GRAYSCALE : JCS_RGB);
-  // Antialiased, the filter is left at least a 2x shrink: the DCT scale's block averaging then
-  // stays below its support (within about a level of torchvision's full decode + filter).
-  const int64_t margin = options.antialias ? 2 : 1;
-  int denom = jpeg_crop_scale(c.width, c.height, margin * out_width, margin * out_height, max_denom);
-  if (!configure(&d, out_space, denom)) decode_error(d);
-  int64_t channels = gray ? 1 : 3;
+  s.out_space = d.cmyk ? JCS_CMYK : (s.gray ? JCS_GRAYSCALE : JCS_RGB);
+  return s;
+}
+
+// A stored box in pixels of the scale 1/denom: [x0, x1) x [y0, y1), edges rounded to the nearest
+// scaled pixel, at least one wide, within the scaled image.
+struct ScaledBox {
+  int64_t x0, x1, y0, y1;
+};
+
+ScaledBox scaled_box(const PixelBox& c, int denom, int64_t scaled_w, int64_t scaled_h) {
+  auto scaled = [denom](int64_t v, int64_t limit) { return std::min<int64_t>(limit, (2 * v + denom) / (2 * denom)); };
+  ScaledBox b{scaled(c.x, scaled_w), scaled(c.x + c.width, scaled_w), scaled(c.y, scaled_h),
+              scaled(c.y + c.height, scaled_h)};
+  if (b.x1 <= b.x0) b.x1 = std::min(b.x0 + 1, scaled_w), b.x0 = b.x1 - 1;
+  if (b.y1 <= b.y0) b.y1 = std::min(b.y0 + 1, scaled_h), b.y0 = b.y1 - 1;
+  return b;
+}
+
+// Decodes rows [y0, y1) and columns [x0, x1) of the image at the configured scale into the
+// per-thread buffer, and returns a view of exactly those pixels (libjpeg may widen the columns
+// to whole iMCUs: the view skips the extra ones).
+Tensor decode_region(Decoder& d, const ScaledBox& r, bool gray) {
+  const int64_t channels = gray ? 1 : 3;
   if (!d.cmyk && d.info.output_components != channels)
     fail(PXP_EDECODE, "invalid JPEG data: unexpected number of components " +
                           std::to_string(d.info.output_components));
-
-  // The box in scaled pixels, edges rounded to the nearest scaled pixel, at least one wide.
-  int64_t scaled_w = d.info.output_width, scaled_h = d.info.output_height;
-  auto scaled = [denom](int64_t v, int64_t limit) {
-    return std::min<int64_t>(limit, (2 * v + denom) / (2 * denom));
-  };
-  int64_t x0 = scaled(c.x, scaled_w), x1 = scaled(c.x + c.width, scaled_w);
-  int64_t y0 = scaled(c.y, scaled_h), y1 = scaled(c.y + c.height, scaled_h);
-  if (x1 <= x0) x1 = std::min(x0 + 1, scaled_w), x0 = x1 - 1;
-  if (y1 <= y0) y1 = std::min(y0 + 1, scaled_h), y0 = y1 - 1;
-
-  JDIMENSION col = static_cast<JDIMENSION>(x0), cols = static_cast<JDIMENSION>(x1 - x0);
+  JDIMENSION col = static_cast<JDIMENSION>(r.x0), cols = static_cast<JDIMENSION>(r.x1 - r.x0);
   if (!start_crop(&d, &col, &cols)) decode_error(d);
-  // libjpeg may widen the columns to whole iMCUs: the box starts x0 - col columns in.
-  int64_t region_w = d.info.output_width;
+  const int64_t region_w = d.info.output_width, rows = r.y1 - r.y0;
   d.out_stride = static_cast<size_t>(region_w * channels);
-  int64_t rows = y1 - y0;
   d.out = scratch(d.out_stride * static_cast<size_t>(rows) + (d.cmyk ? static_cast<size_t>(region_w) * 4 : 0));
   if (d.cmyk) d.cmyk_row = d.out + d.out_stride * static_cast<size_t>(rows);
-  if (!read_crop_rows(&d, static_cast<JDIMENSION>(y0), static_cast<JDIMENSION>(rows), gray)) decode_error(d);
+  if (!read_crop_rows(&d, static_cast<JDIMENSION>(r.y0), static_cast<JDIMENSION>(rows), gray)) decode_error(d);
+  // The buffer is this thread's and is only read before the next decode on the thread.
+  std::shared_ptr<void> owner(static_cast<void*>(d.out), [](void*) {});
+  return Tensor::view(owner, d.out + (r.x0 - static_cast<int64_t>(col)) * channels, DType::U8,
+                      {rows, r.x1 - r.x0, channels}, {static_cast<int64_t>(d.out_stride), channels, 1});
+}
 
+// The largest DCT scale 1/d (d <= max_denom) at which the source is still no coarser than the
+// output in any direction: one scaled pixel spans d * s output pixels along the direction the
+// matrix stretches most (s, its largest singular value), which must stay <= 1. Perspective
+// matrices stretch differently across the image: scale 1.
+int warp_scale(const Mat3& m, int max_denom) {
+  if (m[6] != 0.0 || m[7] != 0.0 || m[8] != 1.0) return 1;
+  const double a = m[0], b = m[1], c = m[3], e = m[4];
+  const double sum = a * a + b * b + c * c + e * e, det = a * e - b * c;
+  const double largest = std::sqrt((sum + std::sqrt(std::max(0.0, sum * sum - 4 * det * det))) / 2);
+  for (int denom : {8, 4, 2})
+    if (denom <= max_denom && denom * largest <= 1.0) return denom;
+  return 1;
+}
+
+// Pixels an interpolation reads on each side of a sample's cell.
+int64_t interpolation_reach(Interpolation interpolation) {
+  switch (interpolation) {
+    case Interpolation::Nearest: return 1;
+    case Interpolation::Cubic: return 3;
+    case Interpolation::Lanczos: return 5;
+    default: return 2;
+  }
+}
+
+}  // namespace
+
+Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, int64_t out_width,
+                        int64_t out_height, const JpegOptions& options) {
+  check_signature(data, size);
+  check_max_scale(options.scale_denom);
+  check_output_size(out_width, out_height);
+  Decoder d{};
+  init_decoder(d);
+  d.err.strict = options.strict;
+  DecoderGuard guard{d};
+  const CropStart start = start_crop_decode(d, data, size, box, options);
+  const PixelBox& c = start.stored;
+  // The stored pixels' output, turned upright at the end.
+  if (orientation_swaps_axes(start.orientation)) std::swap(out_width, out_height);
+
+  // Antialiased, the filter is left at least a 2x shrink: the DCT scale's block averaging then
+  // stays below its support (within about a level of torchvision's full decode + filter).
+  const int64_t margin = options.antialias ? 2 : 1;
+  int denom = jpeg_crop_scale(c.width, c.height, margin * out_width, margin * out_height, options.scale_denom);
+  if (!configure(&d, start.out_space, denom)) decode_error(d);
+  const ScaledBox b = scaled_box(c, denom, d.info.output_width, d.info.output_height);
+  const Tensor region = decode_region(d, b, start.gray);
+
+  const int64_t channels = region.dim(2);
   Tensor out = Tensor::empty(DType::U8, {out_height, out_width, channels});
-  int type = CV_MAKETYPE(CV_8U, static_cast<int>(channels));
-  cv::Mat region(static_cast<int>(rows), static_cast<int>(region_w), type, d.out, d.out_stride);
-  cv::Mat roi = region.colRange(static_cast<int>(x0 - col), static_cast<int>(x1 - col));
-  cv::Mat dst(static_cast<int>(out_height), static_cast<int>(out_width), type, out.mutable_bytes());
+  cv::Mat roi = as_mat(region);
+  cv::Mat dst(static_cast<int>(out_height), static_cast<int>(out_width), roi.type(), out.mutable_bytes());
   try {
     if (options.antialias && (denom > 1 || roi.cols != out_width || roi.rows != out_height)) {
       // The box's exact edges in the scaled pixels of the snapped box (up to half a scaled pixel
       // off), and the filter kept inside the box, as torchvision's crop-then-resize keeps it. At
       // scale 1 this is the plain resize of the box.
       const double f = static_cast<double>(denom);
-      const AntialiasWindow window{static_cast<double>(c.x) / f - static_cast<double>(x0),
+      const AntialiasWindow window{static_cast<double>(c.x) / f - static_cast<double>(b.x0),
                                    static_cast<double>(c.width) / f / static_cast<double>(out_width),
-                                   static_cast<double>(c.y) / f - static_cast<double>(y0),
+                                   static_cast<double>(c.y) / f - static_cast<double>(b.y0),
                                    static_cast<double>(c.height) / f / static_cast<double>(out_height)};
       resize_antialias_to(roi, dst, dst.size(), &window);
     } else if (roi.cols == out_width && roi.rows == out_height) {
@@ -407,7 +479,81 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
   } catch (const cv::Exception& e) {
     argument_error(std::string("OpenCV could not resize the decoded region: ") + e.what());
   }
-  return orientation == 1 ? out : apply_orientation(out, orientation).contiguous();
+  return start.orientation == 1 ? out : apply_orientation(out, start.orientation).contiguous();
+}
+
+Mat3 crop_resize_then(const PixelBox& clipped, int64_t box_width, int64_t box_height, const Mat3& then) {
+  const Mat3 into_box = mat3_multiply(
+      resize_matrix(static_cast<double>(clipped.width), static_cast<double>(clipped.height),
+                    static_cast<double>(box_width), static_cast<double>(box_height)),
+      translation(-static_cast<double>(clipped.x), -static_cast<double>(clipped.y)));
+  return mat3_multiply(then, into_box);
+}
+
+Tensor decode_jpeg_crop_warp(const uint8_t* data, size_t size, const PixelBox& box, int64_t box_width,
+                             int64_t box_height, const WarpTarget& target, const JpegOptions& options) {
+  check_signature(data, size);
+  check_max_scale(options.scale_denom);
+  check_output_size(box_width, box_height);
+  check_output_size(target.width, target.height);
+  for (double v : target.matrix)
+    if (!std::isfinite(v)) argument_error("transform matrix entries must be finite");
+  Decoder d{};
+  init_decoder(d);
+  d.err.strict = options.strict;
+  DecoderGuard guard{d};
+  const CropStart start = start_crop_decode(d, data, size, box, options);
+
+  // Stored full-size pixels -> output, and its inverse for the footprint.
+  const Mat3 to_output = mat3_multiply(
+      crop_resize_then(start.upright, box_width, box_height, target.matrix),
+      stored_to_upright(start.orientation, static_cast<double>(start.stored_width),
+                        static_cast<double>(start.stored_height)));
+  const Mat3 to_source = mat3_invert(to_output);
+  const int denom = warp_scale(to_output, options.scale_denom);
+  if (!configure(&d, start.out_space, denom)) decode_error(d);
+  const ScaledBox inside = scaled_box(start.stored, denom, d.info.output_width, d.info.output_height);
+
+  // The output rectangle's corners in scaled source pixels; a corner behind the perspective's
+  // horizon makes the footprint unbounded: the whole box.
+  double lo_x = INFINITY, lo_y = INFINITY, hi_x = -INFINITY, hi_y = -INFINITY;
+  bool bounded = true;
+  const double f = static_cast<double>(denom);
+  for (double y : {0.0, static_cast<double>(target.height)})
+    for (double x : {0.0, static_cast<double>(target.width)}) {
+      const double w = to_source[6] * x + to_source[7] * y + to_source[8];
+      if (!(w > 1e-12)) bounded = false;
+      const double sx = (to_source[0] * x + to_source[1] * y + to_source[2]) / w / f;
+      const double sy = (to_source[3] * x + to_source[4] * y + to_source[5]) / w / f;
+      lo_x = std::min(lo_x, sx), hi_x = std::max(hi_x, sx), lo_y = std::min(lo_y, sy), hi_y = std::max(hi_y, sy);
+    }
+  ScaledBox r = inside;
+  if (bounded && std::isfinite(lo_x) && std::isfinite(hi_x) && std::isfinite(lo_y) && std::isfinite(hi_y)) {
+    // Clamped before the conversion: a huge footprint cannot overflow.
+    const int64_t reach = interpolation_reach(target.interpolation);
+    auto pixel = [](double v, int64_t lo, int64_t hi) {
+      return static_cast<int64_t>(std::floor(std::min(std::max(v, static_cast<double>(lo)), static_cast<double>(hi))));
+    };
+    r.x0 = std::max(inside.x0, pixel(lo_x - static_cast<double>(reach), inside.x0, inside.x1));
+    r.x1 = std::min(inside.x1, pixel(hi_x + static_cast<double>(reach), inside.x0, inside.x1) + 1);
+    r.y0 = std::max(inside.y0, pixel(lo_y - static_cast<double>(reach), inside.y0, inside.y1));
+    r.y1 = std::min(inside.y1, pixel(hi_y + static_cast<double>(reach), inside.y0, inside.y1) + 1);
+  }
+  const int64_t channels = start.gray ? 1 : 3;
+  if (r.x1 <= r.x0 || r.y1 <= r.y0 || r.x0 >= inside.x1 || r.y0 >= inside.y1) {
+    // The output misses the box: all border, nothing to decode.
+    Tensor out = Tensor::empty(DType::U8, {target.height, target.width, channels});
+    std::memset(out.mutable_bytes(), cv::saturate_cast<uint8_t>(target.border_value), out.nbytes());
+    return out;
+  }
+  const Tensor region = decode_region(d, r, start.gray);
+  // Region pixels -> scaled pixels -> stored full-size pixels -> output. Outside the region is
+  // outside the box where the region reaches the box's edge, and never sampled elsewhere.
+  const Mat3 from_region = mat3_multiply(
+      to_output, mat3_multiply(scaling(f, f, 0.0, 0.0),
+                               translation(static_cast<double>(r.x0), static_cast<double>(r.y0))));
+  return warp(region, from_region, target.width, target.height, target.interpolation, Border::Constant,
+              target.border_value);
 }
 
 }  // namespace pxp::kernels

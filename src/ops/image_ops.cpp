@@ -433,6 +433,80 @@ void register_decoders(Registry& r) {
         });
     r.add(b.build());
   }
+  {
+    OpBuilder b("image.decode_crop_warp");
+    b.doc("Fused decode -> crop -> resize -> warp: what the Python compiler emits where a geometric chain "
+          "(flips, resizes, affine or perspective warps with a constant border) follows "
+          "RandomResizedCrop's decode -> crop -> resize. The result is image.warp(image.resize(image.crop("
+          "decoded, box), box_width, box_height), matrix, width, height) computed in one resample: the chain's "
+          "matrices are composed and the decoded pixels are warped straight to the output, so the only "
+          "difference from the unfused chain is the removed intermediate rounding and blur (and, for JPEG data, "
+          "box edges snapped to whole DCT-scaled pixels). The box stays the image's edge: what falls outside it "
+          "is border_value. JPEG data decodes only the output's footprint in the box (rows above it entropy-"
+          "decoded only, rows below never read), at the largest DCT scale (down to max_scale) whose pixels are "
+          "no coarser than the output's in any direction (scale 1 for perspective matrices); an EXIF "
+          "orientation is folded into the matrix. Other formats (format 'any') are decoded whole (u8), then "
+          "cropped and warped once. Corrupt data fails with PXP_EDECODE; a box that misses the image is a range "
+          "error; a singular matrix an argument error.")
+        .input("data", "u8 tensor of shape [n]: the file's bytes (io.read_file).")
+        .input("box", "4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates) of the upright image "
+               "(with exif_orientation), rounded and clipped as image.crop does.")
+        .input("box_width", "Integer scalar >= 1: the width the box is resized to before the warp.")
+        .input("box_height", "Integer scalar >= 1: the height the box is resized to before the warp.")
+        .input("matrix", "3 x 3 tensor: the composed chain, from the resized box's coordinates to the output's "
+               "(source to destination, continuous convention, as image.warp).")
+        .input("width", "Integer scalar >= 1: output width.")
+        .input("height", "Integer scalar >= 1: output height.")
+        .attr_enum("mode", {"rgb", "gray", "unchanged"}, std::string("rgb"),
+                   "rgb: 3 channels; gray: 1 channel (luma); unchanged: the file's channels (as image.decode).")
+        .attr_enum("format", {"any", "jpeg"}, std::string("any"),
+                   "any: every format image.decode reads; jpeg: JPEG data only, as image.decode_jpeg (other data "
+                   "fails with PXP_EDECODE).")
+        .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
+                   "The smallest DCT scale allowed for JPEG data ('1' decodes at full size).")
+        .attr_enum("interpolation", warp_interpolations(), std::string("linear"),
+                   "nearest, linear, cubic or lanczos (as image.warp).")
+        .attr_float("border_value", 0.0, "Value of every channel outside the box (the border is constant).");
+    jpeg_strict_attr(b);
+    exif_orientation_attr(b);
+    max_pixels_attr(b)
+        .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
+                [](const InferContext& ctx) {
+                  expect_bytes(ctx);
+                  expect_elements(ctx, 1, "box", 4);
+                  expect_scalar(ctx, 2, "box_width");
+                  expect_scalar(ctx, 3, "box_height");
+                  expect_elements(ctx, 4, "matrix", 9);
+                  expect_scalar(ctx, 5, "width");
+                  expect_scalar(ctx, 6, "height");
+                  const std::string& mode = ctx.attrs.get_string("mode");
+                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
+                  return Type::tensor(DType::U8, Shape{constant_int(ctx, 6).value_or(kUnknownDim),
+                                                       constant_int(ctx, 5).value_or(kUnknownDim), c});
+                })
+        .exec([](ExecContext& ctx, const Args& args) {
+          Tensor holder;
+          const Tensor& data = bytes_arg(args, holder);
+          const kernels::PixelBox box = box_arg(args, 1);
+          const int64_t box_width = int_arg(args, 2, "box_width"), box_height = int_arg(args, 3, "box_height");
+          const kernels::WarpTarget target{matrix_arg(args, 4), int_arg(args, 5, "width"),
+                                           int_arg(args, 6, "height"), interpolation(ctx),
+                                           ctx.attrs.get_float("border_value")};
+          if (ctx.attrs.get_string("format") == "jpeg" ||
+              format_of(data, "decode an image") == kernels::ImageFormat::Jpeg)
+            return Value(kernels::decode_jpeg_crop_warp(data.bytes(), data.nbytes(), box, box_width, box_height,
+                                                        target, jpeg_options(ctx, "max_scale")));
+          if (box_width < 1 || box_height < 1) range_error("box_width and box_height must be at least 1");
+          Tensor full = decode_any(ctx, data, DType::U8);
+          Tensor part = kernels::crop(full, box);
+          if (part.dim(0) == 0 || part.dim(1) == 0) range_error("the crop box does not overlap the image");
+          const kernels::PixelBox whole{0, 0, part.dim(1), part.dim(0)};
+          return Value(kernels::warp(part, kernels::crop_resize_then(whole, box_width, box_height, target.matrix),
+                                     target.width, target.height, target.interpolation, kernels::Border::Constant,
+                                     target.border_value));
+        });
+    r.add(b.build());
+  }
   r.add(OpBuilder("image.decoded_size")
             .doc("The size image.decode gives for JPEG, PNG, WebP, BMP, TIFF or PNM bytes, [height, width], read "
                  "from the header without decoding any pixel (for JPEG with exif_orientation, the upright size). The "

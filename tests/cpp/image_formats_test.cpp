@@ -113,6 +113,24 @@ TEST(ExifOrientation, StoredBoxTurnedUprightIsTheUprightCrop) {
   }
 }
 
+// The fused crop-and-warp folds the orientation into its matrix: stored_to_upright must send the
+// center of every stored pixel to the center of the pixel apply_orientation puts it in.
+TEST(ExifOrientation, StoredToUprightMovesEachPixelWhereApplyOrientationDoes) {
+  Tensor stored = numbered(5, 7);
+  for (int o = 1; o <= 8; ++o) {
+    Tensor upright = kernels::apply_orientation(stored, o).contiguous();
+    const kernels::Mat3 m = kernels::stored_to_upright(o, 7, 5);
+    for (int64_t y = 0; y < 5; ++y)
+      for (int64_t x = 0; x < 7; ++x) {
+        const double cx = static_cast<double>(x) + 0.5, cy = static_cast<double>(y) + 0.5;
+        const double ux = m[0] * cx + m[1] * cy + m[2], uy = m[3] * cx + m[4] * cy + m[5];
+        const auto ui = static_cast<int64_t>(uy), uj = static_cast<int64_t>(ux);
+        ASSERT_TRUE(ui >= 0 && ui < upright.dim(0) && uj >= 0 && uj < upright.dim(1)) << o;
+        EXPECT_EQ(upright.data<uint16_t>()[ui * upright.dim(1) + uj], stored.data<uint16_t>()[y * 7 + x]) << o;
+      }
+  }
+}
+
 TEST(ImageFormat, SniffsEachSignature) {
   auto format = [](const std::string& s) {
     return kernels::detect_image_format(reinterpret_cast<const uint8_t*>(s.data()), s.size());

@@ -5,7 +5,9 @@ Passes, in order (each in ``pixelpipes._compile``):
 1. keys: a stable 64-bit key per node (``_compile/keys.py``);
 2. macro expansion to a fixpoint, with type inference by the library for macro inputs;
 3. common-subexpression removal, constant folding (run natively), static branches, again CSE;
-4. fusion: decode -> crop -> resize chains become one fused decode (``_compile/fuse.py``);
+4. fusion: chains of flips, resizes and warps become one warp, from the decode's footprint when
+   they follow RandomResizedCrop (``_compile/fuse_geometry.py``); decode -> crop -> resize chains
+   become one fused decode (``_compile/fuse.py``);
    brightness -> contrast -> saturation chains and normalize of a toggled horizontal flip
    become one-pass ops (``_compile/fuse_pixels.py``);
 5. dead-node removal: only what the outputs need is ever visited;
@@ -22,6 +24,7 @@ from ._compile import keys
 from ._compile.expand import expand_all
 from ._compile.fuse import check_mode as check_fuse_mode
 from ._compile.fuse import fuse as fuse_chains
+from ._compile.fuse_geometry import fuse_geometry
 from ._compile.fuse_pixels import fuse_pixel_chains
 from ._compile.infer import infer_node
 from ._compile.known_sizes import fold_known_sizes
@@ -75,6 +78,8 @@ def compile_program(graph: Graph, *, optimize: bool = True, fuse: Union[bool, st
         cse(session, order, roots)
         order = session.topo(roots)
     if fuse:
+        fuse_geometry(session, order, roots, fuse)
+        order = session.topo(roots)
         fuse_chains(session, order, roots, fuse)
         order = session.topo(roots)
         fuse_pixel_chains(session, order, roots)
@@ -100,8 +105,9 @@ def compile(graph: Graph, seed: int = 0, *, threads: int = 0, optimize: bool = T
     ``threads`` is the default worker count of ``run_many`` (0: one per core); ``optimize=False``
     skips folding and CSE (the library still folds constants when it loads the program).
     ``fuse=False`` keeps image.decode -> image.crop -> image.resize chains as written instead of
-    fusing them into one decode of just the crop (``fuse="full_scale"``: fused, but without JPEG
-    DCT scaling); see docs/python.md. ``max_file_bytes``: the largest file ``io.read_file`` reads
+    fusing them into one decode of just the crop, and chains of flips, resizes and warps as
+    separate resamples instead of one (``fuse="full_scale"``: fused, but without JPEG DCT
+    scaling); see docs/python.md. ``max_file_bytes``: the largest file ``io.read_file`` reads
     (default 2**30 bytes; see docs/reliability.md).
     """
     integer(seed, "seed")  # before the work of compiling

@@ -44,7 +44,7 @@ def check_mode(fuse) -> None:
         raise ValueError(f"fuse must be True, False or 'full_scale', not {fuse!r}")
 
 
-def _attribute(n: OpNode, name: str):
+def attribute(n: OpNode, name: str):
     if name in n.attributes:
         return n.attributes[name]
     return n.op_schema.attribute(name).default
@@ -54,10 +54,10 @@ def _is_op(n: Node, *names: str) -> bool:
     return isinstance(n, OpNode) and n.op in names
 
 
-def _chain(session: Session, resize: Node, users: Dict[int, List[Node]],
+def decode_chain(session: Session, resize: Node, users: Dict[int, List[Node]],
            outputs: Set[int]) -> Optional[Tuple[OpNode, OpNode]]:
     """(crop, decode) when ``resize`` ends a chain that can be fused, else None."""
-    if not _is_op(resize, "image.resize") or _attribute(resize, "interpolation") != "linear":
+    if not _is_op(resize, "image.resize") or attribute(resize, "interpolation") != "linear":
         return None
     crop = session.resolve(resize.inputs[0])
     if not _is_op(crop, "image.crop") or crop.id in outputs or any(u is not resize for u in users[crop.id]):
@@ -65,9 +65,9 @@ def _chain(session: Session, resize: Node, users: Dict[int, List[Node]],
     decode = session.resolve(crop.inputs[0])
     if not _is_op(decode, *FUSED_DECODES) or decode.id in outputs:
         return None
-    if decode.op == "image.decode_jpeg" and _attribute(decode, "scale") != "1":
+    if decode.op == "image.decode_jpeg" and attribute(decode, "scale") != "1":
         return None  # the box is in scaled pixels; the fused op takes full-size ones
-    if decode.op == "image.decode" and _attribute(decode, "dtype") != "u8":
+    if decode.op == "image.decode" and attribute(decode, "dtype") != "u8":
         return None  # the fused op decodes to u8
     for u in users[decode.id]:
         if u is not crop and not _is_op(u, *SIZE_READERS):
@@ -88,7 +88,7 @@ def fuse(session: Session, order: List[Node], roots: List[Node], mode=True) -> N
             users.setdefault(resolve(x).id, []).append(n)
     outputs = {resolve(r).id for r in roots}
     for resize in order:
-        found = _chain(session, resize, users, outputs)
+        found = decode_chain(session, resize, users, outputs)
         if found is not None:
             _rewrite(session, resize, *found, users[found[1].id], full_scale=mode == "full_scale")
 
@@ -96,38 +96,51 @@ def fuse(session: Session, order: List[Node], roots: List[Node], mode=True) -> N
 def _rewrite(session: Session, resize: OpNode, crop: OpNode, decode: OpNode, decode_users: List[Node],
              full_scale: bool) -> None:
     resolve = session.resolve
-    fused_op, size_op = FUSED_DECODES[decode.op]
-    data = resolve(decode.inputs[0])
-    attributes = {k: v for k, v in decode.attributes.items() if k in DECODE_ATTRIBUTES}
-    if full_scale:
-        attributes["max_scale"] = "1"
-    if _attribute(resize, "antialias"):
+    fused_op, _ = FUSED_DECODES[decode.op]
+    attributes = decode_attributes(decode, full_scale)
+    if attribute(resize, "antialias"):
         attributes["antialias"] = True  # the fused op resizes the box with the same filter
-    decode_label = session.label(decode)
     with session.scratch():
-        fused = OpNode(fused_op, data, resolve(crop.inputs[1]), resolve(resize.inputs[1]),
+        fused = OpNode(fused_op, resolve(decode.inputs[0]), resolve(crop.inputs[1]), resolve(resize.inputs[1]),
                        resolve(resize.inputs[2]), **attributes)
-        _stand_in(session, fused, resize, source=decode.source,
-                  label=f"{decode_label} -> {session.label(crop)} -> {session.label(resize)}")
-        readers = [u for u in dict.fromkeys(decode_users) if u is not crop]
-        if readers:
-            # The header read gives the size the decode would have: upright, or as stored.
-            size = OpNode(size_op, data, exif_orientation=_attribute(decode, "exif_orientation"))
-            _stand_in(session, size, decode, source=decode.source, label=f"{decode_label} (size from the header)")
-            for reader in readers:
-                k = SIZE_READERS[reader.op]
-                first, stop = Constant(k), Constant(k + 1)
-                element = OpNode("tensor.slice", size, first, stop)
-                value = OpNode("tensor.reshape", element, shape=[])
-                for n in (first, stop, element):
-                    _stand_in(session, n, reader, source=reader.source, label=session.label(reader))
-                _stand_in(session, value, reader, source=reader.source, label=session.label(reader))
-                session.replace(reader, value)
+        stand_in(session, fused, resize, source=decode.source,
+                  label=f"{session.label(decode)} -> {session.label(crop)} -> {session.label(resize)}")
+        sizes_from_header(session, decode, crop, decode_users)
     session.replace(resize, fused)
     session.stats["fused"] += 1
 
 
-def _stand_in(session: Session, new: Node, old: Node, source: str, label: str) -> None:
+def decode_attributes(decode: OpNode, full_scale: bool) -> dict:
+    """The attributes a fused decode takes over from ``decode`` (``full_scale``: no DCT scaling)."""
+    attributes = {k: v for k, v in decode.attributes.items() if k in DECODE_ATTRIBUTES}
+    if full_scale:
+        attributes["max_scale"] = "1"
+    return attributes
+
+
+def sizes_from_header(session: Session, decode: OpNode, crop: Node, decode_users: List[Node]) -> None:
+    """Puts header reads in place of the ``image.width`` / ``image.height`` readers of a decode
+    being fused away (every user of ``decode`` but ``crop``); call inside ``session.scratch()``."""
+    readers = [u for u in dict.fromkeys(decode_users) if u is not crop]
+    if not readers:
+        return
+    data = session.resolve(decode.inputs[0])
+    decode_label = session.label(decode)
+    # The header read gives the size the decode would have: upright, or as stored.
+    size = OpNode(FUSED_DECODES[decode.op][1], data, exif_orientation=attribute(decode, "exif_orientation"))
+    stand_in(session, size, decode, source=decode.source, label=f"{decode_label} (size from the header)")
+    for reader in readers:
+        k = SIZE_READERS[reader.op]
+        first, stop = Constant(k), Constant(k + 1)
+        element = OpNode("tensor.slice", size, first, stop)
+        value = OpNode("tensor.reshape", element, shape=[])
+        for n in (first, stop, element):
+            stand_in(session, n, reader, source=reader.source, label=session.label(reader))
+        stand_in(session, value, reader, source=reader.source, label=session.label(reader))
+        session.replace(reader, value)
+
+
+def stand_in(session: Session, new: Node, old: Node, source: str, label: str) -> None:
     """``new`` takes ``old``'s place in the program: its key (the chain has no random op, so keys
     only need to stay stable), a source line for errors and a display label."""
     new.source = source

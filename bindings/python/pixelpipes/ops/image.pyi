@@ -4,7 +4,7 @@ from typing import Any, Literal, Optional, Sequence
 from ..node import NodeLike
 from ..opnode import OpNode
 
-__all__ = ['Channels', 'ChromaticAberration', 'Compress', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Downscale', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'PasteBoxes', 'Remap', 'Resize', 'Rotate90', 'Superpixels', 'Transpose', 'Warp', 'Width']
+__all__ = ['Channels', 'ChromaticAberration', 'Compress', 'Crop', 'CropPad', 'Decode', 'DecodeCrop', 'DecodeCropWarp', 'DecodeJpeg', 'DecodeJpegCrop', 'DecodePng', 'DecodedSize', 'Downscale', 'FillBoxes', 'FillWhere', 'Flip', 'Height', 'Info', 'JpegSize', 'MoveTiles', 'PasteBoxes', 'Remap', 'Resize', 'Rotate90', 'Superpixels', 'Transpose', 'Warp', 'Width']
 
 class Channels(OpNode):
     """
@@ -137,6 +137,36 @@ class DecodeCrop(OpNode):
         Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
     """
     def __init__(self, data: NodeLike, box: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', antialias: bool = False, strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
+
+
+class DecodeCropWarp(OpNode):
+    """
+        Fused decode -> crop -> resize -> warp: what the Python compiler emits where a geometric chain (flips, resizes, affine or perspective warps with a constant border) follows RandomResizedCrop's decode -> crop -> resize. The result is image.warp(image.resize(image.crop(decoded, box), box_width, box_height), matrix, width, height) computed in one resample: the chain's matrices are composed and the decoded pixels are warped straight to the output, so the only difference from the unfused chain is the removed intermediate rounding and blur (and, for JPEG data, box edges snapped to whole DCT-scaled pixels). The box stays the image's edge: what falls outside it is border_value. JPEG data decodes only the output's footprint in the box (rows above it entropy-decoded only, rows below never read), at the largest DCT scale (down to max_scale) whose pixels are no coarser than the output's in any direction (scale 1 for perspective matrices); an EXIF orientation is folded into the matrix. Other formats (format 'any') are decoded whole (u8), then cropped and warped once. Corrupt data fails with PXP_EDECODE; a box that misses the image is a range error; a singular matrix an argument error.
+
+        Op ``image.decode_crop_warp``.
+
+        Inputs:
+            data: u8 tensor of shape [n]: the file's bytes (io.read_file).
+            box: 4 numbers x1, y1, x2, y2 in full-size pixels (continuous coordinates) of the upright image (with exif_orientation), rounded and clipped as image.crop does.
+            box_width: Integer scalar >= 1: the width the box is resized to before the warp.
+            box_height: Integer scalar >= 1: the height the box is resized to before the warp.
+            matrix: 3 x 3 tensor: the composed chain, from the resized box's coordinates to the output's (source to destination, continuous convention, as image.warp).
+            width: Integer scalar >= 1: output width.
+            height: Integer scalar >= 1: output height.
+
+        Attributes (keyword-only, fixed at compile time):
+            mode (enum; one of 'rgb', 'gray', 'unchanged'; default 'rgb'): rgb: 3 channels; gray: 1 channel (luma); unchanged: the file's channels (as image.decode).
+            format (enum; one of 'any', 'jpeg'; default 'any'): any: every format image.decode reads; jpeg: JPEG data only, as image.decode_jpeg (other data fails with PXP_EDECODE).
+            max_scale (enum; one of '1', '1/2', '1/4', '1/8'; default '1/8'): The smallest DCT scale allowed for JPEG data ('1' decodes at full size).
+            interpolation (enum; one of 'nearest', 'linear', 'cubic', 'lanczos'; default 'linear'): nearest, linear, cubic or lanczos (as image.warp).
+            border_value (float; default 0): Value of every channel outside the box (the border is constant).
+            strict (bool; default True): JPEG data: fail (PXP_EDECODE) when libjpeg warns that pixels are not all the file's (data cut short, a premature marker, bad entropy codes) and when the header declares more than 4096 pixels per byte of the file; false decodes what libjpeg makes of such data, gray where it is missing, up to max_pixels.
+            exif_orientation (bool; default True): JPEG data: turn the image upright by its EXIF orientation tag (the 8 orientations, as PIL's ImageOps.exif_transpose); false gives the pixels as stored. A missing or malformed EXIF segment leaves the image as stored.
+            max_pixels (int; in [1, inf]; default 268435456): Largest width * height accepted, checked against the header before any allocation.
+
+        Output: u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged
+    """
+    def __init__(self, data: NodeLike, box: NodeLike, box_width: NodeLike, box_height: NodeLike, matrix: NodeLike, width: NodeLike, height: NodeLike, *, mode: Literal['rgb', 'gray', 'unchanged'] = 'rgb', format: Literal['any', 'jpeg'] = 'any', max_scale: Literal['1', '1/2', '1/4', '1/8'] = '1/8', interpolation: Literal['nearest', 'linear', 'cubic', 'lanczos'] = 'linear', border_value: float = 0, strict: bool = True, exif_orientation: bool = True, max_pixels: int = 268435456, label: Optional[str] = None) -> None: ...
 
 
 class DecodeJpeg(OpNode):
