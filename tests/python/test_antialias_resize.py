@@ -109,3 +109,54 @@ def test_random_resized_crop_antialias_is_fused_with_the_filter():
         assert np.abs(a.astype(int) - b.astype(int)).mean() < 0.05, i
         assert np.abs(fused.run(i)["image"].astype(int) - b.astype(int)).mean() < 1.5, i
         assert not np.array_equal(r, b)
+
+
+TV_RESIZES = {
+    "Resize": lambda x, **kw: augment.Resize(x, 100, **kw),
+    "RandomShortestSize": lambda x, **kw: augment.RandomShortestSize(x, 100, **kw),
+    "RandomResize": lambda x, **kw: augment.RandomResize(x, 90, 91, **kw),
+    "ScaleJitter": lambda x, **kw: augment.ScaleJitter(x, (120, 90), scale_range=(0.5, 0.5), **kw),
+}
+
+
+def decoded(name):
+    with pp.Graph() as g:
+        g.output("x", image.Decode(pp.Constant(read(name))))
+    return pp.compile(g).run(0)["x"]
+
+
+def run_macro(make, img, **kw):
+    with pp.Graph() as g:
+        g.output("out", make(pp.Constant(img), **kw))
+    return pp.compile(g, seed=0).run(0)["out"]
+
+
+@pytest.mark.parametrize("name", sorted(TV_RESIZES))
+def test_torchvision_named_resizes_antialias_by_default(name):
+    """torchvision's default antialias=True: its filter (torch's uint8 kernel) within 1 level;
+    antialias=False: OpenCV's bilinear exactly; images the filter does not take (u16) and
+    albumentations' form of Resize: OpenCV's bilinear."""
+    import cv2
+    make = TV_RESIZES[name]
+    img = decoded("astronaut.jpg")
+    out = run_macro(make, img)
+    h, w = out.shape[:2]
+    assert w < img.shape[1] / 2   # a strong shrink, where the filters differ most
+    d = np.abs(out.astype(int) - torch_resize(img, w, h).astype(int))
+    assert d.max() <= 1 and d.mean() < 0.05, (d.max(), d.mean())
+    plain = cv2.resize(img, (w, h), interpolation=cv2.INTER_LINEAR)
+    assert np.abs(out.astype(int) - plain.astype(int)).mean() > 1.0   # the aliasing is gone
+    np.testing.assert_array_equal(run_macro(make, img, antialias=False), plain)
+    wide = img.astype(np.uint16) * 257
+    # (the library's OpenCV and pip's round u16 bilinear resizes one unit apart here and there)
+    d = np.abs(run_macro(make, wide).astype(int) - cv2.resize(wide, (w, h), interpolation=cv2.INTER_LINEAR))
+    assert d.max() <= 1
+
+
+def test_albumentations_form_of_resize_does_not_antialias():
+    import cv2
+    img = decoded("astronaut.jpg")
+    out = run_macro(lambda x: augment.Resize(x, 100, 120), img)
+    np.testing.assert_array_equal(out, cv2.resize(img, (120, 100), interpolation=cv2.INTER_LINEAR))
+    out = run_macro(lambda x: augment.Resize(x, 100, 120, antialias=True), img)
+    assert np.abs(out.astype(int) - torch_resize(img, 120, 100).astype(int)).max() <= 1

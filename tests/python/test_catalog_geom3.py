@@ -29,6 +29,7 @@ from pixelpipes.ops import mask as mask_ops
 A = pytest.importorskip("albumentations")
 from albumentations.augmentations.dropout import functional as fdropout  # noqa: E402
 
+from test_antialias_resize import torch_resize  # noqa: E402
 from test_catalog_resize import (BOXES, IH, IMG, IW, KPS, MASK, N_DRAWS, _albu, _albu_draws, _check_image,  # noqa: E402
                                  _cv2_point, _iou, _ks, _ours, _ours_points)
 
@@ -172,7 +173,12 @@ def test_resize_torchvision_form(kwargs, size):
         h, w = _tv_resized_size(img.shape[0], img.shape[1], size, max_size)
         s = _ours(lambda r: augment.Resize(r, **kwargs), img=img, mask=None, boxes=BOXES[:1], points=None)[0]
         assert s["image"].shape == (h, w, 3)
-        _check_image("Resize(torchvision)", s["image"], cv2.resize(img, (w, h), interpolation=cv2.INTER_LINEAR), 0, 0.0)
+        if kwargs.get("antialias", True):
+            # torchvision's default: its antialiased bilinear filter (torch's uint8 kernel)
+            _check_image("Resize(torchvision)", s["image"], torch_resize(img, w, h), 1, 0.05)
+        else:
+            _check_image("Resize(torchvision)", s["image"], cv2.resize(img, (w, h), interpolation=cv2.INTER_LINEAR),
+                         0, 0.0)
         sx, sy = w / img.shape[1], h / img.shape[0]
         np.testing.assert_allclose(s["boxes"], BOXES[:1] * [sx, sy, sx, sy], atol=1e-3)
     # positional: one int is torchvision's, two are albumentations' (height, width)

@@ -243,12 +243,18 @@ def test_zoom_out_and_scale_jitter_follow_torchvision():
         np.testing.assert_allclose(s["boxes"], BOXES + [left, top, left, top])
         np.testing.assert_allclose(s["mask"][top:top + IH, left:left + IW], MASK)
         assert 1.2 * IW - 1 <= w <= 2.0 * IW and w == int(IW * (w / IW + 1e-9))
-    # ScaleJitter: int(W r), int(H r) with one r; the resize is bilinear (no antialias)
-    for s in _ours(lambda r: augment.ScaleJitter(r, (256, 192), scale_range=(0.5, 1.5)), n=4):
-        h, w = s["image"].shape[:2]
-        r_lo, r_hi = (w / IW, (w + 1) / IW)
-        assert r_lo * IH - 1 <= h <= r_hi * IH + 1
-        _check_image("ScaleJitter", s["image"], cv2.resize(IMG, (w, h), interpolation=cv2.INTER_LINEAR), 0, 0.0)
+    # ScaleJitter: int(W r), int(H r) with one r; the resize is torchvision's antialiased bilinear
+    # (its default), or OpenCV's bilinear with antialias=False
+    from test_antialias_resize import torch_resize
+    for antialias in (True, False):
+        for s in _ours(lambda r: augment.ScaleJitter(r, (256, 192), scale_range=(0.5, 1.5), antialias=antialias), n=4):
+            h, w = s["image"].shape[:2]
+            r_lo, r_hi = (w / IW, (w + 1) / IW)
+            assert r_lo * IH - 1 <= h <= r_hi * IH + 1
+            if antialias:
+                _check_image("ScaleJitter", s["image"], torch_resize(IMG, w, h), 1, 0.05)
+            else:
+                _check_image("ScaleJitter", s["image"], cv2.resize(IMG, (w, h), interpolation=cv2.INTER_LINEAR), 0, 0.0)
 
 
 # --- (2) parameter distributions: 5000 draws, two-sample KS against the reference's draws ----

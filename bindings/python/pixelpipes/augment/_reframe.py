@@ -165,7 +165,24 @@ class ReframeAugmentation(Augmentation):
                     if _is_node(ow) else (bw > float(ow)) | (bh > float(oh))
                 return Conditional(shrinks, image.Resize(out, ow, oh, interpolation="area"),
                                    image.Resize(out, ow, oh, interpolation=interpolation))
+        if c.get("antialias") and not is_mask and interpolation == "linear" and _antialias_takes(field):
+            return image.Resize(out, ow, oh, interpolation=interpolation, antialias=True)
         return image.Resize(out, ow, oh, interpolation=interpolation)
+
+
+def _antialias_takes(field: Node) -> bool:
+    """Whether image.resize's antialias takes the image (u8 or f32, 1 to 4 channels), as far as
+    its type tells when the graph is built (decoded images are u8 RGB)."""
+    try:
+        t = field.type
+    except (RuntimeError, AttributeError):
+        return True
+    if t.kind != "tensor":
+        return True
+    if t.dtype is not None and t.dtype not in ("u8", "f32"):
+        return False
+    shape = t.shape
+    return shape is None or len(shape) == 2 or (len(shape) == 3 and (shape[2] is None or 1 <= shape[2] <= 4))
 
 
 class WarpAugmentation(GeometryAugmentation):

@@ -89,25 +89,31 @@ class Resize(_WholeImageResize):
     brought to max_size and the shorter to int(max_size * short / long); size None with max_size
     scales the longer side to max_size. A pair is (height, width). ``interpolation`` takes
     torchvision's names too ("bilinear" default, "nearest", "bicubic", InterpolationMode values);
-    masks use nearest. ``antialias`` is accepted: torchvision antialiases when it shrinks with
-    bilinear/bicubic; we do not (interpolation="area" is the antialiased shrink).
+    masks use nearest. ``antialias`` (default True in this form, as torchvision's default since
+    0.17; False in albumentations' form): with bilinear interpolation the image is resized with
+    torchvision's antialiased bilinear filter (image.resize's antialias) on u8 and f32 images of 1
+    to 4 channels; other images, other interpolations (bicubic: torchvision antialiases it too)
+    and masks are resized without it.
 
     Boxes, points and keypoints scale by new width / W and new height / H. The output size is
     known at compile time for (height, width) sizes, and for the others when the input's is."""
 
     references = {"albumentations": "Resize", "torchvision": "Resize"}
-    differences = {"torchvision": "antialias is accepted but not applied (interpolation='area' shrinks with averaging)"}
+    differences = {"torchvision": "antialias applies to bilinear only (not bicubic), on u8 and f32 images of 1 to 4 channels"}
     default_p = 1.0
 
     @staticmethod
     def configure(height=None, width=None, interpolation=1, mask_interpolation=0, area_for_downscale=None, *,
-                  size=None, max_size=None, antialias=True):
+                  size=None, max_size=None, antialias=None):
         resize = _resize_config(interpolation, mask_interpolation, area_for_downscale)
+        if antialias is not None and not isinstance(antialias, bool):
+            raise ValueError(f"antialias must be True, False or None (the form's default), not {antialias!r}")
         if isinstance(height, numbers.Integral) and not isinstance(height, bool) and width is not None:
             if size is not None or max_size is not None:
                 raise ValueError("Resize(height, width) is albumentations' form: size/max_size belong to torchvision's")
             return dict(height=_positive_int(height, "height"), width=_positive_int(width, "width"), short=None,
-                        max_size=None, **resize)
+                        max_size=None, antialias=bool(antialias), **resize)
+        resize["antialias"] = True if antialias is None else antialias
         if width is not None:
             raise ValueError(f"width={width!r} needs an int height (albumentations' Resize(height, width))")
         if height is not None:
@@ -274,13 +280,14 @@ class ScaleJitter(_WholeImageResize):
     """torchvision's ScaleJitter: r = min(target_size[1] / H, target_size[0] / W) * s with
     s ~ uniform(scale_range); the image is resized to int(H * r) x int(W * r) (torchvision's
     formula, which reads target_size as (width, height) in this min). ``interpolation``: bilinear
-    (default), nearest, bicubic, or one of ours. ``antialias`` is accepted for compatibility:
-    torchvision antialiases when it shrinks; we do not (use interpolation="area" for that).
+    (default), nearest, bicubic, or one of ours. ``antialias`` (default True) as Resize's
+    torchvision form: torchvision's antialiased bilinear filter for bilinear resizes of u8 and f32
+    images of 1 to 4 channels.
 
     The output size varies per sample."""
 
     references = {"torchvision": "ScaleJitter"}
-    differences = {"torchvision": "antialias is accepted but not applied"}
+    differences = {"torchvision": "antialias applies to bilinear only (not bicubic), on u8 and f32 images of 1 to 4 channels"}
     default_p = 1.0
     random_plan = True
 
