@@ -11,6 +11,8 @@
 #include "kernels/color.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/gray_vbmi.hpp"
+#include "kernels/hsv_shift_u8.hpp"
+#include "kernels/image_geometry.hpp"
 #include "kernels/lookup.hpp"
 #include "kernels/rgb_planes.hpp"
 #include "kernels/rounding.hpp"
@@ -209,10 +211,6 @@ Tensor shift_hsv(const Tensor& image, double hue, double saturation, double valu
   const bool gray = channel_count(image) == 1;
   if (hue == 0 && saturation == 0 && value == 0) return image;
   if (gray) hue = saturation = 0;
-  Tensor src = image.contiguous();
-  cv::Mat in = as_mat(src), rgb, hsv;
-  if (gray) cv::cvtColor(in, rgb, cv::COLOR_GRAY2RGB); else rgb = in;
-  cv::cvtColor(rgb, hsv, cv::COLOR_RGB2HSV);
   ToneTable th, ts, tv;
   for (int v = 0; v < 256; ++v) {
     double h = std::fmod(v + hue, 180.0);
@@ -222,6 +220,18 @@ Tensor shift_hsv(const Tensor& image, double hue, double saturation, double valu
   ts = tone_table(ToneCurve::Add, 0, saturation);
   ts[0] = 0;  // gray pixels stay gray
   tv = tone_table(ToneCurve::Add, 0, value);
+  Tensor src = with_contiguous_rows(image);
+  if (!gray) {
+    // One pass, with the bits of albumentations' cv2 (kernels/hsv_shift_u8.hpp).
+    const int64_t h = src.dim(0), w = src.dim(1);
+    Tensor out = Tensor::empty(DType::U8, {h, w, 3});
+    shift_hsv_rgb_u8(src.data<uint8_t>(), out.mutable_data<uint8_t>(), w, h, src.strides()[0], w * 3,
+                     {th.data(), ts.data(), tv.data()});
+    return out;
+  }
+  cv::Mat in = as_mat(src), rgb, hsv;
+  cv::cvtColor(in, rgb, cv::COLOR_GRAY2RGB);
+  cv::cvtColor(rgb, hsv, cv::COLOR_RGB2HSV);
   uint8_t* p = hsv.ptr<uint8_t>();
   const int64_t n = static_cast<int64_t>(hsv.total());
   for (int64_t i = 0; i < n; ++i, p += 3) {
@@ -230,14 +240,9 @@ Tensor shift_hsv(const Tensor& image, double hue, double saturation, double valu
     p[2] = tv[p[2]];
   }
   cv::Mat out = output_mat();
-  if (gray) {
-    cv::cvtColor(hsv, rgb, cv::COLOR_HSV2RGB);
-    cv::cvtColor(rgb, out, cv::COLOR_RGB2GRAY);
-    Tensor t = from_mat(out, image.ndim() == 3);
-    return t;
-  }
-  cv::cvtColor(hsv, out, cv::COLOR_HSV2RGB);
-  return from_mat(out);
+  cv::cvtColor(hsv, rgb, cv::COLOR_HSV2RGB);
+  cv::cvtColor(rgb, out, cv::COLOR_RGB2GRAY);
+  return from_mat(out, image.ndim() == 3);
 }
 
 Tensor equalize_histogram(const Tensor& image, const Tensor* mask, bool pil, bool by_channels) {

@@ -58,7 +58,9 @@ void register_color_tone_ops(Registry& r) {
             .allocates_destination()
             .doc("albumentations' HueSaturationValue: OpenCV's u8 HSV (H in [0, 180)); H becomes "
                  "trunc((H + hue) mod 180), S and V add trunc(shift) and saturate, and S = 0 stays 0; back to RGB. "
-                 "A 1-channel image only shifts V (through RGB). All shifts 0: the image unchanged.")
+                 "RGB images take one pass with the bits of the cv2 albumentations runs (4.10: each row's "
+                 "32-pixel blocks and its last width % 32 pixels convert back to RGB its two ways). A 1-channel "
+                 "image only shifts V (through RGB). All shifts 0: the image unchanged.")
             .input("image", "u8 image with 3 channels (RGB) or 1.")
             .input("hue", "Hue shift in OpenCV units (180 a full turn).")
             .input("saturation", "Saturation shift in [-255, 255].")

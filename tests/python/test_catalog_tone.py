@@ -252,3 +252,25 @@ def test_clahe_tile_counts_are_bounded(attrs):
     from pixelpipes.ops import color as color_ops
     with pp.Graph(), pytest.raises(ValueError, match="out of its range"):
         color_ops.Clahe(pp.Constant(np.zeros((8, 8, 3), np.uint8)), 2.0, **attrs)
+
+
+@pytest.mark.parametrize("width", [4096, 4093, 40, 7])
+def test_hue_saturation_value_equals_albumentations_on_every_color(width):
+    """Every one of the 2^24 RGB colors, in rows of a width that is a multiple of cv2's 32-pixel
+    blocks or leaves a tail (cv2 converts the tail back to RGB another way: kernels/hsv_shift_u8)."""
+    colors = np.arange(1 << 24, dtype=np.uint32)
+    rgb = np.stack([colors >> 16, (colors >> 8) & 255, colors & 255], -1).astype(np.uint8)
+    rows = -(-len(rgb) // width)
+    img = np.zeros((rows * width, 3), np.uint8)
+    img[:len(rgb)] = rgb
+    img = img.reshape(rows, width, 3)
+    if width < 100:   # a narrow image: a sample of the colors, in many short rows
+        img = img[::97].copy()
+    from pixelpipes.ops import color
+    for h, s, v in ((10.6, -20.3, 15.9), (-35.2, 40.1, -25.5), (0, 0, 1)):
+        with pp.Graph() as g:
+            g.output("image", color.ShiftHsv(pp.Constant([img])[pp.SampleIndex()], h, s, v))
+        ours = pp.compile(g).run(0)["image"]
+        theirs = A.HueSaturationValue(p=1).apply(img, hue_shift=h, sat_shift=s, val_shift=v)
+        mismatched = (ours != theirs).any(-1)
+        assert not mismatched.any(), (h, s, v, int(mismatched.sum()), np.argwhere(mismatched)[:5])

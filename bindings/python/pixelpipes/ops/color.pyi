@@ -598,7 +598,7 @@ class SelectChannels(OpNode):
 
 class ShiftHsv(OpNode):
     """
-        albumentations' HueSaturationValue: OpenCV's u8 HSV (H in [0, 180)); H becomes trunc((H + hue) mod 180), S and V add trunc(shift) and saturate, and S = 0 stays 0; back to RGB. A 1-channel image only shifts V (through RGB). All shifts 0: the image unchanged.
+        albumentations' HueSaturationValue: OpenCV's u8 HSV (H in [0, 180)); H becomes trunc((H + hue) mod 180), S and V add trunc(shift) and saturate, and S = 0 stays 0; back to RGB. RGB images take one pass with the bits of the cv2 albumentations runs (4.10: each row's 32-pixel blocks and its last width % 32 pixels convert back to RGB its two ways). A 1-channel image only shifts V (through RGB). All shifts 0: the image unchanged.
 
         Op ``color.shift_hsv``.
 
