@@ -15,6 +15,7 @@
 #include "kernels/image_modes.hpp"
 #include "kernels/rounding.hpp"
 #include "kernels/vector_clones.hpp"
+#include "kernels/zoom_accumulate.hpp"
 
 namespace pxp::kernels {
 
@@ -46,7 +47,7 @@ cv::Mat to_unit_float(const Tensor& image, const char* op) {
   if (image.dtype() != DType::U8) argument_error(std::string(op) + " takes u8 or f32 images");
   cv::Mat lut(1, 256, CV_32F);
   for (int i = 0; i < 256; ++i) lut.at<float>(0, i) = static_cast<float>(i) / 255.0f;
-  cv::Mat out;
+  cv::Mat out = output_mat();   // the thread's cached memory: no fresh pages per sample
   cv::Mat flat = src.reshape(1);
   out.create(flat.rows, flat.cols, CV_32F);
   for (int y = 0; y < flat.rows; ++y) {
@@ -372,23 +373,21 @@ Tensor zoom_blur(const Tensor& image, double max_factor, double step_factor) {
   cv::Mat x = to_unit_float(image, "filter.zoom_blur");
   if (!x.isContinuous()) x = x.clone();
   const int H = x.rows, W = x.cols;
-  cv::Mat acc = cv::Mat::zeros(x.rows, x.cols, x.type());  // the zooms, summed as the reference does
-  for (int64_t i = 0; i < n; ++i) {
-    cv::Mat resized;  // fresh: after `resized = crop` it views the image, which resize must not overwrite
+  // The zooms, summed as the reference does. The first factor is 1: the image itself, so the
+  // sum starts as its copy (0 + x is x) and the resampling starts at the second.
+  cv::Mat acc = output_mat();
+  acc.create(x.rows, x.cols, x.type());
+  if (n > 0) x.copyTo(acc); else acc.setTo(0);
+  for (int64_t i = 1; i < n; ++i) {
     const double z = 1.0 + static_cast<double>(i) * step_factor;  // numpy.arange: start + i * step
     const int hc = static_cast<int>(std::ceil(H / z)), wc = static_cast<int>(std::ceil(W / z));
     const int top = (H - hc) / 2, left = (W - wc) / 2;  // both >= 0: z >= 1
-    cv::Mat crop = x(cv::Rect(left, top, wc, hc));
     const int rh = static_cast<int>(hc * z), rw = static_cast<int>(wc * z);
-    if (rh == hc && rw == wc) {
-      resized = crop;
-    } else {
-      resize_to(crop, resized, cv::Size(rw, rh), cv::INTER_LINEAR);
-    }
-    const int ty = std::max(0, (resized.rows - H) / 2), tx = std::max(0, (resized.cols - W) / 2);
-    const int h = std::min(H, resized.rows - ty), w = std::min(W, resized.cols - tx);
-    cv::Mat part = acc(cv::Rect(0, 0, w, h));
-    cv::add(part, resized(cv::Rect(tx, ty, w, h)), part);
+    // the reference resizes the crop to rw x rh and adds its centered H x W part (top-left where
+    // it is smaller): add_zoom computes just that part
+    const int ty = std::max(0, (rh - H) / 2), tx = std::max(0, (rw - W) / 2);
+    const ZoomWindow window{left, top, wc, hc, rw, rh, tx, ty, std::min(W, rw - tx), std::min(H, rh - ty)};
+    add_zoom(x.ptr<float>(0), acc.ptr<float>(0), W, x.channels(), window);
   }
   // (x + acc) / (n + 1), a division in f32 (not a multiplication by the reciprocal: the same bits)
   const float denominator = static_cast<float>(n + 1);
