@@ -4,12 +4,14 @@
 #include <array>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 #include <opencv2/core.hpp>
 
 #include "core/error.hpp"
 #include "kernels/color.hpp"
 #include "kernels/rounding.hpp"
+#include "kernels/vector_clones.hpp"
 
 namespace pxp::kernels {
 
@@ -22,6 +24,11 @@ Tensor u8_image(const Tensor& image, const char* op) {
 }
 
 inline uint8_t trunc_u8(float v) { return static_cast<uint8_t>(v <= 0.0f ? 0.0f : (v >= 255.0f ? 255.0f : v)); }
+
+// d = trunc(s * w), saturated, element-wise.
+PXP_VECTOR_CLONES void scale_truncated(const uint8_t* s, const float* w, uint8_t* d, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) d[i] = trunc_u8(static_cast<float>(s[i]) * w[i]);
+}
 // np.rint for 0 <= v < 2^22 (halves to even), without a libm call.
 inline float rint_small(float v) { return round_half_even_pixel(v); }
 // rint of x * 255 for x clipped to [0, 1] (albucore from_float after a clip), halves to even.
@@ -357,24 +364,27 @@ int64_t plasma_uniform_count(int64_t height, int64_t width) {
 
 namespace {
 
-// The diamond-square core; unit() gives the next draw u in [0, 1).
-template <class Unit>
-Tensor plasma_from(int64_t height, int64_t width, double roughness, Unit&& unit) {
+// The diamond-square core; units(out, k) writes the next k draws u in [0, 1).
+template <class Units>
+Tensor plasma_from(int64_t height, int64_t width, double roughness, Units&& units) {
   const int steps = plasma_steps(height, width);
-  // -scale + 2 scale u in f64, to f32 (numpy Generator.uniform(-scale, scale).astype(float32))
-  auto draw = [&](float scale) {
-    const double lo = -static_cast<double>(scale);
-    return static_cast<float>(lo + (static_cast<double>(scale) - lo) * unit());
+  // The thread's buffers, kept from sample to sample: fresh megabytes each time cost page faults.
+  thread_local std::vector<float> grid, next_grid, noise;
+  thread_local std::vector<double> u;
+  // k draws of -scale + 2 scale u in f64, to f32 (numpy Generator.uniform(-scale, scale).astype(float32))
+  auto draw = [&](float scale, std::vector<float>& out, int64_t k) {
+    u.resize(static_cast<size_t>(k));
+    units(u.data(), k);
+    out.resize(static_cast<size_t>(k));
+    const double lo = -static_cast<double>(scale), span = static_cast<double>(scale) - lo;
+    for (int64_t i = 0; i < k; ++i) out[static_cast<size_t>(i)] = static_cast<float>(lo + span * u[static_cast<size_t>(i)]);
   };
   int64_t n = 3;
-  std::vector<float> grid(9);
-  for (auto& g : grid) g = draw(1.0f);
-  std::vector<float> next_grid, noise;
+  draw(1.0f, grid, 9);
   for (int s = 0; s < steps; ++s) {
     const float scale = static_cast<float>(std::pow(roughness, s));
     const int64_t m = (n - 1) * 2 + 1;
-    noise.resize(static_cast<size_t>(m * m));
-    for (auto& v : noise) v = draw(scale);
+    draw(scale, noise, m * m);
     next_grid.assign(static_cast<size_t>(m * m), 0.0f);
     for (int64_t r = 0; r < n; ++r)
       for (int64_t c = 0; c < n; ++c)
@@ -392,7 +402,8 @@ Tensor plasma_from(int64_t height, int64_t width, double roughness, Unit&& unit)
       float* row = e + r * m;
       for (int64_t c = 1; c < m; c += 2) {
         const float f = (((up[c - 1] + up[c + 1]) + down[c - 1]) + down[c + 1]) * 0.25f;
-        if (f > 0) row[c] = row[c] + (f + nz[r * m + c]);
+        const float kept = row[c], raised = kept + (f + nz[r * m + c]);
+        row[c] = f > 0 ? raised : kept;   // a select, not a branch: the sign of f is random
       }
     }
     for (int64_t r = 0; r < m; ++r) {
@@ -419,7 +430,8 @@ Tensor plasma_from(int64_t height, int64_t width, double roughness, Unit&& unit)
       if (c == 0) edge(c), c += 2;
       for (; c + 1 < m; c += 2) {
         const float f = (((up[c] + row[c - 1]) + row[c + 1]) + down[c]) * 0.25f;
-        if (f > 0) row[c] = row[c] + (f + nrow[c]);
+        const float kept = row[c], raised = kept + (f + nrow[c]);
+        row[c] = f > 0 ? raised : kept;
       }
       if (c < m) edge(c);
     }
@@ -449,12 +461,20 @@ Tensor plasma_pattern(int64_t height, int64_t width, double roughness, const Ten
                    std::to_string(height) + " x " + std::to_string(width) + ", got " + std::to_string(uniforms.numel()));
   Tensor u = uniforms.dtype() == DType::F64 ? uniforms.contiguous() : uniforms.cast(DType::F64).contiguous();
   const double* next = u.data<double>();
-  return plasma_from(height, width, roughness, [&] { return *next++; });
+  return plasma_from(height, width, roughness, [&](double* out, int64_t k) {
+    std::copy_n(next, k, out);
+    next += k;
+  });
 }
 
 Tensor plasma_pattern(int64_t height, int64_t width, double roughness, RandomStream& rng) {
   // one 32-bit word per draw, 24 bits: u is exact in float32, the precision the noise is kept in
-  return plasma_from(height, width, roughness, [&] { return static_cast<double>(rng.next_u32() >> 8) * 0x1p-24; });
+  thread_local std::vector<uint32_t> words;
+  return plasma_from(height, width, roughness, [&](double* out, int64_t k) {
+    words.resize(static_cast<size_t>(k));
+    rng.fill_u32(words.data(), static_cast<size_t>(k));
+    for (int64_t i = 0; i < k; ++i) out[i] = static_cast<double>(words[static_cast<size_t>(i)] >> 8) * 0x1p-24;
+  });
 }
 
 namespace {
@@ -477,9 +497,20 @@ Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensit
   const float* pp = p.data<float>();
   uint8_t* d = out.mutable_data<uint8_t>();
   const float fi = static_cast<float>(intensity);
-  for (int64_t i = 0; i < n; ++i) {
-    const float wgt = 1.0f - pp[i] * fi;
-    for (int64_t k = 0; k < c; ++k, ++s, ++d) *d = trunc_u8(static_cast<float>(*s) * wgt);
+  // A chunk of pixels at a time: each pixel's weight repeated per channel, then one element-wise
+  // loop that vectorizes (the channel loop inside the pixel loop did not).
+  constexpr int64_t kChunk = 1024;
+  float weights[kChunk * 4];
+  const int64_t chunk = c <= 4 ? kChunk : 1;
+  std::vector<float> wide(c <= 4 ? 0 : static_cast<size_t>(c));
+  float* w = c <= 4 ? weights : wide.data();
+  for (int64_t i = 0; i < n; i += chunk) {
+    const int64_t m = std::min(chunk, n - i);
+    for (int64_t j = 0; j < m; ++j) {
+      const float wgt = 1.0f - pp[i + j] * fi;
+      for (int64_t k = 0; k < c; ++k) w[j * c + k] = wgt;
+    }
+    scale_truncated(s + i * c, w, d + i * c, m * c);
   }
   return out;
 }
