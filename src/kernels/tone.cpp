@@ -296,10 +296,10 @@ Tensor clahe_image(const Tensor& image, double clip_limit, int tile_cols, int ti
     clahe->apply(in, out);
     return from_mat(out, image.ndim() == 3);
   }
-  cv::Mat lab, l, out = output_mat();
+  // every intermediate in the thread's cached memory: fresh pages per sample cost more than CLAHE
+  cv::Mat lab = output_mat(), l = output_mat(), l2 = output_mat(), out = output_mat();
   cv::cvtColor(as_mat(src), lab, cv::COLOR_RGB2Lab);
   cv::extractChannel(lab, l, 0);
-  cv::Mat l2;
   clahe->apply(l, l2);
   cv::insertChannel(l2, lab, 0);
   cv::cvtColor(lab, out, cv::COLOR_Lab2RGB);
