@@ -63,6 +63,12 @@ template <typename T, typename F> Tensor map_values(const Tensor& image, F f) {
   return out;
 }
 
+// 255 - x, 32 or 64 bytes per instruction where the CPU has them (the default clone's 16 left
+// InvertImg at half of numpy's speed on an image in cache).
+PXP_VECTOR_CLONES void invert_bytes(const uint8_t* src, uint8_t* dst, int64_t n) {
+  for (int64_t i = 0; i < n; ++i) dst[i] = static_cast<uint8_t>(255 - src[i]);
+}
+
 // out[i] = f(image[i]) for u8 arithmetic that the compiler vectorizes (no table): invert,
 // posterize, solarize run at memory speed this way.
 template <typename F> Tensor map_bytes(const Tensor& image, F f) {
@@ -708,7 +714,11 @@ Tensor invert_image(const Tensor& image) {
   return dispatch_image(image.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T m = static_cast<T>(max_of<T>());
-    if constexpr (std::is_same_v<T, uint8_t>) return map_bytes(image, [](uint8_t x) { return uint8_t(255 - x); });
+    if constexpr (std::is_same_v<T, uint8_t>) {
+      Tensor out = like(image, DType::U8);
+      invert_bytes(image.data<uint8_t>(), out.mutable_data<uint8_t>(), image.numel());
+      return out;
+    }
     return map_values<T>(image, [m](T x) { return static_cast<T>(m - x); });
   });
 }

@@ -8,6 +8,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "core/error.hpp"
+#include "kernels/channel_order_vbmi.hpp"
 #include "kernels/color.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/gray_vbmi.hpp"
@@ -507,7 +508,9 @@ Tensor pick_channels(const Tensor& image, const std::vector<int64_t>& order) {
   uint8_t* d = static_cast<uint8_t*>(out.mutable_bytes());
   if (es == 1 && c == 3 && oc == 3) {
     const int64_t o0 = order[0], o1 = order[1], o2 = order[2];
-    for (int64_t i = 0; i < n; ++i, s += 3, d += 3) {
+    const int64_t done = reorder_rgb_vbmi(s, d, n, order.data());
+    s += 3 * done, d += 3 * done;
+    for (int64_t i = done; i < n; ++i, s += 3, d += 3) {
       d[0] = s[o0];
       d[1] = s[o1];
       d[2] = s[o2];
