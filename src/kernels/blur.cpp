@@ -143,8 +143,8 @@ void swap_dispatch(uint8_t* img, int64_t H, int64_t W, int64_t pixel, const Off*
 // pair y - i, y + i is summed once, then each column pair: (e + 1)^2 multiply-adds per value
 // instead of (2e + 1)^2. Sums in f32; integers rounded half to even and saturated.
 template <typename T>
-PXP_VECTOR_CLONES
-void convolve_symmetric(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const std::vector<float>& q, int64_t e) {
+__attribute__((always_inline)) inline void convolve_symmetric_body(const T* src, T* dst, int64_t H, int64_t W,
+                                                                   int64_t C, const std::vector<float>& q, int64_t e) {
   const int64_t row = W * C, prow = (W + 2 * e) * C;
   std::vector<float> padded(static_cast<size_t>((H + 2 * e) * prow));
   std::vector<int64_t> xs(static_cast<size_t>(W + 2 * e));
@@ -159,40 +159,72 @@ void convolve_symmetric(const T* src, T* dst, int64_t H, int64_t W, int64_t C, c
         d[(W + e + x) * C + c] = static_cast<float>(s[xs[W + e + x] * C + c]);
       }
   }
-  std::vector<float> acc(static_cast<size_t>(row)), pair(static_cast<size_t>(prow));
+  // Per output row: the summed row pairs of every i (rows y - i and y + i), then blocks of
+  // kBlock values whose sums stay in registers over all taps (i, then j, as one value's sum
+  // always ran), with one store per block instead of one per tap. Rows are padded to whole blocks.
+  constexpr int64_t kBlock = 64;
+  const int64_t blocks = (row + kBlock - 1) / kBlock, span = blocks * kBlock + 2 * e * C;
+  std::vector<float> pairs(static_cast<size_t>((e + 1) * span), 0.0f);
+  std::vector<int64_t> live;   // the non-zero taps, (i, j) in order
+  for (int64_t i = 0; i <= e; ++i)
+    for (int64_t j = 0; j <= e; ++j)
+      if (q[static_cast<size_t>(i * (e + 1) + j)] != 0.0f) live.push_back(i * (e + 1) + j);
   for (int64_t y = 0; y < H; ++y) {
-    std::fill(acc.begin(), acc.end(), 0.0f);
-    float* __restrict a = acc.data();
     for (int64_t i = 0; i <= e; ++i) {
-      const float* t = padded.data() + (y + e) * prow;
-      if (i > 0) {
-        const float* up = padded.data() + (y + e - i) * prow;
-        const float* down = padded.data() + (y + e + i) * prow;
-        float* __restrict pr = pair.data();
+      const float* up = padded.data() + (y + e - i) * prow;
+      const float* down = padded.data() + (y + e + i) * prow;
+      float* __restrict pr = pairs.data() + i * span;
+      if (i == 0) {
+        for (int64_t x = 0; x < prow; ++x) pr[x] = up[x];
+      } else {
         for (int64_t x = 0; x < prow; ++x) pr[x] = up[x] + down[x];
-        t = pair.data();
-      }
-      for (int64_t j = 0; j <= e; ++j) {
-        const float w = q[i * (e + 1) + j];
-        if (w == 0.0f) continue;
-        const float* __restrict l = t + (e - j) * C;
-        const float* __restrict r = t + (e + j) * C;
-        if (j == 0) {
-          for (int64_t x = 0; x < row; ++x) a[x] += w * l[x];
-        } else {
-          for (int64_t x = 0; x < row; ++x) a[x] += w * (l[x] + r[x]);
-        }
       }
     }
     T* out = dst + y * row;
-    for (int64_t x = 0; x < row; ++x) {
-      if constexpr (std::is_floating_point_v<T>) {
-        out[x] = a[x];
-      } else {
-        out[x] = cv::saturate_cast<T>(a[x]);
+    for (int64_t b = 0; b < blocks; ++b) {
+      float a[kBlock] = {};
+      for (int64_t tap : live) {
+        const int64_t i = tap / (e + 1), j = tap % (e + 1);
+        const float w = q[static_cast<size_t>(tap)];
+        const float* __restrict l = pairs.data() + i * span + (e - j) * C + b * kBlock;
+        const float* __restrict r = pairs.data() + i * span + (e + j) * C + b * kBlock;
+        if (j == 0) {
+          for (int64_t x = 0; x < kBlock; ++x) a[x] += w * l[x];
+        } else {
+          for (int64_t x = 0; x < kBlock; ++x) a[x] += w * (l[x] + r[x]);
+        }
+      }
+      const int64_t n = std::min(kBlock, row - b * kBlock);
+      T* o = out + b * kBlock;
+      for (int64_t x = 0; x < n; ++x) {
+        if constexpr (std::is_floating_point_v<T>) {
+          o[x] = a[x];
+        } else {
+          o[x] = cv::saturate_cast<T>(a[x]);
+        }
       }
     }
   }
+}
+
+// The loop in its two copies (vector_clones.hpp): 8 floats wide (or the baseline), or 16 where
+// the CPU has AVX-512, which the large defocus kernels at 1024 x 1024 needed. The same bits.
+template <typename T>
+PXP_VECTOR_CLONES void convolve_symmetric_narrow(const T* src, T* dst, int64_t H, int64_t W, int64_t C,
+                                                 const std::vector<float>& q, int64_t e) {
+  convolve_symmetric_body<T>(src, dst, H, W, C, q, e);
+}
+
+template <typename T>
+PXP_WIDE_AVX512 void convolve_symmetric_wide(const T* src, T* dst, int64_t H, int64_t W, int64_t C,
+                                             const std::vector<float>& q, int64_t e) {
+  convolve_symmetric_body<T>(src, dst, H, W, C, q, e);
+}
+
+template <typename T>
+void convolve_symmetric(const T* src, T* dst, int64_t H, int64_t W, int64_t C, const std::vector<float>& q, int64_t e) {
+  if (cpu_has_avx512()) convolve_symmetric_wide<T>(src, dst, H, W, C, q, e);
+  else convolve_symmetric_narrow<T>(src, dst, H, W, C, q, e);
 }
 
 }  // namespace
