@@ -123,16 +123,34 @@ Type infer_decoded(const InferContext& ctx) {
   return Type::tensor(ctx.attrs.get_string("dtype") == "u16" ? DType::U16 : DType::U8, *t.shape);
 }
 
+// The fused decodes' output: u8 [height, width, C], C from the mode, the size from the inputs
+// width_input and width_input + 1 where they are constants.
+Type decoded_u8_sized_by(const InferContext& ctx, size_t width_input) {
+  const std::string& mode = ctx.attrs.get_string("mode");
+  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
+  return Type::tensor(DType::U8, Shape{constant_int(ctx, width_input + 1).value_or(kUnknownDim),
+                                       constant_int(ctx, width_input).value_or(kUnknownDim), c});
+}
+
 // Fused decode -> crop -> resize ops: u8 [height, width, C] with the decoder's channels.
 Type infer_decoded_crop(const InferContext& ctx) {
   expect_bytes(ctx);
   expect_elements(ctx, 1, "box", 4);
   expect_scalar(ctx, 2, "width");
   expect_scalar(ctx, 3, "height");
-  const std::string& mode = ctx.attrs.get_string("mode");
-  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
-  return Type::tensor(DType::U8, Shape{constant_int(ctx, 3).value_or(kUnknownDim),
-                                       constant_int(ctx, 2).value_or(kUnknownDim), c});
+  return decoded_u8_sized_by(ctx, 2);
+}
+
+// Fused decode -> crop -> resize -> warp: the same, sized by the warp's width and height.
+Type infer_decoded_crop_warp(const InferContext& ctx) {
+  expect_bytes(ctx);
+  expect_elements(ctx, 1, "box", 4);
+  expect_scalar(ctx, 2, "box_width");
+  expect_scalar(ctx, 3, "box_height");
+  expect_elements(ctx, 4, "matrix", 9);
+  expect_scalar(ctx, 5, "width");
+  expect_scalar(ctx, 6, "height");
+  return decoded_u8_sized_by(ctx, 5);
 }
 
 int64_t max_pixels(const ExecContext& ctx) { return ctx.attrs.get_int("max_pixels"); }
@@ -471,19 +489,7 @@ void register_decoders(Registry& r) {
     exif_orientation_attr(b);
     max_pixels_attr(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
-                [](const InferContext& ctx) {
-                  expect_bytes(ctx);
-                  expect_elements(ctx, 1, "box", 4);
-                  expect_scalar(ctx, 2, "box_width");
-                  expect_scalar(ctx, 3, "box_height");
-                  expect_elements(ctx, 4, "matrix", 9);
-                  expect_scalar(ctx, 5, "width");
-                  expect_scalar(ctx, 6, "height");
-                  const std::string& mode = ctx.attrs.get_string("mode");
-                  int64_t c = mode == "rgb" ? 3 : (mode == "gray" ? 1 : kUnknownDim);
-                  return Type::tensor(DType::U8, Shape{constant_int(ctx, 6).value_or(kUnknownDim),
-                                                       constant_int(ctx, 5).value_or(kUnknownDim), c});
-                })
+                infer_decoded_crop_warp)
         .exec([](ExecContext& ctx, const Args& args) {
           Tensor holder;
           const Tensor& data = bytes_arg(args, holder);

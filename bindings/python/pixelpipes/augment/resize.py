@@ -324,6 +324,7 @@ class RandomShortestSize(_WholeImageResize):
     Resize's torchvision form; masks use nearest. The output size varies per sample."""
 
     references = {"torchvision": "RandomShortestSize"}
+    differences = {"torchvision": "antialias applies to bilinear only (not bicubic), on u8 and f32 images of 1 to 4 channels"}
     default_p = 1.0
     random_plan = True
 
@@ -351,6 +352,7 @@ class RandomResize(_WholeImageResize):
     size varies per sample."""
 
     references = {"torchvision": "RandomResize"}
+    differences = {"torchvision": "antialias applies to bilinear only (not bicubic), on u8 and f32 images of 1 to 4 channels"}
     default_p = 1.0
     random_plan = True
 
