@@ -499,11 +499,9 @@ Tensor plasma_shadow(const Tensor& image, const Tensor& pattern, double intensit
   const float fi = static_cast<float>(intensity);
   // A chunk of pixels at a time: each pixel's weight repeated per channel, then one element-wise
   // loop that vectorizes (the channel loop inside the pixel loop did not).
-  constexpr int64_t kChunk = 1024;
-  float weights[kChunk * 4];
-  const int64_t chunk = c <= 4 ? kChunk : 1;
-  std::vector<float> wide(c <= 4 ? 0 : static_cast<size_t>(c));
-  float* w = c <= 4 ? weights : wide.data();
+  const int64_t chunk = std::max<int64_t>(1, 4096 / std::max<int64_t>(c, 1));
+  std::vector<float> weights(static_cast<size_t>(chunk * c));
+  float* w = weights.data();
   for (int64_t i = 0; i < n; i += chunk) {
     const int64_t m = std::min(chunk, n - i);
     for (int64_t j = 0; j < m; ++j) {

@@ -12,6 +12,7 @@
 #include "kernels/affine_warp_u8.hpp"
 #include "kernels/cv_bridge.hpp"
 #include "kernels/image_geometry.hpp"
+#include "kernels/transforms.hpp"
 #include "kernels/cv_resize.hpp"
 
 namespace pxp::kernels {
@@ -242,6 +243,18 @@ Tensor remap(const Tensor& image, const Tensor& map_x, const Tensor& map_y, Inte
                 cv::Scalar::all(border_value));
     });
   });
+}
+
+Tensor warp_resized_crop(const Tensor& image, const PixelBox& box, int64_t box_width, int64_t box_height,
+                         const WarpTarget& target) {
+  if (box_width < 1 || box_height < 1) range_error("the box's resized size must be at least 1 x 1");
+  const Tensor part = crop(image, box);
+  const ImageShape s = image_shape(part);
+  if (s.width == 0 || s.height == 0) range_error("the crop box does not overlap the image");
+  const Mat3 into_box = crop_resize_matrix(0, 0, static_cast<double>(s.width), static_cast<double>(s.height),
+                                           static_cast<double>(box_width), static_cast<double>(box_height));
+  return warp(part, mat3_multiply(target.matrix, into_box), target.width, target.height, target.interpolation,
+              Border::Constant, target.border_value);
 }
 
 }  // namespace pxp::kernels

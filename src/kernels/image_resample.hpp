@@ -8,6 +8,7 @@
 #include <cstdint>
 
 #include "core/tensor.hpp"
+#include "kernels/image_geometry.hpp"
 #include "kernels/image_modes.hpp"
 
 namespace pxp::kernels {
@@ -28,6 +29,21 @@ using Matrix3 = std::array<double, 9>;  // row-major
 // others cv::warpPerspective. An argument error for a singular matrix.
 Tensor warp(const Tensor& image, const Matrix3& matrix, int64_t width, int64_t height, Interpolation interpolation,
             Border border, double border_value);
+
+// Where a fused warp goes: destination pixel p takes the source at matrix^-1 p, into width x
+// height, with a constant border of border_value.
+struct WarpTarget {
+  Matrix3 matrix;
+  int64_t width, height;
+  Interpolation interpolation;
+  double border_value;
+};
+
+// warp(resize(crop(image, box), box_width, box_height), target) in one resample: the box
+// (clipped to the image; a box that misses it is a range error) is the image's edge, what the
+// warp brings in from outside it is border_value.
+Tensor warp_resized_crop(const Tensor& image, const PixelBox& box, int64_t box_width, int64_t box_height,
+                         const WarpTarget& target);
 
 // Destination pixel (i, j) takes the source at (map_x[i, j], map_y[i, j]) (continuous
 // coordinates); the maps are f32 H' x W' and give the output size.

@@ -345,8 +345,14 @@ struct CropStart {
   J_COLOR_SPACE out_space;
 };
 
+// Checks the data and the options, sets up `d` (its DecoderGuard lives in the caller) and reads
+// the header.
 CropStart start_crop_decode(Decoder& d, const uint8_t* data, size_t size, const PixelBox& box,
                             const JpegOptions& options) {
+  check_signature(data, size);
+  check_max_scale(options.scale_denom);
+  init_decoder(d);
+  d.err.strict = options.strict;
   if (!read_header(&d, data, size)) decode_error(d);
   check_pixels(d, options.max_pixels);
   check_pixels_per_byte(d.info.image_width, d.info.image_height, size, options);
@@ -436,12 +442,8 @@ int64_t interpolation_reach(Interpolation interpolation) {
 
 Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, int64_t out_width,
                         int64_t out_height, const JpegOptions& options) {
-  check_signature(data, size);
-  check_max_scale(options.scale_denom);
   check_output_size(out_width, out_height);
   Decoder d{};
-  init_decoder(d);
-  d.err.strict = options.strict;
   DecoderGuard guard{d};
   const CropStart start = start_crop_decode(d, data, size, box, options);
   const PixelBox& c = start.stored;
@@ -482,31 +484,23 @@ Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, i
   return start.orientation == 1 ? out : apply_orientation(out, start.orientation).contiguous();
 }
 
-Mat3 crop_resize_then(const PixelBox& clipped, int64_t box_width, int64_t box_height, const Mat3& then) {
-  const Mat3 into_box = mat3_multiply(
-      resize_matrix(static_cast<double>(clipped.width), static_cast<double>(clipped.height),
-                    static_cast<double>(box_width), static_cast<double>(box_height)),
-      translation(-static_cast<double>(clipped.x), -static_cast<double>(clipped.y)));
-  return mat3_multiply(then, into_box);
-}
-
 Tensor decode_jpeg_crop_warp(const uint8_t* data, size_t size, const PixelBox& box, int64_t box_width,
                              int64_t box_height, const WarpTarget& target, const JpegOptions& options) {
-  check_signature(data, size);
-  check_max_scale(options.scale_denom);
   check_output_size(box_width, box_height);
   check_output_size(target.width, target.height);
   for (double v : target.matrix)
     if (!std::isfinite(v)) argument_error("transform matrix entries must be finite");
   Decoder d{};
-  init_decoder(d);
-  d.err.strict = options.strict;
   DecoderGuard guard{d};
   const CropStart start = start_crop_decode(d, data, size, box, options);
 
   // Stored full-size pixels -> output, and its inverse for the footprint.
+  const PixelBox& b = start.upright;
+  const Mat3 into_box = crop_resize_matrix(static_cast<double>(b.x), static_cast<double>(b.y),
+                                           static_cast<double>(b.width), static_cast<double>(b.height),
+                                           static_cast<double>(box_width), static_cast<double>(box_height));
   const Mat3 to_output = mat3_multiply(
-      crop_resize_then(start.upright, box_width, box_height, target.matrix),
+      mat3_multiply(target.matrix, into_box),
       stored_to_upright(start.orientation, static_cast<double>(start.stored_width),
                         static_cast<double>(start.stored_height)));
   const Mat3 to_source = mat3_invert(to_output);
@@ -529,18 +523,19 @@ Tensor decode_jpeg_crop_warp(const uint8_t* data, size_t size, const PixelBox& b
     }
   ScaledBox r = inside;
   if (bounded && std::isfinite(lo_x) && std::isfinite(hi_x) && std::isfinite(lo_y) && std::isfinite(hi_y)) {
-    // Clamped before the conversion: a huge footprint cannot overflow.
-    const int64_t reach = interpolation_reach(target.interpolation);
-    auto pixel = [](double v, int64_t lo, int64_t hi) {
-      return static_cast<int64_t>(std::floor(std::min(std::max(v, static_cast<double>(lo)), static_cast<double>(hi))));
+    // The footprint widened by the interpolation's reach, within the box; clamped before the
+    // conversion, so a huge footprint cannot overflow.
+    const double reach = static_cast<double>(interpolation_reach(target.interpolation));
+    auto within = [](double v, int64_t lo, int64_t hi) {
+      return static_cast<int64_t>(std::floor(std::clamp(v, static_cast<double>(lo), static_cast<double>(hi))));
     };
-    r.x0 = std::max(inside.x0, pixel(lo_x - static_cast<double>(reach), inside.x0, inside.x1));
-    r.x1 = std::min(inside.x1, pixel(hi_x + static_cast<double>(reach), inside.x0, inside.x1) + 1);
-    r.y0 = std::max(inside.y0, pixel(lo_y - static_cast<double>(reach), inside.y0, inside.y1));
-    r.y1 = std::min(inside.y1, pixel(hi_y + static_cast<double>(reach), inside.y0, inside.y1) + 1);
+    r.x0 = within(lo_x - reach, inside.x0, inside.x1);
+    r.x1 = std::min(inside.x1, within(hi_x + reach, inside.x0, inside.x1) + 1);
+    r.y0 = within(lo_y - reach, inside.y0, inside.y1);
+    r.y1 = std::min(inside.y1, within(hi_y + reach, inside.y0, inside.y1) + 1);
   }
   const int64_t channels = start.gray ? 1 : 3;
-  if (r.x1 <= r.x0 || r.y1 <= r.y0 || r.x0 >= inside.x1 || r.y0 >= inside.y1) {
+  if (r.x1 <= r.x0 || r.y1 <= r.y0) {
     // The output misses the box: all border, nothing to decode.
     Tensor out = Tensor::empty(DType::U8, {target.height, target.width, channels});
     std::memset(out.mutable_bytes(), cv::saturate_cast<uint8_t>(target.border_value), out.nbytes());

@@ -8,8 +8,7 @@
 
 #include "core/tensor.hpp"
 #include "kernels/image_geometry.hpp"
-#include "kernels/image_modes.hpp"
-#include "kernels/transforms.hpp"
+#include "kernels/image_resample.hpp"
 
 namespace pxp::kernels {
 
@@ -79,19 +78,6 @@ int jpeg_crop_scale(int64_t crop_width, int64_t crop_height, int64_t out_width, 
 Tensor decode_jpeg_crop(const uint8_t* data, size_t size, const PixelBox& box, int64_t out_width,
                         int64_t out_height, const JpegOptions& options);
 
-// Where a fused decode's warp goes: destination pixel p takes the source at matrix^-1 p, into
-// width x height, with a constant border of border_value.
-struct WarpTarget {
-  Mat3 matrix;
-  int64_t width, height;
-  Interpolation interpolation;
-  double border_value;
-};
-
-// The matrix from a box's image to the warp's output: the box (already clipped) resized to
-// box_width x box_height, then target.matrix (what decode_jpeg_crop_warp composes).
-Mat3 crop_resize_then(const PixelBox& clipped, int64_t box_width, int64_t box_height, const Mat3& then);
-
 // Fused decode -> crop -> resize -> warp (a geometric chain after RandomResizedCrop, composed
 // into one matrix): the result of warping, by target, the box (upright pixels as in
 // decode_jpeg_crop, clipped to the image) resized to box_width x box_height, with one resample
@@ -106,4 +92,3 @@ Tensor decode_jpeg_crop_warp(const uint8_t* data, size_t size, const PixelBox& b
                              int64_t box_height, const WarpTarget& target, const JpegOptions& options);
 
 }  // namespace pxp::kernels
-

@@ -82,6 +82,10 @@ Mat3 resize_matrix(double src_w, double src_h, double dst_w, double dst_h) {
   return {dst_w / src_w, 0, 0, 0, dst_h / src_h, 0, 0, 0, 1};
 }
 
+Mat3 crop_resize_matrix(double x, double y, double w, double h, double dst_w, double dst_h) {
+  return mat3_multiply(resize_matrix(w, h, dst_w, dst_h), translation(-x, -y));
+}
+
 Mat3 flip_matrix(double width, double height, bool horizontal, bool vertical) {
   return {horizontal ? -1.0 : 1.0, 0, horizontal ? width : 0, 0, vertical ? -1.0 : 1.0, vertical ? height : 0, 0, 0, 1};
 }

@@ -30,6 +30,9 @@ Mat3 center_on_box(double x1, double y1, double x2, double y2, double width, dou
 Mat3 focus_on_box(double x1, double y1, double x2, double y2, double width, double height, double margin);
 // The matrix of resizing a src_w x src_h image to dst_w x dst_h.
 Mat3 resize_matrix(double src_w, double src_h, double dst_w, double dst_h);
+// The matrix of cropping the box (x, y, w, h) and resizing it to dst_w x dst_h (the box's pixels
+// go to [0, dst_w) x [0, dst_h)).
+Mat3 crop_resize_matrix(double x, double y, double w, double h, double dst_w, double dst_h);
 // The matrix of flipping a width x height image (horizontal: x' = width - x).
 Mat3 flip_matrix(double width, double height, bool horizontal, bool vertical);
 

@@ -327,6 +327,13 @@ OpBuilder& exif_orientation_attr(OpBuilder& b) {
                      "segment leaves the image as stored.");
 }
 
+// What every decoder that reads JPEG takes: strict, exif_orientation and max_pixels.
+OpBuilder& decoder_attrs(OpBuilder& b) {
+  jpeg_strict_attr(b);
+  exif_orientation_attr(b);
+  return max_pixels_attr(b);
+}
+
 constexpr const char* kAntialiasDoc =
     "Resize with torchvision's antialiased bilinear filter (resize(..., antialias=True), its default): PIL's "
     "triangle filter widened by the shrink factor, so a shrink averages every source pixel it covers; u8 in "
@@ -360,9 +367,7 @@ void register_decoders(Registry& r) {
                    "CMYK is converted).")
         .attr_enum("scale", {"1", "1/2", "1/4", "1/8"}, std::string("1"),
                    "Decode at this fraction of the size (each side rounded up).");
-    jpeg_strict_attr(b);
-    exif_orientation_attr(b);
-    max_pixels_attr(b)
+    decoder_attrs(b)
         .output("u8 tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_u8)
         .exec([](ExecContext& ctx, const Args& args) {
@@ -392,9 +397,7 @@ void register_decoders(Registry& r) {
         .attr_enum("max_scale", {"1", "1/2", "1/4", "1/8"}, std::string("1/8"),
                    "The smallest DCT scale allowed ('1' decodes at full size, exact up to the edge columns).")
         .attr_bool("antialias", false, kDecodeAntialiasDoc);
-    jpeg_strict_attr(b);
-    exif_orientation_attr(b);
-    max_pixels_attr(b)
+    decoder_attrs(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_crop)
         .exec([](ExecContext& ctx, const Args& args) {
@@ -429,9 +432,7 @@ void register_decoders(Registry& r) {
                    "The smallest DCT scale allowed for JPEG data ('1' decodes at full size, exact up to the edge "
                    "columns).")
         .attr_bool("antialias", false, kDecodeAntialiasDoc);
-    jpeg_strict_attr(b);
-    exif_orientation_attr(b);
-    max_pixels_attr(b)
+    decoder_attrs(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_crop)
         .exec([](ExecContext& ctx, const Args& args) {
@@ -485,9 +486,7 @@ void register_decoders(Registry& r) {
         .attr_enum("interpolation", warp_interpolations(), std::string("linear"),
                    "nearest, linear, cubic or lanczos (as image.warp).")
         .attr_float("border_value", 0.0, "Value of every channel outside the box (the border is constant).");
-    jpeg_strict_attr(b);
-    exif_orientation_attr(b);
-    max_pixels_attr(b)
+    decoder_attrs(b)
         .output("u8 tensor [height, width, C]: C is 3 for rgb, 1 for gray, unknown for unchanged",
                 infer_decoded_crop_warp)
         .exec([](ExecContext& ctx, const Args& args) {
@@ -502,14 +501,8 @@ void register_decoders(Registry& r) {
               format_of(data, "decode an image") == kernels::ImageFormat::Jpeg)
             return Value(kernels::decode_jpeg_crop_warp(data.bytes(), data.nbytes(), box, box_width, box_height,
                                                         target, jpeg_options(ctx, "max_scale")));
-          if (box_width < 1 || box_height < 1) range_error("box_width and box_height must be at least 1");
-          Tensor full = decode_any(ctx, data, DType::U8);
-          Tensor part = kernels::crop(full, box);
-          if (part.dim(0) == 0 || part.dim(1) == 0) range_error("the crop box does not overlap the image");
-          const kernels::PixelBox whole{0, 0, part.dim(1), part.dim(0)};
-          return Value(kernels::warp(part, kernels::crop_resize_then(whole, box_width, box_height, target.matrix),
-                                     target.width, target.height, target.interpolation, kernels::Border::Constant,
-                                     target.border_value));
+          return Value(kernels::warp_resized_crop(decode_any(ctx, data, DType::U8), box, box_width, box_height,
+                                                  target));
         });
     r.add(b.build());
   }
@@ -595,9 +588,7 @@ void register_decoders(Registry& r) {
         .attr_enum("dtype", {"u8", "u16"}, std::string("u8"),
                    "u8: 8 bits per sample, the high byte of 16-bit samples; u16: 16 bits per sample, 8-bit samples "
                    "times 257.");
-    jpeg_strict_attr(b);
-    exif_orientation_attr(b);
-    max_pixels_attr(b)
+    decoder_attrs(b)
         .output("u8 or u16 (the dtype attribute) tensor [H, W, C]: C is 3 for rgb, 1 for gray, unknown for "
                 "unchanged",
                 infer_decoded)
