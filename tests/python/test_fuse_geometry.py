@@ -130,6 +130,8 @@ def test_random_resized_crop_flip_and_affine_become_one_footprint_decode(tmp_pat
     assert max(means["full"]) < 1.6, means["full"]
     assert max(means["fused"]) < 2.0, means["fused"]
     assert np.mean(means["fused"]) < 1.3
+    # the DCT-scaled decode is really taken: it differs from the full-scale one on some samples
+    assert any((fused.run(i)["image"] != full.run(i)["image"]).any() for i in range(24))
 
 
 def test_the_fused_decode_is_one_resample_of_the_full_decode(tmp_path):
@@ -252,4 +254,28 @@ def test_fused_chains_give_the_same_bits_on_any_thread_count(tmp_path):
     p = heavy(files, True)
     one = [b["image"].copy() for b in p.batches(4, threads=1, stop=16)]
     two = [b["image"].copy() for b in p.batches(4, threads=2, stop=16)]
+    assert len(one) == len(two) == 4
     assert all((a == b).all() for a, b in zip(one, two))
+
+
+def test_only_the_footprint_is_decoded(tmp_path):
+    """The output shows the top quarter of the photo: a file cut short in its lower half still
+    decodes fused (its rows are never read), while the unfused chain's full decode fails; and the
+    fused pixels are those of the whole file."""
+    whole = tmp_path / "whole.jpg"
+    write_jpeg(whole, smooth(480, 640, 3, 5))
+    cut = tmp_path / "cut.jpg"
+    data = whole.read_bytes()
+    cut.write_bytes(data[:len(data) * 6 // 10])
+    def build(path, fuse):
+        with pp.Graph() as g:
+            x = image.DecodeJpeg(io.ReadFile(pp.Constant([str(path)])[pp.SampleIndex()]))
+            x = image.Resize(image.Crop(x, np.array([0, 0, 640, 480], np.float32)), 320, 240)
+            g.output("image", image.Warp(x, np.eye(3, dtype=np.float32), 100, 60))
+        return pp.compile(g, seed=0, fuse=fuse)
+    fused = build(cut, "full_scale")
+    assert "image.decode_crop_warp" in ops_of(fused)
+    got = fused.run(0)["image"]
+    with pytest.raises(pp.DecodeError):
+        build(cut, False).run(0)
+    assert mean_abs(got, build(whole, False).run(0)["image"]) < 1.0

@@ -20,10 +20,11 @@ a label naming the whole chain.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set, Tuple
+from typing import List, Optional, Tuple
 
 from ..node import Constant, Node
 from ..opnode import OpNode
+from .rewrite import Users, attribute, is_op, stand_in
 from .session import Session
 
 #: decode op -> (fused op, op that reads its output size from the header)
@@ -44,33 +45,22 @@ def check_mode(fuse) -> None:
         raise ValueError(f"fuse must be True, False or 'full_scale', not {fuse!r}")
 
 
-def attribute(n: OpNode, name: str):
-    if name in n.attributes:
-        return n.attributes[name]
-    return n.op_schema.attribute(name).default
-
-
-def _is_op(n: Node, *names: str) -> bool:
-    return isinstance(n, OpNode) and n.op in names
-
-
-def decode_chain(session: Session, resize: Node, users: Dict[int, List[Node]],
-           outputs: Set[int]) -> Optional[Tuple[OpNode, OpNode]]:
+def decode_chain(session: Session, resize: Node, users: Users) -> Optional[Tuple[OpNode, OpNode]]:
     """(crop, decode) when ``resize`` ends a chain that can be fused, else None."""
-    if not _is_op(resize, "image.resize") or attribute(resize, "interpolation") != "linear":
+    if not is_op(resize, "image.resize") or attribute(resize, "interpolation") != "linear":
         return None
     crop = session.resolve(resize.inputs[0])
-    if not _is_op(crop, "image.crop") or crop.id in outputs or any(u is not resize for u in users[crop.id]):
+    if not is_op(crop, "image.crop") or not users.only_feed(crop, resize):
         return None
     decode = session.resolve(crop.inputs[0])
-    if not _is_op(decode, *FUSED_DECODES) or decode.id in outputs:
+    if not is_op(decode, *FUSED_DECODES) or decode.id in users.outputs:
         return None
     if decode.op == "image.decode_jpeg" and attribute(decode, "scale") != "1":
         return None  # the box is in scaled pixels; the fused op takes full-size ones
     if decode.op == "image.decode" and attribute(decode, "dtype") != "u8":
         return None  # the fused op decodes to u8
-    for u in users[decode.id]:
-        if u is not crop and not _is_op(u, *SIZE_READERS):
+    for u in users.of[decode.id]:
+        if u is not crop and not is_op(u, *SIZE_READERS):
             return None
     return crop, decode
 
@@ -80,17 +70,11 @@ def fuse(session: Session, order: List[Node], roots: List[Node], mode=True) -> N
     check_mode(mode)
     if not mode:
         return
-    resolve = session.resolve
-    users: Dict[int, List[Node]] = {}
-    for n in order:
-        users.setdefault(n.id, [])
-        for x in n.inputs:
-            users.setdefault(resolve(x).id, []).append(n)
-    outputs = {resolve(r).id for r in roots}
+    users = Users(session, order, roots)
     for resize in order:
-        found = decode_chain(session, resize, users, outputs)
+        found = decode_chain(session, resize, users)
         if found is not None:
-            _rewrite(session, resize, *found, users[found[1].id], full_scale=mode == "full_scale")
+            _rewrite(session, resize, *found, users.of[found[1].id], full_scale=mode == "full_scale")
 
 
 def _rewrite(session: Session, resize: OpNode, crop: OpNode, decode: OpNode, decode_users: List[Node],
@@ -104,7 +88,7 @@ def _rewrite(session: Session, resize: OpNode, crop: OpNode, decode: OpNode, dec
         fused = OpNode(fused_op, resolve(decode.inputs[0]), resolve(crop.inputs[1]), resolve(resize.inputs[1]),
                        resolve(resize.inputs[2]), **attributes)
         stand_in(session, fused, resize, source=decode.source,
-                  label=f"{session.label(decode)} -> {session.label(crop)} -> {session.label(resize)}")
+                 label=f"{session.label(decode)} -> {session.label(crop)} -> {session.label(resize)}")
         sizes_from_header(session, decode, crop, decode_users)
     session.replace(resize, fused)
     session.stats["fused"] += 1
@@ -138,11 +122,3 @@ def sizes_from_header(session: Session, decode: OpNode, crop: Node, decode_users
             stand_in(session, n, reader, source=reader.source, label=session.label(reader))
         stand_in(session, value, reader, source=reader.source, label=session.label(reader))
         session.replace(reader, value)
-
-
-def stand_in(session: Session, new: Node, old: Node, source: str, label: str) -> None:
-    """``new`` takes ``old``'s place in the program: its key (the chain has no random op, so keys
-    only need to stay stable), a source line for errors and a display label."""
-    new.source = source
-    session.keys[new.id] = session.keys.get(old.id, 0)
-    session.display[new.id] = label

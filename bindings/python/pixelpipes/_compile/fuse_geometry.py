@@ -24,17 +24,13 @@ the fused warp takes the key of the chain's last warp and its source line.
 """
 from __future__ import annotations
 
-from typing import Dict, List, Optional, Set
+from typing import List, Optional, Set
 
-from ..flow import Choice
 from ..node import Node
 from ..opnode import OpNode
-from .fuse import attribute, decode_attributes, decode_chain, sizes_from_header, stand_in
+from .fuse import decode_attributes, decode_chain, sizes_from_header
+from .rewrite import Users, attribute, is_op, stand_in, toggled_flip
 from .session import Session
-
-
-def _is_op(n: Node, *names: str) -> bool:
-    return isinstance(n, OpNode) and n.op in names
 
 
 class _Step:
@@ -64,64 +60,36 @@ class _Step:
         return resolve(self.node.inputs[first]), resolve(self.node.inputs[first + 1])
 
 
-class _Graph:
-    def __init__(self, session: Session, order: List[Node], roots: List[Node]):
-        self.session = session
-        self.users: Dict[int, List[Node]] = {}
-        for n in order:
-            self.users.setdefault(n.id, [])
-            for x in n.inputs:
-                self.users.setdefault(session.resolve(x).id, []).append(n)
-        self.outputs: Set[int] = {session.resolve(r).id for r in roots}
-
-    def only_feeds(self, n: Node, *users: Node) -> bool:
-        return n.id not in self.outputs and all(any(u is v for v in users) for u in self.users.get(n.id, []))
-
-
-def _toggled_flip(g: _Graph, choice: Node):
-    """(unflipped input, flip node, whether a true selector flips) for a two-way choice between an
-    image and its flip that nothing else looks into; else None."""
-    if not (isinstance(choice, Choice) and choice.binary and len(choice.inputs) == 3):
-        return None
-    resolve = g.session.resolve
-    _, when_false, when_true = (resolve(x) for x in choice.inputs)
-    for flipped, plain, flips_when_true in ((when_true, when_false, True), (when_false, when_true, False)):
-        if _is_op(flipped, "image.flip") and resolve(flipped.inputs[0]) is plain:
-            if g.only_feeds(flipped, choice) and g.only_feeds(plain, choice, flipped):
-                return plain, flipped, flips_when_true
-    return None
-
-
-def _walk_back(g: _Graph, last: OpNode):
+def _walk_back(session: Session, users: Users, last: OpNode):
     """The steps of the chain that ends at the warp ``last`` (in application order) and its source."""
-    resolve = g.session.resolve
+    resolve = session.resolve
     interpolation = attribute(last, "interpolation")
     value = attribute(last, "border_value")
     steps = [_Step(last, "warp")]
-    x, users = resolve(last.inputs[0]), (last,)
+    x, readers = resolve(last.inputs[0]), (last,)
     while True:
-        toggled = _toggled_flip(g, x)
-        if toggled is not None:
-            if not g.only_feeds(x, *users):
-                break
-            plain, flip, when_true = toggled
-            steps.append(_Step(x, "toggle", flip, when_true))
-            x, users = plain, (x, flip)   # the toggle's input feeds the choice and its flip
-            continue
-        if not g.only_feeds(x, *users):
+        if not users.only_feed(x, *readers):
             break
-        if _is_op(x, "image.flip"):
+        toggled = toggled_flip(session, users, x)
+        if toggled is not None:
+            plain, flip, when_true = toggled
+            if not users.only_feed(plain, x, flip):
+                break
+            steps.append(_Step(x, "toggle", flip, when_true))
+            x, readers = plain, (x, flip)   # the toggle's input feeds the choice and its flip
+            continue
+        if is_op(x, "image.flip"):
             steps.append(_Step(x, "flip"))
-        elif (_is_op(x, "image.resize") and attribute(x, "interpolation") == interpolation
+        elif (is_op(x, "image.resize") and attribute(x, "interpolation") == interpolation
               and interpolation in ("linear", "nearest") and not attribute(x, "antialias")):
             steps.append(_Step(x, "resize"))
-        elif (_is_op(x, "image.warp") and attribute(x, "interpolation") == interpolation
+        elif (is_op(x, "image.warp") and attribute(x, "interpolation") == interpolation
               and attribute(x, "border") == "constant" and attribute(x, "border_value") == value
               and attribute(last, "border") == "constant"):
             steps.append(_Step(x, "warp"))
         else:
             break
-        x, users = resolve(x.inputs[0]), (x,)
+        x, readers = resolve(x.inputs[0]), (x,)
     steps.reverse()
     return steps, x
 
@@ -130,23 +98,22 @@ def fuse_geometry(session: Session, order: List[Node], roots: List[Node], mode=T
     """Fuses every geometric chain of ``order`` that holds a warp (see the module's docstring)."""
     if not mode:
         return
-    g = _Graph(session, order, roots)
+    users = Users(session, order, roots)
     done: Set[int] = set()
     for last in reversed(order):   # a chain's last warp comes before its earlier ones
-        if not _is_op(last, "image.warp") or last.id in done:
+        if not is_op(last, "image.warp") or last.id in done:
             continue
-        steps, source = _walk_back(g, last)
+        steps, source = _walk_back(session, users, last)
         done.update(s.node.id for s in steps)
-        _rewrite(g, steps, source, full_scale=mode == "full_scale")
+        _rewrite(session, users, steps, source, full_scale=mode == "full_scale")
 
 
-def _rewrite(g: _Graph, steps: List[_Step], source: Node, full_scale: bool) -> None:
-    session = g.session
+def _rewrite(session: Session, users: Users, steps: List[_Step], source: Node, full_scale: bool) -> None:
     resolve = session.resolve
     last = steps[-1].node
     fused_decode = None
     if steps[0].kind == "resize":
-        fused_decode = decode_chain(session, steps[0].node, g.users, g.outputs)
+        fused_decode = decode_chain(session, steps[0].node, users)
         if fused_decode is not None and attribute(last, "border") != "constant":
             # decode_crop_warp's border is constant: leave the resize to the crop's fused decode
             fused_decode, source, steps = None, steps[0].node, steps[1:]
@@ -181,7 +148,7 @@ def _rewrite(g: _Graph, steps: List[_Step], source: Node, full_scale: bool) -> N
             stand_in(session, fused, last, source=decode.source,
                      label=f"{session.label(decode)} -> {session.label(crop)} -> {session.label(resize.node)} -> "
                            f"{label}")
-            sizes_from_header(session, decode, crop, g.users[decode.id])
+            sizes_from_header(session, decode, crop, users.of[decode.id])
         else:
             fused = OpNode("image.warp", source, composed, out_w, out_h,
                            interpolation=attribute(last, "interpolation"), border=attribute(last, "border"),
