@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "kernels/cpu_features.hpp"
+#include "kernels/rgb_lanes_avx512.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -87,27 +88,6 @@ Hsv shifted(const uint8_t* px, const HsvTables& t, const Reciprocals& rec) {
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 
-// Byte orders for 16 pixels: R, G or B of pixel k into byte 4k (the low byte of lane k), and the
-// three low bytes of lane k of (r | g | b) back to bytes 3k, 3k + 1, 3k + 2.
-struct alignas(64) Orders {
-  uint8_t channel[3][64];
-  uint8_t interleave[64];
-};
-
-const Orders& orders() {
-  static const Orders o = [] {
-    Orders t{};
-    for (int k = 0; k < 16; ++k) {
-      for (int c = 0; c < 3; ++c) {
-        t.channel[c][4 * k] = static_cast<uint8_t>(3 * k + c);
-        t.interleave[3 * k + c] = static_cast<uint8_t>(16 * c + k);
-      }
-    }
-    return t;
-  }();
-  return o;
-}
-
 #define PXP_HSV_TARGET __attribute__((target("avx512f,avx512bw,avx512vbmi,fma")))
 
 PXP_HSV_TARGET inline __m512 pick(__m512i sector, const __m512 tab[4], const int column) {
@@ -137,19 +117,14 @@ PXP_HSV_TARGET inline __m512 truncated(__m512 x) {
 // forms throughout: GCC 12 warns that the unmasked ones read an uninitialized register.)
 PXP_HSV_TARGET void blocks_avx512(const uint8_t* src, uint8_t* dst, int64_t count, const int32_t* tables,
                                   const Reciprocals& rec) {
-  const Orders& o = orders();
+  const rgb_lanes::Orders& o = rgb_lanes::orders();
   const __mmask16 all = kAll;
-  const __mmask64 lanes_low_byte = 0x1111111111111111ULL, rgb_bytes = (__mmask64(1) << 48) - 1;
-  const __m512i order_r = _mm512_load_si512(o.channel[0]), order_g = _mm512_load_si512(o.channel[1]),
-                order_b = _mm512_load_si512(o.channel[2]), interleave = _mm512_load_si512(o.interleave);
   const __m512i zero = _mm512_setzero_si512(), top = _mm512_set1_epi32(255);
   const __m512 one = _mm512_set1_ps(1.0f), inv255 = _mm512_set1_ps(1.0f / 255.0f), scale = _mm512_set1_ps(kHueScale);
   const __m512 sixth = _mm512_set1_ps(1.0f / 6.0f), six = _mm512_set1_ps(6.0f), k255 = _mm512_set1_ps(255.0f);
   for (int64_t i = 0; i < count; i += 16, src += 48, dst += 48) {
-    const __m512i px = _mm512_maskz_loadu_epi8(rgb_bytes, src);
-    const __m512i r = _mm512_maskz_permutexvar_epi8(lanes_low_byte, order_r, px);
-    const __m512i g = _mm512_maskz_permutexvar_epi8(lanes_low_byte, order_g, px);
-    const __m512i b = _mm512_maskz_permutexvar_epi8(lanes_low_byte, order_b, px);
+    __m512i r, g, b;
+    rgb_lanes::load(src, o, r, g, b);
     const __m512i v = _mm512_maskz_max_epi32(all, r, _mm512_maskz_max_epi32(all, g, b));
     const __m512i diff = _mm512_maskz_sub_epi32(all, v, _mm512_maskz_min_epi32(all, r, _mm512_maskz_min_epi32(all, g, b)));
     const __m512i s = fixed_point(diff, gather(v, rec.saturation));
@@ -177,10 +152,7 @@ PXP_HSV_TARGET void blocks_avx512(const uint8_t* src, uint8_t* dst, int64_t coun
       const __m512i level = _mm512_maskz_cvttps_epi32(all, _mm512_maskz_mul_ps(all, pick(sector, tab, c), k255));
       bytes[c] = _mm512_maskz_cvtepi32_epi8(all, _mm512_maskz_min_epi32(all, _mm512_maskz_max_epi32(all, level, zero), top));
     }
-    __m512i packed = _mm512_maskz_broadcast_i32x4(0x000F, bytes[0]);
-    packed = _mm512_mask_broadcast_i32x4(packed, 0x00F0, bytes[1]);
-    packed = _mm512_mask_broadcast_i32x4(packed, 0x0F00, bytes[2]);
-    _mm512_mask_storeu_epi8(dst, rgb_bytes, _mm512_maskz_permutexvar_epi8(rgb_bytes, interleave, packed));
+    rgb_lanes::store(dst, o, bytes[0], bytes[1], bytes[2]);
   }
 }
 

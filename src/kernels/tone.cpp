@@ -14,6 +14,7 @@
 #include "kernels/gray_vbmi.hpp"
 #include "kernels/hsv_shift_u8.hpp"
 #include "kernels/image_geometry.hpp"
+#include "kernels/lab_u8.hpp"
 #include "kernels/lookup.hpp"
 #include "kernels/rgb_planes.hpp"
 #include "kernels/rounding.hpp"
@@ -297,14 +298,21 @@ Tensor clahe_image(const Tensor& image, double clip_limit, int tile_cols, int ti
     clahe->apply(in, out);
     return from_mat(out, image.ndim() == 3);
   }
-  // every intermediate in the thread's cached memory: fresh pages per sample cost more than CLAHE
-  cv::Mat lab = output_mat(), l = output_mat(), l2 = output_mat(), out = output_mat();
-  cv::cvtColor(as_mat(src), lab, cv::COLOR_RGB2Lab);
-  cv::extractChannel(lab, l, 0);
-  clahe->apply(l, l2);
-  cv::insertChannel(l2, lab, 0);
-  cv::cvtColor(lab, out, cv::COLOR_Lab2RGB);
-  return from_mat(out);
+  // L through CLAHE, a and b kept beside it: planar Lab with OpenCV's bits (kernels/lab_u8), so
+  // no interleaved Lab image is made and split. Every intermediate in the thread's cached memory:
+  // fresh pages per sample cost more than CLAHE.
+  const int rows = static_cast<int>(src.dim(0)), cols = static_cast<int>(src.dim(1));
+  const int64_t n = src.dim(0) * src.dim(1);
+  cv::Mat planes = output_mat(), l2 = output_mat();
+  planes.create(3 * rows, cols, CV_8UC1);
+  uint8_t* l = planes.ptr<uint8_t>();
+  rgb_to_lab_planes_u8(src.data<uint8_t>(), n, l, l + n, l + 2 * n);
+  // a header of its own over the L plane, not a row range: CLAHE pads uneven tiles with
+  // copyMakeBorder, which reads a ROI's border from the parent (here the a plane)
+  clahe->apply(cv::Mat(rows, cols, CV_8UC1, l), l2);
+  Tensor out = Tensor::empty(DType::U8, image.shape());
+  lab_planes_to_rgb_u8(l2.ptr<uint8_t>(), l + n, l + 2 * n, n, out.mutable_data<uint8_t>());
+  return out;
 }
 
 Tensor transform_channels(const Tensor& image, const std::vector<double>& matrix, int64_t rows) {
@@ -429,13 +437,9 @@ Tensor to_gray(const Tensor& image, GrayMethod method, int64_t channels) {
     case GrayMethod::WeightedAverage:
       gray_weighted_average(s, g, n, 1);
       break;
-    case GrayMethod::FromLab: {
-      cv::Mat lab;
-      cv::cvtColor(as_mat(src), lab, cv::COLOR_RGB2Lab);
-      const uint8_t* p = lab.ptr<uint8_t>();
-      for (int64_t i = 0; i < n; ++i) g[i] = p[i * 3];
+    case GrayMethod::FromLab:
+      rgb_to_lab_planes_u8(s, n, g, nullptr, nullptr);
       break;
-    }
     case GrayMethod::Desaturation:
       for (int64_t i = 0; i < n; ++i, s += c) {
         int lo = s[0], hi = s[0];

@@ -97,7 +97,8 @@ void register_color_tone_ops(Registry& r) {
   r.add(OpBuilder("color.clahe")
             .allocates_destination()
             .doc("Contrast-limited adaptive histogram equalization (cv::CLAHE) of a u8 gray image, or of the L "
-                 "channel of Lab for RGB (albumentations' CLAHE).")
+                 "channel of OpenCV's u8 Lab for RGB (albumentations' CLAHE; the Lab conversions are a kernel of our "
+                 "own with OpenCV's bits).")
             .input("image", "u8 image with 1 or 3 channels.")
             .input("clip_limit", "Contrast limit (OpenCV's clipLimit).")
             .attr_int("tile_cols", 8, "Tiles across (tile_grid_size[0]).", 1, 256)

@@ -64,6 +64,20 @@ def test_convert_matches_cv2(name, dtype, size):
     close(got, want)
 
 
+@pytest.mark.parametrize("name", ["rgb_to_lab", "lab_to_rgb"])
+@pytest.mark.parametrize("width", [4096, 4093])
+def test_u8_lab_equals_cv2_on_every_triple(name, width):
+    """u8 Lab runs our own kernel (kernels/lab_u8), which takes OpenCV's fixed-point steps: every one
+    of the 2^24 inputs gives the bits of pip's cv2 (the one albumentations uses), in rows of whole
+    16-pixel blocks and with a tail."""
+    every = np.arange(1 << 24, dtype=np.uint32)
+    img = np.stack([every >> 16, (every >> 8) & 255, every & 255], -1).astype(np.uint8).reshape(4096, 4096, 3)
+    img = np.ascontiguousarray(img[:, :width])
+    got = run(lambda x: c.Convert(x, conversion=name), img)
+    want = cv2.cvtColor(img, CONVERSIONS[name][0])
+    assert np.count_nonzero(got != want) == 0
+
+
 def test_convert_gray_rank2_and_errors():
     assert run(lambda x: c.Convert(x, conversion="gray_to_rgb"), image(3, 5, 0, np.uint8)).shape == (3, 5, 3)
     with pytest.raises(pp.PixelpipesError):

@@ -75,7 +75,7 @@ class BrightnessContrastSaturation(OpNode):
 
 class Clahe(OpNode):
     """
-        Contrast-limited adaptive histogram equalization (cv::CLAHE) of a u8 gray image, or of the L channel of Lab for RGB (albumentations' CLAHE).
+        Contrast-limited adaptive histogram equalization (cv::CLAHE) of a u8 gray image, or of the L channel of OpenCV's u8 Lab for RGB (albumentations' CLAHE; the Lab conversions are a kernel of our own with OpenCV's bits).
 
         Op ``color.clahe``.
 
@@ -109,7 +109,7 @@ class Contrast(OpNode):
 
 class Convert(OpNode):
     """
-        Converts between color spaces with cv::cvtColor. Value ranges are OpenCV's: u8 HSV has H in [0, 180) and S, V in [0, 255]; f32 HSV has H in [0, 360) degrees and S, V in [0, 1] (f32 RGB in [0, 1]). u8 Lab stores L * 255 / 100, a + 128, b + 128; f32 Lab has L in [0, 100] and a, b in about [-127, 127]. Gray is 0.299 R + 0.587 G + 0.114 B. u16 works for gray, YCrCb and BGR, not HSV or Lab.
+        Converts between color spaces as cv::cvtColor does (u8 Lab by a kernel of our own that gives cv::cvtColor's bits on every input, faster). Value ranges are OpenCV's: u8 HSV has H in [0, 180) and S, V in [0, 255]; f32 HSV has H in [0, 360) degrees and S, V in [0, 1] (f32 RGB in [0, 1]). u8 Lab stores L * 255 / 100, a + 128, b + 128; f32 Lab has L in [0, 100] and a, b in about [-127, 127]. Gray is 0.299 R + 0.587 G + 0.114 B. u16 works for gray, YCrCb and BGR, not HSV or Lab.
 
         Op ``color.convert``.
 
