@@ -12,7 +12,9 @@
 // fractional bits p that keep twice the largest weight below 2^15, and each pass writes u8:
 // (sum of weight x value + 2^(p-1)) >> p, clamped to [0, 255]. The horizontal pass runs 16
 // output values per step with AVX-512 VBMI (a byte permute per pair of taps, vpmaddwd) where the
-// CPU has it and a block's taps fit a 128-byte window; otherwise the same sums in plain C++.
+// CPU has it and a block's taps fit a 128-byte window, the vertical pass 32 per step with AVX-512
+// (two taps' rows interleaved, vpmaddwd, the sums kept in registers); otherwise the same sums in
+// plain C++ (`vectors` false forces that: a test compares the two).
 // f32 images use the float weights (no rounding between the passes).
 #pragma once
 
@@ -32,7 +34,7 @@ struct AntialiasWindow {
 // (clamped at src's edges): the fused JPEG crop decode resizes a DCT-scaled box this way.
 void resize_antialias_u8(const uint8_t* src, int64_t src_stride, int64_t src_width, int64_t src_height,
                          int64_t channels, uint8_t* dst, int64_t dst_width, int64_t dst_height,
-                         const AntialiasWindow* window = nullptr);
+                         const AntialiasWindow* window = nullptr, bool vectors = true);
 
 // The same filter on f32 values (src_stride in floats).
 void resize_antialias_f32(const float* src, int64_t src_stride, int64_t src_width, int64_t src_height,
