@@ -159,11 +159,10 @@ Tensor convert_color(const Tensor& image, ColorConversion conversion) {
   if (c != conversion_input_channels(conversion))
     argument_error("color conversion " + color_conversion_names()[static_cast<size_t>(conversion)] + " needs " +
                    std::to_string(conversion_input_channels(conversion)) + " channels, not " + std::to_string(c));
-  bool hsv_or_lab = conversion == ColorConversion::RgbToHsv || conversion == ColorConversion::HsvToRgb ||
-                    conversion == ColorConversion::RgbToLab || conversion == ColorConversion::LabToRgb;
-  if (hsv_or_lab && image.dtype() == DType::U16)
-    argument_error("HSV and Lab conversions take u8 or f32 images, not u16");
   const bool lab = conversion == ColorConversion::RgbToLab || conversion == ColorConversion::LabToRgb;
+  const bool hsv = conversion == ColorConversion::RgbToHsv || conversion == ColorConversion::HsvToRgb;
+  if ((hsv || lab) && image.dtype() == DType::U16)
+    argument_error("HSV and Lab conversions take u8 or f32 images, not u16");
   if (lab && image.dtype() == DType::U8) {  // OpenCV's bits, faster (kernels/lab_u8)
     Tensor src = image.contiguous(), out = Tensor::empty(DType::U8, {image.dim(0), image.dim(1), 3});
     if (conversion == ColorConversion::RgbToLab) rgb_to_lab_u8(src.data<uint8_t>(), pixel_count(src), out.mutable_data<uint8_t>());
