@@ -273,11 +273,14 @@ void resize_antialias_u8(const uint8_t* src, int64_t src_stride, int64_t src_wid
     return;
   }
   const Axis a = axis_weights(src_height, dst_height, w.y_offset, w.y_scale);
-  std::vector<int32_t> sums(static_cast<size_t>(values));
   std::vector<const uint8_t*> rows(static_cast<size_t>(a.taps));
 #ifdef PXP_ANTIALIAS_VBMI
   const bool wide = vectors && cpu_has_avx512();
+#else
+  const bool wide = false;
+  (void)vectors;
 #endif
+  std::vector<int32_t> sums(wide ? 0 : static_cast<size_t>(values));  // the portable pass's row of sums
   for (int64_t y = 0; y < dst_height; ++y) {
     for (int64_t j = 0; j < a.taps; ++j)
       rows[static_cast<size_t>(j)] = mid + std::min(a.start[static_cast<size_t>(y)] + j, src_height - 1) * mid_stride;

@@ -98,10 +98,7 @@ PXP_HSV_TARGET inline __m512 pick(__m512i sector, const __m512 tab[4], const int
 }
 
 constexpr __mmask16 kAll = 0xFFFF;
-
-PXP_HSV_TARGET inline __m512i gather(__m512i index, const int32_t* table) {
-  return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), kAll, index, table, 4);
-}
+using rgb_lanes::gather;
 
 // (a b + 2^11) >> 12
 PXP_HSV_TARGET inline __m512i fixed_point(__m512i a, __m512i b) {
@@ -117,7 +114,7 @@ PXP_HSV_TARGET inline __m512 truncated(__m512 x) {
 // forms throughout: GCC 12 warns that the unmasked ones read an uninitialized register.)
 PXP_HSV_TARGET void blocks_avx512(const uint8_t* src, uint8_t* dst, int64_t count, const int32_t* tables,
                                   const Reciprocals& rec) {
-  const rgb_lanes::Orders& o = rgb_lanes::orders();
+  const rgb_lanes::Permutes o = rgb_lanes::permutes();
   const __mmask16 all = kAll;
   const __m512i zero = _mm512_setzero_si512(), top = _mm512_set1_epi32(255);
   const __m512 one = _mm512_set1_ps(1.0f), inv255 = _mm512_set1_ps(1.0f / 255.0f), scale = _mm512_set1_ps(kHueScale);

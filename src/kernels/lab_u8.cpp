@@ -132,10 +132,8 @@ void to_rgb(int l, int a, int b, const LabTables& t, uint8_t* out) {
 
 // (Masked forms throughout: GCC 12 warns that the unmasked ones read an uninitialized register.)
 constexpr __mmask16 kAll = 0xFFFF;
+using rgb_lanes::gather;
 
-PXP_LAB_TARGET inline __m512i gather(__m512i index, const int32_t* table) {
-  return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), kAll, index, table, 4);
-}
 PXP_LAB_TARGET inline __m512i set(int v) { return _mm512_set1_epi32(v); }
 PXP_LAB_TARGET inline __m512i add(__m512i x, __m512i y) { return _mm512_maskz_add_epi32(kAll, x, y); }
 PXP_LAB_TARGET inline __m512i sub(__m512i x, __m512i y) { return _mm512_maskz_sub_epi32(kAll, x, y); }
@@ -154,7 +152,7 @@ PXP_LAB_TARGET inline __m128i bytes(__m512i v) {  // saturated to [0, 255]
 }
 
 PXP_LAB_TARGET void to_lab_avx512(const uint8_t* src, int64_t count, const LabTables& t, uint8_t* l, uint8_t* a, uint8_t* b) {
-  const rgb_lanes::Orders& o = rgb_lanes::orders();
+  const rgb_lanes::Permutes o = rgb_lanes::permutes();
   const int half = 1 << (kCoeffShift - 1);
   for (int64_t i = 0; i < count; i += 16, src += 48) {
     __m512i r, g, bl;
@@ -175,7 +173,7 @@ PXP_LAB_TARGET void to_lab_avx512(const uint8_t* src, int64_t count, const LabTa
 
 PXP_LAB_TARGET void to_rgb_avx512(const uint8_t* l, const uint8_t* a, const uint8_t* b, int64_t count, const LabTables& t,
                                   uint8_t* dst) {
-  const rgb_lanes::Orders& o = rgb_lanes::orders();
+  const rgb_lanes::Permutes o = rgb_lanes::permutes();
   const __m512i low16 = set(0xFFFF), top = set(kInvGammaSize - 1), zero = _mm512_setzero_si512();
   for (int64_t i = 0; i < count; i += 16, dst += 48) {
     const __m512i packed = gather(widen(l + i), t.l_to_y);
@@ -196,36 +194,38 @@ PXP_LAB_TARGET void to_rgb_avx512(const uint8_t* l, const uint8_t* a, const uint
 }
 
 #undef PXP_LAB_TARGET
-
-bool wide(bool vectors) { return vectors && cpu_has_avx512_vbmi(); }
-#else
-bool wide(bool) { return false; }
+#define PXP_LAB_VECTORS 1
 #endif
+
+// How many leading pixels (whole blocks of 16) the AVX-512 path takes: none off x86-64, without
+// VBMI, or when `vectors` is false; the per-pixel code does the rest.
+int64_t vector_pixels(int64_t n, bool vectors) {
+#ifdef PXP_LAB_VECTORS
+  if (vectors && cpu_has_avx512_vbmi()) return n / 16 * 16;
+#endif
+  (void)vectors;
+  return 0;
+}
 
 }  // namespace
 
 void rgb_to_lab_planes_u8(const uint8_t* rgb, int64_t n, uint8_t* l, uint8_t* a, uint8_t* b, bool vectors) {
   const LabTables& t = tables();
-  int64_t i = 0;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (wide(vectors)) {
-    i = n / 16 * 16;
-    to_lab_avx512(rgb, i, t, l, a, b);
-  }
+  const int64_t head = vector_pixels(n, vectors);
+#ifdef PXP_LAB_VECTORS
+  if (head > 0) to_lab_avx512(rgb, head, t, l, a, b);
 #endif
-  for (; i < n; ++i) to_lab(rgb + 3 * i, t, l + i, a == nullptr ? nullptr : a + i, b == nullptr ? nullptr : b + i);
+  const bool ab = a != nullptr;
+  for (int64_t i = head; i < n; ++i) to_lab(rgb + 3 * i, t, l + i, ab ? a + i : nullptr, ab ? b + i : nullptr);
 }
 
 void lab_planes_to_rgb_u8(const uint8_t* l, const uint8_t* a, const uint8_t* b, int64_t n, uint8_t* rgb, bool vectors) {
   const LabTables& t = tables();
-  int64_t i = 0;
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-  if (wide(vectors)) {
-    i = n / 16 * 16;
-    to_rgb_avx512(l, a, b, i, t, rgb);
-  }
+  const int64_t head = vector_pixels(n, vectors);
+#ifdef PXP_LAB_VECTORS
+  if (head > 0) to_rgb_avx512(l, a, b, head, t, rgb);
 #endif
-  for (; i < n; ++i) to_rgb(l[i], a[i], b[i], t, rgb + 3 * i);
+  for (int64_t i = head; i < n; ++i) to_rgb(l[i], a[i], b[i], t, rgb + 3 * i);
 }
 
 namespace {

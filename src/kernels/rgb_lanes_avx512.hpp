@@ -1,7 +1,7 @@
 // 16 interleaved RGB u8 pixels <-> three registers of 16 int32 lanes (one channel each), with
 // AVX-512 VBMI byte permutes: the load and store that the per-pixel color kernels written with
-// AVX-512 (hsv_shift_u8, lab_u8) wrap around their arithmetic. Callers check
-// cpu_has_avx512_vbmi() first.
+// AVX-512 (hsv_shift_u8, lab_u8) wrap around their arithmetic, and their table lookups. Callers
+// check cpu_has_avx512_vbmi() first.
 #pragma once
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -37,20 +37,38 @@ inline const Orders& orders() {
 constexpr __mmask64 kRgbBytes = (__mmask64(1) << 48) - 1;  // 16 pixels' 48 bytes
 constexpr __mmask64 kLowBytes = 0x1111111111111111ULL;     // the low byte of each int32 lane
 
+// The four byte orders in registers: made once before a kernel's loop, so the loop body does
+// not reload them (its stores could alias the tables, so the compiler would not hoist them).
+struct Permutes {
+  __m512i channel[3], interleave;
+};
+
+PXP_RGB_LANES_TARGET inline Permutes permutes() {
+  const Orders& o = orders();
+  return {{_mm512_load_si512(o.channel[0]), _mm512_load_si512(o.channel[1]), _mm512_load_si512(o.channel[2])},
+          _mm512_load_si512(o.interleave)};
+}
+
 // Pixels [0, 16) at src into r, g, b (zero-extended).
-PXP_RGB_LANES_TARGET inline void load(const uint8_t* src, const Orders& o, __m512i& r, __m512i& g, __m512i& b) {
+PXP_RGB_LANES_TARGET inline void load(const uint8_t* src, const Permutes& p, __m512i& r, __m512i& g, __m512i& b) {
   const __m512i px = _mm512_maskz_loadu_epi8(kRgbBytes, src);
-  r = _mm512_maskz_permutexvar_epi8(kLowBytes, _mm512_load_si512(o.channel[0]), px);
-  g = _mm512_maskz_permutexvar_epi8(kLowBytes, _mm512_load_si512(o.channel[1]), px);
-  b = _mm512_maskz_permutexvar_epi8(kLowBytes, _mm512_load_si512(o.channel[2]), px);
+  r = _mm512_maskz_permutexvar_epi8(kLowBytes, p.channel[0], px);
+  g = _mm512_maskz_permutexvar_epi8(kLowBytes, p.channel[1], px);
+  b = _mm512_maskz_permutexvar_epi8(kLowBytes, p.channel[2], px);
 }
 
 // 16 bytes per channel (pixel k's at byte k) interleaved into dst's 48 bytes.
-PXP_RGB_LANES_TARGET inline void store(uint8_t* dst, const Orders& o, __m128i r, __m128i g, __m128i b) {
+PXP_RGB_LANES_TARGET inline void store(uint8_t* dst, const Permutes& p, __m128i r, __m128i g, __m128i b) {
   __m512i packed = _mm512_maskz_broadcast_i32x4(0x000F, r);
   packed = _mm512_mask_broadcast_i32x4(packed, 0x00F0, g);
   packed = _mm512_mask_broadcast_i32x4(packed, 0x0F00, b);
-  _mm512_mask_storeu_epi8(dst, kRgbBytes, _mm512_maskz_permutexvar_epi8(kRgbBytes, _mm512_load_si512(o.interleave), packed));
+  _mm512_mask_storeu_epi8(dst, kRgbBytes, _mm512_maskz_permutexvar_epi8(kRgbBytes, p.interleave, packed));
+}
+
+// table[index] for 16 int32 lanes (the per-pixel lookups of those kernels). The masked form:
+// GCC 12 warns that the unmasked one reads an uninitialized register.
+PXP_RGB_LANES_TARGET inline __m512i gather(__m512i index, const int32_t* table) {
+  return _mm512_mask_i32gather_epi32(_mm512_setzero_si512(), __mmask16(0xFFFF), index, table, 4);
 }
 
 }  // namespace pxp::kernels::rgb_lanes

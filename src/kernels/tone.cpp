@@ -302,7 +302,7 @@ Tensor clahe_image(const Tensor& image, double clip_limit, int tile_cols, int ti
   // no interleaved Lab image is made and split. Every intermediate in the thread's cached memory:
   // fresh pages per sample cost more than CLAHE.
   const int rows = static_cast<int>(src.dim(0)), cols = static_cast<int>(src.dim(1));
-  const int64_t n = src.dim(0) * src.dim(1);
+  const int64_t n = pixel_count(src);
   cv::Mat planes = output_mat(), l2 = output_mat();
   planes.create(3 * rows, cols, CV_8UC1);
   uint8_t* l = planes.ptr<uint8_t>();
